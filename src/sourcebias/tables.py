@@ -1,0 +1,137 @@
+"""The tidy tables that pass between layers, documented in one place.
+
+Every layer takes and returns :class:`pandas.DataFrame` objects with the columns
+below. A column list is the minimum a table carries: functions may add columns,
+and ``articles`` keeps every extra manifest or file column as metadata.
+
+Offsets (``start``, ``end``) are character offsets into ``articles.text`` of the
+same ``doc_id``, half-open as in Python slicing: ``text[start:end]``.
+
+``articles``
+    One row per article that was read.
+
+    ``doc_id``        unique id in the batch (file stem, manifest or row value)
+    ``outlet``        the outlet's name
+    ``outlet_group``  a coarser grouping (``state media``, ``aggregator`` ...)
+    ``date``          publication date as written in the manifest, or null
+    ``url``           source address, or null
+    ``title``         the headline, or null when none was found
+    ``text``          the cleaned article; the headline, when known, is its first paragraph
+    ``n_words``       number of words in ``text`` (see :data:`WORD_PATTERN`)
+    ``source``        the file path (relative to the batch) or ``file.csv#row``
+    ``sha256``        hash of the raw bytes (files) or of the raw text (tables)
+    ``duplicate_of``  null, or the ``doc_id`` of the earlier article this one repeats
+    ``problems``      what was repaired or removed, in words, ``"; "``-separated
+
+``excluded``
+    One row per input that did not become an article, so that articles in =
+    ``articles`` + ``excluded``.
+
+    ``source``, ``row`` (manifest or table row, 1-based, or null), ``doc_id``
+    (null when unknown), ``reason`` (what is wrong and what to do).
+
+``removed``
+    One row per piece of text taken out of an article while cleaning it.
+
+    ``doc_id``, ``line`` (1-based line in the decoded input), ``text``, ``rule``
+    (the furniture pattern id, or ``repeated-paragraph``).
+
+``sentences``
+    ``doc_id``, ``sent_id`` (0-based within the article), ``para_id`` (0-based),
+    ``is_title``, ``start``, ``end``, ``text``, ``n_words``, ``quote_share``
+    (fraction of the sentence's characters inside quotation).
+
+``voice``
+    Spans that tile each article's text without gaps or overlaps.
+
+    ``doc_id``, ``start``, ``end``, ``voice`` (``narrator`` or ``quote``),
+    ``scare`` (a short quoted phrase used as a label rather than reported speech).
+
+``hits``
+    One row per loaded-term match. ``doc_id``, ``sent_id``, ``start``, ``end``,
+    ``term`` (lexicon entry id), ``category``, ``surface`` (the text as written),
+    ``voice``, ``scare``, ``is_title``, ``negated``.
+
+``mentions``
+    One row per actor mention. ``doc_id``, ``sent_id``, ``start``, ``end``,
+    ``actor``, ``surface``, ``voice``, ``scare``, ``is_title``, ``label`` (the
+    phrase naming or describing the actor here, or null), ``label_kind``
+    (``premodifier``, ``appositive``, ``possessive``, ``compound``, or null).
+
+``sentiment``
+    One row per sentence and lexicon. ``doc_id``, ``sent_id``, ``lexicon``
+    (``vader`` or ``vader+domain``), ``neg``, ``neu``, ``pos``, ``compound``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: A word: letters or digits, with inner apostrophes or hyphens ("Guaidó's",
+#: "self-proclaimed" and "d’état" are one word each). Used for every word count.
+WORD_PATTERN = r"\w+(?:['’\-]\w+)*"
+
+VOICES = ("narrator", "quote")
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": (
+        "doc_id", "outlet", "outlet_group", "date", "url", "title", "text",
+        "n_words", "source", "sha256", "duplicate_of", "problems",
+    ),
+    "excluded": ("source", "row", "doc_id", "reason"),
+    "removed": ("doc_id", "line", "text", "rule"),
+    "sentences": (
+        "doc_id", "sent_id", "para_id", "is_title", "start", "end", "text",
+        "n_words", "quote_share",
+    ),
+    "voice": ("doc_id", "start", "end", "voice", "scare"),
+    "hits": (
+        "doc_id", "sent_id", "start", "end", "term", "category", "surface",
+        "voice", "scare", "is_title", "negated",
+    ),
+    "mentions": (
+        "doc_id", "sent_id", "start", "end", "actor", "surface", "voice",
+        "scare", "is_title", "label", "label_kind",
+    ),
+    "sentiment": ("doc_id", "sent_id", "lexicon", "neg", "neu", "pos", "compound"),
+}
+
+
+def count_words(text: pd.Series) -> pd.Series:
+    """Count words in each string with :data:`WORD_PATTERN`.
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+
+    Returns
+    -------
+    pandas.Series of int
+        Words per string, vectorised over the whole series.
+    """
+    return text.str.count(WORD_PATTERN).fillna(0).astype("int64")
+
+
+def check_columns(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Raise if ``table`` lacks a column that the ``name`` table must carry.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    name : str
+        One of the keys of :data:`COLUMNS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` itself, so the check can be chained.
+    """
+    missing = [c for c in COLUMNS[name] if c not in table.columns]
+    if missing:
+        raise ValueError(f"{name} table lacks column(s) {', '.join(missing)}")
+    return table
+
+
+def empty(name: str) -> pd.DataFrame:
+    """An empty table with the columns of ``name``."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS[name]})
