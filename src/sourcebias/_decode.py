@@ -1,0 +1,179 @@
+"""Bytes to text: encodings, mojibake and HTML (helpers of :mod:`sourcebias.batch`).
+
+Decoding order for one file: a byte-order mark (UTF-8, UTF-16, UTF-32) decides
+the encoding; otherwise NUL bytes mean the file is binary; otherwise strict
+UTF-8; otherwise the encoding that charset-normalizer finds most plausible,
+where Windows-1252 wins whenever it is as plausible as the best guess
+(charset-normalizer cannot tell the Western and Central European code pages
+apart on most English or Spanish text, and reads "España" as "Espańa" under the
+latter). Text that still contains mojibake ("â€œ" for "“") is repaired with ftfy.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import re
+
+import charset_normalizer
+import ftfy
+import pandas as pd
+import trafilatura
+from ftfy.badness import BADNESS_RE
+
+_BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark starts like UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with a byte-order mark"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+_WESTERN = "cp1252"
+_SAME_PLAUSIBILITY = 0.01
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_MAX_CONTROL_SHARE = 0.01
+_MOJIBAKE_FIXES = ftfy.TextFixerConfig(
+    unescape_html=False, fix_latin_ligatures=False, fix_character_width=False,
+    uncurl_quotes=False, fix_line_breaks=False, remove_control_chars=False,
+    normalization=None, explain=False,
+)
+_SAVE_AS_UTF8 = "re-save it as UTF-8 text"
+
+
+class UnreadableFile(ValueError):
+    """The bytes are not article text; the message says what is wrong and what to do."""
+
+
+def decode_bytes(raw: bytes) -> tuple[str, list[str]]:
+    """Decode a file's bytes into text.
+
+    Parameters
+    ----------
+    raw : bytes
+
+    Returns
+    -------
+    text : str
+    notes : list of str
+        The decoding, in words, when it was not plain UTF-8.
+
+    Raises
+    ------
+    UnreadableFile
+        When the bytes are binary or no text encoding fits them.
+    """
+    for mark, codec, label in _BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            try:
+                return _checked(raw.decode(codec)), [f"decoded as {label}"]
+            except UnicodeDecodeError:
+                raise UnreadableFile(
+                    f"starts like {label} but is not valid {label}; {_SAVE_AS_UTF8}"
+                ) from None
+    if b"\x00" in raw:
+        raise UnreadableFile(
+            "is binary (it contains NUL bytes), not text; remove it or save the article as .txt"
+        )
+    try:
+        return _checked(raw.decode("utf-8")), []
+    except UnicodeDecodeError:
+        pass
+    encoding = _legacy_encoding(raw)
+    if encoding is None:
+        raise UnreadableFile(f"is not UTF-8 and no other text encoding fits it; {_SAVE_AS_UTF8}")
+    return _checked(raw.decode(encoding)), [f"decoded as {encoding} (not UTF-8)"]
+
+
+def _legacy_encoding(raw: bytes) -> str | None:
+    """charset-normalizer's best guess, or Windows-1252 when that is as plausible."""
+    matches = charset_normalizer.from_bytes(raw)
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        if _WESTERN in match.could_be_from_charset and (
+            match.chaos <= best.chaos + _SAME_PLAUSIBILITY
+        ):
+            return _WESTERN
+    return best.encoding
+
+
+def _checked(text: str) -> str:
+    """``text``, unless control characters show that the bytes were not text."""
+    if len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
+        raise UnreadableFile(
+            "is binary (it is full of control characters), not text; "
+            "remove it or save the article as .txt"
+        )
+    return text
+
+
+def repair_mojibake(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Repair mojibake with ftfy where ftfy's own detector finds some.
+
+    Only the texts that ftfy's badness expression flags are passed to
+    :func:`ftfy.fix_text` (encoding fixes only: quotes, ligatures, widths and
+    Unicode normalisation are left as written).
+
+    Parameters
+    ----------
+    texts : pandas.Series of str
+
+    Returns
+    -------
+    texts : pandas.Series of str
+        The repaired texts, same index.
+    notes : pandas.Series of str
+        ``"repaired mojibake (N places)"`` for every repaired text, same index
+        as the repaired subset.
+    """
+    flagged = texts[texts.str.contains(BADNESS_RE)]
+    fixed = flagged.map(lambda text: ftfy.fix_text(text, _MOJIBAKE_FIXES))
+    changed = fixed[fixed != flagged]
+    places = pd.Series(
+        [_changed_places(before, after) for before, after in zip(
+            flagged[changed.index], changed, strict=True)],
+        index=changed.index, dtype="int64",
+    )
+    repaired = texts.copy()
+    repaired[changed.index] = changed
+    return repaired, "repaired mojibake (" + places.astype(str) + " places)"
+
+
+def _changed_places(before: str, after: str) -> int:
+    """How many separate stretches of ``before`` were rewritten in ``after``."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return sum(tag != "equal" for tag, *_ in matcher.get_opcodes())
+
+
+def extract_html(html: str) -> tuple[str, str | None, str | None]:
+    """The article in an HTML page, with the page's title and date.
+
+    Navigation, scripts, comments and tables are dropped by trafilatura; each
+    extracted block becomes its own paragraph.
+
+    Parameters
+    ----------
+    html : str
+
+    Returns
+    -------
+    text : str
+        Paragraphs separated by blank lines.
+    title, date : str or None
+        From the page's metadata.
+
+    Raises
+    ------
+    UnreadableFile
+        When no article text can be found in the page.
+    """
+    document = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if document is None or not (document.text or "").strip():
+        raise UnreadableFile(
+            "has no article text that could be extracted from its HTML; "
+            "check that it is the article's page, or save the article as .txt"
+        )
+    return document.text.replace("\n", "\n\n"), document.title, document.date

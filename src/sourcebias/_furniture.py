@@ -1,0 +1,319 @@
+"""Site furniture, repeated paragraphs and headlines (helpers of :mod:`sourcebias.batch`).
+
+Every article is cut into lines once, for the whole batch at a time: one table
+with a row per line. The furniture rules of ``data/furniture.yaml`` mark the
+lines (or line endings) to take out, paragraphs are rebuilt from the lines that
+remain, and repeated paragraphs are dropped. Everything taken out becomes a row
+of the ``removed`` table with its rule and 1-based line number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .tables import count_words
+
+#: How far a rule reaches: the whole line; a match at the end of a line (only
+#: the match goes); the line and the headline lines after it; or, at the end of
+#: an article, a run of at least ``min_lines`` headline lines that each match.
+SCOPES = ("line", "line-end", "line-and-headlines", "trailing-list")
+REPEATED = "repeated-paragraph"
+
+_SENTENCE_END = r"[.!?…:;][\"'”’)\]]*$"
+_UNUSUAL_SPACE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_INVISIBLE = "[\u00ad\u200b-\u200d\u2060\ufeff]"
+_CONTROL = "[\x00-\x08\x0e-\x1f\x7f-\x9f]"
+_MIN_TRUNCATED_WORDS = 5
+_TRUNCATION_MARKS = " .…"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One furniture pattern of ``data/furniture.yaml``."""
+
+    id: str
+    pattern: str
+    scope: str
+    description: str
+    sets_date: bool = False
+    min_lines: int = 3
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The pattern, compiled to ignore case."""
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """The furniture rules and the shape of a headline line.
+
+    Attributes
+    ----------
+    rules : tuple of Rule
+    headline_max_words : int
+        A line is headline-like when it has at most this many words and does
+        not end like a sentence (``.``, ``!``, ``?``, ``…``, ``:`` or ``;``,
+        possibly followed by closing quotes or brackets).
+    path : str
+        Where the rules were read from.
+    """
+
+    rules: tuple[Rule, ...]
+    headline_max_words: int
+    path: str
+
+
+def load_furniture(path: str | Path) -> Furniture:
+    """Read and check furniture rules from a YAML file.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    Furniture
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the rule and what to fix when a rule is malformed.
+    """
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    rules = tuple(_rule(entry, number, path) for number, entry in
+                  enumerate(spec.get("rules") or [], start=1))
+    ids = [rule.id for rule in rules]
+    repeated = sorted({i for i in ids if ids.count(i) > 1} | ({REPEATED} & set(ids)))
+    if repeated:
+        raise ValueError(f"{path}: rule id(s) {', '.join(repeated)} used twice or reserved; "
+                         "give every rule its own id")
+    return Furniture(rules, int(spec.get("headline_max_words", 20)), str(path))
+
+
+def _rule(entry: dict, number: int, path: str | Path) -> Rule:
+    if not isinstance(entry, dict) or not {"id", "pattern", "scope"} <= entry.keys():
+        raise ValueError(f"{path}, rule {number}: needs an id, a pattern and a scope")
+    where = f"{path}, rule {number} ({entry['id']})"
+    if entry["scope"] not in SCOPES:
+        raise ValueError(f"{where}: unknown scope {entry['scope']!r}; "
+                         f"use one of {', '.join(SCOPES)}")
+    try:
+        re.compile(entry["pattern"])
+    except re.error as error:
+        raise ValueError(f"{where}: the pattern is not a valid regular expression "
+                         f"({error}); correct it") from None
+    return Rule(
+        id=str(entry["id"]), pattern=entry["pattern"], scope=entry["scope"],
+        description=str(entry.get("description", "")).strip(),
+        sets_date=bool(entry.get("sets_date", False)),
+        min_lines=int(entry.get("min_lines", 3)),
+    )
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """What :func:`clean_texts` returns; every Series is indexed like its input."""
+
+    text: pd.Series
+    title: pd.Series
+    dateline: pd.Series
+    removed: pd.DataFrame
+    notes: pd.DataFrame
+
+
+def clean_texts(texts: pd.Series, furniture: Furniture) -> Cleaned:
+    """Take site furniture and repeated paragraphs out of every text.
+
+    Parameters
+    ----------
+    texts : pandas.Series of str
+        Decoded article texts, indexed by a unique article key.
+    furniture : Furniture
+
+    Returns
+    -------
+    Cleaned
+        ``text`` (paragraphs joined by blank lines), ``title`` (the first
+        paragraph when it is headline-like, else null), ``dateline`` (the text
+        of the first line removed by a ``sets_date`` rule, else null),
+        ``removed`` (key, line, text, rule) and ``notes`` (key, note).
+    """
+    texts, notes = _normalise(texts)
+    lines = _split_lines(texts)
+    cuts = _apply_rules(lines, furniture)
+    paragraphs = _paragraphs(lines)
+    paragraphs["repeat"] = _repeated(paragraphs)
+    kept = paragraphs[~paragraphs["repeat"]]
+    removed = pd.concat([
+        lines.loc[lines["rule"].notna(), ["key", "line", "text", "rule"]],
+        cuts,
+        paragraphs.loc[paragraphs["repeat"], ["key", "line", "text"]].assign(rule=REPEATED),
+    ], ignore_index=True).sort_values(["key", "line"], kind="stable", ignore_index=True)
+    first = kept.groupby("key", sort=False)["text"].first()
+    headline = first[~first.str.contains("\n") & _is_headline(first, furniture.headline_max_words)]
+    date_rules = [rule.id for rule in furniture.rules if rule.sets_date]
+    datelines = removed[removed["rule"].isin(date_rules)].groupby("key", sort=False)["text"].first()
+    return Cleaned(
+        text=kept.groupby("key", sort=False)["text"].agg("\n\n".join).reindex(texts.index),
+        title=headline.reindex(texts.index),
+        dateline=datelines.reindex(texts.index),
+        removed=removed.reset_index(drop=True),
+        notes=pd.concat([notes, _removal_notes(removed)], ignore_index=True),
+    )
+
+
+def _normalise(texts: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
+    """Unify line endings and spaces; drop invisible and control characters."""
+    texts = texts.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+    counts = {
+        "replaced {} unusual spaces (such as no-break spaces)": texts.str.count(_UNUSUAL_SPACE),
+        "removed {} invisible characters": texts.str.count(_INVISIBLE),
+        "removed {} control characters": texts.str.count(_CONTROL),
+    }
+    texts = (texts.str.replace(f"{_UNUSUAL_SPACE}|[\t\v\f]", " ", regex=True)
+             .str.replace(f"{_INVISIBLE}|{_CONTROL}", "", regex=True)
+             .str.replace(" {2,}", " ", regex=True))
+    notes = [
+        pd.DataFrame({"key": count.index[count > 0],
+                      "note": [template.format(n) for n in count[count > 0]]})
+        for template, count in counts.items()
+    ]
+    return texts, pd.concat(notes, ignore_index=True)
+
+
+def _split_lines(texts: pd.Series) -> pd.DataFrame:
+    """One row per line: key, 1-based line number, stripped text, removing rule."""
+    exploded = texts.str.split("\n").explode()
+    lines = pd.DataFrame({"key": exploded.index, "text": exploded.str.strip().to_numpy()})
+    lines["line"] = lines.groupby("key", sort=False).cumcount() + 1
+    lines["rule"] = pd.Series(np.nan, index=lines.index, dtype="str")
+    return lines
+
+
+def _apply_rules(lines: pd.DataFrame, furniture: Furniture) -> pd.DataFrame:
+    """Mark whole lines in ``lines["rule"]``; return the line endings cut off."""
+    by_scope = {scope: [r for r in furniture.rules if r.scope == scope] for scope in SCOPES}
+    _mark_whole_lines(lines, by_scope["line"] + by_scope["line-and-headlines"])
+    cuts = _cut_line_ends(lines, by_scope["line-end"])
+    _follow_headlines(lines, by_scope["line-and-headlines"], furniture.headline_max_words)
+    for rule in by_scope["trailing-list"]:
+        _drop_trailing_list(lines, rule, furniture.headline_max_words)
+    return cuts
+
+
+def _mark_whole_lines(lines: pd.DataFrame, rules: list[Rule]) -> None:
+    """One pass of one combined expression over every non-blank line."""
+    if not rules:
+        return
+    combined = re.compile(
+        "|".join(f"(?P<r{n}>{rule.pattern})" for n, rule in enumerate(rules)), re.IGNORECASE
+    )
+    candidates = lines.loc[lines["text"] != "", "text"]
+    # a rule's own group closes last, so it is the match's ``lastgroup``
+    found = [m.lastgroup if (m := combined.fullmatch(text)) else None for text in candidates]
+    names = pd.Series(found, index=candidates.index, dtype="str").dropna()
+    lines.loc[names.index, "rule"] = names.map({f"r{n}": r.id for n, r in enumerate(rules)})
+
+
+def _cut_line_ends(lines: pd.DataFrame, rules: list[Rule]) -> pd.DataFrame:
+    """Cut matches at line ends; a line left empty is removed as a whole."""
+    cuts = []
+    for rule in rules:
+        live = lines.loc[lines["rule"].isna() & (lines["text"] != ""), "text"]
+        ending = live.str.extract(f"(?i)^(.*?)\\s*((?:{rule.pattern}))$")
+        hit = ending[1].notna()
+        emptied = hit & (ending[0] == "")
+        lines.loc[emptied[emptied].index, "rule"] = rule.id
+        partial = hit & ~emptied
+        lines.loc[partial[partial].index, "text"] = ending.loc[partial, 0]
+        cuts.append(lines.loc[partial[partial].index, ["key", "line"]].assign(
+            text=ending.loc[partial, 1].str.strip(), rule=rule.id))
+    return pd.concat(cuts, ignore_index=True) if cuts else pd.DataFrame(
+        columns=["key", "line", "text", "rule"])
+
+
+def _is_headline(text: pd.Series, max_words: int) -> pd.Series:
+    """Short, and not ending like a sentence."""
+    words = count_words(text)
+    return (words > 0) & (words <= max_words) & ~text.str.contains(_SENTENCE_END)
+
+
+def _follow_headlines(lines: pd.DataFrame, rules: list[Rule], max_words: int) -> None:
+    """Remove the headline lines that follow a line-and-headlines rule's line."""
+    anchor = lines["rule"].isin([rule.id for rule in rules])
+    live = lines[(lines["text"] != "") & (lines["rule"].isna() | anchor)]
+    starts = (anchor[live.index] | ~_is_headline(live["text"], max_words)
+              | (live["key"] != live["key"].shift()))
+    run = starts.cumsum()
+    run_rule = lines.loc[live.index, "rule"].where(anchor[live.index]).groupby(run).transform(
+        "first")
+    followers = run_rule.notna() & ~anchor[live.index]
+    lines.loc[followers[followers].index, "rule"] = run_rule[followers]
+
+
+def _drop_trailing_list(lines: pd.DataFrame, rule: Rule, max_words: int) -> None:
+    """Remove the last lines of an article when enough of them are headline-like
+    and match ``rule``."""
+    live = lines.loc[(lines["text"] != "") & lines["rule"].isna(), ["key", "text"]]
+    misfits = ~(live["text"].str.fullmatch(rule.regex) & _is_headline(live["text"], max_words))
+    later_misfits = misfits[::-1].groupby(live["key"][::-1], sort=False).cumsum()[::-1]
+    in_tail = later_misfits == 0
+    tail_length = in_tail.groupby(live["key"], sort=False).transform("sum")
+    dropped = in_tail & (tail_length >= rule.min_lines)
+    lines.loc[dropped[dropped].index, "rule"] = rule.id
+
+
+def _paragraphs(lines: pd.DataFrame) -> pd.DataFrame:
+    """Join the remaining lines into paragraphs: key, line (of the first), text.
+
+    Blank and removed lines end a paragraph. In a text without any blank line,
+    every line is a paragraph of its own.
+    """
+    blank = lines["text"] == ""
+    spaced = blank.groupby(lines["key"], sort=False).transform("any")
+    breaks = blank | lines["rule"].notna()
+    starts = ~breaks & (breaks.shift(fill_value=True) | ~spaced
+                        | (lines["key"] != lines["key"].shift()))
+    body = lines[~breaks].assign(number=starts.cumsum()[~breaks])
+    single = ~body["number"].duplicated(keep=False)
+    joined = body[~single].groupby("number", sort=False).agg(
+        key=("key", "first"), line=("line", "first"), text=("text", "\n".join))
+    paragraphs = pd.concat([body.loc[single, ["key", "line", "text", "number"]].set_index("number"),
+                            joined])
+    return paragraphs.sort_index(kind="stable").reset_index(drop=True)
+
+
+def _repeated(paragraphs: pd.DataFrame) -> pd.Series:
+    """Paragraphs that repeat an earlier one, or are a truncated copy of the next."""
+    norm = paragraphs["text"].str.casefold().str.replace(r"\s+", " ", regex=True)
+    repeat = pd.DataFrame({"key": paragraphs["key"], "norm": norm}).duplicated()
+    rest = norm[~repeat]
+    following = rest.groupby(paragraphs.loc[rest.index, "key"], sort=False).shift(-1)
+    truncated = pd.Series([
+        isinstance(after, str) and len(text) < len(after)
+        and len(text.rstrip(_TRUNCATION_MARKS).split()) >= _MIN_TRUNCATED_WORDS
+        and after.startswith(text.rstrip(_TRUNCATION_MARKS))
+        for text, after in zip(rest, following, strict=True)
+    ], index=rest.index, dtype=bool)
+    return repeat | truncated.reindex(repeat.index, fill_value=False)
+
+
+def _removal_notes(removed: pd.DataFrame) -> pd.DataFrame:
+    """One note per article and kind of removal, e.g. "removed 3 lines of site furniture"."""
+    furniture = removed[removed["rule"] != REPEATED]
+    repeats = removed[removed["rule"] == REPEATED].groupby("key", sort=False).size()
+    counts = furniture.groupby("key", sort=False).agg(
+        n=("rule", "size"), rules=("rule", lambda r: ", ".join(dict.fromkeys(r))))
+    return pd.concat([
+        pd.DataFrame({"key": counts.index, "note": "removed " + counts["n"].astype(str)
+                      + " piece(s) of site furniture (" + counts["rules"] + ")"}),
+        pd.DataFrame({"key": repeats.index,
+                      "note": "removed " + repeats.astype(str) + " repeated paragraph(s)"}),
+    ], ignore_index=True)

@@ -1,0 +1,332 @@
+"""Actor mentions, and the label each mention carries.
+
+:func:`find_actors` finds every alias of the actors lexicon (``actors.yaml``;
+pattern rules in :mod:`sourcebias.lexicon`) and reads, within the mention's
+sentence, the phrase that names or describes the actor there. The rules use the
+``labels`` word lists of ``actors.yaml`` (titles, modifiers, heads) and are
+tried in this order; the first that applies gives ``label_kind``:
+
+``premodifier``
+    The run of title and modifier words right before the mention, which may
+    start with nationality adjectives, acronyms or possessive names
+    ("Venezuelan", "US", "Venezuela's") and must end with a title or modifier:
+    "President Nicolás Maduro" → ``president``; "Venezuelan President Nicolás
+    Maduro" → ``venezuelan president``; 'self-proclaimed "interim president"
+    Juan Guaidó' → ``self-proclaimed interim president``.
+``appositive``
+    A noun phrase set off by commas. Before the mention, after "the", "a",
+    "an" or a possessive name, made of title and modifier words ending with a
+    title (optionally followed by an "of ..." phrase): "the democratically
+    elected president, Maduro" → ``democratically elected president``; or any
+    run of modifiers when it opens the sentence ("The self-proclaimed, Juan
+    Guaidó"). After the mention, a phrase starting with "the", "a", "an" or a
+    possessive name, holding a title word, at most 12 words, up to the next
+    comma or the end of the sentence: "Maduro, a former bus driver and union
+    leader," → ``a former bus driver and union leader``.
+``possessive``
+    A head word (optionally after modifiers) after "'s": "Maduro's regime" →
+    ``regime``.
+``compound``
+    A head word right after the mention: "the Maduro regime" → ``regime``,
+    "Maduro loyalists" → ``loyalists``.
+
+``label`` is the phrase in lower case without quotation marks, with spaces,
+hyphens and apostrophes normalised, for counting; ``label_surface`` keeps it
+as written, and ``label_start``/``label_end``, ``label_voice`` and
+``label_scare`` place it (a label can be a scare quote while the name is not).
+
+A mention that lies inside the premodifier, possessive or compound label of
+another mention describes that actor and is not counted on its own: in
+"opposition leader Juan Guaidó" the opposition is not a separate mention.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .lexicon import (
+    Corpus,
+    LabelWords,
+    Lexicon,
+    inside,
+    load_actors,
+    match_lexicon,
+    prepare_corpus,
+)
+from .locate import locate
+from .tables import COLUMNS, WORD_PATTERN
+
+#: Extra columns of the mentions table, after those of :data:`sourcebias.tables.COLUMNS`.
+EXTRA_COLUMNS = ("group", "pattern", "label_surface", "label_start", "label_end",
+                 "label_voice", "label_scare")
+
+#: Characters of sentence read on each side of a mention.
+CONTEXT = 300
+#: Characters before a mention read for a premodifier.
+PREMODIFIER_CHARS = 150
+#: Longest appositive after a mention, in words.
+MAX_APPOSITIVE_WORDS = 12
+
+_QUOTE_CHARS = "\"“”„‘’'«»"
+_QUOTE = f"[{_QUOTE_CHARS}]"
+_BOUNDARY = r"(?<![\w'’‐‑-])"
+#: A nationality adjective, an acronym or a possessive name ("Venezuelan", "US",
+#: "U.S.", "Venezuela's"); and the same written backwards: the premodifier rule reads the
+#: text before a mention from right to left, so its regex is anchored.
+_CAPITALISED = (r"(?:[A-Z][a-z]+(?:an|ese|ish|i|ic)|[A-Z]{2,5}|(?:[A-Z]\.){2,3}"
+                r"|[A-Z][\w.\-]*['’]s)")
+_CAPITALISED_REVERSED = (r"(?:(?:na|ese|hsi|i|ci)[a-z]+[A-Z]|[A-Z]{2,5}|(?:\.[A-Z]){2,3}"
+                         r"|s['’][\w.\-]*?[A-Z])")
+_POSSESSIVE_NAME = r"[A-Z][\w.\-]*['’]s"
+_DETERMINER = r"(?i:the|a|an)\s+"
+_PHRASE_END = r"[^,;:!?()\[\]\"“”\n]"
+_FOLDED_KINDS = ("premodifier", "possessive", "compound")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The compiled label rules of one set of label words."""
+
+    premodifier: re.Pattern
+    before: re.Pattern
+    opening: re.Pattern
+    after: re.Pattern
+    possessive: re.Pattern
+    compound: re.Pattern
+    title: re.Pattern
+    last_words: frozenset[str]
+    head_words: frozenset[str]
+
+
+def _alternation(phrases: tuple[str, ...], *, reverse: bool = False) -> str:
+    """A case-insensitive regex for any of the phrases (written backwards if
+    ``reverse``); hyphens also match spaces."""
+    if not phrases:
+        return "(?!)"
+    forms = []
+    for phrase in sorted(set(phrases), key=len, reverse=True):
+        words = [r"[-‐‑\s]?".join(map(re.escape, re.split(r"[-‐‑]", word)))
+                 for word in (phrase[::-1] if reverse else phrase).split()]
+        forms.append(r"\s+".join(words))
+    return "(?i:" + "|".join(forms) + ")"
+
+
+def _final_words(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(re.split(r"[\s\-‐‑]+", phrase.lower())[-1] for phrase in phrases)
+
+
+@functools.lru_cache(maxsize=8)
+def _rules(words: LabelWords) -> _Rules:
+    listed = _alternation(words.titles + words.modifiers)
+    title = _alternation(words.titles)
+    head = _alternation(words.heads)
+    token = f"{_QUOTE}*(?:{listed}|{_CAPITALISED}){_QUOTE}*"
+    listed_token = f"{_QUOTE}*{listed}{_QUOTE}*"
+    title_token = f"{_QUOTE}*{title}{_QUOTE}*"
+    run = rf"(?:{token}\s+)*"
+    backwards = _alternation(words.titles + words.modifiers, reverse=True)
+    return _Rules(
+        premodifier=re.compile(
+            rf"(?P<tail>\s+)(?P<label>{_QUOTE}*{backwards}{_QUOTE}*"
+            rf"(?:\s+{_QUOTE}*(?:{backwards}|{_CAPITALISED_REVERSED}){_QUOTE}*)*)"
+            r"(?![\w'’‐‑-])"),
+        before=re.compile(
+            rf"^(?P<lead>.*){_BOUNDARY}(?:{_DETERMINER}|(?={_POSSESSIVE_NAME}\s))"
+            rf"(?P<label>{run}{title_token}(?:\s+of\s+{_PHRASE_END}{{1,60}}?)?)"
+            rf"(?P<tail>\s*,\s*)$", re.DOTALL),
+        opening=re.compile(rf"^(?P<lead>{_QUOTE}*\s*){_DETERMINER}"
+                           rf"(?P<label>{run}{listed_token})(?P<tail>\s*,\s*)$"),
+        after=re.compile(
+            rf"^(?P<lead>\s*,\s*)(?P<label>(?:{_DETERMINER}|(?={_POSSESSIVE_NAME}\s))"
+            rf"{_PHRASE_END}{{1,100}}?)(?P<tail>\s*(?:[,;]|\.?\s*$))"),
+        possessive=re.compile(rf"^(?P<lead>['’]s?\s+)(?P<label>(?:{listed_token}\s+)*{head})"
+                              r"(?![\w‐‑-])"),
+        compound=re.compile(rf"^(?P<lead>\s+)(?P<label>{head})(?![\w‐‑-])"),
+        title=re.compile(rf"(?<!\w){title}(?!\w)"),
+        last_words=_final_words(words.titles + words.modifiers),
+        head_words=_final_words(tuple(h.split()[0] for h in words.heads)),
+    )
+
+
+def find_actors(
+    articles: pd.DataFrame | Corpus,
+    *,
+    sentences: pd.DataFrame,
+    voice: pd.DataFrame,
+    lexicon: Lexicon | None = None,
+) -> pd.DataFrame:
+    """Find actor mentions and the label attached to each.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame or Corpus
+        The ``articles`` table (``doc_id``, ``text``), or the :class:`Corpus`
+        that :func:`sourcebias.lexicon.prepare_corpus` made of it (pass the same
+        corpus to :func:`sourcebias.terms.find_terms` to normalise once).
+    sentences : pandas.DataFrame
+        The ``sentences`` table of the same articles.
+    voice : pandas.DataFrame
+        The ``voice`` table of the same articles.
+    lexicon : Lexicon, optional
+        An actors lexicon; :func:`sourcebias.lexicon.load_actors` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``mentions`` table of :mod:`sourcebias.tables` (``label`` and
+        ``label_kind`` null where no rule applies), plus ``group`` (the
+        actor's group), ``pattern`` (the alias matched) and the label's
+        ``label_surface``, ``label_start``, ``label_end``, ``label_voice`` and
+        ``label_scare``; by article and position.
+
+    Examples
+    --------
+    >>> mentions = find_actors(articles, sentences=sentences, voice=voice)  # doctest: +SKIP
+    >>> mentions.query("actor == 'guaido'")["label"].value_counts()  # doctest: +SKIP
+    """
+    lexicon = load_actors() if lexicon is None else lexicon
+    if lexicon.kind != "actors":
+        raise ValueError(f"{lexicon.path} is a {lexicon.kind} lexicon; pass an actors lexicon "
+                         "(sourcebias.lexicon.load_actors)")
+    corpus = articles if isinstance(articles, Corpus) else prepare_corpus(articles)
+    found = match_lexicon(corpus, lexicon=lexicon).drop(columns="negator")
+    mentions = locate(found.rename(columns={"entry": "actor", "category": "group"}),
+                      sentences=sentences, voice=voice)
+    labels = _labels(mentions, corpus=corpus, sentences=sentences, rules=_rules(lexicon.labels))
+    mentions = pd.concat([mentions, labels], axis=1)
+    describing = mentions.loc[mentions["label_kind"].isin(_FOLDED_KINDS),
+                              ["doc_id", "label_start", "label_end"]]
+    mentions = mentions[~inside(mentions, describing.set_axis(["doc_id", "start", "end"], axis=1))]
+    mentions = _place_labels(mentions.reset_index(drop=True), sentences=sentences, voice=voice)
+    return mentions[[*COLUMNS["mentions"], *EXTRA_COLUMNS]]
+
+
+def _place_labels(mentions: pd.DataFrame, *, sentences: pd.DataFrame, voice: pd.DataFrame
+                  ) -> pd.DataFrame:
+    """Add ``label_voice`` and ``label_scare``: the voice where each label starts."""
+    labelled = mentions["label"].notna().to_numpy()
+    spans = pd.DataFrame({
+        "doc_id": mentions.loc[labelled, "doc_id"],
+        "start": mentions.loc[labelled, "label_start"].astype("int64"),
+        "end": mentions.loc[labelled, "label_end"].astype("int64"),
+    })
+    placed = locate(spans, sentences=sentences, voice=voice)
+    label_voice = pd.Series(pd.NA, index=mentions.index, dtype="str")
+    label_scare = pd.Series(pd.NA, index=mentions.index, dtype="boolean")
+    label_voice[labelled] = placed["voice"].to_numpy()
+    label_scare[labelled] = placed["scare"].to_numpy()
+    return mentions.assign(label_voice=label_voice, label_scare=label_scare)
+
+
+_LABEL_COLUMNS = ("label", "label_kind", "label_surface", "label_start", "label_end")
+_QUOTE_MARKS = re.compile(r"[\"“”„«»]|(?<!\w)['‘’]|['‘’](?!\w)")
+_FIRST_WORD = re.compile(r"\s+(\w+)")
+
+
+def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
+            rules: _Rules) -> pd.DataFrame:
+    """The label columns of each mention, indexed like ``mentions``."""
+    bounds = mentions[["doc_id", "sent_id"]].merge(
+        sentences[["doc_id", "sent_id", "start", "end"]].rename(
+            columns={"start": "sent_start", "end": "sent_end"}),
+        on=["doc_id", "sent_id"], how="left", validate="many_to_one")
+    start = mentions["start"].to_numpy("int64")
+    end = mentions["end"].to_numpy("int64")
+    sent_start = bounds["sent_start"].fillna(0).to_numpy("int64")
+    left_from = np.maximum(sent_start, start - CONTEXT)
+    right_to = np.maximum(end, np.minimum(bounds["sent_end"].fillna(0).to_numpy("int64"),
+                                          end + CONTEXT))
+    left = corpus.slices(mentions["doc_id"], left_from, start)
+    right = corpus.slices(mentions["doc_id"], end, right_to)
+    found = [
+        *_premodifiers(left, start, rules),
+        *_appositives_before(left, left_from, left_from == sent_start, rules),
+        *_appositives_after(right, end, rules),
+        *_heads(right, end, rules),
+    ]
+    table = pd.DataFrame(found, columns=["row", "priority", "label_kind", "label_surface",
+                                         "label_start"])
+    table = table.sort_values(["row", "priority"]).drop_duplicates("row").set_index("row")
+    table = table.reindex(np.arange(len(mentions)))
+    surface = table["label_surface"].astype("str")
+    label_start = table["label_start"].astype("Int64")
+    return pd.DataFrame({
+        "label": _normalised(surface),
+        "label_kind": table["label_kind"].astype("str"),
+        "label_surface": surface,
+        "label_start": label_start,
+        "label_end": label_start + surface.str.len().astype("Int64"),
+    }).set_axis(mentions.index)
+
+
+def _premodifiers(left: list[str], ends: np.ndarray, rules: _Rules) -> list[tuple]:
+    found = []
+    for row, text in enumerate(left):
+        words = text[-PREMODIFIER_CHARS:].split()
+        if words and _final_word(words[-1]) in rules.last_words:
+            match = rules.premodifier.match(text[-PREMODIFIER_CHARS:][::-1])
+            if match:
+                found.append((row, 0, "premodifier", match["label"][::-1],
+                              ends[row] - match.end("label")))
+    return found
+
+
+def _final_word(token: str) -> str:
+    """The last hyphen-separated part of a token, without quotation marks, in lower case."""
+    return re.split(r"[-‐‑]", token.strip(_QUOTE_CHARS))[-1].lower()
+
+
+def _appositives_before(left: list[str], offset: np.ndarray, whole_sentence: np.ndarray,
+                        rules: _Rules) -> list[tuple]:
+    found = []
+    for row, text in enumerate(left):
+        if text.rstrip().endswith(","):
+            match = rules.before.search(text) or (
+                rules.opening.search(text) if whole_sentence[row] else None)
+            if match:
+                found.append((row, 1, "appositive", match["label"],
+                              offset[row] + match.start("label")))
+    return found
+
+
+def _appositives_after(right: list[str], offset: np.ndarray, rules: _Rules) -> list[tuple]:
+    found = []
+    for row, text in enumerate(right):
+        if text.lstrip().startswith(","):
+            match = rules.after.match(text)
+            if match and rules.title.search(match["label"]) and len(
+                    re.findall(WORD_PATTERN, match["label"])) <= MAX_APPOSITIVE_WORDS:
+                found.append((row, 2, "appositive", match["label"],
+                              offset[row] + match.start("label")))
+    return found
+
+
+def _heads(right: list[str], offset: np.ndarray, rules: _Rules) -> list[tuple]:
+    found = []
+    for row, text in enumerate(right):
+        if text[:1] in ("'", "’"):
+            match, priority, kind = rules.possessive.match(text), 3, "possessive"
+        else:
+            first = _FIRST_WORD.match(text)
+            if not (first and first[1].lower() in rules.head_words):
+                continue
+            match, priority, kind = rules.compound.match(text), 4, "compound"
+        if match:
+            found.append((row, priority, kind, match["label"],
+                          offset[row] + match.start("label")))
+    return found
+
+
+def _normalised(labels: pd.Series) -> pd.Series:
+    """Labels for counting: lower case, no quotation marks, one space between words."""
+    return (labels.str.replace(_QUOTE_MARKS, "", regex=True)
+            .str.replace(r"[‐‑]", "-", regex=True)
+            .str.replace(r"[’‘ʼ]", "'", regex=True)
+            .str.replace(r"\s+", " ", regex=True)
+            .str.strip()
+            .str.lower())

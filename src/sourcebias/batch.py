@@ -1,0 +1,658 @@
+"""Read a batch of articles into the ``articles``, ``excluded`` and ``removed`` tables.
+
+A batch is either
+
+* a folder of ``.txt``, ``.md``, ``.html`` or ``.htm`` files, one article each.
+  With a ``manifest.csv`` (columns ``path`` and ``outlet``; optional ``doc_id``,
+  ``outlet_group``, ``date``, ``url``, ``title``; any other column is kept), the
+  manifest's rows are the batch: files it does not list are not read. Its paths
+  are relative to the folder and may pass through symbolic links, but may not be
+  absolute or climb out of the folder with ``..``. Without a manifest, every file
+  under the folder is read (hidden files and folders aside); the outlet is the
+  name of the top-level sub-folder the file sits in, or the batch folder's own
+  name for files directly in it.
+* or one ``.csv``, ``.jsonl``, ``.parquet`` (or ``.csv.gz``, ``.jsonl.gz``) table
+  with one row per article. Its columns are mapped with the ``*_column`` options
+  and every other column is kept.
+
+The ``doc_id`` is the manifest's or table's, else the file stem (folders) or
+the row number (tables). Text is decoded and repaired (see
+:mod:`sourcebias._decode`), site furniture and repeated paragraphs are taken out
+(rules in ``data/furniture.yaml``), the headline is found, and articles that
+repeat an earlier one are flagged in ``duplicate_of`` but kept.
+
+Whatever cannot be read becomes a row of ``excluded`` naming what is wrong and
+what to do, and the same line is logged as a warning on the ``sourcebias.batch``
+logger the moment it is found, so that ``inputs = articles + excluded`` always
+holds and nothing is skipped silently. Nothing is ever written to the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json
+
+from ._decode import UnreadableFile, decode_bytes, extract_html, repair_mojibake
+from ._furniture import REPEATED, Furniture, clean_texts, load_furniture
+from .paths import DATA_DIR
+from .tables import COLUMNS, count_words, empty
+
+LOG = logging.getLogger(__name__)
+
+#: The furniture rules used when ``read_batch`` is given none.
+DEFAULT_FURNITURE = DATA_DIR / "furniture.yaml"
+MANIFEST = "manifest.csv"
+TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".parquet")
+#: Input fields that the ``*_column`` options map, by their name in ``articles``.
+FIELDS = ("doc_id", "outlet", "outlet_group", "date", "url", "title")
+
+_SHINGLE_WORDS = 5
+_N_HASHES = 32
+_MIN_RECALL = 0.99
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_PAIR_CHUNK = 5000
+_TEXT_CHUNK = 10_000
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+_ARTICLE_STANDARD = (*COLUMNS["articles"], "duplicate_kind")
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """A batch of articles as read by :func:`read_batch`.
+
+    Attributes
+    ----------
+    name : str
+        The batch folder's name or the table file's stem.
+    articles, excluded, removed : pandas.DataFrame
+        The tables of :mod:`sourcebias.tables`. ``articles`` also has
+        ``duplicate_kind`` (``exact``, ``near`` or null) and keeps every extra
+        manifest or table column.
+    problems : tuple of str
+        One line per input that was excluded or needed its encoding repaired,
+        each naming the file (and row) and what to do, in the order found.
+    """
+
+    name: str
+    articles: pd.DataFrame
+    excluded: pd.DataFrame
+    removed: pd.DataFrame
+    problems: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """Counts, then every problem on its own line."""
+        repeats = int((self.removed["rule"] == REPEATED).sum())
+        counts = [
+            f"{self.name}: {len(self.articles)} article(s) read, "
+            f"{len(self.excluded)} input(s) excluded",
+            f"removed {len(self.removed) - repeats} piece(s) of site furniture and {repeats} "
+            f"repeated paragraph(s) (see `removed`); "
+            f"{int(self.articles['duplicate_of'].notna().sum())} article(s) repeat an earlier "
+            "one (see `duplicate_of`)",
+        ]
+        return "\n".join([*counts, *self.problems])
+
+
+def read_batch(
+    path: str | Path,
+    *,
+    text_column: str = "text",
+    id_column: str = "doc_id",
+    outlet_column: str = "outlet",
+    outlet_group_column: str = "outlet_group",
+    date_column: str = "date",
+    url_column: str = "url",
+    title_column: str = "title",
+    furniture: str | Path | Furniture | None = None,
+    near_duplicate_threshold: float = 0.9,
+) -> Batch:
+    """Read a batch folder or table file into tidy tables.
+
+    Parameters
+    ----------
+    path : str or Path
+        A batch folder, or a ``.csv``, ``.jsonl``, ``.parquet``, ``.csv.gz`` or
+        ``.jsonl.gz`` file with one row per article.
+    text_column : str
+        The table column that holds the article text (tables only).
+    id_column, outlet_column, outlet_group_column, date_column, url_column, title_column : str
+        The names of these fields in the table file or in ``manifest.csv``.
+    furniture : str, Path or Furniture, optional
+        The site-furniture rules (a YAML file, see :func:`read_furniture`);
+        ``data/furniture.yaml`` by default.
+    near_duplicate_threshold : float
+        Jaccard similarity of two articles' sets of five-word shingles from which
+        the later one is flagged as a near duplicate of the earlier one.
+        Candidates are found with MinHash locality-sensitive hashing (Broder,
+        "On the resemblance and containment of documents", 1997; Leskovec,
+        Rajaraman and Ullman, *Mining of Massive Datasets*, ch. 3), banded so
+        that a pair at the threshold is found with probability >= 0.99, and
+        each candidate's exact Jaccard similarity is then checked.
+
+    Returns
+    -------
+    Batch
+        ``articles`` in input order. "Earlier" for duplicates means an earlier
+        date (missing dates last), then a smaller ``doc_id``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` does not exist.
+    ValueError
+        When ``path`` is not a batch, or a manifest or table lacks a required
+        column (the message names the file and the columns it has).
+
+    Examples
+    --------
+    >>> batch = read_batch("data/batches/seed")
+    >>> print(batch.summary())  # doctest: +SKIP
+    >>> table = read_batch("articles.jsonl.gz", text_column="content_original",
+    ...                    outlet_column="source_url", id_column="ID")  # doctest: +SKIP
+    """
+    if not 0 < near_duplicate_threshold <= 1:
+        raise ValueError("near_duplicate_threshold must be in (0, 1]")
+    path = Path(path)
+    rules = furniture if isinstance(furniture, Furniture) else read_furniture(furniture)
+    names = {"doc_id": id_column, "outlet": outlet_column, "outlet_group": outlet_group_column,
+             "date": date_column, "url": url_column, "title": title_column}
+    if path.is_dir():
+        inputs = _read_folder(path, names)
+    elif _table_suffix(path) and path.is_file():
+        inputs = _read_table(path, names, text_column)
+    elif not path.exists():
+        raise FileNotFoundError(f"{path}: no such batch folder or file; check the path")
+    else:
+        raise ValueError(f"{path}: not a batch; give a folder of article files or a "
+                         f"{', '.join(TABLE_SUFFIXES)} file")
+    return _assemble(_batch_name(path), inputs, rules, near_duplicate_threshold)
+
+
+def read_furniture(path: str | Path | None = None) -> Furniture:
+    """Read site-furniture rules (``data/furniture.yaml`` by default).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+
+    Returns
+    -------
+    Furniture
+        Pass it to :func:`read_batch` to read several batches with one file.
+    """
+    return load_furniture(DEFAULT_FURNITURE if path is None else path)
+
+
+# --- inputs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class _Inputs:
+    """Decoded inputs before cleaning.
+
+    ``docs`` has the article fields, ``text``, ``source``, ``row``, ``sha256`` and
+    ``page_title``/``page_date`` (HTML metadata), on a RangeIndex; ``notes`` has
+    (key, note) about decoding; ``within`` is the manifest or table file name.
+    """
+
+    docs: pd.DataFrame
+    notes: pd.DataFrame
+    excluded: pd.DataFrame
+    within: str | None
+
+
+def _problem_line(source: str, row: object, reason: str, within: str | None) -> str:
+    if pd.isna(row):
+        return f"{source}: {reason}"
+    if within == MANIFEST:
+        return f"{MANIFEST} row {row} ({source}): {reason}"
+    return f"{within} row {row}: {reason}"
+
+
+def _excluded(listing: pd.DataFrame, reasons: pd.Series, within: str | None) -> pd.DataFrame:
+    """The ``excluded`` rows of the listing rows that have a reason; each is logged."""
+    bad = reasons.dropna()
+    excluded = pd.DataFrame({
+        "source": listing.loc[bad.index, "source"].to_numpy(),
+        "row": listing.loc[bad.index, "row"].astype("Int64").to_numpy(),
+        "doc_id": listing.loc[bad.index, "doc_id"].to_numpy(),
+        "reason": bad.to_numpy(),
+    })
+    for entry in excluded.itertuples(index=False):
+        LOG.warning(_problem_line(entry.source, entry.row, entry.reason, within))
+    return excluded
+
+
+def _read_folder(folder: Path, names: dict[str, str]) -> _Inputs:
+    within = MANIFEST if (folder / MANIFEST).is_file() else None
+    listing = _manifest_listing(folder / MANIFEST, names) if within else _folder_listing(folder)
+    reasons = _listing_problems(listing, within)
+    excluded = [_excluded(listing, reasons, within)]
+    records, notes = [], []
+    for index in reasons.index[reasons.isna()]:
+        try:
+            record, decoding = _read_file(folder, listing.loc[index])
+        except UnreadableFile as error:
+            reason = pd.Series({index: f"the file {error}"}, dtype="str")
+            excluded.append(_excluded(listing, reason, within))
+            continue
+        notes += [(len(records), note) for note in decoding]
+        records.append(record | {"index": index})
+    read = pd.DataFrame.from_records(
+        records, columns=["index", "text", "sha256", "page_title", "page_date"])
+    docs = listing.loc[read.pop("index")].reset_index(drop=True)
+    docs[read.columns] = read
+    return _Inputs(docs, pd.DataFrame(notes, columns=["key", "note"]),
+                   pd.concat(excluded, ignore_index=True), within)
+
+
+def _manifest_listing(manifest: Path, names: dict[str, str]) -> pd.DataFrame:
+    table = pd.read_csv(manifest, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for required in ("path", names["outlet"]):
+        if required not in table.columns:
+            raise ValueError(f"{manifest}: no {required!r} column; add one "
+                             f"(columns found: {', '.join(table.columns)})")
+    table = table.apply(lambda column: column.str.strip()).replace("", np.nan)
+    listing = _standard_fields(table, names | {"path": "path"})
+    listing["path"] = listing["path"].str.replace("\\", "/", regex=False)
+    listing["source"] = listing["path"].map(posixpath.normpath, na_action="ignore")
+    listing["doc_id"] = listing["doc_id"].fillna(_stems(listing["source"]))
+    listing["row"] = np.arange(1, len(listing) + 1)
+    return listing
+
+
+def _folder_listing(folder: Path) -> pd.DataFrame:
+    files = []
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(root).relative_to(folder)
+        files += [(base / name).as_posix() for name in names
+                  if not name.startswith(".") and (root != str(folder) or name != MANIFEST)]
+    listing = pd.DataFrame({"path": pd.Series(sorted(files), dtype="str")})
+    parts = listing["path"].str.split("/")
+    return listing.assign(
+        source=listing["path"],
+        doc_id=_stems(listing["path"]),
+        outlet=parts.str[0].where(parts.str.len() > 1, folder.resolve().name),
+        outlet_group=pd.Series(np.nan, index=listing.index, dtype="str"),
+        date=np.nan, url=np.nan, title=np.nan, row=pd.NA,
+    ).astype({"date": "str", "url": "str", "title": "str"})
+
+
+def _stems(paths: pd.Series) -> pd.Series:
+    return paths.str.extract(r"([^/]*?)(?:\.[^./]*)?$", expand=False).replace("", np.nan)
+
+
+def _standard_fields(table: pd.DataFrame, names: dict[str, str], *,
+                     text_column: str | None = None) -> pd.DataFrame:
+    """Rename the mapped columns to their article names, as strings; keep every other
+    column, renaming one that would clash with an article column to ``input_<name>``."""
+    fields = {**names, **({"text": text_column} if text_column else {})}
+    mapped = {column: field for field, column in fields.items() if column in table.columns}
+    reserved = (*_ARTICLE_STANDARD, "path", "row", "page_title", "page_date")
+    clashes = {c: f"input_{c}" for c in table.columns if c not in mapped and c in reserved}
+    table = table.rename(columns=clashes | mapped)
+    for field in fields:
+        if field not in table.columns:
+            table[field] = pd.Series(np.nan, index=table.index, dtype="str")
+        elif not pd.api.types.is_string_dtype(table[field]):
+            table[field] = table[field].astype("str").where(table[field].notna())
+    return table
+
+
+def _outside(path: str) -> bool:
+    """Whether a manifest path is absolute or climbs out of the batch folder.
+
+    The test is lexical: a path through a symbolic link inside the folder is
+    inside, wherever the link points.
+    """
+    return (path.startswith("/") or path[1:2] == ":"
+            or posixpath.normpath(path).split("/")[0] == "..")
+
+
+def _listing_problems(listing: pd.DataFrame, within: str | None) -> pd.Series:
+    """The first thing wrong with each listed file that shows without reading it."""
+    path = listing["path"].fillna("")
+    suffix = path.str.extract(r"(\.[^./]*)$", expand=False).str.lower().fillna("")
+    reasons = _first_reason(listing.index, [
+        (path == "", "has no path; fill in the path column or delete the row"),
+        (path.map(_outside), "the path leads outside the batch folder; move the file into "
+                             "the folder and give its path relative to the folder"),
+        (~suffix.isin(TEXT_SUFFIXES + HTML_SUFFIXES),
+         "is not a .txt, .md, .html or .htm file; save the article in one of these forms"
+         + (" or delete the row" if within else " or move the file out of the batch folder")),
+        (listing["outlet"].isna(), "has no outlet; fill in the outlet column"),
+    ])
+    _flag_repeated_ids(listing, reasons, within=within)
+    return reasons
+
+
+def _read_file(folder: Path, entry: pd.Series) -> tuple[dict, list[str]]:
+    """Read, hash and decode one listed file (HTML: extract the article)."""
+    file = folder / entry["path"]
+    if not file.is_file():
+        raise UnreadableFile("does not exist; check the path or delete the row")
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(f"cannot be read ({error.strerror}); check its permissions") from None
+    text, notes = decode_bytes(raw)
+    if not text.strip():
+        raise UnreadableFile("is empty; put the article's text in it or remove it")
+    record = {"sha256": hashlib.sha256(raw).hexdigest(), "page_title": None, "page_date": None}
+    suffix = posixpath.splitext(entry["source"])[1].lower()
+    if suffix in HTML_SUFFIXES:
+        text, record["page_title"], record["page_date"] = extract_html(text)
+    elif suffix == ".md":
+        text = _MARKDOWN_HEADING.sub("", text)
+    return record | {"text": text}, notes
+
+
+def _table_suffix(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((suffix for suffix in TABLE_SUFFIXES if name.endswith(suffix)), None)
+
+
+def _batch_name(path: Path) -> str:
+    suffix = _table_suffix(path) if path.is_file() else None
+    name = path.resolve().name
+    return name[: -len(suffix)] if suffix else name
+
+
+def _load_table(path: Path) -> pd.DataFrame:
+    suffix = _table_suffix(path)
+    try:
+        if suffix.startswith(".jsonl"):
+            with pa.input_stream(str(path), compression="detect") as stream:
+                return pyarrow.json.read_json(stream).to_pandas()
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str, keep_default_na=False).replace("", np.nan)
+    except (pa.ArrowInvalid, ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: cannot be read as a {suffix} table ({error}); "
+                         "check the file's format") from None
+
+
+def _read_table(path: Path, names: dict[str, str], text_column: str) -> _Inputs:
+    table = _load_table(path)
+    for option, column in (("text_column", text_column), ("outlet_column", names["outlet"])):
+        if column not in table.columns:
+            raise ValueError(f"{path}: no {column!r} column; name the right one with "
+                             f"{option}= (columns found: {', '.join(map(str, table.columns))})")
+    row = pd.Series(np.arange(1, len(table) + 1), index=table.index)
+    listing = _standard_fields(table, names, text_column=text_column).assign(
+        row=row, source=path.name + "#" + row.astype("str"))
+    if names["doc_id"] not in table.columns:
+        listing["doc_id"] = row.astype("str")
+    for field in ("text", "outlet", "doc_id"):
+        listing[field] = listing[field].where(listing[field].str.strip() != "")
+    reasons = _first_reason(listing.index, [
+        (listing["text"].isna(), f"has no text in column {text_column!r}; "
+                                 "fill it in or delete the row"),
+        (listing["outlet"].isna(), f"has no outlet in column {names['outlet']!r}; "
+                                   "fill it in or delete the row"),
+        (listing["doc_id"].isna(), f"has no id in column {names['doc_id']!r}; "
+                                   "fill it in or delete the row"),
+    ])
+    _flag_repeated_ids(listing, reasons, within=path.name)
+    docs = listing[reasons.isna()].reset_index(drop=True)
+    docs["sha256"] = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in docs["text"]]
+    docs["page_title"] = docs["page_date"] = pd.Series(np.nan, index=docs.index, dtype="str")
+    return _Inputs(docs, pd.DataFrame(columns=["key", "note"]),
+                   _excluded(listing, reasons, path.name), path.name)
+
+
+# --- cleaning, titles and duplicates -----------------------------------------------------
+
+
+def _assemble(name: str, inputs: _Inputs, furniture: Furniture, threshold: float) -> Batch:
+    docs = inputs.docs
+    texts, mojibake = repair_mojibake(docs["text"].astype("str"))
+    cleaned = clean_texts(texts, furniture)
+    body = cleaned.text.fillna("")
+    emptied = pd.Series(np.nan, index=docs.index, dtype="str").mask(
+        body == "", "has no article text left once site furniture is removed (see the "
+                    "removed table); check the file, or the furniture rules")
+    title = (_one_line(docs["title"]).fillna(_one_line(docs["page_title"]))
+             .fillna(cleaned.title))
+    dateline = _iso_dates(cleaned.dateline)
+    date = docs["date"].fillna(docs["page_date"])
+    from_dateline = date.isna() & dateline.notna()
+    text, title_added = _title_first(body, title)
+    notes = pd.concat([
+        inputs.notes,
+        pd.DataFrame({"key": mojibake.index, "note": mojibake.to_numpy()}),
+        cleaned.notes,
+        pd.DataFrame({"key": docs.index[title_added], "note": "put the title first"}),
+        pd.DataFrame({"key": docs.index[from_dateline],
+                      "note": "date from the dateline " + cleaned.dateline[from_dateline]}),
+    ], ignore_index=True)
+    articles = docs.assign(
+        title=title, date=date.fillna(dateline), text=text, n_words=count_words(text),
+        problems=notes.groupby("key", sort=False)["note"].agg("; ".join)
+        .reindex(docs.index, fill_value=""),
+    )[emptied.isna()]
+    articles = pd.concat([articles, _duplicates(articles, threshold)], axis=1)
+    excluded = pd.concat([inputs.excluded, _excluded(docs, emptied, inputs.within)],
+                         ignore_index=True)
+    repairs = _repair_lines(articles, notes, inputs.within)
+    removed = cleaned.removed.assign(doc_id=docs["doc_id"].to_numpy()[
+        cleaned.removed["key"].to_numpy(dtype="int64")])
+    return Batch(
+        name=name,
+        articles=_article_columns(articles),
+        excluded=excluded.reindex(columns=COLUMNS["excluded"]) if len(excluded)
+        else empty("excluded"),
+        removed=removed[list(COLUMNS["removed"])],
+        problems=(*(_problem_line(e.source, e.row, e.reason, inputs.within)
+                    for e in excluded.itertuples(index=False)), *repairs),
+    )
+
+
+def _repair_lines(articles: pd.DataFrame, notes: pd.DataFrame, within: str | None) -> list[str]:
+    """One logged line per article whose characters had to be decoded or repaired."""
+    warn = notes[notes["note"].str.contains("not UTF-8|mojibake", regex=True)]
+    warn = warn[warn["key"].isin(articles.index)]
+    advice = "check the article's special characters" + (
+        "" if within and within != MANIFEST else ", and re-save the file as UTF-8")
+    lines = []
+    for key, group in warn.groupby("key", sort=False)["note"]:
+        entry = articles.loc[key]
+        lines.append(_problem_line(entry["source"], entry["row"],
+                                   f"{'; '.join(group)}; {advice}", within))
+        LOG.warning(lines[-1])
+    return lines
+
+
+def _article_columns(articles: pd.DataFrame) -> pd.DataFrame:
+    internal = {"path", "row", "page_title", "page_date"}
+    extras = [c for c in articles.columns if c not in _ARTICLE_STANDARD and c not in internal]
+    return articles[[*_ARTICLE_STANDARD, *extras]].reset_index(drop=True)
+
+
+def _first_reason(index: pd.Index, checks: list[tuple[pd.Series, str]]) -> pd.Series:
+    """For each row, the reason of the first check it fails, or null."""
+    reasons = pd.Series(np.nan, index=index, dtype="str")
+    for failed, reason in checks:
+        reasons[failed & reasons.isna()] = reason
+    return reasons
+
+
+def _flag_repeated_ids(listing: pd.DataFrame, reasons: pd.Series, *, within: str | None) -> None:
+    """Give a reason to every still-valid row that repeats an earlier row's doc_id."""
+    valid = listing[reasons.isna() & listing["doc_id"].notna()]
+    repeats = valid[valid["doc_id"].duplicated()]
+    if repeats.empty:
+        return
+    first = valid.drop_duplicates("doc_id").set_index("doc_id")
+    if within:
+        earlier = "row " + repeats["doc_id"].map(first["row"]).astype("str")
+        advice = "give every row its own doc_id"
+    else:
+        earlier = repeats["doc_id"].map(first["source"])
+        advice = "rename one of the files, or add a manifest.csv with unique doc_ids"
+    reasons[repeats.index] = "repeats the doc_id '" + repeats["doc_id"] + "' of " + earlier \
+        + "; " + advice
+
+
+def _one_line(titles: pd.Series) -> pd.Series:
+    titles = titles.astype("str").str.replace(r"\s+", " ", regex=True).str.strip()
+    return titles.where(titles != "")
+
+
+def _iso_dates(dates: pd.Series) -> pd.Series:
+    """Dates written in words (datelines) as ``YYYY-MM-DD``, or null."""
+    parsed = pd.to_datetime(dates, format="mixed", errors="coerce")
+    return parsed.dt.strftime("%Y-%m-%d").astype("str").where(parsed.notna())
+
+
+def _title_first(body: pd.Series, title: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Make the title the first paragraph; return the texts and where it was added."""
+    first, _, rest = (body.str.partition("\n\n")[i] for i in range(3))
+    known = title.notna()
+    leads = known & (_normalised(first) == _normalised(title))
+    added = known & ~leads
+    text = body.copy()
+    text[leads] = title[leads] + ("\n\n" + rest[leads]).where(rest[leads] != "", "")
+    text[added] = title[added] + "\n\n" + body[added]
+    return text, added
+
+
+def _normalised(text: pd.Series) -> pd.Series:
+    return text.str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def _earliest_first(articles: pd.DataFrame) -> pd.Index:
+    """Article labels by date (missing or unreadable dates last), then doc_id."""
+    dates = pd.to_datetime(articles["date"], format="ISO8601", errors="coerce", utc=True)
+    retry = dates.isna() & articles["date"].notna()
+    if retry.any():
+        dates[retry] = pd.to_datetime(articles.loc[retry, "date"], format="mixed",
+                                      errors="coerce", utc=True)
+    return (articles.assign(_date=dates)
+            .sort_values(["_date", "doc_id"], na_position="last", kind="stable").index)
+
+
+def _duplicates(articles: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """``duplicate_of`` and ``duplicate_kind`` of every article.
+
+    Exact: the same text once case, punctuation and spacing are ignored. Near:
+    see :func:`read_batch`. An article points to the earliest article it repeats.
+    """
+    ranked = articles.loc[_earliest_first(articles)]
+    same_text = pd.util.hash_pandas_object(
+        ranked["text"].str.casefold().str.replace(r"\W+", " ", regex=True).str.strip(),
+        index=False).to_numpy()
+    first = ranked["doc_id"].groupby(same_text, sort=False).transform("first")
+    exact = first != ranked["doc_id"]
+    result = pd.DataFrame({
+        "duplicate_of": first.where(exact),
+        "duplicate_kind": pd.Series("exact", index=ranked.index, dtype="str").where(exact),
+    })
+    unique = ranked[~exact]
+    pairs = _near_pairs(unique["text"], threshold)
+    if len(pairs):
+        earliest = pd.Series(pairs[:, 1]).groupby(pairs[:, 0]).min()
+        labels = unique.index[earliest.index.to_numpy()]
+        result.loc[labels, "duplicate_of"] = unique["doc_id"].to_numpy()[earliest.to_numpy()]
+        result.loc[labels, "duplicate_kind"] = "near"
+    return result.reindex(articles.index)
+
+
+def _near_pairs(texts: pd.Series, threshold: float) -> np.ndarray:
+    """(later, earlier) positions in ``texts`` of the near-duplicate pairs."""
+    signatures, positions = [np.empty((0, _N_HASHES), np.uint32)], [np.empty(0, np.int64)]
+    for start in range(0, len(texts), _TEXT_CHUNK):
+        hashes, offsets = _shingles(texts.iloc[start:start + _TEXT_CHUNK])
+        has_shingles = np.flatnonzero(np.diff(offsets) > 0)
+        signatures.append(_minhash(hashes, offsets[has_shingles]))
+        positions.append(has_shingles + start)
+    candidates = _candidates(np.concatenate(signatures), np.concatenate(positions),
+                             _band_rows(threshold))
+    return candidates[_jaccard(texts, candidates) >= threshold]
+
+
+def _shingles(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every run of five words of each text (lower-cased, letters and
+    digits only), and the offset where each text's hashes start (plus the end)."""
+    words = pc.utf8_split_whitespace(pc.replace_substring_regex(
+        pc.utf8_lower(pa.array(texts.to_numpy(dtype=object), type=pa.large_string())),
+        r"[^\pL\pN]+", " "))
+    codes = pc.dictionary_encode(words.flatten())
+    vocabulary = pd.util.hash_array(codes.dictionary.to_numpy(zero_copy_only=False))
+    token = vocabulary[codes.indices.to_numpy()]
+    counts = np.diff(words.offsets.to_numpy())
+    n_shingles = np.maximum(counts - (_SHINGLE_WORDS - 1), 0)
+    offsets = np.concatenate([[0], np.cumsum(n_shingles)])
+    first_word = (np.repeat(words.offsets.to_numpy()[:-1] - offsets[:-1], n_shingles)
+                  + np.arange(offsets[-1]))
+    hashes = np.zeros(len(first_word), dtype=np.uint64)
+    for shift in range(_SHINGLE_WORDS):
+        hashes = (hashes ^ token[first_word + shift]) * _MIX
+    return hashes ^ (hashes >> np.uint64(29)), offsets
+
+
+def _minhash(hashes: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """MinHash signatures (one row per text, ``_N_HASHES`` columns) from the
+    shingle hashes of texts that start at ``starts`` (each with one or more)."""
+    rng = np.random.default_rng(20190430)
+    multipliers = rng.integers(0, np.iinfo(np.uint64).max, _N_HASHES, dtype=np.uint64) | 1
+    increments = rng.integers(0, np.iinfo(np.uint64).max, _N_HASHES, dtype=np.uint64)
+    signatures = np.empty((len(starts), _N_HASHES), dtype=np.uint32)
+    if len(starts):
+        for k in range(_N_HASHES):
+            permuted = ((hashes * multipliers[k] + increments[k]) >> np.uint64(32))
+            signatures[:, k] = np.minimum.reduceat(permuted.astype(np.uint32), starts)
+    return signatures
+
+
+def _band_rows(threshold: float) -> int:
+    """Rows per LSH band: the most that still finds a pair at the threshold with
+    probability >= 0.99, i.e. 1 - (1 - t**r)**(k/r) >= 0.99."""
+    return max((r for r in (1, 2, 4, 8, 16)
+                if 1 - (1 - threshold**r) ** (_N_HASHES // r) >= _MIN_RECALL), default=1)
+
+
+def _candidates(signatures: np.ndarray, positions: np.ndarray, rows: int) -> np.ndarray:
+    """(later, earlier) pairs that share a band: each text is paired with the
+    first and the previous text in every bucket it falls in."""
+    pairs = [np.empty((0, 2), dtype=np.int64)]
+    for band in range(_N_HASHES // rows):
+        key = np.zeros(len(positions), dtype=np.uint64)
+        for column in signatures[:, band * rows:(band + 1) * rows].T:
+            key = (key ^ column.astype(np.uint64)) * _MIX
+        order = np.lexsort((positions, key))
+        bucket, position = key[order], positions[order]
+        same = np.r_[False, bucket[1:] == bucket[:-1]]
+        first = np.maximum.accumulate(np.where(same, 0, np.arange(len(bucket))))
+        later = np.flatnonzero(same)
+        pairs += [np.c_[position[later], position[first[later]]],
+                  np.c_[position[later], position[later - 1]]]
+    return np.unique(np.concatenate(pairs), axis=0)
+
+
+def _jaccard(texts: pd.Series, pairs: np.ndarray) -> np.ndarray:
+    """Exact Jaccard similarity of the shingle sets of each pair of texts."""
+    similarity = np.empty(len(pairs))
+    for start in range(0, len(pairs), _PAIR_CHUNK):
+        chunk = pairs[start:start + _PAIR_CHUNK]
+        involved = np.unique(chunk)
+        hashes, offsets = _shingles(texts.iloc[involved])
+        sets = {doc: set(hashes[offsets[i]:offsets[i + 1]].tolist())
+                for i, doc in enumerate(involved)}
+        similarity[start:start + len(chunk)] = [
+            len(sets[a] & sets[b]) / len(sets[a] | sets[b]) for a, b in chunk]
+    return similarity

@@ -1,0 +1,95 @@
+"""The ``sourcebias`` command: ``analyze`` a batch into tables, or ``report`` on it."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from . import __version__
+from .aggregate import outlet_summary
+from .paths import NOTEBOOK_DIR
+
+READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title")
+
+
+def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("batch", type=Path, help="a batch folder, or a .csv/.jsonl/.parquet file")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    for name in READ_OPTIONS:
+        flag = name.replace("_", "-")
+        parser.add_argument(
+            f"--{flag}-column", dest=f"{name}_column", metavar="NAME",
+            help=f"the input column that holds the {name.replace('_', ' ')} (default: {name})"
+            if name != "id" else "the input column that holds the article id (default: doc_id)",
+        )
+
+
+def _read_options(args: argparse.Namespace) -> dict[str, str]:
+    return {
+        f"{name}_column": getattr(args, f"{name}_column")
+        for name in READ_OPTIONS
+        if getattr(args, f"{name}_column")
+    }
+
+
+def _print_summary(analysis) -> None:
+    summary = outlet_summary(analysis.articles, sentences=analysis.sentences, voice=analysis.voice)
+    print(summary.to_string(index=False))
+    excluded = analysis.excluded
+    if len(excluded):
+        print(f"\n{len(excluded)} input(s) excluded:")
+        for row in excluded.itertuples(index=False):
+            print(f"  {row.source}: {row.reason}")
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from .pipeline import analyze
+
+    analysis = analyze(args.batch, out=args.out, read_options=_read_options(args))
+    print(f"wrote {len(analysis.articles)} articles' tables to {args.out}")
+    _print_summary(analysis)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import run_report
+
+    command = "sourcebias " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    result = run_report(
+        args.batch, out=args.out, notebooks=args.notebooks,
+        read_options=_read_options(args), command=command,
+    )
+    print(f"report written to {result.out} ({len(result.executed)} notebook(s) ran)")
+    for failure in result.failures:
+        print(f"error: {failure}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``sourcebias`` command."""
+    parser = argparse.ArgumentParser(
+        prog="sourcebias", description="Compare how news outlets frame the same event."
+    )
+    parser.add_argument("--version", action="version", version=f"sourcebias {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyze = commands.add_parser("analyze", help="read, segment and annotate a batch into Parquet")
+    _add_batch_arguments(analyze)
+    analyze.set_defaults(run=_analyze)
+    report = commands.add_parser("report", help="analyse a batch and run the notebook suite on it")
+    _add_batch_arguments(report)
+    report.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR,
+                        help="folder of numbered notebooks (default: the project's)")
+    report.set_defaults(run=_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``sourcebias`` command."""
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Loaded-term hits: where each article uses the words of the terms lexicon.
+
+:func:`find_terms` matches every pattern of ``terms.yaml`` in one pass (rules in
+:mod:`sourcebias.lexicon`: whole words, folded case, diacritics, apostrophes
+and hyphens, wildcards, the longest match within a category), places each hit
+in its sentence and voice, and marks hits that a negation word precedes
+("this is not a coup").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .lexicon import Corpus, Lexicon, load_terms, match_lexicon, prepare_corpus
+from .locate import locate
+from .tables import COLUMNS, count_words
+
+#: Extra column of the hits table: the pattern (as written in the lexicon) that matched.
+EXTRA_COLUMNS = ("pattern",)
+#: Characters of the text between a negator and a hit read first when counting its words.
+GAP_CHARS = 64
+
+
+def find_terms(
+    articles: pd.DataFrame | Corpus,
+    *,
+    sentences: pd.DataFrame,
+    voice: pd.DataFrame,
+    lexicon: Lexicon | None = None,
+) -> pd.DataFrame:
+    """Find the loaded terms of a lexicon in every article.
+
+    A hit is ``negated`` when a negation word of the lexicon ends within its
+    ``negation.window`` words before the hit, in the same sentence: with the
+    default window of 3, "not" negates "coup" in "this is not a coup" and "not a
+    military coup", but not in "not only a real coup". Words are counted with
+    :data:`sourcebias.tables.WORD_PATTERN`.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame or Corpus
+        The ``articles`` table (``doc_id``, ``text``), or the :class:`Corpus`
+        that :func:`sourcebias.lexicon.prepare_corpus` made of it (pass the same
+        corpus to :func:`sourcebias.actors.find_actors` to normalise once).
+    sentences : pandas.DataFrame
+        The ``sentences`` table of the same articles.
+    voice : pandas.DataFrame
+        The ``voice`` table of the same articles.
+    lexicon : Lexicon, optional
+        A terms lexicon; :func:`sourcebias.lexicon.load_terms` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``hits`` table of :mod:`sourcebias.tables` plus ``pattern``, by
+        article and position.
+
+    Examples
+    --------
+    >>> hits = find_terms(articles, sentences=sentences, voice=voice)  # doctest: +SKIP
+    >>> hits.groupby(["category", "voice"]).size()  # doctest: +SKIP
+    """
+    lexicon = load_terms() if lexicon is None else lexicon
+    if lexicon.kind != "terms":
+        raise ValueError(f"{lexicon.path} is an {lexicon.kind} lexicon; pass a terms lexicon "
+                         "(sourcebias.lexicon.load_terms)")
+    corpus = articles if isinstance(articles, Corpus) else prepare_corpus(articles)
+    found = locate(match_lexicon(corpus, lexicon=lexicon), sentences=sentences, voice=voice)
+    is_negator = found["negator"].to_numpy()
+    hits = found[~is_negator].rename(columns={"entry": "term"}).reset_index(drop=True)
+    hits["negated"] = _negated(hits, found[is_negator], corpus=corpus,
+                               window=lexicon.negation_window)
+    return hits[[*COLUMNS["hits"], *EXTRA_COLUMNS]]
+
+
+def _negated(hits: pd.DataFrame, negators: pd.DataFrame, *, corpus: Corpus, window: int
+             ) -> np.ndarray:
+    """Whether a negator ends, in the hit's sentence, within ``window`` words before it."""
+    if hits.empty or negators.empty:
+        return np.zeros(len(hits), dtype=bool)
+    left = hits[["doc_id", "start", "sent_id"]].assign(_row=np.arange(len(hits)))
+    right = negators[["doc_id", "end", "sent_id"]].rename(
+        columns={"end": "negator_end", "sent_id": "negator_sent"})
+    nearest = pd.merge_asof(left.sort_values("start"), right.sort_values("negator_end"),
+                            left_on="start", right_on="negator_end", by="doc_id",
+                            direction="backward").sort_values("_row")
+    near = np.flatnonzero((nearest["negator_sent"] == nearest["sent_id"]).to_numpy())
+    doc_ids = nearest["doc_id"].iloc[near]
+    gap_start = nearest["negator_end"].iloc[near].to_numpy("int64")
+    gap_end = nearest["start"].iloc[near].to_numpy("int64")
+    # Count the words of at most the first GAP_CHARS characters of each gap, and
+    # the whole gap only where that prefix has too few words to decide.
+    head_end = np.minimum(gap_end, gap_start + GAP_CHARS)
+    words = count_words(pd.Series(corpus.slices(doc_ids, gap_start, head_end), dtype="str"))
+    words = words.to_numpy().copy()
+    undecided = np.flatnonzero((words < window) & (head_end < gap_end))
+    if undecided.size:
+        whole = corpus.slices(doc_ids.iloc[undecided], gap_start[undecided], gap_end[undecided])
+        words[undecided] = count_words(pd.Series(whole, dtype="str")).to_numpy()
+    negated = np.zeros(len(hits), dtype=bool)
+    negated[near] = words < window
+    return negated

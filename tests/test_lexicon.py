@@ -1,0 +1,291 @@
+"""Reading, checking and normalising lexicons (sourcebias.lexicon)."""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sourcebias import lexicon as lx
+from sourcebias import paths
+from sourcebias.lexicon import (
+    LexiconError,
+    inside,
+    load_actors,
+    load_terms,
+    match_lexicon,
+    prepare_corpus,
+)
+
+TERMS = """\
+version: "1"
+categories:
+  event_naming: what the events are called
+  legitimacy: rightful or not
+negation:
+  window: 3
+  words: [not, "isn't"]
+terms:
+  - id: coup
+    category: event_naming
+    patterns: [coup]
+  - id: coup_attempt
+    category: event_naming
+    patterns:
+      - coup attempt
+      - {pattern: attempted coup, case_sensitive: false}
+  - id: legitimate
+    category: legitimacy
+    patterns: [legitimate]
+    note: a note
+"""
+
+
+def write(tmp_path, text: str, name: str = "terms.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path, text: str) -> str:
+    path = write(tmp_path, text)
+    with pytest.raises(LexiconError) as caught:
+        load_terms(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)), message
+    return message
+
+
+# --------------------------------------------------------------------------- the project files
+
+
+def test_project_lexicons_load_with_version_and_hash():
+    for lexicon, name in ((load_terms(), "terms.yaml"), (load_actors(), "actors.yaml")):
+        raw = (paths.LEXICON_DIR / name).read_bytes()
+        assert lexicon.path == paths.LEXICON_DIR / name
+        assert lexicon.sha256 == hashlib.sha256(raw).hexdigest()
+        assert lexicon.describe() == {"path": str(lexicon.path), "version": lexicon.version,
+                                      "sha256": lexicon.sha256}
+        assert lexicon.version
+
+
+def test_project_terms_cover_the_required_categories_and_seed_vocabulary():
+    terms = load_terms()
+    categories = {name for name, _ in terms.categories}
+    assert {"event_naming", "legitimacy", "loyalty_betrayal", "foreign_hand",
+            "delegitimising"} <= categories
+    table = terms.to_frame()
+    assert len(table) == sum(len(entry.patterns) for entry in terms.entries)
+    patterns = set(table["pattern"])
+    for phrase in ("coup", "coup attempt", "coup d'état", "attempted coup", "uprising*",
+                   "Operation Freedom", "putsch*", "self-proclaimed", "so-called",
+                   "interim president", "democratically elected", "usurper*", "traitor*",
+                   "coward*", "loyal*", "US-backed", "puppet*", "regime change", "regime",
+                   "dictator*", "junta", "pseudo-leader*", "subversive*", "destabiliz*",
+                   "aggression", "humanitarian crisis", "sanction*"):
+        assert phrase in patterns, phrase
+    assert {"not", "no", "never", "isn't"} <= {p.text for p in terms.negators}
+    assert terms.negation_window == 3
+
+
+def test_project_actors_have_aliases_misspellings_and_label_words():
+    actors = load_actors()
+    table = actors.to_frame()
+    aliases = table.groupby("id")["pattern"].agg(set)
+    assert {"Guaidó", "Guido", "Gaido", "@jguaido"} <= aliases["guaido"]
+    assert {"Nicolás Maduro", "Nicholas Maduro"} <= aliases["maduro"]
+    assert {"Trump administration", "Washington", "White House", "US", "Pompeo",
+            "Bolton"} <= aliases["us_government"]
+    sensitive = table[table["case_sensitive"]]
+    assert {"US", "USA", "U.S."} <= set(sensitive["pattern"])
+    for actor in ("armed_forces", "opposition", "russia", "cuba", "colombia", "china", "lopez",
+                  "padrino", "cabello", "arreaza"):
+        assert actor in aliases.index
+    assert "president" in actors.labels.titles
+    assert "self-proclaimed" in actors.labels.modifiers
+    assert "regime" in actors.labels.heads
+
+
+def test_default_path_prefers_the_working_directory(tmp_path, monkeypatch):
+    local = tmp_path / "data" / "lexicons"
+    local.mkdir(parents=True)
+    write(local, TERMS)
+    monkeypatch.chdir(tmp_path)
+    assert load_terms().path == local / "terms.yaml"
+    assert load_actors().path == paths.LEXICON_DIR / "actors.yaml"
+
+
+def test_a_valid_file_is_read_as_written(tmp_path):
+    terms = load_terms(write(tmp_path, TERMS))
+    assert terms.kind == "terms" and terms.version == "1"
+    assert [entry.id for entry in terms.entries] == ["coup", "coup_attempt", "legitimate"]
+    attempt = terms.entries[1]
+    assert [p.text for p in attempt.patterns] == ["coup attempt", "attempted coup"]
+    assert [p.line for p in attempt.patterns] == [15, 16]
+    assert terms.entries[2].note == "a note"
+    assert terms.entries[0].line == 9
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(LexiconError, match="no such lexicon file"):
+        load_terms(tmp_path / "nope.yaml")
+
+
+def test_bad_yaml_names_the_line(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("    patterns: [coup]\n",
+                                               "    patterns: [coup\n"))
+    assert "line 12" in message and "not valid YAML" in message
+    assert "flow sequence" in message and "line 11" in message
+
+
+def test_empty_file(tmp_path):
+    assert "empty" in error_of(tmp_path, "")
+
+
+def test_unknown_top_level_key(tmp_path):
+    message = error_of(tmp_path, TERMS + "colour: blue\n")
+    assert "line 21" in message and "unknown key 'colour'" in message
+
+
+def test_unknown_entry_key_names_the_entry(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("    note: a note", "    notes: a note"))
+    assert "line 20" in message and "entry 'legitimate'" in message
+    assert "unknown key 'notes'" in message
+
+
+def test_unknown_pattern_key(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("case_sensitive: false", "case: false"))
+    assert "line 16" in message and "entry 'coup_attempt'" in message
+    assert "unknown key 'case'" in message
+
+
+def test_duplicate_id_names_both_lines(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("id: legitimate", "id: coup"))
+    assert "line 17" in message and "entry 'coup'" in message
+    assert "duplicate id 'coup' (first on line 9)" in message
+
+
+def test_duplicate_key_in_an_entry(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("    note: a note", "    note: a\n    note: b"))
+    assert "line 21" in message and "appears twice" in message
+
+
+def test_empty_pattern(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("patterns: [legitimate]",
+                                               "patterns: [legitimate, '']"))
+    assert "line 19" in message and "entry 'legitimate'" in message
+    assert "empty pattern" in message
+
+
+def test_empty_pattern_list(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("patterns: [legitimate]", "patterns: []"))
+    assert "entry 'legitimate'" in message and "empty list" in message
+
+
+@pytest.mark.parametrize(("pattern", "problem"), [
+    ("co(up|p)", "not regular expressions"),
+    ("tr*itor", "'*' may only end the last word"),
+    ("*", "'*' may only end the last word"),
+    ("coup -*", "'*' may only end the last word"),
+    ("-coup", "must start with a letter"),
+    ("coup-", "must end with"),
+])
+def test_invalid_pattern(tmp_path, pattern, problem):
+    message = error_of(tmp_path, TERMS.replace("patterns: [coup]", f'patterns: ["{pattern}"]'))
+    assert "line 11" in message and "entry 'coup'" in message
+    assert f"invalid pattern {pattern!r}" in message and problem in message
+
+
+def test_undeclared_category(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("category: legitimacy", "category: legitmacy"))
+    assert "line 18" in message and "entry 'legitimate'" in message
+    assert "'legitmacy' is not declared" in message
+
+
+def test_missing_required_key(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("    category: legitimacy\n", ""))
+    assert "entry 'legitimate'" in message and "lacks category" in message
+
+
+def test_two_patterns_that_match_the_same_words_in_a_category(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("patterns: [coup]", "patterns: [coup, Coup]"))
+    assert "line 11" in message and "entry 'coup'" in message
+    assert "matches what 'coup' of entry 'coup' (line 11) matches" in message
+
+
+def test_the_same_pattern_in_two_categories_is_allowed(tmp_path):
+    terms = load_terms(write(tmp_path, TERMS.replace("patterns: [legitimate]",
+                                                     "patterns: [legitimate, coup]")))
+    assert terms.entries[2].patterns[1].text == "coup"
+
+
+def test_case_sensitive_must_be_a_boolean(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("case_sensitive: false", "case_sensitive: maybe"))
+    assert "line 16" in message and "true or false" in message
+
+
+def test_negation_window_must_be_a_count(tmp_path):
+    message = error_of(tmp_path, TERMS.replace("window: 3", "window: three"))
+    assert "line 6" in message and "whole number" in message
+
+
+def test_words_are_read_as_written_not_as_booleans(tmp_path):
+    terms = load_terms(write(tmp_path, TERMS.replace('words: [not, "isn\'t"]',
+                                                     "words: [no, off]")))
+    assert [p.text for p in terms.negators] == ["no", "off"]
+
+
+# --------------------------------------------------------------------------- normalising
+
+
+def test_offsets_survive_folding_and_collapsed_spaces():
+    text = "Guaido\u0301  said\u00a0the self\u00ad-\n proclaimed “coup d’état” was\tUS -backed"
+    articles = pd.DataFrame({"doc_id": ["a"], "text": [text]})
+    terms = load_terms()
+    found = match_lexicon(prepare_corpus(articles), lexicon=terms)
+    assert (found["surface"] == [text[s:e] for s, e in zip(found["start"], found["end"],
+                                                           strict=True)]).all()
+    assert {"coup d’état", "US -backed"} <= set(found["surface"])
+    actors = match_lexicon(prepare_corpus(articles), lexicon=load_actors())
+    assert actors.loc[0, "surface"] == "Guaido\u0301" and actors.loc[0, "entry"] == "guaido"
+
+
+def test_chunks_give_the_same_matches_as_one_pass(monkeypatch):
+    texts = [f"Article {i}: the coup attempt, a coup d'état, not a coup." * (i % 3)
+             for i in range(60)]
+    articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(60)], "text": texts})
+    whole = match_lexicon(prepare_corpus(articles), lexicon=load_terms())
+    monkeypatch.setattr(lx, "CHUNK_CHARS", 150)
+    corpus = prepare_corpus(articles)
+    assert len(corpus.chunks) > 10
+    pd.testing.assert_frame_equal(match_lexicon(corpus, lexicon=load_terms()), whole)
+    assert len(whole) == 60 * 4  # 60 sentences, each with three hits and one negator
+
+
+def test_prepare_corpus_checks_its_input():
+    with pytest.raises(ValueError, match="lacks column"):
+        prepare_corpus(pd.DataFrame({"doc_id": ["a"]}))
+    with pytest.raises(ValueError, match="appears twice"):
+        prepare_corpus(pd.DataFrame({"doc_id": ["a", "a"], "text": ["x", "y"]}))
+
+
+def test_missing_and_empty_texts_have_no_matches():
+    articles = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [None, "", "a coup"]})
+    found = match_lexicon(prepare_corpus(articles), lexicon=load_terms())
+    assert found[["doc_id", "start", "end"]].values.tolist() == [["c", 2, 6]]
+
+
+def test_inside_tests_containment_per_article():
+    spans = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "start": [2, 5, 2, 0],
+                          "end": [4, 12, 4, 1]})
+    containers = pd.DataFrame({"doc_id": ["a", "a", "c"], "start": [0, 6, 0],
+                               "end": [10, 8, 100]})
+    assert inside(spans, containers).tolist() == [True, False, False, False]
+    assert inside(spans, containers.iloc[:0]).tolist() == [False] * 4
+    assert np.asarray(inside(spans.iloc[:0], containers)).size == 0
