@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sourcebias import segment as seg
+from sourcebias._quotes import find_marks, quote_spans, words_before
+from sourcebias.segment import RULES_PATH, _join, _layout, _load_rules, _word_counts, segment
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 
@@ -54,21 +55,21 @@ def main() -> None:
     texts = articles["text"].tolist()
     n, chars = len(texts), sum(map(len, texts))
     print(f"{n} articles, {chars / 1e6:.1f} M characters")
-    rules = seg._load_rules(str(seg.RULES_PATH), seg.RULES_PATH.stat().st_mtime)
-    corpus, _ = seg._join(texts)
-    seg.words_before(corpus[:1000], [0])  # build the character tables outside the timings
+    rules = _load_rules(str(RULES_PATH), RULES_PATH.stat().st_mtime)
+    corpus, doc_start = _join(texts)
+    words_before(corpus[:1000], [0])  # build the character tables outside the timings
 
     def sentence_pass():
-        layout = seg._layout(corpus, seg._join(texts)[1], rules)
-        return layout, seg.find_marks(corpus, layout)
+        layout = _layout(corpus, doc_start, rules)
+        return layout, find_marks(corpus, layout)
 
     def voice_pass():
-        _, inner_words = seg._word_counts(corpus, layout, marks)
-        return seg.quote_spans(corpus, layout, marks, inner_words, rules.quotes)
+        _, inner_words = _word_counts(corpus, layout, marks)
+        return quote_spans(corpus, layout, marks, inner_words, rules.quotes)
 
     layout, marks = timed("sentences + marks", n, chars, sentence_pass)
     timed("words + voice", n, chars, voice_pass)
-    sentences, voice = timed("segment (both tables)", n, chars, lambda: seg.segment(articles))
+    sentences, voice = timed("segment (both tables)", n, chars, lambda: segment(articles))
     print(f"{len(sentences)} sentences, {len(voice)} voice spans, "
           f"{(voice['voice'] == 'quote').sum()} quotations "
           f"({voice['scare'].sum()} scare)")

@@ -21,7 +21,7 @@ from sourcebias.aggregate import (
     term_rates,
     voice_words,
 )
-from sourcebias.tables import count_words
+from sourcebias.tables import WORD_PATTERN, count_words
 
 # ----------------------------------------------------------------------------- crafted tables
 
@@ -466,3 +466,106 @@ def test_outlet_summary(crafted):
     assert a["narrator_share"] == pytest.approx(13 / 18)
     assert a["outlet_group"] == "group A"
     assert summary.loc["B", "quote_share"] == pytest.approx(1 / 6)
+
+
+# ----------------------------------------------------------------------------- seed batch
+
+
+@pytest.fixture(scope="module")
+def seed(seed_batch):
+    from sourcebias.actors import find_actors
+    from sourcebias.segment import segment
+    from sourcebias.sentiment import score_sentiment
+    from sourcebias.terms import find_terms
+
+    articles = seed_batch.articles
+    sentences, voice = segment(articles)
+    return {
+        "articles": articles,
+        "sentences": sentences,
+        "voice": voice,
+        "words": voice_words(articles, voice=voice),
+        "hits": find_terms(articles, sentences=sentences, voice=voice),
+        "mentions": find_actors(articles, sentences=sentences, voice=voice),
+        "sentiment": score_sentiment(sentences, voice=voice, articles=articles),
+    }
+
+
+def test_seed_outlet_summary(seed):
+    summary = outlet_summary(seed["articles"], sentences=seed["sentences"],
+                             voice=seed["voice"]).set_index("outlet")
+    assert len(summary) == 5 and (summary["n_articles"] == 1).all()
+    # Iran Press relays the minister's tweets; the aggregator mostly paraphrases
+    assert summary.loc["Iran Press", "quote_share"] > 2 * summary.loc["Aggregator A", "quote_share"]
+    words = seed["articles"].set_index("outlet")["n_words"]
+    assert (summary["n_words"] == words.reindex(summary.index)).all()
+    assert summary["n_sentences"].sum() == len(seed["sentences"])
+    assert summary.loc["Sputnik", "outlet_group"] == "state media"
+
+
+def test_seed_rates_of_one_article_outlets_have_no_interval(seed):
+    rates = term_rates(seed["hits"], articles=seed["articles"], words=seed["words"])
+    categories = seed["hits"]["category"].nunique()
+    assert len(rates) == 5 * categories * 2  # every outlet x category x voice, zeros included
+    assert rates["ci_low"].isna().all() and rates["ci_high"].isna().all()
+    assert (rates["note"] == "1 article: no interval").all()
+    per_outlet = rates.groupby("outlet")["n_hits"].sum()
+    outlet_of = seed["articles"].set_index("doc_id")["outlet"]
+    assert per_outlet.to_dict() == seed["hits"]["doc_id"].map(outlet_of).value_counts().to_dict()
+    np.testing.assert_allclose(rates["rate_per_1000"], rates["n_hits"] / rates["n_words"] * 1000)
+
+
+def test_seed_state_media_interval_spans_its_two_articles(seed):
+    options = {"articles": seed["articles"], "words": seed["words"], "voice": "narrator"}
+    outlets = term_rates(seed["hits"], **options).set_index(["outlet", "category"])
+    groups = term_rates(seed["hits"], by="outlet_group", **options)
+    state = groups[groups["outlet_group"] == "state media"].set_index("category")
+    assert (state["n_articles"] == 2).all()
+    iran = outlets.xs("Iran Press", level="outlet")["rate_per_1000"]
+    sputnik = outlets.xs("Sputnik", level="outlet")["rate_per_1000"]
+    # two articles: the 95% bounds are the two single-article rates
+    differ = state.index[(iran != sputnik).reindex(state.index) & (state["n_hits"] > 0)]
+    assert len(differ) >= 3
+    np.testing.assert_allclose(state.loc[differ, "ci_low"], np.minimum(iran, sputnik)[differ])
+    np.testing.assert_allclose(state.loc[differ, "ci_high"], np.maximum(iran, sputnik)[differ])
+
+
+def test_seed_label_table(seed):
+    table = label_table(seed["mentions"], articles=seed["articles"], sentences=seed["sentences"])
+    shares = table.groupby(["outlet", "actor"])["share"].sum()
+    np.testing.assert_allclose(shares, 1.0)
+    assert (table["count"] <= table["n_labelled"]).all()
+    assert (table["n_labelled"] <= table["n_mentions"]).all()
+    sputnik = table[(table["outlet"] == "Sputnik") & (table["actor"] == "guaido")]
+    assert sputnik["label"].str.contains("self-proclaimed", case=False).any()
+    for example, label in zip(table["examples"], table["label"], strict=True):
+        # labels are normalised (case, apostrophes, quotation marks): compare words
+        words = set(re.findall(WORD_PATTERN, example.casefold().replace("’", "'")))
+        assert set(re.findall(WORD_PATTERN, label.casefold())) <= words
+
+
+def test_seed_kwic_matches_the_hits(seed):
+    hits = seed["hits"]
+    lines = kwic(hits, articles=seed["articles"], window=40)
+    assert len(lines) == len(hits)
+    surfaces = hits.sort_values(["doc_id", "start"])["surface"].str.split().str.join(" ")
+    assert lines["match"].tolist() == surfaces.tolist()
+    assert (lines["left"].str.len() <= 40).all() and (lines["right"].str.len() <= 40).all()
+
+
+def test_seed_sentiment_means(seed):
+    sentiment, mentions = seed["sentiment"], seed["mentions"]
+    whole = sentiment[(sentiment["lexicon"] == "vader") & (sentiment["scope"] == "sentence")]
+    per_article = article_sentiment(sentiment, articles=seed["articles"]).set_index("doc_id")
+    np.testing.assert_allclose(per_article["mean_compound"],
+                               whole.groupby("doc_id")["compound"].mean()[per_article.index])
+    table = actor_sentiment(sentiment, mentions=mentions, articles=seed["articles"], voice="all")
+    maduro = mentions[(mentions["actor"] == "maduro")].drop_duplicates(["doc_id", "sent_id"])
+    expected = maduro.merge(whole, on=["doc_id", "sent_id"]).groupby("doc_id")["compound"].mean()
+    outlet_of = seed["articles"].set_index("doc_id")["outlet"]
+    got = table[table["actor"] == "maduro"].set_index("outlet")["mean_compound"]
+    np.testing.assert_allclose(got[outlet_of[expected.index]], expected)
+    narrator = actor_sentiment(sentiment, mentions=mentions, articles=seed["articles"])
+    assert (narrator["scope"] == "narrator").all()
+    assert (narrator["n_sentences"].sum() < table["n_sentences"].sum())
+    assert (narrator["note"] == "1 article: no interval").all()

@@ -12,6 +12,7 @@ import pytest
 from sourcebias import lexicon as lx
 from sourcebias import paths
 from sourcebias.lexicon import (
+    Corpus,
     LexiconError,
     inside,
     load_actors,
@@ -289,3 +290,66 @@ def test_inside_tests_containment_per_article():
     assert inside(spans, containers).tolist() == [True, False, False, False]
     assert inside(spans, containers.iloc[:0]).tolist() == [False] * 4
     assert np.asarray(inside(spans.iloc[:0], containers)).size == 0
+
+
+def test_the_overlap_rule_on_random_spans():
+    """The vectorised rule equals taking matches longest first, then leftmost,
+    then by entry order, skipping any that overlaps one already taken."""
+    generator = np.random.default_rng(7)
+    doc = generator.integers(0, 3, 400)
+    start = generator.integers(0, 60, 400)
+    end = start + generator.integers(1, 8, 400)
+    group = generator.integers(0, 2, 400)
+    order = generator.integers(0, 5, 400)
+    kept = lx._longest_first(doc, start, end, group, order)
+    expected = np.zeros(400, dtype=bool)
+    for key in set(zip(doc.tolist(), group.tolist(), strict=True)):
+        members = np.flatnonzero((doc == key[0]) & (group == key[1]))
+        taken: list[int] = []
+        for i in sorted(members, key=lambda i: (start[i] - end[i], start[i], order[i], i)):
+            if all(end[i] <= start[j] or start[i] >= end[j] for j in taken):
+                taken.append(i)
+        expected[taken] = True
+    assert kept.sum() > 50
+    assert (kept == expected).all()
+
+
+def test_corpus_slices_refuse_unknown_articles():
+    corpus = prepare_corpus(pd.DataFrame({"doc_id": ["a"], "text": ["Maduro"]}))
+    assert isinstance(corpus, Corpus)
+    assert corpus.slices(pd.Series(["a"]), [0], [3]) == ["Mad"]
+    with pytest.raises(ValueError, match="'b' is not among"):
+        corpus.slices(pd.Series(["b"]), [0], [3])
+
+
+ACTORS = """\
+version: "1"
+groups: {government: the government}
+labels:
+  titles: [president]
+  heads: [regime]
+actors:
+  - id: maduro
+    name: Nicolás Maduro
+    group: government
+    patterns: [Maduro]
+"""
+
+
+@pytest.mark.parametrize(("change", "line", "problem"), [
+    (("group: government", "group: govt"), 9, "group 'govt' is not declared"),
+    (("titles: [president]", "titles: [pres(ident)]"), 4, "invalid label word 'pres(ident)'"),
+    (("    name: Nicolás Maduro\n", ""), 7, "an entry lacks name"),
+    (("patterns: [Maduro]", "patterns: [Maduro, maduro]"), 10, "matches what 'Maduro'"),
+])
+def test_actors_errors(tmp_path, change, line, problem):
+    path = write(tmp_path, ACTORS.replace(*change), "actors.yaml")
+    with pytest.raises(LexiconError) as caught:
+        load_actors(path)
+    assert str(caught.value).startswith(f"{path}, line {line}")
+    assert problem in str(caught.value)
+
+
+def test_a_terms_file_is_not_an_actors_file(tmp_path):
+    with pytest.raises(LexiconError, match="unknown key 'categories' in the actors lexicon"):
+        load_actors(write(tmp_path, TERMS))

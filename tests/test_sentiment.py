@@ -16,7 +16,12 @@ from sourcebias._vader import FastVader
 from sourcebias.batch import read_batch
 from sourcebias.paths import PROJECT_ROOT, SEED_BATCH
 from sourcebias.segment import segment
-from sourcebias.sentiment import ASCII_PUNCTUATION, load_valence, score_sentiment
+from sourcebias.sentiment import (
+    _PARALLEL_FROM,
+    ASCII_PUNCTUATION,
+    load_valence,
+    score_sentiment,
+)
 from sourcebias.tables import COLUMNS
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data"
@@ -83,26 +88,28 @@ def assert_exact(texts: list[str], fast: FastVader, reference: SentimentIntensit
 
 EDGE_CASES = [
     "", " ", "...", "!!!", "???", "?!", "-- -- --", "“”", ":)", ":-( :D", "a", "I",
-    "The book was good.", "The book was not good.", "The book wasn't good.", "The book wasn’t good.",
-    "It isn't a horrible book.", "At least it isn't a horrible book.",
+    "The book was good.", "The book was not good.", "The book wasn't good.",
+    "The book wasn’t good.", "It isn't a horrible book.", "At least it isn't a horrible book.",
     "VADER is VERY SMART, handsome, and FUNNY!!!", "GOOD BAD UGLY", "GOOD", "good GOOD good",
     "The plot was good, but the characters are uncompelling and the dialog is not great.",
     "good but good", "good good but good good", "bad but good but bad", "But good.", "good but",
-    "nice but nice nice, bad BUT bad", "The book was only kind of good.", "kind of bad", "kind",
-    "It was sort of good and kinda bad.", "never so good", "never this good", "never good",
+    "nice but nice nice, bad BUT bad", "I have affection for it, but it is ok.",
+    "They abuse us but we ache.", "abuses before, but accidents after",
+    "The book was only kind of good.", "kind of bad", "kind", "It was sort of good and kinda bad.",
+    "never so good", "never this good", "never good",
     "Sentiment analysis has never been this good!", "Without a doubt, excellent idea.",
     "without doubt good", "Roger Dodger is one of the least compelling variations.",
-    "Roger Dodger is at least compelling.", "the very least good", "least good",
-    "no good", "no no good", "no", "No.", "no problem or bad", "not bad nor good",
+    "Roger Dodger is at least compelling.", "the very least good", "least good", "no good",
+    "no no good", "no", "No.", "no problem or bad", "not bad nor good",
     "With VADER, sentiment analysis is the shit!", "That movie was the bomb.",
     "The bus stop was bad ass.", "yeah right", "the kiss of death", "a cake to die for",
-    "a beating heart", "Catch utf-8 emoji such as 💘 and 💋 and 😁", "I love it😁so much",
-    "😁", "Copyright © 2019 Reuters, good news", "™ great ‼", "Make sure you :) or :D today!",
+    "a beating heart", "Catch utf-8 emoji such as 💘 and 💋 and 😁", "I love it😁so much", "😁",
+    "Copyright © 2019 Reuters, good news", "™ great ‼", "Make sure you :) or :D today!",
     "Today SUX!", "Today only kinda sux! But I'll get by, lol", "Not bad at all",
-    "Guaidó’s “legitimate” government – the self-proclaimed usurper…",
-    "Ça va très bien, merci!", "Я удивлен увидеть", "İstanbul is GREAT!", "ﬁne ﬁnale",
-    "Straße STRASSE great", "ΣΊΣΥΦΟΣ good", "\u00a0good\u2003bad\u3000", "\x1cgood\x1dbad",
-    "good\tbad\nugly\r\nnice", "The traitors led the coup!", "The TRAITORS led the COUP",
+    "Guaidó’s “legitimate” government – the self-proclaimed usurper…", "Ça va très bien, merci!",
+    "Я удивлен увидеть", "İstanbul is GREAT!", "ﬁne ﬁnale", "Straße STRASSE great", "ΣΊΣΥΦΟΣ good",
+    "\xa0good\u2003bad\u3000", "\x1cgood\x1dbad", "good\tbad\nugly\r\nnice", "İx. GOOD",
+    "The traitors led the coup!", "The TRAITORS led the COUP",
     "It's a coup. Not a coup? A COUP!!!!", "Ever loyal, never traitors!",
 ]
 
@@ -117,6 +124,8 @@ def fuzz_sentences(n: int, *, seed: int) -> list[str]:
         "very", "never", "so", "this", "without", "doubt", "the", "shit", "bomb", "bad", "ass",
         "bus", "stop", "yeah", "right", "kiss", "death", "to", "die", "for", "beating", "heart",
         "coup", "traitors", "legitimate", "self-proclaimed", "regime", "cowards", "good", "great",
+        # valences 2:1 apart, so that "but" meets a score equal to an earlier, halved one
+        "affection", "ok", "abuse", "ache", "abuses", "accidents", "love", "jw",
     ]
     shapes = [str, str.upper, str.capitalize, lambda w: w + "!", lambda w: w + ",",
               lambda w: f'"{w}"', lambda w: f"“{w}”", lambda w: w + "?", lambda w: w + "’s"]
@@ -153,7 +162,7 @@ def allsides_articles(every: int) -> pd.DataFrame:
 def test_fast_scorer_equals_stock_on_edge_cases_and_fuzz(domain, stock, stock_domain,
                                                          domain_entries):
     fast = FastVader(domain_entries if domain else None)
-    texts = EDGE_CASES + fuzz_sentences(15_000, seed=7)
+    texts = EDGE_CASES + fuzz_sentences(8_000, seed=7)
     assert_exact(texts, fast, stock_domain if domain else stock)
     assert_exact([text.translate(FOLD) for text in texts], fast,
                  stock_domain if domain else stock)
@@ -255,9 +264,24 @@ def test_domain_entries_leave_other_sentences_unchanged(seeds, domain_entries):
     without = ~has_entry.reindex(wide.index)
     assert without.sum() > 40
     for column in SCORE_COLUMNS:
-        assert wide.loc[without, (column, "vader")].equals(wide.loc[without, (column, "vader+domain")])
+        plain = wide.loc[without, (column, "vader")]
+        assert plain.equals(wide.loc[without, (column, "vader+domain")])
     assert (wide.loc[~without, ("compound", "vader")]
             != wide.loc[~without, ("compound", "vader+domain")]).mean() > 0.8
+
+
+def test_domain_scores_equal_stock_with_the_entries_added(seeds, stock_domain):
+    _, sentences, _ = seeds
+    crafted = ["The COUP failed.", "Coup!", "a coup’s end", "TRAITORS, all of them",
+               "İ said coup", "😁 coup", "not a coup", "\u212aelvin coup", "Legitimate? No."]
+    table = pd.concat([sentences[["doc_id", "sent_id", "text"]],
+                       pd.DataFrame({"doc_id": "crafted", "sent_id": range(len(crafted)),
+                                     "text": crafted})], ignore_index=True)
+    out = score_sentiment(table, domain=True)
+    got = out.loc[out["lexicon"] == "vader+domain", SCORE_COLUMNS].reset_index(drop=True)
+    expected = pd.DataFrame([stock_domain.polarity_scores(text.translate(FOLD))
+                             for text in table["text"]])
+    assert got.equals(expected[SCORE_COLUMNS])
 
 
 def test_default_valence_file_only_adds_words_vader_lacks(stock, domain_entries):
@@ -275,7 +299,7 @@ GOOD = "- {word: coup, valence: -2.1, why: ok}\n"
     [
         ("- {word: Coupe, valence: -1, why: x}", "lower-cases"),
         ("- {word: coup attempt, valence: -1, why: x}", "one whitespace-free token"),
-        ("- {word: coup, valence: -1, why: x}", "repeats the entry on line 1"),
+        ("- {word: coup, valence: -1, why: x}", "repeats the entry on line 2"),
         ("- {word: bad, valence: -1, why: x}", "already in VADER's lexicon with valence -2.5"),
         ("- {word: very, valence: 1, why: x}", "intensifier"),
         ("- {word: junta, valence: -5, why: x}", "outside VADER's -4..+4 scale"),
@@ -323,7 +347,7 @@ def test_quoted_insults_do_not_count_as_narrator_tone(seeds):
     out = score_sentiment(sentences, voice=voice, articles=articles, domain=True)
     for contains in ("hitting out at the “cowards” and “traitors”",        # 000
                      "in search of “traitors”",                               # 003
-                     "a group of the Sebin"):                                 # 004
+                     "all the conspiracies against Venezuelan democracy"):    # 004
         row = sentence(sentences, contains)
         whole = scores_of(out, row, lexicon="vader+domain", scope="sentence")
         narrator = scores_of(out, row, lexicon="vader+domain", scope="narrator")
@@ -393,10 +417,11 @@ def test_bad_arguments_are_named(seeds):
 
 
 def test_parallel_scoring_gives_the_same_table():
-    sentences = pd.DataFrame({"text": fuzz_sentences(12_000, seed=3)})
+    sentences = pd.DataFrame({"text": fuzz_sentences(10_500, seed=3)})
     sentences = sentences.assign(doc_id="fuzz", sent_id=range(len(sentences)))
-    one = score_sentiment(sentences, domain=True)
-    two = score_sentiment(sentences, domain=True, n_jobs=2)
+    one = score_sentiment(sentences)
+    assert one.attrs["unique_texts"] >= _PARALLEL_FROM
+    two = score_sentiment(sentences, n_jobs=2)
     assert one.equals(two)
     assert two.attrs == one.attrs
 

@@ -166,6 +166,7 @@ def test_ignore_phrases_hide_matches_inside_them(features):
     ("It isn't a coup.", True),
     ("It is not a military coup.", True),
     ("It was far from a coup.", True),
+    ("It is not an " + "extraordinarily" * 8 + " coup.", True),
     ("Not only a real coup.", False),
     ("I do not know. The coup failed.", False),
     ("A coup, not a protest.", False),

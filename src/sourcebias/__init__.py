@@ -26,6 +26,7 @@ from .aggregate import (
     outlet_sentiment,
     outlet_summary,
     term_rates,
+    term_voice_counts,
     voice_words,
 )
 from .batch import Batch, read_batch
@@ -42,6 +43,7 @@ from .plots import (
     plot_similarity,
     plot_term_heatmap,
     plot_term_rates,
+    plot_voice_share,
 )
 from .segment import segment
 from .sentiment import load_valence, score_sentiment
@@ -78,12 +80,14 @@ __all__ = [
     "plot_similarity",
     "plot_term_heatmap",
     "plot_term_rates",
+    "plot_voice_share",
     "read_batch",
     "save_figure",
     "save_table",
     "score_sentiment",
     "segment",
     "term_rates",
+    "term_voice_counts",
     "voice_words",
     "write_provenance",
 ]

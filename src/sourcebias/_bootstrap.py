@@ -118,7 +118,7 @@ def resampled_sums(
 
 
 def percentile_interval(replicates: np.ndarray, *, ci: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile interval per column (Efron & Tibshirani 1993, eq. 13.5).
+    """Percentile interval per column (Efron & Tibshirani 1993, ch. 13).
 
     The bounds are the ``B * alpha``-th and ``B * (1 - alpha)``-th ordered
     replicates, ``alpha = (1 - ci) / 2`` (numpy's ``inverted_cdf`` quantile).

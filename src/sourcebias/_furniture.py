@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from .tables import count_words
@@ -25,7 +27,7 @@ from .tables import count_words
 SCOPES = ("line", "line-end", "line-and-headlines", "trailing-list")
 REPEATED = "repeated-paragraph"
 
-_SENTENCE_END = r"[.!?…:;][\"'”’)\]]*$"
+_SENTENCE_END = r"[.!?…:;][\"'”’)\]]*"
 _UNUSUAL_SPACE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _INVISIBLE = "[\u00ad\u200b-\u200d\u2060\ufeff]"
 _CONTROL = "[\x00-\x08\x0e-\x1f\x7f-\x9f]"
@@ -61,12 +63,16 @@ class Furniture:
         A line is headline-like when it has at most this many words and does
         not end like a sentence (``.``, ``!``, ``?``, ``…``, ``:`` or ``;``,
         possibly followed by closing quotes or brackets).
+    max_line_chars : int
+        Whole-line rules only look at lines this long or shorter, and line-end
+        rules only at this many last characters of a line.
     path : str
         Where the rules were read from.
     """
 
     rules: tuple[Rule, ...]
     headline_max_words: int
+    max_line_chars: int
     path: str
 
 
@@ -94,7 +100,8 @@ def load_furniture(path: str | Path) -> Furniture:
     if repeated:
         raise ValueError(f"{path}: rule id(s) {', '.join(repeated)} used twice or reserved; "
                          "give every rule its own id")
-    return Furniture(rules, int(spec.get("headline_max_words", 20)), str(path))
+    return Furniture(rules, int(spec.get("headline_max_words", 20)),
+                     int(spec.get("max_line_chars", 300)), str(path))
 
 
 def _rule(entry: dict, number: int, path: str | Path) -> Rule:
@@ -190,59 +197,94 @@ def _normalise(texts: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
 
 def _split_lines(texts: pd.Series) -> pd.DataFrame:
     """One row per line: key, 1-based line number, stripped text, removing rule."""
-    exploded = texts.str.split("\n").explode()
-    lines = pd.DataFrame({"key": exploded.index, "text": exploded.str.strip().to_numpy()})
-    lines["line"] = lines.groupby("key", sort=False).cumcount() + 1
-    lines["rule"] = pd.Series(np.nan, index=lines.index, dtype="str")
-    return lines
+    pieces = pc.split_pattern(_arrow(texts), "\n")
+    parent = pc.list_parent_indices(pieces).to_numpy()
+    starts = pieces.offsets.to_numpy()[:-1]
+    text = pc.utf8_trim_whitespace(pieces.flatten())
+    return pd.DataFrame({
+        "key": texts.index.to_numpy()[parent],
+        "line": np.arange(len(parent)) - starts[parent] + 1,
+        "text": pd.Series(text.to_pandas(types_mapper=pd.ArrowDtype).astype("str"), copy=False),
+        "rule": pd.Series(np.nan, index=range(len(parent)), dtype="str"),
+    })
+
+
+def _arrow(text: pd.Series) -> pa.Array:
+    return pa.array(text.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+
+
+def _matches(text: pd.Series, pattern: str, *, whole: bool = True) -> pd.Series:
+    """Whether each string matches ``pattern``, ignoring case: as a whole, or at its end.
+
+    RE2 (through pyarrow) runs the patterns it can; Python's ``re`` the others
+    (look-arounds, back-references).
+    """
+    anchored = f"^(?:{pattern})$" if whole else f"(?:{pattern})$"
+    try:
+        found = pc.match_substring_regex(_arrow(text), anchored, ignore_case=True)
+        return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index, dtype=bool)
+    except pa.ArrowInvalid:
+        return text.str.contains(re.compile(anchored, re.IGNORECASE)).astype(bool)
 
 
 def _apply_rules(lines: pd.DataFrame, furniture: Furniture) -> pd.DataFrame:
     """Mark whole lines in ``lines["rule"]``; return the line endings cut off."""
     by_scope = {scope: [r for r in furniture.rules if r.scope == scope] for scope in SCOPES}
-    _mark_whole_lines(lines, by_scope["line"] + by_scope["line-and-headlines"])
-    cuts = _cut_line_ends(lines, by_scope["line-end"])
+    _mark_whole_lines(lines, by_scope["line"] + by_scope["line-and-headlines"],
+                      furniture.max_line_chars)
+    cuts = _cut_line_ends(lines, by_scope["line-end"], furniture.max_line_chars)
     _follow_headlines(lines, by_scope["line-and-headlines"], furniture.headline_max_words)
     for rule in by_scope["trailing-list"]:
         _drop_trailing_list(lines, rule, furniture.headline_max_words)
     return cuts
 
 
-def _mark_whole_lines(lines: pd.DataFrame, rules: list[Rule]) -> None:
-    """One pass of one combined expression over every non-blank line."""
+def _mark_whole_lines(lines: pd.DataFrame, rules: list[Rule], max_chars: int) -> None:
+    """One pass of one combined expression over every short non-blank line."""
     if not rules:
         return
-    combined = re.compile(
-        "|".join(f"(?P<r{n}>{rule.pattern})" for n, rule in enumerate(rules)), re.IGNORECASE
-    )
-    candidates = lines.loc[lines["text"] != "", "text"]
+    named = "|".join(f"(?P<r{n}>{rule.pattern})" for n, rule in enumerate(rules))
+    short = lines.loc[(lines["text"] != "") & (lines["text"].str.len() <= max_chars), "text"]
+    hits = short[_matches(short, "|".join(f"(?:{rule.pattern})" for rule in rules))]
+    combined = re.compile(named, re.IGNORECASE)
     # a rule's own group closes last, so it is the match's ``lastgroup``
-    found = [m.lastgroup if (m := combined.fullmatch(text)) else None for text in candidates]
-    names = pd.Series(found, index=candidates.index, dtype="str").dropna()
+    names = pd.Series([combined.fullmatch(text).lastgroup for text in hits], index=hits.index,
+                      dtype="str")
     lines.loc[names.index, "rule"] = names.map({f"r{n}": r.id for n, r in enumerate(rules)})
 
 
-def _cut_line_ends(lines: pd.DataFrame, rules: list[Rule]) -> pd.DataFrame:
-    """Cut matches at line ends; a line left empty is removed as a whole."""
-    cuts = []
+def _cut_line_ends(lines: pd.DataFrame, rules: list[Rule], max_chars: int) -> pd.DataFrame:
+    """Cut matches at line ends (from the group named ``cut`` on, if the pattern
+    has one); a line left empty is removed as a whole."""
+    cuts = [pd.DataFrame(columns=["key", "line", "text", "rule"])]
     for rule in rules:
         live = lines.loc[lines["rule"].isna() & (lines["text"] != ""), "text"]
-        ending = live.str.extract(f"(?i)^(.*?)\\s*((?:{rule.pattern}))$")
-        hit = ending[1].notna()
-        emptied = hit & (ending[0] == "")
-        lines.loc[emptied[emptied].index, "rule"] = rule.id
-        partial = hit & ~emptied
-        lines.loc[partial[partial].index, "text"] = ending.loc[partial, 0]
-        cuts.append(lines.loc[partial[partial].index, ["key", "line"]].assign(
-            text=ending.loc[partial, 1].str.strip(), rule=rule.id))
-    return pd.concat(cuts, ignore_index=True) if cuts else pd.DataFrame(
-        columns=["key", "line", "text", "rule"])
+        tails = live.where(live.str.len() <= max_chars, "\0" + live.str[-max_chars:])
+        hits = live[_matches(tails, rule.pattern, whole=False)]
+        ending = re.compile(f"(?:{rule.pattern})$", re.IGNORECASE)
+        starts = [_cut_start(ending.search(text), ending) for text in hits]
+        kept = pd.Series([t[:i].rstrip() for t, i in zip(hits, starts, strict=True)],
+                         index=hits.index, dtype="str")
+        cut = pd.Series([t[i:].strip() for t, i in zip(hits, starts, strict=True)],
+                        index=hits.index, dtype="str")
+        lines.loc[kept.index[kept == ""], "rule"] = rule.id
+        partial = kept.index[kept != ""]
+        lines.loc[partial, "text"] = kept[partial]
+        cuts.append(lines.loc[partial, ["key", "line"]].assign(text=cut[partial], rule=rule.id))
+    return pd.concat(cuts, ignore_index=True)
+
+
+def _cut_start(match: re.Match[str], pattern: re.Pattern[str]) -> int:
+    return match.start("cut") if "cut" in pattern.groupindex else match.start()
 
 
 def _is_headline(text: pd.Series, max_words: int) -> pd.Series:
     """Short, and not ending like a sentence."""
-    words = count_words(text)
-    return (words > 0) & (words <= max_words) & ~text.str.contains(_SENTENCE_END)
+    unended = text[(text != "") & ~_matches(text, f".*{_SENTENCE_END}")]
+    words = count_words(unended)
+    headline = pd.Series(False, index=text.index)
+    headline[words.index] = (words > 0) & (words <= max_words)
+    return headline
 
 
 def _follow_headlines(lines: pd.DataFrame, rules: list[Rule], max_words: int) -> None:
@@ -262,7 +304,7 @@ def _drop_trailing_list(lines: pd.DataFrame, rule: Rule, max_words: int) -> None
     """Remove the last lines of an article when enough of them are headline-like
     and match ``rule``."""
     live = lines.loc[(lines["text"] != "") & lines["rule"].isna(), ["key", "text"]]
-    misfits = ~(live["text"].str.fullmatch(rule.regex) & _is_headline(live["text"], max_words))
+    misfits = ~(_matches(live["text"], rule.pattern) & _is_headline(live["text"], max_words))
     later_misfits = misfits[::-1].groupby(live["key"][::-1], sort=False).cumsum()[::-1]
     in_tail = later_misfits == 0
     tail_length = in_tail.groupby(live["key"], sort=False).transform("sum")
@@ -292,7 +334,7 @@ def _paragraphs(lines: pd.DataFrame) -> pd.DataFrame:
 
 def _repeated(paragraphs: pd.DataFrame) -> pd.Series:
     """Paragraphs that repeat an earlier one, or are a truncated copy of the next."""
-    norm = paragraphs["text"].str.casefold().str.replace(r"\s+", " ", regex=True)
+    norm = paragraphs["text"].str.lower().str.replace(r"\s+", " ", regex=True)
     repeat = pd.DataFrame({"key": paragraphs["key"], "norm": norm}).duplicated()
     rest = norm[~repeat]
     following = rest.groupby(paragraphs.loc[rest.index, "key"], sort=False).shift(-1)

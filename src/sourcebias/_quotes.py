@@ -20,7 +20,7 @@ OPENING_MARKS = "\"“«'‘‹"
 CLOSING_MARKS = "\"”»'’›"
 
 #: One pass finds every quotation. It starts with one character class so that
-#: the scan skips to the next mark in C. Double (a straight or curly double
+#: the regex engine skips ahead to the next mark. Double (a straight or curly double
 #: mark, or a guillemet): up to the next closing double mark, or else to the end
 #: of the paragraph (``closed`` is then unset); a straight mark opens only where
 #: a word can start. Single (a single mark or single guillemet at the start of a
@@ -236,8 +236,10 @@ def _continuations(
                 if not (statement and open_quote):
                     break
                 continue
+            if not statement:
+                break
             own = _narrator_text(text, j, range(first[j], last[j] + 1), start, end, layout)
-            if not statement or rules.direct_speech.search(own) is None:
+            if rules.direct_speech.search(own) is None:
                 break
             extra.append((bridge[0] if open_quote else bridge[1], int(layout.para_end[j])))
             open_quote = True
@@ -316,7 +318,7 @@ def _is_label(
     lead_in = text[max(paragraph[0], a - 80) : a].rstrip()
     if lead_in.endswith((":", ",")) and rules.said_before.search(lead_in):
         return False
-    return not rules.said_after.match(text, b, min(paragraph[1], b + 120))
+    return not rules.said_after.match(text, b, min(max(b, sentence[1]), b + 120))
 
 
 def _union(

@@ -18,10 +18,14 @@ are equal as floats to the stock ones:
 
 The speed comes from lower-casing each token once per sentence (the stock code
 lower-cases the whole sentence again for every sentiment word), from skipping
-the per-character emoji loop when the text holds no character of the emoji lexicon,
-and from returning the all-neutral result at once when no token is in the
-lexicon. A text that contains an emoji character is scored by the stock method
-itself, and :attr:`FastVader.stock_calls` counts how often that happened.
+the per-character emoji loop when the text holds no character of the emoji
+lexicon, from returning the all-neutral result at once when no token is in the
+lexicon, and from applying the rules only at the positions of lexicon words.
+A text that contains an emoji character is scored by the stock method itself;
+:attr:`FastVader.stock_calls` counts how often that happened. (The stock
+negation test lower-cases words that are already lower case; ``str.lower`` is
+idempotent on every code point, so testing the lower-cased token once is the
+same.)
 """
 
 from __future__ import annotations
@@ -54,17 +58,20 @@ _IDIOM_WORDS = frozenset(
 )
 
 
-def _lower_tokens(text: str, raw: list[str]) -> list[str]:
-    """VADER's tokens (punctuation stripped unless <= 2 characters remain), lower-cased.
+def _tokens(text: str) -> tuple[list[str] | None, list[str]]:
+    """VADER's tokens of ``text``, lower-cased, and the unstripped tokens if at hand.
 
-    For ASCII text, lower-casing first gives the same tokens with one pass fewer;
-    elsewhere lower-casing can change a token's length, so it comes last.
+    Tokens are ``text.split()`` with ASCII punctuation stripped from both ends
+    unless two or fewer characters would remain. For ASCII text, lower-casing
+    first gives the same tokens in one pass, and the unstripped tokens are left
+    to the caller (``None``); elsewhere lower-casing can change a token's length,
+    so it comes last.
     """
     if text.isascii():
-        raw = text.lower().split()
-        return [s if len(s := w.strip(_PUNCTUATION)) > 2 else w for w in raw]
+        return None, [s if len(s := w.strip(_PUNCTUATION)) > 2 else w for w in text.lower().split()]
+    raw = text.split()
     words = [s if len(s := w.strip(_PUNCTUATION)) > 2 else w for w in raw]
-    return [w.lower() for w in words]
+    return raw, [w.lower() for w in words]
 
 
 def _negated(word_lower: str) -> bool:
@@ -103,12 +110,13 @@ class FastVader(SentimentIntensityAnalyzer):
             self.stock_calls += 1
             stock = super().polarity_scores(text)
             return stock["neg"], stock["neu"], stock["pos"], stock["compound"]
-        raw = text.split()
-        lower = _lower_tokens(text, raw)
+        raw, lower = _tokens(text)
         lexicon = self.lexicon
         hits = [i for i, word in enumerate(lower) if word in lexicon]
         if not hits:
-            return (0.0, 1.0, 0.0, 0.0) if raw else (0.0, 0.0, 0.0, 0.0)
+            return (0.0, 1.0, 0.0, 0.0) if lower else (0.0, 0.0, 0.0, 0.0)
+        if raw is None:
+            raw = text.split()
         n_caps = sum(map(str.isupper, raw))
         cap_diff = 0 < len(raw) - n_caps < len(raw)
         last = len(lower) - 1

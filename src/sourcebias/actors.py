@@ -76,8 +76,8 @@ _QUOTE_CHARS = "\"“”„‘’'«»"
 _QUOTE = f"[{_QUOTE_CHARS}]"
 _BOUNDARY = r"(?<![\w'’‐‑-])"
 #: A nationality adjective, an acronym or a possessive name ("Venezuelan", "US",
-#: "U.S.", "Venezuela's"); and the same written backwards: the premodifier rule reads the
-#: text before a mention from right to left, so its regex is anchored.
+#: "U.S.", "Venezuela's"), then the same written backwards: the premodifier rule
+#: reads the text before a mention from right to left, so that its regex is anchored.
 _CAPITALISED = (r"(?:[A-Z][a-z]+(?:an|ese|ish|i|ic)|[A-Z]{2,5}|(?:[A-Z]\.){2,3}"
                 r"|[A-Z][\w.\-]*['’]s)")
 _CAPITALISED_REVERSED = (r"(?:(?:na|ese|hsi|i|ci)[a-z]+[A-Z]|[A-Z]{2,5}|(?:\.[A-Z]){2,3}"
@@ -223,9 +223,10 @@ def _place_labels(mentions: pd.DataFrame, *, sentences: pd.DataFrame, voice: pd.
     return mentions.assign(label_voice=label_voice, label_scare=label_scare)
 
 
-_LABEL_COLUMNS = ("label", "label_kind", "label_surface", "label_start", "label_end")
 _QUOTE_MARKS = re.compile(r"[\"“”„«»]|(?<!\w)['‘’]|['‘’](?!\w)")
 _FIRST_WORD = re.compile(r"\s+(\w+)")
+_HYPHEN = re.compile(r"[-‐‑]")
+_WORD = re.compile(WORD_PATTERN)
 
 
 def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
@@ -267,7 +268,7 @@ def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
 def _premodifiers(left: list[str], ends: np.ndarray, rules: _Rules) -> list[tuple]:
     found = []
     for row, text in enumerate(left):
-        words = text[-PREMODIFIER_CHARS:].split()
+        words = text[-PREMODIFIER_CHARS:].rsplit(None, 1)
         if words and _final_word(words[-1]) in rules.last_words:
             match = rules.premodifier.match(text[-PREMODIFIER_CHARS:][::-1])
             if match:
@@ -278,7 +279,7 @@ def _premodifiers(left: list[str], ends: np.ndarray, rules: _Rules) -> list[tupl
 
 def _final_word(token: str) -> str:
     """The last hyphen-separated part of a token, without quotation marks, in lower case."""
-    return re.split(r"[-‐‑]", token.strip(_QUOTE_CHARS))[-1].lower()
+    return _HYPHEN.split(token.strip(_QUOTE_CHARS))[-1].lower()
 
 
 def _appositives_before(left: list[str], offset: np.ndarray, whole_sentence: np.ndarray,
@@ -300,7 +301,7 @@ def _appositives_after(right: list[str], offset: np.ndarray, rules: _Rules) -> l
         if text.lstrip().startswith(","):
             match = rules.after.match(text)
             if match and rules.title.search(match["label"]) and len(
-                    re.findall(WORD_PATTERN, match["label"])) <= MAX_APPOSITIVE_WORDS:
+                    _WORD.findall(match["label"])) <= MAX_APPOSITIVE_WORDS:
                 found.append((row, 2, "appositive", match["label"],
                               offset[row] + match.start("label")))
     return found

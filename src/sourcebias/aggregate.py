@@ -21,7 +21,11 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.stats
 
-from sourcebias._bootstrap import check_bootstrap_options, grouped_ratio_intervals
+from sourcebias._bootstrap import (
+    RatioIntervals,
+    check_bootstrap_options,
+    grouped_ratio_intervals,
+)
 from sourcebias.tables import VOICES, count_words
 
 #: What each ``voice`` option of :func:`term_rates` reports.
@@ -189,15 +193,15 @@ def voice_words(articles: pd.DataFrame, *, voice: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _words_matrix(kept: pd.DataFrame, words: pd.DataFrame | None, voices: tuple[str, ...],
-                  caller: str) -> np.ndarray:
+def _words_matrix(kept: pd.DataFrame, words: pd.DataFrame | None,
+                  voices: tuple[str, ...]) -> np.ndarray:
     """Words per kept article (rows) and voice (columns)."""
     if voices == ("all",):
         _require(kept, "articles", ("n_words",))
         return kept[["n_words"]].to_numpy(dtype=np.float64)
     if words is None:
         raise ValueError(
-            f"{caller} per voice needs words per voice: pass "
+            "term_rates per voice needs words per voice: pass "
             "words=voice_words(articles, voice=voice_spans), or use voice='all'"
         )
     _require(words, "words", ("doc_id", "voice", "n_words"))
@@ -226,6 +230,36 @@ def _entry_keys(hits: pd.DataFrame, level: str,
     else:
         keys = list(dict.fromkeys(_as_list(entries)))
     return keys, categories
+
+
+def _rate_intervals(result: RatioIntervals, *, n_hits: np.ndarray, n_words: np.ndarray,
+                    n_articles: np.ndarray, n_articles_words: np.ndarray, n_boot: int,
+                    ci: float, by: str) -> dict[str, np.ndarray]:
+    """Interval columns of :func:`term_rates`, per 1,000 words, with its special cases."""
+    no_hits = (n_hits == 0) & (n_words > 0) & (n_articles > 1)
+    poisson_high = scipy.stats.chi2.ppf(1 - (1 - ci) / 2, 2) / 2 / np.where(
+        n_words > 0, n_words, np.nan) * 1000
+    low = np.where(no_hits, 0.0, result.low.ravel() * 1000)
+    high = np.where(no_hits, poisson_high, result.high.ravel() * 1000)
+    reasons = np.select(
+        [n_articles == 1, n_words == 0, no_hits, n_articles_words == 1],
+        [ONE_ARTICLE, "no words in this voice", "",
+         "1 article with words in this voice: no interval"],
+        default="",
+    )
+    interval = _interval_columns(low, high, reasons, _bootstrap_method(n_boot, ci, by))
+    interval["ci_method"] = np.where(
+        no_hits, f"{ci * 100:g}% exact Poisson upper bound for 0 hits (Garwood 1936)",
+        interval["ci_method"])
+    dropped = n_boot - result.n_defined.ravel()
+    partial = ~no_hits & (dropped > 0) & pd.isna(interval["note"])
+    interval["note"] = np.where(
+        partial,
+        np.char.add(dropped.astype("str"),
+                    f" of {n_boot} resamples had no words in this voice and were left out"),
+        interval["note"],
+    )
+    return interval
 
 
 def term_rates(
@@ -319,7 +353,7 @@ def term_rates(
         _check_voices(hits, "hits")
     hits = _of_kept(hits, "hits", articles=articles, kept=kept)
     keys, categories = _entry_keys(hits, level, entries)
-    word_counts = _words_matrix(kept, words, voices, "term_rates")
+    word_counts = _words_matrix(kept, words, voices)
 
     hit_voice = np.zeros(len(hits), dtype=np.intp) if voice == "all" else (
         pd.Index(voices).get_indexer(hits["voice"]))
@@ -350,42 +384,69 @@ def term_rates(
         table.insert(1, "category", table["term"].map(categories))
     else:
         table = table[[by, "category", "voice"]]
-    rate = result.estimate.ravel() * 1000
-
-    no_hits = (n_hits == 0) & (n_words > 0) & (n_articles > 1)
-    poisson_high = scipy.stats.chi2.ppf(1 - (1 - ci) / 2, 2) / 2 / np.where(
-        n_words > 0, n_words, np.nan) * 1000
-    low = np.where(no_hits, 0.0, result.low.ravel() * 1000)
-    high = np.where(no_hits, poisson_high, result.high.ravel() * 1000)
-    dropped = n_boot - result.n_defined.ravel()
-    reasons = np.select(
-        [n_articles == 1, n_words == 0, no_hits, n_articles_words == 1],
-        [ONE_ARTICLE, "no words in this voice", "",
-         "1 article with words in this voice: no interval"],
-        default="",
-    )
-    interval = _interval_columns(low, high, reasons, _bootstrap_method(n_boot, ci, by))
-    interval["ci_method"] = np.where(
-        no_hits, f"{ci * 100:g}% exact Poisson upper bound for 0 hits (Garwood 1936)",
-        interval["ci_method"])
-    partial = (reasons == "") & ~no_hits & (dropped > 0) & pd.isna(interval["note"])
-    interval["note"] = np.where(
-        partial,
-        np.char.add(dropped.astype("str"),
-                    f" of {n_boot} resamples had no words in this voice and were left out"),
-        interval["note"],
-    )
+    interval = _rate_intervals(result, n_hits=n_hits, n_words=n_words, n_articles=n_articles,
+                               n_articles_words=n_articles_words, n_boot=n_boot, ci=ci, by=by)
     return table.assign(
         n_articles=n_articles,
         n_articles_hit=n_articles_hit.astype("int64"),
         n_hits=n_hits.astype("int64"),
         n_words=n_words.astype("int64"),
-        rate_per_1000=rate,
+        rate_per_1000=result.estimate.ravel() * 1000,
         **interval,
     )
 
 
 # --------------------------------------------------------------------------- labels
+
+
+def term_voice_counts(
+    hits: pd.DataFrame,
+    *,
+    articles: pd.DataFrame,
+    terms: Iterable[str] | None = None,
+    by: str = "outlet",
+    include_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Who uses a term in its own voice, and who only quotes it.
+
+    Parameters
+    ----------
+    hits : pandas.DataFrame
+        The ``hits`` table.
+    articles : pandas.DataFrame
+        The ``articles`` table the hits were found in.
+    terms : iterable of str, optional
+        Lexicon entry ids to count; default every term with a hit.
+    by : str
+        The articles column that defines the groups.
+    include_duplicates : bool
+        Count hits in articles whose ``duplicate_of`` is set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and term, zero counts included: ``by``, ``term``,
+        ``narrator`` (hits in the group's own voice), ``quote`` (hits inside
+        quotations, scare quotes included), ``scare`` (of which in scare
+        quotes), ``total`` and ``own_voice`` (True when ``narrator > 0``).
+    """
+    kept = _kept_articles(articles, by=by, include_duplicates=include_duplicates)
+    found = _of_kept(hits, "hits", articles=articles, kept=kept)
+    chosen = sorted(set(terms) if terms is not None else set(found["term"]))
+    found = found[_member(found["term"], pd.Series(chosen, dtype="object"))]
+    found = found.assign(**{by: found["doc_id"].map(kept.set_index("doc_id")[by])})
+    counts = pd.DataFrame({
+        by: found[by],
+        "term": found["term"],
+        "narrator": found["voice"].eq("narrator").astype("int64"),
+        "quote": found["voice"].eq("quote").astype("int64"),
+        "scare": found["scare"].astype("bool").astype("int64"),
+    }).groupby([by, "term"]).sum()
+    grid = pd.MultiIndex.from_product([sorted(kept[by].unique()), chosen], names=[by, "term"])
+    table = counts.reindex(grid, fill_value=0).reset_index()
+    table["total"] = table["narrator"] + table["quote"]
+    table["own_voice"] = table["narrator"] > 0
+    return table
 
 
 def label_table(
@@ -889,7 +950,7 @@ def outlet_summary(
     -------
     pandas.DataFrame
         ``by``, ``outlet_group`` (when ``by="outlet"``; several groups are
-        joined by ``"; "``), ``n_articles``, ``n_duplicates``, ``n_words``,
+        joined by ``"; "``, null when none), ``n_articles``, ``n_duplicates``, ``n_words``,
         ``n_words_narrator``, ``n_words_quote``, ``narrator_share``,
         ``quote_share`` and ``n_sentences``, one row per group of ``articles``.
 
@@ -913,7 +974,7 @@ def outlet_summary(
     if by == "outlet" and "outlet_group" in articles.columns:
         joined = articles.groupby("outlet")["outlet_group"].agg(
             lambda g: "; ".join(sorted(g.dropna().astype("str").unique())))
-        table["outlet_group"] = groups.map(joined)
+        table["outlet_group"] = groups.map(joined.replace("", None))
     return table.assign(
         n_articles=groups.map(kept[by].value_counts()).fillna(0).astype("int64"),
         n_duplicates=groups.map(articles.loc[articles["duplicate_of"].notna(), by].value_counts())

@@ -581,19 +581,19 @@ def _fold_table(lower: bool) -> np.ndarray:
     return table
 
 
-def _normalise(codes: np.ndarray, *, lower: bool, separators: np.ndarray | None = None
+def _normalise(codes: np.ndarray, *, separators: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
-    """Fold character codes and collapse separator runs.
+    """Fold character codes to lower case and collapse separator runs.
 
     Returns the normalised codes and the original index of each. Every run of
     spaces and hyphens becomes one space (one ``\\n`` if it holds a line break);
     dropped characters (combining marks, soft hyphens, zero-width spaces)
     vanish; ``separators`` marks positions forced to the document separator.
     """
-    folded = _fold_table(lower)[codes & 0xFFFF]
+    folded = _fold_table(True)[codes & 0xFFFF]
     astral = np.flatnonzero(codes >= _BMP)
     if astral.size:
-        folded[astral] = [ord(_fold_char(chr(c), lower) or chr(_OTHER)) for c in codes[astral]]
+        folded[astral] = [ord(_fold_char(chr(c), True) or chr(_OTHER)) for c in codes[astral]]
     if separators is not None:
         folded[separators] = _DOC_SEP
     spacing = (folded == 0x20) | (folded == 0x2D) | (folded == 0x0A)
@@ -612,10 +612,10 @@ def _as_text(codes: np.ndarray) -> str:
     return codes.astype(np.uint32).tobytes().decode("utf-32-le")
 
 
-def _fold(text: str, *, lower: bool = True) -> str:
-    """Normalise one short string (a pattern or a surface) as texts are normalised."""
+def _fold(text: str) -> str:
+    """Normalise one short string (a pattern) as texts are normalised."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    return _as_text(_normalise(codes, lower=lower)[0]).strip()
+    return _as_text(_normalise(codes)[0]).strip()
 
 
 @functools.cache
@@ -692,8 +692,8 @@ class Corpus:
             unknown = pd.Series(doc_ids)[rows < 0].iloc[0]
             raise ValueError(f"doc_id {unknown!r} is not among the corpus's articles")
         texts = self.texts
-        return [texts[r][a:b] for r, a, b in zip(rows.tolist(), list(starts), list(ends),
-                                                  strict=True)]
+        return [texts[r][a:b] for r, a, b in zip(rows.tolist(), np.asarray(starts).tolist(),
+                                                  np.asarray(ends).tolist(), strict=True)]
 
 
 #: Characters of original text per normalised chunk (bounds the memory used).
@@ -752,7 +752,7 @@ def _chunk(texts: list[str], lengths: np.ndarray, first: int, stop: int) -> _Chu
     joined = separator + separator.join(texts[first:stop]) + separator
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     separators = np.concatenate(([0], np.cumsum(lengths[first:stop] + 1)))
-    codes, origin = _normalise(codes, lower=True, separators=separators)
+    codes, origin = _normalise(codes, separators=separators)
     shift = origin - np.arange(origin.size)
     shift_at = np.concatenate(([0], np.flatnonzero(np.diff(shift)) + 1))
     return _Chunk(
@@ -1007,16 +1007,21 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
     take = np.concatenate((np.flatnonzero(entries), negators))
     take = take[np.lexsort((end[take], start[take], doc[take]))]
     entry = compiled.source_entry[source[take]]
-    is_entry = entry >= 0
-    ids = np.array([e.id for e in lexicon.entries] + [None], dtype=object)
-    categories = np.array([e.category for e in lexicon.entries] + [None], dtype=object)
+    names = [name for name, _ in lexicon.categories]
+    category = np.array([names.index(e.category) for e in lexicon.entries] + [-1])[entry]
+    pattern_codes, pattern_texts = pd.factorize(np.array([p.text for p in compiled.patterns]))
     return pd.DataFrame({
         "doc_id": corpus.doc_ids.take(doc[take]),
         "start": start[take],
         "end": end[take],
-        "entry": ids[np.where(is_entry, entry, -1)],
-        "category": categories[np.where(is_entry, entry, -1)],
-        "pattern": [compiled.patterns[s].text for s in source[take].tolist()],
-        "surface": [surface[i] for i in take.tolist()],
-        "negator": ~is_entry,
+        "entry": _strings(entry, [e.id for e in lexicon.entries]),
+        "category": _strings(category, names),
+        "pattern": _strings(pattern_codes[source[take]], pattern_texts),
+        "surface": pd.Series([surface[i] for i in take.tolist()], dtype="str"),
+        "negator": entry < 0,
     })
+
+
+def _strings(codes: np.ndarray, values: Sequence[str]) -> pd.Series:
+    """``values[code]`` for each code (null for -1), as a string column."""
+    return pd.Series(pd.Categorical.from_codes(codes, categories=values)).astype("str")

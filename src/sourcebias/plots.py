@@ -232,6 +232,59 @@ def plotted_data(fig: Figure | Axes | Any) -> pd.DataFrame:
 # --------------------------------------------------------------------------- plots
 
 
+def plot_voice_share(
+    summary: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    palette: Mapping[str, Any] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Stacked bars of each outlet's words in its own voice and inside quotations.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        From :func:`sourcebias.aggregate.outlet_summary`: ``by``, ``n_articles``,
+        ``narrator_share`` and ``quote_share``.
+    by : str
+        The column naming the groups (``outlet``, ``outlet_group``).
+    palette : mapping of str to colour, optional
+        Outlet colours from :func:`outlet_palette`; the own-voice bar takes the
+        outlet's colour, the quoted part a light grey.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new single-column figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    table = _as_outlet(summary, by, ("n_articles", "narrator_share", "quote_share"),
+                       "outlet summary", "plot_voice_share")
+    shown = table.sort_values("outlet").reset_index(drop=True)
+    colours = _colours(shown["outlet"], palette)
+    labels = _n_labels(shown["outlet"], shown["n_articles"])
+    height = 0.6 + current_style()["row_height_in"] * 1.6 * len(shown)
+    ax = _new_axes(ax, width="single", height=height)
+    rows = np.arange(len(shown))
+    ax.barh(rows, shown["narrator_share"], color=[colours[o] for o in shown["outlet"]],
+            label="own voice (narrator)")
+    ax.barh(rows, shown["quote_share"], left=shown["narrator_share"], color="0.85",
+            label="inside quotations")
+    for row, share in zip(rows, shown["narrator_share"], strict=True):
+        if np.isfinite(share):
+            ax.text(0.01, row, f"{share:.0%}", va="center", ha="left",
+                    fontsize=_small_font(), color="white")
+    ax.set_yticks(rows, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    ax.set_ylabel(f"{_group_title(by)} (n = articles)")
+    _value_label(ax, "Share of the outlet's words (duplicates left out)")
+    _legend(ax, [Patch(color="0.45", label="own voice"), Patch(color="0.85", label="quoted")])
+    _record(ax, shown[["outlet", "n_articles", "narrator_share", "quote_share"]], by=by)
+    return ax
+
+
 def plot_term_heatmap(
     rates: pd.DataFrame,
     *,

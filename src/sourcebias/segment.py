@@ -37,7 +37,8 @@ Sentences
    lower-case: a block of one-line headlines (as in the raw 003 file's
    "related" block) gives one sentence per line.
 6. ``is_title`` marks the sentences of paragraph 0 when ``title`` is not null
-   and the text starts with it as its own paragraph (003's manifest title).
+   and the text starts with it as its own paragraph (the headlines of 001,
+   002 and 004 in the seed batch).
 7. ``n_words`` is :func:`sourcebias.tables.count_words`; ``quote_share`` is the
    fraction of the sentence's characters inside quote voice spans.
 
@@ -46,13 +47,15 @@ Voice
 Quote spans include their marks; narrator spans fill the rest, so the spans of
 an article tile its text exactly.
 
-1. *Marks*: straight ``"…"``, curly ``“…”`` and guillemets ``«…»`` pair with the
-   next closing double mark (``"``, ``”``, ``»``) in the paragraph. Single
-   marks ``‘…’``, ``'…'`` and ``‹…›`` pair when the opening mark starts a word
-   and a closing mark ends one later in the paragraph (003 title ``Capture
-   'Traitors' Amid``). A straight ``"`` opens only where a word can start (not
-   after a letter, digit or punctuation, not before a space), so ``6'2"``
-   opens nothing.
+1. *Marks*: straight ``"…"`` (001 ``"ready"``), curly ``“…”`` (000
+   “legitimate”) and guillemets ``«…»`` pair with the next closing double
+   mark (``"``, ``”``, ``»``) in the paragraph. Single marks ``‘…’``,
+   ``'…'`` and ``‹…›`` pair when the opening mark starts a word and a closing
+   mark ends one later in the paragraph (Sputnik's headline ``Maduro Orders
+   Military to Capture 'Traitors' …``; the seed texts have no single-quoted
+   phrase and no guillemets). A straight ``"`` opens only where a word can
+   start (not after a letter, digit or punctuation, not before a space), so
+   ``6'2"`` opens nothing.
 2. *Apostrophes are not marks*: a mark between letters (000 ``He’s``,
    ``military’s``, ``Venezuela's``; 002 ``coup d'état``; 003 ``it's``,
    ``people's``; 001 ``Guaido's``; 004 ``coup d’état``, ``Venezuela’s``), or
@@ -101,8 +104,8 @@ an article tile its text exactly.
    (``scare=True``) unless it is attributed to a speaker or is a sentence of
    its own. Attributed means: a colon, or a reporting verb then a comma
    (``said,`` ``told reporters,``), right before it; or a reporting verb
-   within six words after it without crossing punctuation (``", he said``,
-   ``" Maduro said``); or rule 7. Seed scare quotes: 000 “legitimate”,
+   within six words after it in its sentence, without crossing punctuation
+   (``", he said``, ``" Maduro said``); or rule 7. Seed scare quotes: 000 “legitimate”,
    “normality”, “cowards”, “traitors”; 002 "Operation Freedom", "weak";
    003 lede “traitors”, "interim president" (after narrator
    ``self-proclaimed``), "all options", "March of Loyalty". Reported
@@ -122,9 +125,10 @@ an article tile its text exactly.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
+from itertools import groupby, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -148,6 +152,8 @@ RULES_PATH = DATA_DIR / "segment.yaml"
 
 #: Articles are joined into one corpus string with this separator (a blank line).
 _SEPARATOR = "\n\n"
+#: Characters of article text per corpus string, to bound memory on large batches.
+_PART_CHARS = 1 << 25
 
 #: One paragraph: lines with text, joined by single line breaks, stripped.
 _PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?(?:[^\S\n]*\n[^\S\n]*\S(?:[^\n]*\S)?)*")
@@ -198,11 +204,33 @@ def segment(
     """
     texts = _texts(articles)
     loaded = _load_rules(str(rules), Path(rules).stat().st_mtime)
+    parts = [
+        _segment_part(articles.iloc[a:b], texts[a:b], loaded) for a, b in _parts(texts)
+    ]
+    return (
+        pd.concat([p[0] for p in parts], ignore_index=True),
+        pd.concat([p[1] for p in parts], ignore_index=True),
+    )
+
+
+def _parts(texts: list[str]) -> list[tuple[int, int]]:
+    """Consecutive article ranges of about :data:`_PART_CHARS` characters (at least one)."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    part = np.cumsum(lengths) // _PART_CHARS
+    bounds = np.flatnonzero(np.diff(part)) + 1
+    edges = [0, *bounds.tolist(), len(texts)]
+    return list(pairwise(edges))
+
+
+def _segment_part(
+    articles: pd.DataFrame, texts: list[str], rules: _Rules
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sentences and voice of some articles, from one corpus string."""
     corpus, doc_start = _join(texts)
-    layout = _layout(corpus, doc_start, loaded)
+    layout = _layout(corpus, doc_start, rules)
     marks = find_marks(corpus, layout)
     sent_words, inner_words = _word_counts(corpus, layout, marks)
-    q_start, q_end, q_scare = quote_spans(corpus, layout, marks, inner_words, loaded.quotes)
+    q_start, q_end, q_scare = quote_spans(corpus, layout, marks, inner_words, rules.quotes)
     sentences = _sentence_table(
         articles, texts, corpus, doc_start, layout, sent_words, q_start, q_end
     )
@@ -276,7 +304,7 @@ def _words(data: dict, path: str, *keys: str) -> list[str]:
     return value
 
 
-def _char_class(predicate, limit: int = 0x530) -> str:
+def _char_class(predicate: Callable[[str], bool], limit: int = 0x530) -> str:
     """A regex character-class body of the characters below ``limit`` that satisfy ``predicate``."""
     chars = [c for c in map(chr, range(limit)) if predicate(c)]
     return "".join(re.escape(c) for c in chars)
@@ -330,6 +358,7 @@ def _join(texts: list[str]) -> tuple[str, np.ndarray]:
 
 
 def _spans(found: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end arrays of a list of spans."""
     rows = np.array(found, dtype=np.int64).reshape(-1, 2)
     return rows[:, 0], rows[:, 1]
 

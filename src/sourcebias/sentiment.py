@@ -6,9 +6,30 @@ of word valences (-4..+4) adjusted by rules for negation, boosters, "but", ALL
 CAPS and "!"/"?". It is meant for sentences, so every sentence is scored on its
 own, never a whole article.
 
-Scores are those of ``vaderSentiment.SentimentIntensityAnalyzer.polarity_scores``
-(version 3.3.2), computed by an exact, faster re-implementation; identical
-texts (wire copy repeated across outlets) are scored once.
+What a user should know:
+
+* Scores equal those of ``vaderSentiment.SentimentIntensityAnalyzer
+  .polarity_scores`` (version 3.3.2) on the same text, to the last bit; they
+  are computed by an exact, faster re-implementation (``sourcebias._vader``).
+* Before scoring, typographic quotes, apostrophes, dashes and ellipses are
+  folded to ASCII (``ascii_punctuation=True``): VADER strips only ASCII
+  punctuation from a token, so it would not see “traitors” as traitors, nor
+  don’t as a negation.
+* With ``voice`` and ``articles``, each sentence is scored twice: as written
+  (``scope="sentence"``) and with its quote spans blanked out
+  (``scope="narrator"``), so that a quoted insult does not count as the
+  outlet's tone. Scare quotes are removed too unless ``scare_as_narrator``.
+  A sentence with no word outside quotation marks gets NaN narrator scores
+  (the row is kept, so every sentence has one row per scope).
+* ``domain=True`` adds the entries of ``data/lexicons/valence.yaml`` to VADER's
+  lexicon and reports both lexicons side by side. VADER looks words up one
+  whitespace-separated token at a time, so entries are single words
+  (``self-proclaimed`` is one token); phrases such as "interim president"
+  cannot be entries.
+* Speed: identical texts (wire copy repeated across outlets, and the narrator
+  text of a sentence without quotes) are scored once; with ``domain=True``
+  only texts that contain a domain word are scored a second time; ``n_jobs``
+  spreads the scoring over processes without changing the result.
 """
 
 from __future__ import annotations
@@ -46,6 +67,10 @@ ASCII_PUNCTUATION = {
 }
 
 _VALENCE_KEYS = ("word", "valence", "why")
+
+#: Fewer distinct texts than this are scored in-process whatever ``n_jobs`` says:
+#: starting processes would take longer than scoring them.
+_PARALLEL_FROM = 10_000
 
 
 def load_valence(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -229,7 +254,7 @@ def score_sentiment(
     0      a         vader    0.0000
     1      a  vader+domain    0.0000
     2      b         vader    0.0000
-    3      b  vader+domain   -0.8225
+    3      b  vader+domain   -0.7845
     """
     _require(sentences, ("doc_id", "sent_id", "text"), "sentences")
     if (voice is None) != (articles is None):
@@ -242,20 +267,19 @@ def score_sentiment(
         texts["narrator"] = _narrator_texts(
             sentences, voice=voice, articles=articles, scare_as_narrator=scare_as_narrator
         )
-    stacked = pd.concat(texts.values(), ignore_index=True)
+    codes, uniques = pd.factorize(pd.concat(texts.values(), ignore_index=True))
+    uniques = uniques.tolist()
     if ascii_punctuation:
-        stacked = _fold_punctuation(stacked)
-    lexicons = {"vader": {}}
+        uniques = list(map(_fold_punctuation, uniques))
+    scores, fallbacks = _score_unique(uniques, extra={}, n_jobs=n_jobs)
+    blocks = {"vader": scores}
     if domain:
         entries = load_valence(valence)
-        lexicons["vader+domain"] = dict(zip(entries["word"], entries["valence"], strict=True))
-    codes, uniques = pd.factorize(stacked)
-    blocks, fallbacks = [], 0
-    for extra in lexicons.values():
-        scores, stock = _score_unique(list(uniques), extra=extra, n_jobs=n_jobs)
-        blocks.append(np.where(codes[:, None] >= 0, scores[codes], np.nan))
+        extra = dict(zip(entries["word"], entries["valence"], strict=True))
+        blocks["vader+domain"], stock = _rescore(uniques, scores, extra=extra, n_jobs=n_jobs)
         fallbacks += stock
-    out = _long_table(sentences, blocks, lexicons=list(lexicons), scopes=list(texts))
+    per_text = [np.where(codes[:, None] >= 0, block[codes], np.nan) for block in blocks.values()]
+    out = _long_table(sentences, per_text, lexicons=list(blocks), scopes=list(texts))
     if voice is None:
         out = out.drop(columns="scope")
     out.attrs.update(unique_texts=len(uniques), stock_fallbacks=fallbacks)
@@ -272,26 +296,26 @@ def _require(table: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
 def _sentence_texts(sentences: pd.DataFrame) -> pd.Series:
     """The sentence texts, checked to be strings."""
     texts = sentences["text"]
-    not_text = ~texts.map(lambda text: isinstance(text, str))
-    if not_text.any():
-        row = sentences[not_text].iloc[0]
+    kind = pd.api.types.infer_dtype(texts, skipna=False)
+    if kind not in ("string", "empty") or texts.isna().any():
+        not_text = ~texts.map(lambda text: isinstance(text, str), na_action=None) | texts.isna()
+        row = int(not_text.to_numpy().argmax())
         raise ValueError(
-            f"sentences row {not_text.to_numpy().argmax()} (doc_id {row['doc_id']!r}, sent_id "
-            f"{row['sent_id']}) has no text ({not_text.sum()} such rows); drop or fill them"
+            f"sentences row {row} (doc_id {sentences['doc_id'][row]!r}, "
+            f"sent_id {sentences['sent_id'][row]}) has no text ({not_text.sum()} such rows); "
+            "drop or fill them"
         )
     return texts
 
 
-def _fold_punctuation(texts: pd.Series) -> pd.Series:
-    """``texts`` with :data:`ASCII_PUNCTUATION` applied (one regex pass per ASCII mark)."""
-    folded = texts.copy()
-    non_ascii = ~texts.str.isascii().fillna(True).astype(bool)
-    part = texts[non_ascii]
-    for ascii_mark in dict.fromkeys(ASCII_PUNCTUATION.values()):
-        marks = "".join(c for c, mark in ASCII_PUNCTUATION.items() if mark == ascii_mark)
-        part = part.str.replace(f"[{re.escape(marks)}]", ascii_mark, regex=True)
-    folded[non_ascii] = part
-    return folded
+def _fold_punctuation(text: str) -> str:
+    """``text`` with :data:`ASCII_PUNCTUATION` applied."""
+    if text.isascii():
+        return text
+    for mark, ascii_mark in ASCII_PUNCTUATION.items():
+        if mark in text:
+            text = text.replace(mark, ascii_mark)
+    return text
 
 
 def _narrator_texts(
@@ -367,13 +391,32 @@ def _score_unique(
     """Score distinct texts, in ``n_jobs`` processes when asked, in input order."""
     key = tuple(sorted(extra.items()))
     workers = _workers(n_jobs)
-    if workers == 1 or len(texts) < 10_000:
+    if workers == 1 or len(texts) < _PARALLEL_FROM:
         return _score_chunk(texts, key)
     size = math.ceil(len(texts) / (workers * 4))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(workers) as pool:
         parts = list(pool.map(_score_chunk, chunks, repeat(key)))
     return np.vstack([scores for scores, _ in parts]), sum(stock for _, stock in parts)
+
+
+def _rescore(
+    texts: list[str], scores: np.ndarray, *, extra: Mapping[str, float], n_jobs: int
+) -> tuple[np.ndarray, int]:
+    """``scores`` of ``texts`` redone with ``extra`` lexicon entries, where they can differ.
+
+    A text none of whose tokens is an ``extra`` word scores the same with and
+    without the entries. An ASCII text can only have such a token if it
+    contains the word in some letter case, which one vectorised regex pass
+    finds; every non-ASCII text is rescored.
+    """
+    series = pd.Series(texts, dtype="str")
+    pattern = "|".join(map(re.escape, sorted(extra, key=len, reverse=True)))
+    may_differ = ~series.str.isascii() | series.str.contains(pattern, case=False, regex=True)
+    rows = np.flatnonzero(may_differ.to_numpy(dtype=bool))
+    rescored = scores.copy()
+    rescored[rows], stock = _score_unique([texts[i] for i in rows], extra=extra, n_jobs=n_jobs)
+    return rescored, stock
 
 
 def _workers(n_jobs: int) -> int:

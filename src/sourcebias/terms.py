@@ -9,17 +9,19 @@ in its sentence and voice, and marks hits that a negation word precedes
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import numpy as np
 import pandas as pd
 
 from .lexicon import Corpus, Lexicon, load_terms, match_lexicon, prepare_corpus
 from .locate import locate
-from .tables import COLUMNS, count_words
+from .tables import COLUMNS, WORD_PATTERN
 
 #: Extra column of the hits table: the pattern (as written in the lexicon) that matched.
 EXTRA_COLUMNS = ("pattern",)
-#: Characters of the text between a negator and a hit read first when counting its words.
-GAP_CHARS = 64
+_WORD = re.compile(WORD_PATTERN)
 
 
 def find_terms(
@@ -86,18 +88,21 @@ def _negated(hits: pd.DataFrame, negators: pd.DataFrame, *, corpus: Corpus, wind
                             left_on="start", right_on="negator_end", by="doc_id",
                             direction="backward").sort_values("_row")
     near = np.flatnonzero((nearest["negator_sent"] == nearest["sent_id"]).to_numpy())
-    doc_ids = nearest["doc_id"].iloc[near]
-    gap_start = nearest["negator_end"].iloc[near].to_numpy("int64")
-    gap_end = nearest["start"].iloc[near].to_numpy("int64")
-    # Count the words of at most the first GAP_CHARS characters of each gap, and
-    # the whole gap only where that prefix has too few words to decide.
-    head_end = np.minimum(gap_end, gap_start + GAP_CHARS)
-    words = count_words(pd.Series(corpus.slices(doc_ids, gap_start, head_end), dtype="str"))
-    words = words.to_numpy().copy()
-    undecided = np.flatnonzero((words < window) & (head_end < gap_end))
-    if undecided.size:
-        whole = corpus.slices(doc_ids.iloc[undecided], gap_start[undecided], gap_end[undecided])
-        words[undecided] = count_words(pd.Series(whole, dtype="str")).to_numpy()
     negated = np.zeros(len(hits), dtype=bool)
-    negated[near] = words < window
+    negated[near] = _fewer_words(corpus, nearest["doc_id"].iloc[near],
+                                 nearest["negator_end"].iloc[near].to_numpy("int64"),
+                                 nearest["start"].iloc[near].to_numpy("int64"), window)
     return negated
+
+
+def _fewer_words(corpus: Corpus, doc_ids: pd.Series, starts: np.ndarray, ends: np.ndarray,
+                 limit: int) -> np.ndarray:
+    """Whether ``text[start:end]`` of each row's article holds fewer than ``limit``
+    words of :data:`~sourcebias.tables.WORD_PATTERN` (reading no further than that)."""
+    rows = corpus.doc_ids.get_indexer(doc_ids).tolist()
+    texts = corpus.texts
+    return np.array([
+        next(itertools.islice(_WORD.finditer(texts[row], start, end), limit - 1, None),
+             None) is None
+        for row, start, end in zip(rows, starts.tolist(), ends.tolist(), strict=True)
+    ], dtype=bool)
