@@ -46,11 +46,6 @@ class Rule:
     sets_date: bool = False
     min_lines: int = 3
 
-    @property
-    def regex(self) -> re.Pattern[str]:
-        """The pattern, compiled to ignore case."""
-        return re.compile(self.pattern, re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Furniture:
@@ -64,8 +59,7 @@ class Furniture:
         not end like a sentence (``.``, ``!``, ``?``, ``…``, ``:`` or ``;``,
         possibly followed by closing quotes or brackets).
     max_line_chars : int
-        Whole-line rules only look at lines this long or shorter, and line-end
-        rules only at this many last characters of a line.
+        Whole-line rules only look at lines this long or shorter.
     path : str
         Where the rules were read from.
     """
@@ -204,7 +198,7 @@ def _split_lines(texts: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({
         "key": texts.index.to_numpy()[parent],
         "line": np.arange(len(parent)) - starts[parent] + 1,
-        "text": pd.Series(text.to_pandas(types_mapper=pd.ArrowDtype).astype("str"), copy=False),
+        "text": text.to_pandas(),
         "rule": pd.Series(np.nan, index=range(len(parent)), dtype="str"),
     })
 
@@ -232,7 +226,7 @@ def _apply_rules(lines: pd.DataFrame, furniture: Furniture) -> pd.DataFrame:
     by_scope = {scope: [r for r in furniture.rules if r.scope == scope] for scope in SCOPES}
     _mark_whole_lines(lines, by_scope["line"] + by_scope["line-and-headlines"],
                       furniture.max_line_chars)
-    cuts = _cut_line_ends(lines, by_scope["line-end"], furniture.max_line_chars)
+    cuts = _cut_line_ends(lines, by_scope["line-end"])
     _follow_headlines(lines, by_scope["line-and-headlines"], furniture.headline_max_words)
     for rule in by_scope["trailing-list"]:
         _drop_trailing_list(lines, rule, furniture.headline_max_words)
@@ -253,14 +247,13 @@ def _mark_whole_lines(lines: pd.DataFrame, rules: list[Rule], max_chars: int) ->
     lines.loc[names.index, "rule"] = names.map({f"r{n}": r.id for n, r in enumerate(rules)})
 
 
-def _cut_line_ends(lines: pd.DataFrame, rules: list[Rule], max_chars: int) -> pd.DataFrame:
+def _cut_line_ends(lines: pd.DataFrame, rules: list[Rule]) -> pd.DataFrame:
     """Cut matches at line ends (from the group named ``cut`` on, if the pattern
     has one); a line left empty is removed as a whole."""
     cuts = [pd.DataFrame(columns=["key", "line", "text", "rule"])]
     for rule in rules:
         live = lines.loc[lines["rule"].isna() & (lines["text"] != ""), "text"]
-        tails = live.where(live.str.len() <= max_chars, "\0" + live.str[-max_chars:])
-        hits = live[_matches(tails, rule.pattern, whole=False)]
+        hits = live[_matches(live, rule.pattern, whole=False)]
         ending = re.compile(f"(?:{rule.pattern})$", re.IGNORECASE)
         starts = [_cut_start(ending.search(text), ending) for text in hits]
         kept = pd.Series([t[:i].rstrip() for t, i in zip(hits, starts, strict=True)],
@@ -280,7 +273,7 @@ def _cut_start(match: re.Match[str], pattern: re.Pattern[str]) -> int:
 
 def _is_headline(text: pd.Series, max_words: int) -> pd.Series:
     """Short, and not ending like a sentence."""
-    unended = text[(text != "") & ~_matches(text, f".*{_SENTENCE_END}")]
+    unended = text[(text != "") & ~_matches(text, _SENTENCE_END, whole=False)]
     words = count_words(unended)
     headline = pd.Series(False, index=text.index)
     headline[words.index] = (words > 0) & (words <= max_words)
@@ -329,21 +322,27 @@ def _paragraphs(lines: pd.DataFrame) -> pd.DataFrame:
         key=("key", "first"), line=("line", "first"), text=("text", "\n".join))
     paragraphs = pd.concat([body.loc[single, ["key", "line", "text", "number"]].set_index("number"),
                             joined])
-    return paragraphs.sort_index(kind="stable").reset_index(drop=True)
+    return paragraphs.sort_index(kind="stable").reset_index(drop=True).astype({"text": "str"})
 
 
 def _repeated(paragraphs: pd.DataFrame) -> pd.Series:
-    """Paragraphs that repeat an earlier one, or are a truncated copy of the next."""
-    norm = paragraphs["text"].str.lower().str.replace(r"\s+", " ", regex=True)
+    """Paragraphs that repeat an earlier one, or are a truncated copy of the next.
+
+    Paragraphs compare ignoring case and line breaks. A truncated copy has at
+    least five words and, once a trailing ellipsis is removed, begins the next
+    paragraph.
+    """
+    norm = paragraphs["text"].str.lower().str.replace("\n", " ", regex=False)
     repeat = pd.DataFrame({"key": paragraphs["key"], "norm": norm}).duplicated()
     rest = norm[~repeat]
     following = rest.groupby(paragraphs.loc[rest.index, "key"], sort=False).shift(-1)
+    pairs = rest.index[following.notna()]
     truncated = pd.Series([
-        isinstance(after, str) and len(text) < len(after)
-        and len(text.rstrip(_TRUNCATION_MARKS).split()) >= _MIN_TRUNCATED_WORDS
-        and after.startswith(text.rstrip(_TRUNCATION_MARKS))
-        for text, after in zip(rest, following, strict=True)
-    ], index=rest.index, dtype=bool)
+        len(text) < len(after) and after.startswith(stem := text.rstrip(_TRUNCATION_MARKS))
+        and len(stem.split()) >= _MIN_TRUNCATED_WORDS
+        for text, after in zip(rest[pairs].to_numpy(dtype=object),
+                               following[pairs].to_numpy(dtype=object), strict=True)
+    ], index=pairs, dtype=bool)
     return repeat | truncated.reindex(repeat.index, fill_value=False)
 
 
