@@ -190,8 +190,8 @@ def test_fast_scorer_equals_stock_on_convention2012(stock, stock_domain, domain_
 
 @pytest.mark.skipif(not ALLSIDES.exists(), reason=f"{ALLSIDES} is absent")
 def test_fast_scorer_equals_stock_on_allsides_sample(stock, stock_domain, domain_entries):
-    texts = segment(allsides_articles(every=90))[0]["text"].tolist()
-    assert len(texts) > 15_000
+    texts = segment(allsides_articles(every=80))[0]["text"].tolist()
+    assert len(texts) > 20_000
     assert_exact(texts, FastVader(), stock)
     assert_exact(texts[:5_000], FastVader(domain_entries), stock_domain)
 

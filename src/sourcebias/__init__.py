@@ -30,6 +30,16 @@ from .aggregate import (
     voice_words,
 )
 from .batch import Batch, read_batch
+from .compare import (
+    AttributionResult,
+    attribution,
+    keyness,
+    keyness_pairwise,
+    keyness_table,
+    near_duplicates,
+    outlet_similarity,
+    term_counts,
+)
 from .export import save_figure, save_table, write_provenance
 from .lexicon import Lexicon, LexiconError, load_actors, load_terms
 from .pipeline import Analysis, analyze, load_tables
@@ -52,6 +62,7 @@ from .workspace import Workspace, browse, open_workspace
 
 __all__ = [
     "Analysis",
+    "AttributionResult",
     "Batch",
     "Lexicon",
     "LexiconError",
@@ -59,19 +70,25 @@ __all__ = [
     "actor_sentiment",
     "analyze",
     "article_sentiment",
+    "attribution",
     "browse",
     "figure_style",
     "find_actors",
     "find_terms",
+    "keyness",
+    "keyness_pairwise",
+    "keyness_table",
     "kwic",
     "label_table",
     "load_actors",
     "load_tables",
     "load_terms",
     "load_valence",
+    "near_duplicates",
     "open_workspace",
     "outlet_palette",
     "outlet_sentiment",
+    "outlet_similarity",
     "outlet_summary",
     "plot_actor_sentiment",
     "plot_keyness",
@@ -86,6 +103,7 @@ __all__ = [
     "save_table",
     "score_sentiment",
     "segment",
+    "term_counts",
     "term_rates",
     "term_voice_counts",
     "voice_words",

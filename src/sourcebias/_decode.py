@@ -36,13 +36,14 @@ _MOJIBAKE_FIXES = ftfy.TextFixerConfig(
     normalization=None, explain=False,
 )
 _SAVE_AS_UTF8 = "re-save it as UTF-8 text"
-#: UTF-8 read as Windows-1252 or Latin-1: a lead byte (Â to ô) followed by a
-#: continuation byte (U+0080 to U+00BF, or what Windows-1252 maps 0x80-0x9F to).
-#: Every mojibake sequence of that kind contains one; real text seldom does.
-_MOJIBAKE_PAIR = (
+#: What mojibake leaves: UTF-8 read as Windows-1252 or Latin-1 gives a lead byte
+#: (Â to ô) followed by a continuation byte (U+0080 to U+00BF, or what
+#: Windows-1252 maps 0x80-0x9F to); Windows-1252 read as Latin-1 gives C1 control
+#: characters (U+0080 to U+009F). Real text seldom has either.
+_MOJIBAKE_TRACE = (
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
     "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
-    "\u2039\u203a\u20ac\u2122]"
+    "\u2039\u203a\u20ac\u2122]|[\u0080-\u009f]"
 )
 
 
@@ -117,7 +118,7 @@ def _checked(text: str) -> str:
 def repair_mojibake(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Repair mojibake ("â€œ" for "“") with ftfy.
 
-    Only texts with a character pair typical of UTF-8 read as Windows-1252 go to
+    Only texts with a trace of mojibake (see ``_MOJIBAKE_TRACE``) go to
     :func:`ftfy.fix_text`, which repairs encodings only (quotes, ligatures,
     widths and Unicode normalisation are left as written) and leaves text alone
     unless it is sure.
@@ -132,13 +133,13 @@ def repair_mojibake(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
         The repaired texts, same index.
     notes : pandas.Series of str
         ``"repaired mojibake (N places)"`` for each repaired text, where N counts
-        the suspicious pairs that the repair removed.
+        the traces that the repair removed.
     """
-    flagged = texts[texts.str.contains(_MOJIBAKE_PAIR)]
+    flagged = texts[texts.str.contains(_MOJIBAKE_TRACE)]
     fixed = flagged.map(lambda text: ftfy.fix_text(text, _MOJIBAKE_FIXES))
     changed = fixed[fixed != flagged]
-    places = (flagged[changed.index].str.count(_MOJIBAKE_PAIR)
-              - changed.str.count(_MOJIBAKE_PAIR)).clip(lower=1)
+    places = (flagged[changed.index].str.count(_MOJIBAKE_TRACE)
+              - changed.str.count(_MOJIBAKE_TRACE)).clip(lower=1)
     repaired = texts.copy()
     repaired[changed.index] = changed
     return repaired, "repaired mojibake (" + places.astype("str") + " places)"

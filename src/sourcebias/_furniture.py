@@ -31,7 +31,10 @@ _SENTENCE_END = r"[.!?…:;][\"'”’)\]]*"
 _UNUSUAL_SPACE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _INVISIBLE = "[\u00ad\u200b-\u200d\u2060\ufeff]"
 _CONTROL = "[\x00-\x08\x0e-\x1f\x7f-\x9f]"
+#: Articles cleaned at a time.
+CHUNK = 20_000
 _MIN_TRUNCATED_WORDS = 5
+_SAME_START = 10
 _TRUNCATION_MARKS = " .…"
 
 
@@ -60,6 +63,9 @@ class Furniture:
         possibly followed by closing quotes or brackets).
     max_line_chars : int
         Whole-line rules only look at lines this long or shorter.
+    repeated_min_words : int
+        Repeated paragraphs with fewer words are kept (speaker names in a
+        transcript repeat on purpose).
     path : str
         Where the rules were read from.
     """
@@ -67,6 +73,7 @@ class Furniture:
     rules: tuple[Rule, ...]
     headline_max_words: int
     max_line_chars: int
+    repeated_min_words: int
     path: str
 
 
@@ -95,7 +102,8 @@ def load_furniture(path: str | Path) -> Furniture:
         raise ValueError(f"{path}: rule id(s) {', '.join(repeated)} used twice or reserved; "
                          "give every rule its own id")
     return Furniture(rules, int(spec.get("headline_max_words", 20)),
-                     int(spec.get("max_line_chars", 300)), str(path))
+                     int(spec.get("max_line_chars", 300)),
+                     int(spec.get("repeated_min_words", 3)), str(path))
 
 
 def _rule(entry: dict, number: int, path: str | Path) -> Rule:
@@ -132,6 +140,9 @@ class Cleaned:
 def clean_texts(texts: pd.Series, furniture: Furniture) -> Cleaned:
     """Take site furniture and repeated paragraphs out of every text.
 
+    Texts are cleaned ``CHUNK`` at a time, so that memory stays bounded however
+    large the batch.
+
     Parameters
     ----------
     texts : pandas.Series of str
@@ -146,23 +157,32 @@ def clean_texts(texts: pd.Series, furniture: Furniture) -> Cleaned:
         of the first line removed by a ``sets_date`` rule, else null),
         ``removed`` (key, line, text, rule) and ``notes`` (key, note).
     """
+    parts = [_clean_chunk(texts.iloc[start:start + CHUNK], furniture)
+             for start in range(0, len(texts), CHUNK)] or [_clean_chunk(texts, furniture)]
+    return Cleaned(*(pd.concat([getattr(part, field) for part in parts],
+                               ignore_index=field in ("removed", "notes"))
+                     for field in ("text", "title", "dateline", "removed", "notes")))
+
+
+def _clean_chunk(texts: pd.Series, furniture: Furniture) -> Cleaned:
     texts, notes = _normalise(texts)
     lines = _split_lines(texts)
     cuts = _apply_rules(lines, furniture)
     paragraphs = _paragraphs(lines)
-    paragraphs["repeat"] = _repeated(paragraphs)
+    paragraphs["repeat"] = _repeated(paragraphs, furniture.repeated_min_words)
     kept = paragraphs[~paragraphs["repeat"]]
     removed = pd.concat([
         lines.loc[lines["rule"].notna(), ["key", "line", "text", "rule"]],
         cuts,
         paragraphs.loc[paragraphs["repeat"], ["key", "line", "text"]].assign(rule=REPEATED),
     ], ignore_index=True).sort_values(["key", "line"], kind="stable", ignore_index=True)
-    first = kept.groupby("key", sort=False)["text"].first()
+    starts, text = join_runs(kept["text"], kept["key"].to_numpy(), "\n\n")
+    first = kept["text"].iloc[starts].set_axis(kept["key"].iloc[starts])
     headline = first[~first.str.contains("\n") & _is_headline(first, furniture.headline_max_words)]
     date_rules = [rule.id for rule in furniture.rules if rule.sets_date]
     datelines = removed[removed["rule"].isin(date_rules)].groupby("key", sort=False)["text"].first()
     return Cleaned(
-        text=kept.groupby("key", sort=False)["text"].agg("\n\n".join).reindex(texts.index),
+        text=text.set_axis(kept["key"].iloc[starts]).reindex(texts.index),
         title=headline.reindex(texts.index),
         dateline=datelines.reindex(texts.index),
         removed=removed.reset_index(drop=True),
@@ -172,15 +192,19 @@ def clean_texts(texts: pd.Series, furniture: Furniture) -> Cleaned:
 
 def _normalise(texts: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
     """Unify line endings and spaces; drop invisible and control characters."""
-    texts = texts.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+    odd = texts[texts.str.contains(f"[\r\t\v\f]|  |{_UNUSUAL_SPACE}|{_INVISIBLE}|{_CONTROL}")]
     counts = {
-        "replaced {} unusual spaces (such as no-break spaces)": texts.str.count(_UNUSUAL_SPACE),
-        "removed {} invisible characters": texts.str.count(_INVISIBLE),
-        "removed {} control characters": texts.str.count(_CONTROL),
+        "replaced {} unusual spaces (such as no-break spaces)": odd.str.count(_UNUSUAL_SPACE),
+        "removed {} invisible characters": odd.str.count(_INVISIBLE),
+        "removed {} control characters": odd.str.count(_CONTROL),
     }
-    texts = (texts.str.replace(f"{_UNUSUAL_SPACE}|[\t\v\f]", " ", regex=True)
-             .str.replace(f"{_INVISIBLE}|{_CONTROL}", "", regex=True)
-             .str.replace(" {2,}", " ", regex=True))
+    texts = texts.copy()
+    texts[odd.index] = (
+        odd.str.replace("\r\n?", "\n", regex=True)
+        .str.replace(f"{_UNUSUAL_SPACE}|[\t\v\f]", " ", regex=True)
+        .str.replace(f"{_INVISIBLE}|{_CONTROL}", "", regex=True)
+        .str.replace(" {2,}", " ", regex=True)
+    )
     notes = [
         pd.DataFrame({"key": count.index[count > 0],
                       "note": [template.format(n) for n in count[count > 0]]})
@@ -191,9 +215,9 @@ def _normalise(texts: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
 
 def _split_lines(texts: pd.Series) -> pd.DataFrame:
     """One row per line: key, 1-based line number, stripped text, removing rule."""
-    pieces = pc.split_pattern(_arrow(texts), "\n")
+    pieces = pc.split_pattern(as_arrow(texts), "\n")
     parent = pc.list_parent_indices(pieces).to_numpy()
-    starts = pieces.offsets.to_numpy()[:-1]
+    starts = pieces.offsets.to_numpy()[:-1] - pieces.offsets[0].as_py()
     text = pc.utf8_trim_whitespace(pieces.flatten())
     return pd.DataFrame({
         "key": texts.index.to_numpy()[parent],
@@ -203,8 +227,10 @@ def _split_lines(texts: pd.Series) -> pd.DataFrame:
     })
 
 
-def _arrow(text: pd.Series) -> pa.Array:
-    return pa.array(text.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+def as_arrow(text: pd.Series) -> pa.Array:
+    """The strings as one pyarrow array (nulls kept, no copy for Arrow-backed text)."""
+    strings = pa.array(text, type=pa.large_string())
+    return strings.combine_chunks() if isinstance(strings, pa.ChunkedArray) else strings
 
 
 def _matches(text: pd.Series, pattern: str, *, whole: bool = True) -> pd.Series:
@@ -215,7 +241,7 @@ def _matches(text: pd.Series, pattern: str, *, whole: bool = True) -> pd.Series:
     """
     anchored = f"^(?:{pattern})$" if whole else f"(?:{pattern})$"
     try:
-        found = pc.match_substring_regex(_arrow(text), anchored, ignore_case=True)
+        found = pc.match_substring_regex(as_arrow(text), anchored, ignore_case=True)
         return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index, dtype=bool)
     except pa.ArrowInvalid:
         return text.str.contains(re.compile(anchored, re.IGNORECASE)).astype(bool)
@@ -316,27 +342,38 @@ def _paragraphs(lines: pd.DataFrame) -> pd.DataFrame:
     breaks = blank | lines["rule"].notna()
     starts = ~breaks & (breaks.shift(fill_value=True) | ~spaced
                         | (lines["key"] != lines["key"].shift()))
-    body = lines[~breaks].assign(number=starts.cumsum()[~breaks])
-    single = ~body["number"].duplicated(keep=False)
-    joined = body[~single].groupby("number", sort=False).agg(
-        key=("key", "first"), line=("line", "first"), text=("text", "\n".join))
-    paragraphs = pd.concat([body.loc[single, ["key", "line", "text", "number"]].set_index("number"),
-                            joined])
-    return paragraphs.sort_index(kind="stable").reset_index(drop=True).astype({"text": "str"})
+    body = lines[~breaks]
+    first, text = join_runs(body["text"], starts.cumsum()[~breaks].to_numpy(), "\n")
+    return pd.DataFrame({"key": body["key"].to_numpy()[first],
+                         "line": body["line"].to_numpy()[first], "text": text})
 
 
-def _repeated(paragraphs: pd.DataFrame) -> pd.Series:
+def join_runs(text: pd.Series, runs: np.ndarray, separator: str) -> tuple[np.ndarray, pd.Series]:
+    """Join the strings of each run of equal consecutive ``runs`` values.
+
+    Returns the position of each run's first string, and the joined strings.
+    """
+    first = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]]) if len(runs) else np.empty(0, int)
+    lists = pa.LargeListArray.from_arrays(pa.array(np.r_[first, len(runs)], pa.int64()),
+                                          as_arrow(text))
+    joined = pc.binary_join(lists, pa.scalar(separator, pa.large_string()))
+    return first, pd.Series(joined.to_pandas(), dtype="str")
+
+
+def _repeated(paragraphs: pd.DataFrame, min_words: int) -> pd.Series:
     """Paragraphs that repeat an earlier one, or are a truncated copy of the next.
 
-    Paragraphs compare ignoring case and line breaks. A truncated copy has at
-    least five words and, once a trailing ellipsis is removed, begins the next
-    paragraph.
+    Paragraphs compare ignoring case and line breaks; a repeat needs at least
+    ``min_words`` words. A truncated copy has at least five words and, once a
+    trailing ellipsis is removed, begins the next paragraph.
     """
     norm = paragraphs["text"].str.lower().str.replace("\n", " ", regex=False)
     repeat = pd.DataFrame({"key": paragraphs["key"], "norm": norm}).duplicated()
+    repeat[repeat] = count_words(norm[repeat]) >= min_words
     rest = norm[~repeat]
     following = rest.groupby(paragraphs.loc[rest.index, "key"], sort=False).shift(-1)
     pairs = rest.index[following.notna()]
+    pairs = pairs[rest[pairs].str[:_SAME_START] == following[pairs].str[:_SAME_START]]
     truncated = pd.Series([
         len(text) < len(after) and after.startswith(stem := text.rstrip(_TRUNCATION_MARKS))
         and len(stem.split()) >= _MIN_TRUNCATED_WORDS

@@ -108,7 +108,7 @@ def g2_signed(a, b, n_target, n_reference, *, correction: str) -> np.ndarray:
 
 def pmi(a, b, n_target, n_reference) -> np.ndarray:
     """quanteda's pointwise mutual information ``ln(a / E + 1e-9)``, ``E = (a+b)(a+c)/N``."""
-    a, b, c, d, n = _table(a, b, n_target, n_reference)
+    a, b, c, _, n = _table(a, b, n_target, n_reference)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log(a / ((a + b) * (a + c) / n) + QUANTEDA_EPSILON)
 

@@ -156,11 +156,13 @@ class FastVader(SentimentIntensityAnalyzer):
         for start_i in range(3):
             before = i - (start_i + 1)
             if i > start_i and lower[before] not in lexicon:
-                s = _scalar(raw[before], lower[before], valence, cap_diff)
-                if start_i == 1 and s != 0:
-                    s = s * 0.95
-                if start_i == 2 and s != 0:
-                    s = s * 0.9
+                s = 0.0
+                if lower[before] in BOOSTER_DICT:
+                    s = _scalar(raw[before], lower[before], valence, cap_diff)
+                    if start_i == 1 and s != 0:
+                        s = s * 0.95
+                    if start_i == 2 and s != 0:
+                        s = s * 0.9
                 valence = valence + s
                 valence = _negation_check(valence, lower, start_i, i)
                 if start_i == 2:
@@ -169,17 +171,15 @@ class FastVader(SentimentIntensityAnalyzer):
 
 
 def _scalar(word: str, word_lower: str, valence: float, cap_diff: bool) -> float:
-    """Stock ``scalar_inc_dec``: the booster or dampener effect of ``word``."""
-    scalar = 0.0
-    if word_lower in BOOSTER_DICT:
-        scalar = BOOSTER_DICT[word_lower]
-        if valence < 0:
-            scalar *= -1
-        if word.isupper() and cap_diff:
-            if valence > 0:
-                scalar += C_INCR
-            else:
-                scalar -= C_INCR
+    """Stock ``scalar_inc_dec`` for a booster or dampener ``word``."""
+    scalar = BOOSTER_DICT[word_lower]
+    if valence < 0:
+        scalar *= -1
+    if word.isupper() and cap_diff:
+        if valence > 0:
+            scalar += C_INCR
+        else:
+            scalar -= C_INCR
     return scalar
 
 

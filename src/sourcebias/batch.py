@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 import pyarrow.json
 
 from ._decode import UnreadableFile, decode_bytes, extract_html, repair_mojibake
-from ._furniture import REPEATED, Furniture, clean_texts, load_furniture
+from ._furniture import REPEATED, Furniture, as_arrow, clean_texts, load_furniture
 from .paths import DATA_DIR
 from .tables import COLUMNS, count_words, empty
 
@@ -487,7 +487,7 @@ def _first_reason(index: pd.Index, checks: list[tuple[pd.Series, str]]) -> pd.Se
     """For each row, the reason of the first check it fails, or null."""
     reasons = pd.Series(np.nan, index=index, dtype="str")
     for failed, reason in checks:
-        reasons[failed & reasons.isna()] = reason
+        reasons[failed.astype(bool) & reasons.isna()] = reason
     return reasons
 
 
@@ -520,19 +520,27 @@ def _iso_dates(dates: pd.Series) -> pd.Series:
 
 
 def _title_first(body: pd.Series, title: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Make the title the first paragraph; return the texts and where it was added."""
-    first, _, rest = (body.str.partition("\n\n")[i] for i in range(3))
+    """Make the title the first paragraph; return the texts and where it was added.
+
+    A first paragraph with the title's words (ignoring case and punctuation) is
+    replaced by the title; otherwise the title is put before the text.
+    """
+    first = pd.Series(pc.list_element(pc.split_pattern(as_arrow(body), "\n\n", max_splits=1), 0)
+                      .to_pandas(), index=body.index, dtype="str")
     known = title.notna()
-    leads = known & (_normalised(first) == _normalised(title))
+    leads = known & (_plain(first) == _plain(title))
     added = known & ~leads
     text = body.copy()
-    text[leads] = title[leads] + ("\n\n" + rest[leads]).where(rest[leads] != "", "")
+    text[leads] = [head + rest[len(old):] for head, rest, old in
+                   zip(title[leads], body[leads], first[leads], strict=True)]
     text[added] = title[added] + "\n\n" + body[added]
     return text, added
 
 
-def _normalised(text: pd.Series) -> pd.Series:
-    return text.str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+def _plain(text: pd.Series) -> pd.Series:
+    """Lower-cased words of letters and digits, one space apart."""
+    return pd.Series(pc.binary_join(_plain_words(text), pa.scalar(" ", pa.large_string()))
+                     .to_pandas(), index=text.index, dtype="str")
 
 
 def _earliest_first(articles: pd.DataFrame) -> pd.Index:
@@ -549,55 +557,64 @@ def _earliest_first(articles: pd.DataFrame) -> pd.Index:
 def _duplicates(articles: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """``duplicate_of`` and ``duplicate_kind`` of every article.
 
-    Exact: the same text once case, punctuation and spacing are ignored. Near:
+    Exact: the same words once case, punctuation and spacing are ignored. Near:
     see :func:`read_batch`. An article points to the earliest article it repeats.
     """
     ranked = articles.loc[_earliest_first(articles)]
-    same_text = pd.util.hash_pandas_object(
-        ranked["text"].str.casefold().str.replace(r"\W+", " ", regex=True).str.strip(),
-        index=False).to_numpy()
-    first = ranked["doc_id"].groupby(same_text, sort=False).transform("first")
+    same_words, signatures, has_shingles = _fingerprints(ranked["text"])
+    first = ranked["doc_id"].groupby(same_words, sort=False).transform("first")
     exact = first != ranked["doc_id"]
     result = pd.DataFrame({
         "duplicate_of": first.where(exact),
         "duplicate_kind": pd.Series("exact", index=ranked.index, dtype="str").where(exact),
     })
-    unique = ranked[~exact]
-    pairs = _near_pairs(unique["text"], threshold)
+    candidates = np.flatnonzero(~exact.to_numpy() & has_shingles)
+    pairs = _candidate_pairs(signatures[candidates], candidates, _band_rows(threshold))
+    pairs = pairs[_jaccard(ranked["text"], pairs) >= threshold]
     if len(pairs):
         earliest = pd.Series(pairs[:, 1]).groupby(pairs[:, 0]).min()
-        labels = unique.index[earliest.index.to_numpy()]
-        result.loc[labels, "duplicate_of"] = unique["doc_id"].to_numpy()[earliest.to_numpy()]
+        labels = ranked.index[earliest.index.to_numpy()]
+        result.loc[labels, "duplicate_of"] = ranked["doc_id"].to_numpy()[earliest.to_numpy()]
         result.loc[labels, "duplicate_kind"] = "near"
     return result.reindex(articles.index)
 
 
-def _near_pairs(texts: pd.Series, threshold: float) -> np.ndarray:
-    """(later, earlier) positions in ``texts`` of the near-duplicate pairs."""
-    signatures, positions = [np.empty((0, _N_HASHES), np.uint32)], [np.empty(0, np.int64)]
+def _plain_words(texts: pd.Series) -> pa.ListArray:
+    """Each text as its list of lower-cased words of letters and digits."""
+    plain = pc.replace_substring_regex(pc.utf8_lower(as_arrow(texts)), r"[^\pL\pN]+", " ")
+    return pc.utf8_split_whitespace(plain)
+
+
+def _fingerprints(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each text: a hash of its words, its MinHash signature, and whether it
+    has at least one shingle (its signature means something)."""
+    same_words, signatures, has_shingles = [], [], []
     for start in range(0, len(texts), _TEXT_CHUNK):
-        hashes, offsets = _shingles(texts.iloc[start:start + _TEXT_CHUNK])
-        has_shingles = np.flatnonzero(np.diff(offsets) > 0)
-        signatures.append(_minhash(hashes, offsets[has_shingles]))
-        positions.append(has_shingles + start)
-    candidates = _candidates(np.concatenate(signatures), np.concatenate(positions),
-                             _band_rows(threshold))
-    return candidates[_jaccard(texts, candidates) >= threshold]
+        words = _plain_words(texts.iloc[start:start + _TEXT_CHUNK])
+        joined = pc.binary_join(words, pa.scalar(" ", pa.large_string()))
+        same_words.append(pd.util.hash_array(joined.to_numpy(zero_copy_only=False)))
+        hashes, offsets = _shingle_hashes(words)
+        has = np.diff(offsets) > 0
+        chunk = np.zeros((len(has), _N_HASHES), dtype=np.uint32)
+        chunk[has] = _minhash(hashes, offsets[:-1][has])
+        signatures.append(chunk)
+        has_shingles.append(has)
+    if not same_words:
+        return np.empty(0, np.uint64), np.empty((0, _N_HASHES), np.uint32), np.empty(0, bool)
+    return (np.concatenate(same_words), np.concatenate(signatures),
+            np.concatenate(has_shingles))
 
 
-def _shingles(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of every run of five words of each text (lower-cased, letters and
-    digits only), and the offset where each text's hashes start (plus the end)."""
-    words = pc.utf8_split_whitespace(pc.replace_substring_regex(
-        pc.utf8_lower(pa.array(texts.to_numpy(dtype=object), type=pa.large_string())),
-        r"[^\pL\pN]+", " "))
+def _shingle_hashes(words: pa.ListArray) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every run of five words of each text, and the offset where each
+    text's hashes start (plus the end)."""
     codes = pc.dictionary_encode(words.flatten())
     vocabulary = pd.util.hash_array(codes.dictionary.to_numpy(zero_copy_only=False))
     token = vocabulary[codes.indices.to_numpy()]
-    counts = np.diff(words.offsets.to_numpy())
-    n_shingles = np.maximum(counts - (_SHINGLE_WORDS - 1), 0)
+    word_offsets = words.offsets.to_numpy() - words.offsets[0].as_py()
+    n_shingles = np.maximum(np.diff(word_offsets) - (_SHINGLE_WORDS - 1), 0)
     offsets = np.concatenate([[0], np.cumsum(n_shingles)])
-    first_word = (np.repeat(words.offsets.to_numpy()[:-1] - offsets[:-1], n_shingles)
+    first_word = (np.repeat(word_offsets[:-1] - offsets[:-1], n_shingles)
                   + np.arange(offsets[-1]))
     hashes = np.zeros(len(first_word), dtype=np.uint64)
     for shift in range(_SHINGLE_WORDS):
@@ -606,16 +623,15 @@ def _shingles(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _minhash(hashes: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """MinHash signatures (one row per text, ``_N_HASHES`` columns) from the
-    shingle hashes of texts that start at ``starts`` (each with one or more)."""
+    """MinHash signatures, one row per text and ``_N_HASHES`` columns, of texts
+    whose shingle hashes start at ``starts`` (each text has at least one)."""
     rng = np.random.default_rng(20190430)
     multipliers = rng.integers(0, np.iinfo(np.uint64).max, _N_HASHES, dtype=np.uint64) | 1
     increments = rng.integers(0, np.iinfo(np.uint64).max, _N_HASHES, dtype=np.uint64)
     signatures = np.empty((len(starts), _N_HASHES), dtype=np.uint32)
-    if len(starts):
-        for k in range(_N_HASHES):
-            permuted = ((hashes * multipliers[k] + increments[k]) >> np.uint64(32))
-            signatures[:, k] = np.minimum.reduceat(permuted.astype(np.uint32), starts)
+    for k in range(_N_HASHES):
+        permuted = (hashes * multipliers[k] + increments[k]) >> np.uint64(32)
+        signatures[:, k] = np.minimum.reduceat(permuted.astype(np.uint32), starts)
     return signatures
 
 
@@ -626,9 +642,9 @@ def _band_rows(threshold: float) -> int:
                 if 1 - (1 - threshold**r) ** (_N_HASHES // r) >= _MIN_RECALL), default=1)
 
 
-def _candidates(signatures: np.ndarray, positions: np.ndarray, rows: int) -> np.ndarray:
+def _candidate_pairs(signatures: np.ndarray, positions: np.ndarray, rows: int) -> np.ndarray:
     """(later, earlier) pairs that share a band: each text is paired with the
-    first and the previous text in every bucket it falls in."""
+    first and the previous text of every bucket it falls in."""
     pairs = [np.empty((0, 2), dtype=np.int64)]
     for band in range(_N_HASHES // rows):
         key = np.zeros(len(positions), dtype=np.uint64)
@@ -650,9 +666,9 @@ def _jaccard(texts: pd.Series, pairs: np.ndarray) -> np.ndarray:
     for start in range(0, len(pairs), _PAIR_CHUNK):
         chunk = pairs[start:start + _PAIR_CHUNK]
         involved = np.unique(chunk)
-        hashes, offsets = _shingles(texts.iloc[involved])
-        sets = {doc: set(hashes[offsets[i]:offsets[i + 1]].tolist())
-                for i, doc in enumerate(involved)}
+        hashes, offsets = _shingle_hashes(_plain_words(texts.iloc[involved]))
+        sets = {text: set(hashes[offsets[i]:offsets[i + 1]].tolist())
+                for i, text in enumerate(involved)}
         similarity[start:start + len(chunk)] = [
             len(sets[a] & sets[b]) / len(sets[a] | sets[b]) for a, b in chunk]
     return similarity

@@ -10,6 +10,7 @@ from pathlib import Path
 from . import __version__
 from .aggregate import outlet_summary
 from .paths import NOTEBOOK_DIR
+from .pipeline import DEFAULT_CHUNK_SIZE
 
 READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title")
 
@@ -24,6 +25,24 @@ def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
             help=f"the input column that holds the {name.replace('_', ' ')} (default: {name})"
             if name != "id" else "the input column that holds the article id (default: doc_id)",
         )
+
+
+def _add_scaling_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="worker processes (default: every core); the tables do not depend "
+                             "on it")
+    parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, metavar="N",
+                        help=f"articles per chunk of work (default: {DEFAULT_CHUNK_SIZE}); the "
+                             "tables do not depend on it")
+    cache = parser.add_mutually_exclusive_group()
+    cache.add_argument("--cache", type=Path, metavar="DIR",
+                       help="cache of the batch as read, its segmentation and sentiment "
+                            "(default: .cache beside the output folder)")
+    cache.add_argument("--no-cache", action="store_true",
+                       help="compute everything again and cache nothing")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="run the chunks on this Dask scheduler (e.g. tcp://host:8786); "
+                             "the output folder must be shared with the workers")
 
 
 def _read_options(args: argparse.Namespace) -> dict[str, str]:
@@ -47,7 +66,11 @@ def _print_summary(analysis) -> None:
 def _analyze(args: argparse.Namespace) -> int:
     from .pipeline import analyze
 
-    analysis = analyze(args.batch, out=args.out, read_options=_read_options(args))
+    analysis = analyze(
+        args.batch, out=args.out, read_options=_read_options(args), jobs=args.jobs,
+        chunk_size=args.chunk_size, cache=False if args.no_cache else args.cache or True,
+        dask=args.dask,
+    )
     print(f"wrote {len(analysis.articles)} articles' tables to {args.out}")
     _print_summary(analysis)
     return 0
@@ -76,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="read, segment and annotate a batch into Parquet")
     _add_batch_arguments(analyze)
+    _add_scaling_arguments(analyze)
     analyze.set_defaults(run=_analyze)
     report = commands.add_parser("report", help="analyse a batch and run the notebook suite on it")
     _add_batch_arguments(report)

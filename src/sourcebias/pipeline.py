@@ -3,23 +3,60 @@
 ``analyze`` is what ``sourcebias analyze`` and the notebooks call: read the
 batch once, segment and annotate it in chunks of articles, and return (or
 write as Parquet) the tidy tables documented in :mod:`sourcebias.tables`.
+
+How a batch goes through
+------------------------
+1. *Read*: :func:`sourcebias.batch.read_batch` cleans the articles and flags
+   duplicates; the result is kept as Parquet in the cache (or a temporary
+   folder), keyed by the batch's bytes, the read options, the furniture rules
+   and the code version.
+2. *Annotate*: the articles go in chunks of ``chunk_size`` to ``jobs`` worker
+   processes (or to the tasks of a Dask cluster). Each chunk is segmented,
+   matched against the lexicons and scored for sentiment on its own, since
+   every step works one article at a time; each worker returns compact Arrow
+   tables of its chunk, never a corpus-wide matrix.
+3. *Write*: the tables are written in input order as Parquet row groups of a
+   fixed number of rows (:data:`ROW_GROUP_ROWS`), so the files are the same,
+   byte for byte, whatever ``jobs`` and ``chunk_size`` are, and memory does not
+   grow with the size of the batch.
+
+Caching
+-------
+Segmentation and sentiment do not depend on the lexicons. Each chunk's
+``sentences`` and ``voice``, and its ``sentiment``, are cached under a key made
+of the chunk's content (each article's ``doc_id``, title and the sha256 of its
+text) and the code version (package version, module sources, the hash of
+``data/segment.yaml`` and, for sentiment, of the valence file). A rerun after a
+lexicon edit takes them from the cache and recomputes only ``hits`` and
+``mentions``; output tables whose key is unchanged (recorded in
+``analysis.json``) are not even rewritten. The cache is the ``.cache`` folder
+beside the output folder unless ``cache=`` names another; it is never put
+inside the batch folder.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from . import __version__
+from ._cache import Cache, code_version, digest, digest_bytes, file_digest, folder_digest
 from .actors import find_actors
-from .batch import Batch, read_batch
+from .batch import DEFAULT_FURNITURE, Batch, read_batch
 from .export import atomic_path
 from .lexicon import Lexicon, load_actors, load_terms, prepare_corpus
-from .segment import segment
-from .sentiment import score_sentiment
+from .segment import RULES_PATH, segment
+from .sentiment import DEFAULT_VALENCE, score_sentiment
+from .stream import StageStats, Stats, TableWriter, cores, run_chunks
 from .tables import COLUMNS
 from .terms import find_terms
 
@@ -28,6 +65,63 @@ TABLE_NAMES = (
     "articles", "excluded", "removed", "sentences", "voice", "hits", "mentions", "sentiment",
 )
 PER_ARTICLE_TABLES = ("sentences", "voice", "hits", "mentions", "sentiment")
+#: Articles per chunk handed to a worker (the default of ``chunk_size``).
+DEFAULT_CHUNK_SIZE = 2000
+#: Rows per Parquet row group of each table written.
+ROW_GROUP_ROWS = {
+    "articles": 5_000, "excluded": 100_000, "removed": 100_000, "sentences": 100_000,
+    "voice": 100_000, "hits": 100_000, "mentions": 100_000, "sentiment": 400_000,
+}
+#: The data type of each column in the written tables; every other column is a string,
+#: except the extra columns of ``articles``, which keep the type they were read with.
+DTYPES = {
+    **dict.fromkeys(("sent_id", "para_id", "start", "end", "n_words", "line"), "int64"),
+    **dict.fromkeys(("row", "label_start", "label_end"), "Int64"),
+    **dict.fromkeys(("quote_share", "neg", "neu", "pos", "compound"), "float64"),
+    **dict.fromkeys(("is_title", "scare", "negated"), "bool"),
+    "label_scare": "boolean",
+}
+_ANNOTATED = ("doc_id", "title", "text")
+_DIGEST_BYTES = 32
+_META = "analysis.json"
+
+
+class _StoredTables(Mapping):
+    """The tables of an output folder, each read from Parquet when first used.
+
+    The files are noted when the mapping is made; reading a table whose files
+    were rewritten since (by another run into the same folder) raises instead
+    of mixing two runs.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._files = {name: _identity(_table_path(folder, name)) for name in TABLE_NAMES}
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in TABLE_NAMES:
+            raise KeyError(name)
+        if name not in self._loaded:
+            path = _table_path(self.folder, name)
+            if _identity(path) != self._files[name]:
+                raise RuntimeError(f"{path} was rewritten after these tables were loaded; "
+                                   f"load them again with load_tables({str(self.folder)!r})")
+            self._loaded[name] = pd.read_parquet(path)
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLE_NAMES)
+
+    def __len__(self) -> int:
+        return len(TABLE_NAMES)
+
+
+def _identity(path: Path) -> tuple:
+    """What tells one version of a table's file (or folder of parts) from another."""
+    files = sorted(path.glob("part-*.parquet")) if path.is_dir() else [path]
+    return tuple((f.name, f.stat().st_ino, f.stat().st_mtime_ns, f.stat().st_size)
+                 for f in files)
 
 
 @dataclass(frozen=True)
@@ -38,15 +132,20 @@ class Analysis:
     ----------
     name : str
         The batch's name (its folder or file stem).
-    tables : dict of str to pandas.DataFrame
-        One entry per name in :data:`TABLE_NAMES`.
+    tables : mapping of str to pandas.DataFrame
+        One entry per name in :data:`TABLE_NAMES`. Tables of a written
+        analysis are read from their Parquet files when first used.
     lexicons : dict
         For each lexicon used, its path, version and sha256.
+    stats : Stats
+        What each stage cost and how many chunks came from the cache (empty for
+        tables loaded with :func:`load_tables`).
     """
 
     name: str
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     lexicons: dict[str, dict[str, str]] = field(default_factory=dict)
+    stats: Stats = field(default_factory=Stats)
 
     def __getattr__(self, item: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -100,6 +199,10 @@ def analyze(
     actors: str | Path | Lexicon | None = None,
     domain: bool = True,
     read_options: dict | None = None,
+    jobs: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    cache: str | Path | bool = True,
+    dask: str | object | None = None,
 ) -> Analysis:
     """Read a batch and build every per-article table.
 
@@ -110,7 +213,10 @@ def analyze(
         or a batch already read.
     out : str or Path, optional
         When given, write each table as ``<out>/<name>.parquet`` plus
-        ``lexicons.json``. The folder is created if needed.
+        ``analysis.json``, chunk by chunk, so that memory stays flat however
+        large the batch; the tables of the returned analysis are then read
+        from these files when first used. The folder is created if needed.
+        Without ``out`` every table is kept in memory.
     terms, actors : str, Path or Lexicon, optional
         Lexicon files; the project's ``data/lexicons`` files by default.
     domain : bool, default True
@@ -118,29 +224,60 @@ def analyze(
     read_options : dict, optional
         Keyword arguments for :func:`sourcebias.batch.read_batch`
         (for example ``{"text_column": "content"}``).
+    jobs : int, optional
+        Worker processes; every core by default. The tables do not depend on it.
+    chunk_size : int, default 2000
+        Articles per chunk of work. The tables do not depend on it.
+    cache : str, Path or bool, default True
+        Where to cache the batch as read and each chunk's segmentation and
+        sentiment: ``True`` for ``.cache`` beside ``out`` (no cache without
+        ``out``), a folder, or ``False`` for no cache.
+    dask : str or distributed.Client, optional
+        The address of a Dask scheduler (or a client): the chunks run as tasks
+        on that cluster, which read their articles from and write their tables
+        to ``<out>/<name>/part-NNNNN.parquet``, so ``out`` must be on a file
+        system that the workers share. The tables equal those of a local run.
 
     Returns
     -------
     Analysis
+
+    Examples
+    --------
+    >>> analysis = analyze("data/batches/seed", out="reports/seed/data")  # doctest: +SKIP
+    >>> analysis.stats.as_dict()["segment"]["cached"]  # doctest: +SKIP
     """
-    if not isinstance(batch, Batch):
-        batch = read_batch(batch, **(read_options or {}))
+    jobs = cores() if jobs is None else jobs
+    for name, value in (("jobs", jobs), ("chunk_size", chunk_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
+    if dask is not None and out is None:
+        raise ValueError("dask= needs out=: the workers write their tables there")
     terms = terms if isinstance(terms, Lexicon) else load_terms(terms)
     actors = actors if isinstance(actors, Lexicon) else load_actors(actors)
-    tables = {"articles": batch.articles, "excluded": batch.excluded, "removed": batch.removed}
-    tables |= annotate(batch.articles, terms=terms, actors=actors, domain=domain)
-    analysis = Analysis(
-        name=batch.name,
-        tables=tables,
-        lexicons={"terms": terms.describe(), "actors": actors.describe()},
-    )
-    if out is not None:
-        write_tables(analysis, out)
-    return analysis
+    store = Cache(_cache_folder(cache, out=out, batch=batch))
+    stats = Stats()
+    with tempfile.TemporaryDirectory(prefix="sourcebias-") as scratch:
+        source = _read_source(batch, read_options=read_options or {}, cache=store,
+                              scratch=Path(scratch), stats=stats)
+        settings = _Settings(
+            terms=terms, actors=actors, domain=domain, cache=store,
+            segment_version=code_version("segment", str(RULES_PATH)),
+            sentiment_version=code_version(
+                "sentiment", *([str(DEFAULT_VALENCE)] if domain else [])) + f"-domain={domain}",
+        )
+        lexicons = {"terms": terms.describe(), "actors": actors.describe()}
+        if dask is not None:
+            return _run_dask(source, settings, out=Path(out), lexicons=lexicons,
+                             client=dask, chunk_size=chunk_size, stats=stats)
+        return _run_local(source, settings, out=None if out is None else Path(out),
+                          lexicons=lexicons, jobs=jobs, chunk_size=chunk_size, stats=stats)
 
 
 def write_tables(analysis: Analysis, out: str | Path) -> Path:
     """Write an analysis as one Parquet file per table, byte-for-byte reproducibly.
+
+    The files are the ones :func:`analyze` writes for the same tables.
 
     Parameters
     ----------
@@ -155,39 +292,479 @@ def write_tables(analysis: Analysis, out: str | Path) -> Path:
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    (out / _META).unlink(missing_ok=True)
+    tables = {}
     for name in TABLE_NAMES:
-        table = analysis.tables[name].reset_index(drop=True)
-        with atomic_path(out / f"{name}.parquet") as tmp:
-            table.to_parquet(tmp, index=False, compression="zstd")
-    meta = {"batch": analysis.name, "lexicons": analysis.lexicons, "version": __version__}
-    with atomic_path(out / "analysis.json") as tmp:
-        tmp.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        table = analysis.tables[name]
+        schema = (_articles_schema(table) if name == "articles"
+                  else table_schema(tuple(table.columns)))
+        writer = TableWriter(out / f"{name}.parquet", schema, ROW_GROUP_ROWS[name])
+        for start in range(0, len(table), ROW_GROUP_ROWS[name]):
+            writer.write(to_arrow(table.iloc[start:start + ROW_GROUP_ROWS[name]], schema))
+        tables[name] = {"key": None, "bytes": writer.commit().stat().st_size}
+    _write_meta(out, name=analysis.name, lexicons=analysis.lexicons, tables=tables)
     return out
 
 
 def load_tables(out: str | Path) -> Analysis:
-    """Read the tables that :func:`write_tables` wrote.
+    """Read the tables that :func:`analyze` or :func:`write_tables` wrote.
+
+    Each table is read when first used; the files and their columns are
+    checked at once.
 
     Parameters
     ----------
     out : str or Path
-        A folder written by :func:`analyze` or ``sourcebias analyze``.
+        A folder written by :func:`analyze` or ``sourcebias analyze``: one
+        ``<name>.parquet`` file per table, or one ``<name>/`` folder of
+        ``part-NNNNN.parquet`` files per table (a run on a Dask cluster).
 
     Returns
     -------
     Analysis
     """
     out = Path(out)
-    meta_file = out / "analysis.json"
+    meta_file = out / _META
     if not meta_file.exists():
         raise FileNotFoundError(
-            f"{out}: no analysis.json here; run `sourcebias analyze BATCH --out {out}` first"
+            f"{out}: no {_META} here; run `sourcebias analyze BATCH --out {out}` first"
         )
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    tables = {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLE_NAMES}
-    for name, table in tables.items():
+    for name in TABLE_NAMES:
+        path = _table_path(out, name)
         if name in COLUMNS:
-            missing = set(COLUMNS[name]) - set(table.columns)
+            missing = set(COLUMNS[name]) - set(pq.read_schema(_first_file(path)).names)
             if missing:
-                raise ValueError(f"{out / (name + '.parquet')}: lacks column(s) {sorted(missing)}")
-    return Analysis(name=meta["batch"], tables=tables, lexicons=meta["lexicons"])
+                raise ValueError(f"{path}: lacks column(s) {sorted(missing)}")
+    return Analysis(name=meta["batch"], tables=_StoredTables(out), lexicons=meta["lexicons"])
+
+
+# --- tables on disk ----------------------------------------------------------------------
+
+
+def _table_path(out: Path, name: str) -> Path:
+    """The file (or folder of parts) of a table; raises if there is neither."""
+    single, parts = out / f"{name}.parquet", out / name
+    if single.is_file():
+        return single
+    if parts.is_dir():
+        return parts
+    raise FileNotFoundError(f"{single}: missing; run `sourcebias analyze BATCH --out {out}` "
+                            "again")
+
+
+def _first_file(path: Path) -> Path:
+    return path if path.is_file() else min(path.glob("part-*.parquet"), default=path)
+
+
+def _write_meta(out: Path, *, name: str, lexicons: dict, tables: dict) -> None:
+    meta = {"batch": name, "lexicons": lexicons, "tables": tables, "version": __version__}
+    with atomic_path(out / _META) as tmp:
+        tmp.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=64)
+def table_schema(columns: tuple[str, ...]) -> pa.Schema:
+    """The Arrow schema (with pandas metadata) of a written table with these columns.
+
+    Parameters
+    ----------
+    columns : tuple of str
+
+    Returns
+    -------
+    pyarrow.Schema
+        Column types from :data:`DTYPES`; strings elsewhere.
+    """
+    empty = pd.DataFrame({c: pd.Series(dtype=DTYPES.get(c, "str")) for c in columns})
+    return pa.Schema.from_pandas(empty, preserve_index=False)
+
+
+def _articles_schema(articles: pd.DataFrame) -> pa.Schema:
+    """Standard columns typed as :data:`DTYPES` says (strings elsewhere); extra columns as read."""
+    standard = {c: DTYPES.get(c, "str") for c in (*COLUMNS["articles"], "duplicate_kind")
+                if c in articles.columns}
+    return pa.Schema.from_pandas(articles.iloc[:0].astype(standard), preserve_index=False)
+
+
+def to_arrow(table: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """A pandas table as an Arrow table of ``schema`` (same columns, cast to its types)."""
+    return pa.Table.from_pandas(table, preserve_index=False).select(schema.names).cast(schema)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A batch as read: a folder with ``articles``, ``excluded`` and ``removed`` as
+    Parquet, ``digests.bin`` (a sha256 per article of its doc_id, title and text)
+    and ``meta.json`` (name, number of articles); ``key`` is its cache key."""
+
+    folder: Path
+    key: str | None
+
+    @property
+    def meta(self) -> dict:
+        return json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+
+    def digests(self) -> bytes:
+        return (self.folder / "digests.bin").read_bytes()
+
+
+def _cache_folder(cache: str | Path | bool, *, out: str | Path | None,
+                  batch: str | Path | Batch) -> Path | None:
+    """The cache folder that ``cache=`` asks for; never inside the batch folder."""
+    if cache is False:
+        return None
+    if cache is True:
+        if out is None:
+            return None
+        folder = Path(out).resolve().parent / ".cache"
+    else:
+        folder = Path(cache).resolve()
+    if not isinstance(batch, Batch) and Path(batch).is_dir():
+        batch_folder = Path(batch).resolve()
+        if folder == batch_folder or batch_folder in folder.parents:
+            raise ValueError(f"{folder}: the cache would be inside the batch folder "
+                             f"{batch_folder}; write the output elsewhere or name another "
+                             "cache folder (--cache DIR)")
+    return folder
+
+
+def _read_key(path: Path, read_options: dict) -> str:
+    """The cache key of reading a batch: its bytes, the options, the rules and the code."""
+    options = dict(read_options)
+    furniture = options.pop("furniture", None)
+    furniture = getattr(furniture, "path", furniture) or DEFAULT_FURNITURE
+    content = folder_digest(path) if path.is_dir() else file_digest(path)
+    return digest(code_version("read", str(furniture)), path.resolve().name,
+                  json.dumps(options, sort_keys=True, default=str), content)
+
+
+def _read_source(batch: str | Path | Batch, *, read_options: dict, cache: Cache,
+                 scratch: Path, stats: Stats) -> _Source:
+    """The batch as read, from the cache when it holds it."""
+    if isinstance(batch, Batch):
+        with stats.stage("read", articles=len(batch.articles)):
+            _check_ids(batch.articles)
+            folder = scratch / "batch"
+            folder.mkdir()
+            _write_source(batch, folder)
+        return _Source(folder, None)
+    path = Path(batch)
+    with stats.stage("read") as record:
+        key = _read_key(path, read_options) if path.exists() else None
+        folder = cache.entry("read", key) if key else None
+        if folder is None:
+            read = read_batch(path, **read_options)
+            record.computed = 1
+            folder = cache.store_folder("read", key, lambda f: _write_source(read, f))
+            if folder is None:
+                folder = scratch / "batch"
+                folder.mkdir()
+                _write_source(read, folder)
+        else:
+            record.cached = 1
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        record.articles, record.chars = meta["articles"], meta["chars"]
+    return _Source(folder, key)
+
+
+def _check_ids(articles: pd.DataFrame) -> None:
+    repeated = articles["doc_id"].duplicated()
+    if repeated.any():
+        row = articles.index[repeated.to_numpy()][0]
+        raise ValueError(f"articles row {row}: doc_id {articles.at[row, 'doc_id']!r} is not "
+                         "unique; give each article its own doc_id")
+
+
+def article_digests(articles: pd.DataFrame) -> bytes:
+    """The sha256 of each article's ``doc_id``, title and text, concatenated.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Has ``doc_id``, ``title`` and ``text``.
+
+    Returns
+    -------
+    bytes
+        32 bytes per article, in table order.
+    """
+    doc_ids, titles, texts = (articles[c].astype(object).where(articles[c].notna(), None).tolist()
+                              for c in _ANNOTATED)
+    return b"".join(
+        digest_bytes(str(doc_id), "\0" if title is None else "\1" + title,
+                     "\0" if text is None else "\1" + text)
+        for doc_id, title, text in zip(doc_ids, titles, texts, strict=True)
+    )
+
+
+def _write_source(batch: Batch, folder: Path) -> None:
+    """Keep a batch as read: its tables as Parquet, the article digests and a summary."""
+    articles = batch.articles
+    rows = ROW_GROUP_ROWS["articles"]
+    writer = TableWriter(folder / "articles.parquet", _articles_schema(articles), rows)
+    with (folder / "digests.bin").open("wb") as digests:
+        for start in range(0, len(articles), rows):
+            part = articles.iloc[start:start + rows]
+            writer.write(to_arrow(part, writer.schema))
+            digests.write(article_digests(part))
+    writer.commit()
+    for name in ("excluded", "removed"):
+        table = getattr(batch, name)
+        writer = TableWriter(folder / f"{name}.parquet", table_schema(tuple(table.columns)),
+                             ROW_GROUP_ROWS[name])
+        writer.write(to_arrow(table, writer.schema))
+        writer.commit()
+    meta = {"name": batch.name, "articles": len(articles),
+            "chars": int(articles["text"].str.len().sum())}
+    (folder / "meta.json").write_text(json.dumps(meta) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Consecutive articles (``doc_id``, ``title``, ``text``), their digests and number."""
+
+    number: int
+    articles: pd.DataFrame
+    digests: bytes
+
+
+def _partitions(source: _Source, chunk_size: int, columns: tuple[str, ...] | None = None
+                ) -> Iterator[tuple[bytes, pa.Table]]:
+    """The articles (these columns, default all) in parts of ``chunk_size``, each with its
+    articles' digests; one empty part for an empty batch."""
+    digests = source.digests()
+    file = pq.ParquetFile(source.folder / "articles.parquet")
+    schema = file.schema_arrow if columns is None else pa.schema(
+        [file.schema_arrow.field(c) for c in columns], metadata=file.schema_arrow.metadata)
+    start = 0
+    for batch in file.iter_batches(batch_size=chunk_size, columns=schema.names):
+        stop = start + batch.num_rows
+        yield (digests[start * _DIGEST_BYTES:stop * _DIGEST_BYTES],
+               pa.Table.from_batches([batch], schema=schema))
+        start = stop
+    if start == 0:
+        yield b"", schema.empty_table()
+
+
+def _chunks(source: _Source, chunk_size: int) -> Iterator[_Chunk]:
+    for number, (digests, table) in enumerate(_partitions(source, chunk_size, _ANNOTATED)):
+        yield _Chunk(number, table.to_pandas(), digests)
+
+
+# --- annotating a chunk ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What every chunk is annotated with, and which tables to return."""
+
+    terms: Lexicon
+    actors: Lexicon
+    domain: bool
+    cache: Cache
+    segment_version: str
+    sentiment_version: str
+    tables: tuple[str, ...] = PER_ARTICLE_TABLES
+    partitions: Path | None = None
+
+    def keys(self, digests: bytes) -> dict[str, str]:
+        """Cache keys of the segmentation and sentiment of articles with these digests."""
+        segmented = digest(self.segment_version, digests)
+        return {"segment": segmented, "sentiment": digest(self.sentiment_version, segmented)}
+
+
+def _arrow(table: pd.DataFrame) -> pa.Table:
+    return to_arrow(table, table_schema(tuple(table.columns)))
+
+
+def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> tuple[dict[str, pa.Table], Stats]:
+    """The per-article tables of one chunk that ``settings.tables`` names, as Arrow tables."""
+    stats = Stats()
+    articles = chunk.articles
+    size = {"articles": len(articles), "chars": int(articles["text"].str.len().sum())}
+    keys = settings.keys(chunk.digests)
+    cache = settings.cache
+    with stats.stage("segment", **size) as record:
+        tables = cache.load("segment", keys["segment"], ("sentences", "voice"))
+        if tables is None:
+            sentences, voice = segment(articles)
+            tables = {"sentences": _arrow(sentences), "voice": _arrow(voice)}
+            cache.store("segment", keys["segment"], tables)
+            record.computed = 1
+        else:
+            sentences, voice = tables["sentences"].to_pandas(), tables["voice"].to_pandas()
+            record.cached = 1
+    with stats.stage("terms+actors", **size):
+        corpus = prepare_corpus(articles)
+        tables["hits"] = _arrow(find_terms(corpus, sentences=sentences, voice=voice,
+                                           lexicon=settings.terms))
+        tables["mentions"] = _arrow(find_actors(corpus, sentences=sentences, voice=voice,
+                                                lexicon=settings.actors))
+    if "sentiment" in settings.tables:
+        with stats.stage("sentiment", **size) as record:
+            scored = cache.load("sentiment", keys["sentiment"], ("sentiment",))
+            if scored is None:
+                scored = {"sentiment": _arrow(score_sentiment(
+                    sentences, voice=voice, articles=articles, domain=settings.domain))}
+                cache.store("sentiment", keys["sentiment"], scored)
+                record.computed = 1
+            else:
+                record.cached = 1
+        tables |= scored
+    return {name: tables[name] for name in settings.tables}, stats
+
+
+# --- running locally ----------------------------------------------------------------------
+
+
+def _table_keys(source: _Source, settings: _Settings) -> dict[str, str | None]:
+    """Keys of the output tables that depend only on content and code (None: always redone)."""
+    keys = settings.keys(source.digests())
+    return {
+        **dict.fromkeys(("articles", "excluded", "removed"), source.key),
+        "sentences": keys["segment"], "voice": keys["segment"],
+        "hits": None, "mentions": None, "sentiment": keys["sentiment"],
+    }
+
+
+def _up_to_date(out: Path, keys: dict[str, str | None]) -> set[str]:
+    """The tables in ``out`` that were written from the same content by the same code."""
+    try:
+        recorded = json.loads((out / _META).read_text(encoding="utf-8"))["tables"]
+    except (OSError, ValueError, KeyError):
+        return set()
+    fresh = set()
+    for name, key in keys.items():
+        path = out / f"{name}.parquet"
+        entry = recorded.get(name) or {}
+        if key is not None and entry.get("key") == key and path.is_file() \
+                and path.stat().st_size == entry.get("bytes"):
+            fresh.add(name)
+    return fresh
+
+
+def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexicons: dict,
+               jobs: int, chunk_size: int, stats: Stats) -> Analysis:
+    """Annotate in ``jobs`` local processes; write to ``out`` or keep in memory."""
+    meta = source.meta
+    keys = _table_keys(source, settings)
+    fresh = _up_to_date(out, keys) if out is not None and settings.cache.root else set()
+    settings = replace(settings, tables=tuple(t for t in PER_ARTICLE_TABLES if t not in fresh))
+    jobs = min(jobs, max(1, -(-meta["articles"] // chunk_size)))
+    parts: dict[str, list[pa.Table]] = {name: [] for name in settings.tables}
+    writers: dict[str, TableWriter] = {}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / _META).unlink(missing_ok=True)
+    try:
+        for tables, chunk_stats in run_chunks(_annotate_chunk, _chunks(source, chunk_size),
+                                              settings=settings, jobs=jobs):
+            stats.add(chunk_stats)
+            with stats.stage("write"):
+                for name, table in tables.items():
+                    if out is None:
+                        parts[name].append(table)
+                        continue
+                    if name not in writers:
+                        writers[name] = TableWriter(out / f"{name}.parquet", table.schema,
+                                                    ROW_GROUP_ROWS[name])
+                    writers[name].write(table)
+        with stats.stage("write"):
+            if out is None:
+                tables = {name: pd.read_parquet(source.folder / f"{name}.parquet")
+                          for name in ("articles", "excluded", "removed")}
+                tables |= {name: pa.concat_tables(tables).to_pandas()
+                           for name, tables in parts.items()}
+                return Analysis(name=meta["name"], tables=tables, lexicons=lexicons, stats=stats)
+            for name in ("articles", "excluded", "removed"):
+                if name not in fresh:
+                    shutil.copyfile(source.folder / f"{name}.parquet", out / f"{name}.parquet")
+            while writers:
+                writers.popitem()[1].commit()
+    finally:
+        for writer in writers.values():
+            writer.abort()
+    for name in TABLE_NAMES:
+        _remove_parts(out, name)
+    _write_meta(out, name=meta["name"], lexicons=lexicons, tables={
+        name: {"key": keys[name], "bytes": (out / f"{name}.parquet").stat().st_size}
+        for name in TABLE_NAMES})
+    _write_stages(out, stats, jobs=jobs, chunk_size=chunk_size)
+    return replace(load_tables(out), lexicons=lexicons, stats=stats)
+
+
+def _write_stages(out: Path, stats: Stats, **run: object) -> None:
+    """Record what each stage of this run cost in ``<out>/stages.json``."""
+    with atomic_path(out / "stages.json") as tmp:
+        tmp.write_text(json.dumps({"run": run, "stages": stats.as_dict()}, indent=2) + "\n",
+                       encoding="utf-8")
+
+
+def _remove_parts(out: Path, name: str) -> None:
+    """Remove a table's folder of parts left by an earlier run on a cluster."""
+    if (out / name).is_dir():
+        shutil.rmtree(out / name)
+
+
+# --- running on a Dask cluster ----------------------------------------------------------------
+
+
+def _part(out: Path, name: str, number: int) -> Path:
+    return out / name / f"part-{number:05d}.parquet"
+
+
+def _annotate_partition(number: int, digests: bytes, settings: _Settings) -> dict:
+    """Annotate the partition ``number`` of ``<out>/articles`` and write its tables there
+    too (a Dask task); return what each stage cost."""
+    out = settings.partitions
+    articles = pd.read_parquet(_part(out, "articles", number), columns=list(_ANNOTATED))
+    tables, stats = _annotate_chunk(_Chunk(number, articles, digests), settings)
+    for name, table in tables.items():
+        writer = TableWriter(_part(out, name, number), table.schema, ROW_GROUP_ROWS[name])
+        writer.write(table)
+        writer.commit()
+    return stats.as_dict()
+
+
+def _run_dask(source: _Source, settings: _Settings, *, out: Path, lexicons: dict,
+              client: str | object, chunk_size: int, stats: Stats) -> Analysis:
+    """Split the articles into partitions under ``out`` and annotate each as a Dask task."""
+    from distributed import Client
+
+    meta = source.meta
+    out.mkdir(parents=True, exist_ok=True)
+    (out / _META).unlink(missing_ok=True)
+    for name in TABLE_NAMES:
+        (out / f"{name}.parquet").unlink(missing_ok=True)
+        _remove_parts(out, name)
+        (out / name).mkdir()
+    digests = []
+    with stats.stage("write"):
+        for chunk_digests, batch in _partitions(source, chunk_size):
+            writer = TableWriter(_part(out, "articles", len(digests)), batch.schema,
+                                 ROW_GROUP_ROWS["articles"])
+            writer.write(batch)
+            writer.commit()
+            digests.append(chunk_digests)
+        for name in ("excluded", "removed"):
+            shutil.copyfile(source.folder / f"{name}.parquet", _part(out, name, 0))
+    settings = replace(settings, partitions=out.resolve())
+    owned = not isinstance(client, Client)
+    client = Client(client) if owned else client
+    try:
+        workers = len(client.scheduler_info()["workers"])
+        futures = client.map(_annotate_partition, range(len(digests)), digests,
+                             settings=settings, pure=False)
+        for result in client.gather(futures):
+            stats.add(Stats({stage: StageStats(**numbers) for stage, numbers in result.items()}))
+    finally:
+        if owned:
+            client.close()
+    _write_meta(out, name=meta["name"], lexicons=lexicons,
+                tables={name: {"key": None} for name in TABLE_NAMES})
+    _write_stages(out, stats, dask_workers=workers, chunk_size=chunk_size)
+    return replace(load_tables(out), lexicons=lexicons, stats=stats)

@@ -1,0 +1,212 @@
+"""Chunked, parallel and bounded-memory running of the per-article stages.
+
+Helpers of :func:`sourcebias.pipeline.analyze`:
+
+* :class:`TableWriter` writes a table chunk by chunk as Parquet row groups of a
+  fixed number of rows, so that the file's bytes depend on the rows only, never
+  on how they were chunked or on how many processes made them;
+* :func:`run_chunks` maps a function over chunks in worker processes and
+  yields the results in input order, with a bounded number of chunks in flight,
+  so memory stays flat however large the batch;
+* :class:`StageStats` records the wall-clock and CPU seconds, the characters
+  and the resident memory of each stage.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from joblib import Parallel, delayed
+
+#: Parquet compression of every written table.
+COMPRESSION = "zstd"
+#: Chunks handed to the workers ahead of the one being written, per worker.
+AHEAD_PER_WORKER = 2
+
+
+def cores() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class TableWriter:
+    """Write a Parquet file in row groups of exactly ``row_group_rows`` rows (the last fewer).
+
+    Rows are buffered until a row group is full, so the file is the same
+    whatever the sizes of the tables passed to :meth:`write`. The file is
+    written beside ``path`` and moved onto it by :meth:`commit`.
+
+    Parameters
+    ----------
+    path : Path
+        The file to make.
+    schema : pyarrow.Schema
+        Every table written is cast to it.
+    row_group_rows : int
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema, row_group_rows: int):
+        self.path = Path(path)
+        self.schema = schema
+        self.row_group_rows = row_group_rows
+        self.rows = 0
+        self._temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        self._writer = pq.ParquetWriter(self._temporary, schema, compression=COMPRESSION)
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
+
+    def write(self, table: pa.Table) -> None:
+        """Add rows; every full row group is written at once."""
+        self._buffer.append(table.select(self.schema.names).cast(self.schema))
+        self._buffered += table.num_rows
+        self.rows += table.num_rows
+        if self._buffered >= self.row_group_rows:
+            pending = pa.concat_tables(self._buffer)
+            full = self._buffered - self._buffered % self.row_group_rows
+            self._writer.write_table(pending.slice(0, full), row_group_size=self.row_group_rows)
+            self._buffer = [pending.slice(full)]
+            self._buffered -= full
+
+    def commit(self) -> Path:
+        """Write the last rows, close the file and move it into place."""
+        if self._buffered or self.rows == 0:
+            self._writer.write_table(pa.concat_tables(self._buffer) if self._buffer
+                                     else self.schema.empty_table())
+        self._writer.close()
+        os.replace(self._temporary, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        """Close and delete the unfinished file."""
+        self._writer.close()
+        self._temporary.unlink(missing_ok=True)
+
+
+@dataclass
+class StageStats:
+    """What one stage cost, summed over chunks and processes.
+
+    Attributes
+    ----------
+    seconds : float
+        Wall-clock seconds, summed over the processes that ran the stage.
+    cpu_seconds : float
+        CPU seconds of those processes.
+    articles, chars : int
+        Articles and characters of article text the stage went through.
+    rss : int
+        Largest resident memory (bytes) of a process right after the stage.
+    cached : int
+        Chunks whose result came from the cache.
+    computed : int
+        Chunks computed.
+    """
+
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    articles: int = 0
+    chars: int = 0
+    rss: int = 0
+    cached: int = 0
+    computed: int = 0
+
+    def add(self, other: StageStats) -> None:
+        """Add another record of the same stage."""
+        self.seconds += other.seconds
+        self.cpu_seconds += other.cpu_seconds
+        self.articles += other.articles
+        self.chars += other.chars
+        self.rss = max(self.rss, other.rss)
+        self.cached += other.cached
+        self.computed += other.computed
+
+
+@dataclass
+class Stats:
+    """Stage records by stage name, in the order the stages first ran."""
+
+    stages: dict[str, StageStats] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str, *, articles: int = 0, chars: int = 0) -> Iterator[StageStats]:
+        """Time a block as (part of) the stage ``name``."""
+        record = StageStats(articles=articles, chars=chars)
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield record
+        finally:
+            record.seconds = time.perf_counter() - wall
+            record.cpu_seconds = time.process_time() - cpu
+            record.rss = resident_bytes()
+            self.stages.setdefault(name, StageStats()).add(record)
+
+    def add(self, other: Stats) -> None:
+        """Add the records of another process or chunk."""
+        for name, record in other.stages.items():
+            self.stages.setdefault(name, StageStats()).add(record)
+
+    def as_dict(self) -> dict[str, dict[str, float]]:
+        """Plain numbers by stage, for printing or JSON."""
+        return {name: vars(record).copy() for name, record in self.stages.items()}
+
+
+_RSS = re.compile(r"VmRSS:\s+(\d+) kB")
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now, in bytes (its peak so far where that is unknown)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return int(_RSS.search(status.read())[1]) * 1024
+    except (OSError, TypeError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def run_chunks(
+    function: Callable[[object, object], object],
+    chunks: Iterable[object],
+    *,
+    settings: object,
+    jobs: int,
+) -> Iterator[object]:
+    """``function(chunk, settings)`` for every chunk, in input order.
+
+    With ``jobs > 1`` the chunks run in that many worker processes (joblib's
+    loky pool, which stays up between calls, so a notebook pays for starting
+    the workers once). At most :data:`AHEAD_PER_WORKER` chunks per worker are
+    handed out ahead of the result being consumed, so memory stays flat however
+    many chunks there are. With ``jobs == 1`` everything runs in this process.
+
+    Parameters
+    ----------
+    function : callable
+        A module-level function.
+    chunks : iterable
+    settings : object
+        Picklable; sent with every chunk.
+    jobs : int
+
+    Yields
+    ------
+    object
+        What ``function`` returned, chunk by chunk.
+    """
+    if jobs == 1:
+        for chunk in chunks:
+            yield function(chunk, settings)
+        return
+    parallel = Parallel(n_jobs=jobs, return_as="generator",
+                        pre_dispatch=f"{AHEAD_PER_WORKER} * n_jobs")
+    yield from parallel(delayed(function)(chunk, settings) for chunk in chunks)

@@ -1,0 +1,117 @@
+"""The notebook suite, executed end to end as ``sourcebias report`` runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sourcebias.paths import NOTEBOOK_DIR, SEED_BATCH
+from sourcebias.pipeline import analyze, write_tables
+from sourcebias.report import list_notebooks, run_notebook, run_report
+
+pytestmark = pytest.mark.notebooks
+
+#: Figures every report holds, whatever the batch (keyness figures are per outlet).
+EXPECTED_FIGURES = (
+    "voice_share", "category_heatmap", "category_rates_narrator", "focus_term_heatmap",
+    "labels_maduro", "labels_guaido", "sentence_sentiment", "actor_sentiment",
+    "outlet_similarity",
+)
+EXPECTED_TABLES = (
+    "articles", "outlet_summary", "removed_text", "excluded_inputs", "category_rates",
+    "focus_term_rates", "kwic_terms", "headline_terms", "labels_narrator", "labels_quoted",
+    "self_proclaimed_legitimate", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
+    "keyness", "outlet_similarity", "near_duplicates", "attribution_scores",
+    "attribution_terms",
+)
+
+
+def _assert_report_complete(out: Path, *, outlets: int) -> None:
+    for name in EXPECTED_FIGURES:
+        for suffix in (".pdf", ".svg", ".png", ".csv"):
+            path = out / "figures" / f"{name}{suffix}"
+            assert path.is_file() and path.stat().st_size > 0, f"missing or empty: {path}"
+        assert len(pd.read_csv(out / "figures" / f"{name}.csv")) > 0
+    for name in EXPECTED_TABLES:
+        for suffix in (".csv", ".tex"):
+            path = out / "tables" / f"{name}{suffix}"
+            assert path.is_file() and path.stat().st_size > 0, f"missing or empty: {path}"
+    keyness_figures = list((out / "figures").glob("keyness_*.png"))
+    assert len(keyness_figures) == outlets
+    for notebook in list_notebooks(NOTEBOOK_DIR):
+        assert (out / "notebooks" / notebook.name).is_file()
+        assert (out / "notebooks" / notebook.with_suffix(".html").name).stat().st_size > 0
+    provenance = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["inputs"] and provenance["lexicons"]
+    assert not list(out.rglob("*.tmp*")), "a temporary file was left behind"
+
+
+@pytest.fixture(scope="module")
+def seed_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seed-report")
+    result = run_report(SEED_BATCH, out=out)
+    assert result.ok, result.failures
+    return out
+
+
+@pytest.fixture(scope="module")
+def venezuela_batch(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The allsides articles of 2019 that name Maduro or Guaidó: Western outlets, same story."""
+    articles = pd.read_json(shared_data / "allsides" / "articles.jsonl.gz", lines=True)
+    on_story = articles["content_original"].str.contains("Maduro|Guaid", regex=True)
+    subset = articles[on_story & articles["date"].astype("str").str.startswith("2019")]
+    path = tmp_path_factory.mktemp("venezuela") / "venezuela2019.jsonl"
+    subset.to_json(path, orient="records", lines=True, force_ascii=False)
+    return path
+
+
+def test_committed_notebooks_have_no_outputs():
+    for notebook in list_notebooks(NOTEBOOK_DIR):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = [c for c in cells if c["cell_type"] == "code"]
+        assert all(not c["outputs"] and c["execution_count"] is None for c in code), notebook
+        assert "parameters" in code[0]["metadata"].get("tags", []), f"{notebook}: no parameters cell"
+
+
+def test_seed_report_is_complete(seed_report: Path):
+    _assert_report_complete(seed_report, outlets=5)
+
+
+def test_seed_report_tables_say_who_uses_self_proclaimed(seed_report: Path):
+    table = pd.read_csv(seed_report / "tables" / "self_proclaimed_legitimate.csv")
+    own = table[(table["term"] == "self_proclaimed") & table["own_voice"]]["outlet"]
+    assert set(own) == {"Sputnik", "Pro-government blog"}
+
+
+def test_rerun_gives_identical_figures_and_tables(seed_report: Path, tmp_path: Path):
+    notebook = NOTEBOOK_DIR / "02_loaded_terms.ipynb"
+    parameters = {"batch": str(SEED_BATCH), "out_dir": str(tmp_path),
+                  "data_dir": str(seed_report / "data")}
+    run_notebook(notebook, out=tmp_path, parameters=parameters)
+    rerun = sorted(p for p in tmp_path.glob("*/*") if p.parent.name in ("figures", "tables"))
+    assert rerun
+    for path in rerun:
+        first = seed_report / path.parent.name / path.name
+        assert path.read_bytes() == first.read_bytes(), f"{path.name} differs between runs"
+
+
+def test_analysis_tables_are_byte_identical_on_rerun(tmp_path: Path):
+    analysis = analyze(SEED_BATCH)
+    write_tables(analysis, tmp_path / "one")
+    write_tables(analyze(SEED_BATCH), tmp_path / "two")
+    for first in sorted((tmp_path / "one").iterdir()):
+        assert first.read_bytes() == (tmp_path / "two" / first.name).read_bytes(), first.name
+
+
+def test_multi_outlet_report(venezuela_batch: Path, tmp_path: Path):
+    read_options = {"text_column": "content_original", "outlet_column": "source_url",
+                    "id_column": "ID"}
+    result = run_report(venezuela_batch, out=tmp_path, read_options=read_options)
+    assert result.ok, result.failures
+    articles = pd.read_parquet(tmp_path / "data" / "articles.parquet")
+    outlets = articles.loc[articles["duplicate_of"].isna(), "outlet"].nunique()
+    assert outlets > 5
+    _assert_report_complete(tmp_path, outlets=outlets)

@@ -1,0 +1,166 @@
+"""Scaling the pipeline: chunks, worker processes, the cache and a Dask cluster
+give the same tables as one pass in memory (speed itself is measured in
+``benchmarks/run.py``)."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from sourcebias import pipeline
+from sourcebias.batch import read_batch
+from sourcebias.cli import main
+from sourcebias.lexicon import load_actors, load_terms
+from sourcebias.paths import LEXICON_DIR, SEED_BATCH
+from sourcebias.pipeline import TABLE_NAMES, analyze, annotate, load_tables
+
+#: Read options of the AllSides sample.
+ALLSIDES_OPTIONS = {"text_column": "content_original", "outlet_column": "source_url",
+                    "id_column": "ID"}
+#: Small row groups, so that the files of a small batch have several, across chunk borders.
+SMALL_ROW_GROUPS = dict.fromkeys(TABLE_NAMES, 97) | {"articles": 11}
+
+
+@pytest.fixture(scope="module")
+def allsides_sample(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first 120 AllSides articles as a ``.jsonl`` batch file."""
+    path = tmp_path_factory.mktemp("allsides") / "sample.jsonl"
+    with gzip.open(shared_data / "allsides" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        path.write_text("".join(itertools.islice(f, 120)), encoding="utf-8")
+    return path
+
+
+def parquet_bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / f"{name}.parquet").read_bytes() for name in TABLE_NAMES}
+
+
+def test_tables_do_not_depend_on_jobs_or_chunk_size(allsides_sample, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "ROW_GROUP_ROWS", SMALL_ROW_GROUPS)
+    one = analyze(allsides_sample, out=tmp_path / "one", read_options=ALLSIDES_OPTIONS,
+                  jobs=1, chunk_size=1000, cache=False)
+    two = analyze(allsides_sample, out=tmp_path / "two", read_options=ALLSIDES_OPTIONS,
+                  jobs=2, chunk_size=17, cache=False)
+    assert one.stats.stages["segment"].computed == 1
+    assert two.stats.stages["segment"].computed == 8  # 120 articles in chunks of 17
+    assert pq.ParquetFile(tmp_path / "one" / "sentences.parquet").num_row_groups > 10
+    assert len(two.hits) > 100 and len(two.mentions) > 100
+    assert parquet_bytes(tmp_path / "one") == parquet_bytes(tmp_path / "two")
+
+
+def test_chunked_tables_equal_one_pass_in_memory(allsides_sample, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "ROW_GROUP_ROWS", SMALL_ROW_GROUPS)
+    written = analyze(allsides_sample, out=tmp_path / "out", read_options=ALLSIDES_OPTIONS,
+                      jobs=1, chunk_size=9, cache=False)
+    in_memory = analyze(allsides_sample, read_options=ALLSIDES_OPTIONS, jobs=1, chunk_size=50,
+                        cache=False)
+    batch = read_batch(allsides_sample, **ALLSIDES_OPTIONS)
+    whole = annotate(batch.articles, terms=load_terms(), actors=load_actors())
+    assert isinstance(in_memory.tables["sentences"], pd.DataFrame)
+    for name in TABLE_NAMES:
+        pd.testing.assert_frame_equal(written.tables[name], in_memory.tables[name])
+    for name, table in whole.items():
+        pd.testing.assert_frame_equal(written.tables[name], table.reset_index(drop=True),
+                                      check_dtype=False)
+    pd.testing.assert_frame_equal(written.articles, batch.articles, check_dtype=False)
+
+
+def edited_terms(folder: Path, *, word: str) -> Path:
+    """A copy of the project's terms lexicon with one more term."""
+    path = folder / "terms.yaml"
+    path.write_text((LEXICON_DIR / "terms.yaml").read_text(encoding="utf-8")
+                    + f"\n  - id: added_{word}\n    category: crisis\n    patterns: [{word}]\n",
+                    encoding="utf-8")
+    return path
+
+
+class Calls:
+    """Counts the calls of a function it wraps."""
+
+    def __init__(self, function):
+        self.function, self.count = function, 0
+
+    def __call__(self, *args, **kwargs):
+        self.count += 1
+        return self.function(*args, **kwargs)
+
+
+def test_rerun_after_a_lexicon_edit_reuses_segmentation_and_sentiment(
+        allsides_sample, tmp_path, monkeypatch):
+    segment_calls = Calls(pipeline.segment)
+    sentiment_calls = Calls(pipeline.score_sentiment)
+    monkeypatch.setattr(pipeline, "segment", segment_calls)
+    monkeypatch.setattr(pipeline, "score_sentiment", sentiment_calls)
+    options = {"read_options": ALLSIDES_OPTIONS, "jobs": 1, "chunk_size": 40,
+               "cache": tmp_path / "cache"}
+    first = analyze(allsides_sample, out=tmp_path / "out", **options)
+    assert (segment_calls.count, sentiment_calls.count) == (3, 3)
+    assert not (first.hits["term"] == "added_said").any()
+    sentiment_file = (tmp_path / "out" / "sentiment.parquet").stat()
+
+    terms = edited_terms(tmp_path, word="said")
+    rerun = analyze(allsides_sample, out=tmp_path / "out", terms=terms, **options)
+    assert (segment_calls.count, sentiment_calls.count) == (3, 3)
+    assert rerun.stats.stages["read"].cached == 1
+    assert rerun.stats.stages["segment"].cached == 3
+    assert "sentiment" not in rerun.stats.stages  # the written table is up to date
+    assert (tmp_path / "out" / "sentiment.parquet").stat().st_mtime_ns == \
+        sentiment_file.st_mtime_ns
+    assert (rerun.hits["term"] == "added_said").sum() > 50
+    with pytest.raises(RuntimeError, match="rewritten after these tables were loaded"):
+        first.mentions  # noqa: B018 - the earlier run's tables were replaced
+
+    elsewhere = analyze(allsides_sample, out=tmp_path / "elsewhere", terms=terms, **options)
+    assert (segment_calls.count, sentiment_calls.count) == (3, 3)
+    assert elsewhere.stats.stages["sentiment"].cached == 3
+    fresh = analyze(allsides_sample, out=tmp_path / "fresh", terms=terms,
+                    **(options | {"cache": False}))
+    assert (segment_calls.count, sentiment_calls.count) == (6, 6)
+    assert parquet_bytes(tmp_path / "out") == parquet_bytes(tmp_path / "fresh")
+    assert parquet_bytes(tmp_path / "elsewhere") == parquet_bytes(tmp_path / "fresh")
+
+
+def test_cache_is_beside_the_output_and_never_inside_the_batch(tmp_path):
+    batch = tmp_path / "seed"
+    shutil.copytree(SEED_BATCH, batch)
+    with pytest.raises(ValueError, match="inside the batch folder"):
+        analyze(batch, out=batch / "tables", jobs=1)
+    analyze(batch, out=tmp_path / "tables", jobs=1)
+    assert (tmp_path / ".cache" / "segment").is_dir()
+    assert sorted(p.name for p in batch.iterdir()) == sorted(p.name for p in SEED_BATCH.iterdir())
+
+
+def test_dask_cluster_writes_the_tables_of_a_local_run(allsides_sample, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local = analyze(allsides_sample, out=tmp_path / "local", read_options=ALLSIDES_OPTIONS,
+                    jobs=1, cache=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_cluster = analyze(allsides_sample, out=tmp_path / "dask",
+                             read_options=ALLSIDES_OPTIONS, chunk_size=25, cache=False,
+                             dask=client)
+    assert len(list((tmp_path / "dask" / "hits").glob("part-*.parquet"))) == 5
+    assert on_cluster.stats.stages["segment"].computed == 5
+    reloaded = load_tables(tmp_path / "dask")
+    for name in TABLE_NAMES:
+        pd.testing.assert_frame_equal(reloaded.tables[name], local.tables[name])
+
+
+def test_cli_passes_the_scaling_options(tmp_path, capsys):
+    assert main(["analyze", str(SEED_BATCH), "--out", str(tmp_path / "out"), "--jobs", "1",
+                 "--chunk-size", "2", "--no-cache"]) == 0
+    assert "wrote 5 articles' tables" in capsys.readouterr().out
+    stages = json.loads((tmp_path / "out" / "stages.json").read_text(encoding="utf-8"))
+    assert stages["run"] == {"jobs": 1, "chunk_size": 2}
+    assert stages["stages"]["segment"]["computed"] == 3
+    assert not (tmp_path / ".cache").exists()
+    assert main(["analyze", str(SEED_BATCH), "--out", str(tmp_path / "out"), "--jobs", "1",
+                 "--cache", str(tmp_path / "mine")]) == 0
+    assert (tmp_path / "mine" / "segment").is_dir()
