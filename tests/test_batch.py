@@ -217,6 +217,22 @@ def test_encodings_decode_to_the_utf8_text(tmp_path, encode, note, number):
         assert found.problems == expected.problems
 
 
+@pytest.mark.parametrize(("encoding", "text"), [
+    ("cp1251", "Президент Венесуэлы Николас Мадуро заявил, что армия остаётся верной "
+               "правительству.\n\nОппозиция призвала военных перейти на её сторону."),
+    ("cp1250", "Prezydent Wenezueli oświadczył, że wojsko pozostaje wierne rządowi.\n\n"
+               "Żołnierze zachowują spokój, a opozycja wzywa do protestów."),
+    ("cp1253", "Ο πρόεδρος της Βενεζουέλας δήλωσε ότι ο στρατός παραμένει πιστός στην "
+               "κυβέρνηση.\n\nΗ αντιπολίτευση καλεί τον στρατό να αλλάξει πλευρά."),
+    ("gb18030", "委内瑞拉总统马杜罗表示，军队仍然忠于政府。\n\n反对派领导人瓜伊多呼吁军队支持他。"),
+])
+def test_legacy_encodings_of_other_scripts(tmp_path, encoding, text):
+    folder = write_batch(tmp_path / "b", {"a.txt": text.encode(encoding)})
+    row = read_batch(folder).articles.iloc[0]
+    assert row.text == text
+    assert "(not UTF-8)" in row.problems
+
+
 def test_latin1_spanish_is_read_as_windows_1252(tmp_path):
     text = "Señor Peña dijo que España apoya al niño.\n\nEl año pasado, también."
     folder = write_batch(tmp_path / "b", {"es.txt": text.encode("latin-1")})

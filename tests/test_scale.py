@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sourcebias import pipeline
+from sourcebias.aggregate import outlet_summary
 from sourcebias.batch import read_batch
 from sourcebias.cli import main
 from sourcebias.lexicon import load_actors, load_terms
@@ -69,6 +70,10 @@ def test_chunked_tables_equal_one_pass_in_memory(allsides_sample, tmp_path, monk
         pd.testing.assert_frame_equal(written.tables[name], table.reset_index(drop=True),
                                       check_dtype=False)
     pd.testing.assert_frame_equal(written.articles, batch.articles, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        written.summary, outlet_summary(batch.articles, sentences=whole["sentences"],
+                                        voice=whole["voice"]))
+    assert written.summary["n_articles"].sum() > 100
 
 
 def edited_terms(folder: Path, *, word: str) -> Path:
@@ -103,22 +108,25 @@ def test_rerun_after_a_lexicon_edit_reuses_segmentation_and_sentiment(
     assert (segment_calls.count, sentiment_calls.count) == (3, 3)
     assert not (first.hits["term"] == "added_said").any()
     sentiment_file = (tmp_path / "out" / "sentiment.parquet").stat()
+    unread = load_tables(tmp_path / "out")
 
     terms = edited_terms(tmp_path, word="said")
     rerun = analyze(allsides_sample, out=tmp_path / "out", terms=terms, **options)
     assert (segment_calls.count, sentiment_calls.count) == (3, 3)
     assert rerun.stats.stages["read"].cached == 1
     assert rerun.stats.stages["segment"].cached == 3
+    assert rerun.stats.stages["terms+actors"].computed == 3  # hits; mentions are up to date
     assert "sentiment" not in rerun.stats.stages  # the written table is up to date
     assert (tmp_path / "out" / "sentiment.parquet").stat().st_mtime_ns == \
         sentiment_file.st_mtime_ns
     assert (rerun.hits["term"] == "added_said").sum() > 50
     with pytest.raises(RuntimeError, match="rewritten after these tables were loaded"):
-        first.mentions  # noqa: B018 - the earlier run's tables were replaced
+        unread.hits  # noqa: B018 - the earlier run's hits were replaced
 
     elsewhere = analyze(allsides_sample, out=tmp_path / "elsewhere", terms=terms, **options)
     assert (segment_calls.count, sentiment_calls.count) == (3, 3)
     assert elsewhere.stats.stages["sentiment"].cached == 3
+    assert elsewhere.stats.stages["terms+actors"].cached == 6
     fresh = analyze(allsides_sample, out=tmp_path / "fresh", terms=terms,
                     **(options | {"cache": False}))
     assert (segment_calls.count, sentiment_calls.count) == (6, 6)

@@ -37,6 +37,8 @@ STAGE_MODULES = {
     "read": ("batch.py", "_decode.py", "_furniture.py", "tables.py"),
     "segment": ("segment.py", "_quotes.py", "tables.py"),
     "sentiment": ("sentiment.py", "_vader.py"),
+    "hits": ("lexicon.py", "terms.py", "locate.py", "tables.py"),
+    "mentions": ("lexicon.py", "actors.py", "locate.py", "tables.py"),
 }
 #: Arrow IPC compression of cached tables: fast to write and to read back.
 _COMPRESSION = "lz4"

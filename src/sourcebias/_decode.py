@@ -2,11 +2,18 @@
 
 Decoding order for one file: a byte-order mark (UTF-8, UTF-16, UTF-32) decides
 the encoding; otherwise NUL bytes mean the file is binary; otherwise strict
-UTF-8; otherwise the encoding that charset-normalizer finds most plausible,
-where Windows-1252 wins whenever it is as plausible as the best guess
-(charset-normalizer cannot tell the Western and Central European code pages
-apart on most English or Spanish text, and reads "España" as "Espańa" under the
-latter). Text that still contains mojibake ("â€œ" for "“") is repaired with ftfy.
+UTF-8; otherwise the Windows Latin code page (1252, 1250, 1254, 1257) that reads
+the bytes most cleanly by charset-normalizer's mess ratio, Windows-1252 winning
+near-ties, as long as that reading is not chaotic (mess ratio <= 0.2,
+charset-normalizer's own threshold); otherwise charset-normalizer's best guess
+(Cyrillic, Greek, Arabic, Hebrew, Thai and East Asian encodings). Read through a
+Latin code page, text in those scripts scores above 0.6, Latin-script text
+below 0.03. charset-normalizer's own guess is not used for Latin-script text:
+on English news with curly quotes it often picks a DOS code page, and it reads
+"España" as "Espańa". Central European and Turkish files that also read cleanly
+as Windows-1252 are read as Windows-1252; save those as UTF-8.
+
+Text that still contains mojibake ("â€œ" for "“") is repaired with ftfy.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import charset_normalizer
 import ftfy
 import pandas as pd
 import trafilatura
+from charset_normalizer.md import mess_ratio
 
 _BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark starts like UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
@@ -26,8 +34,9 @@ _BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark starts like UTF-16
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-_WESTERN = "cp1252"
-_SAME_PLAUSIBILITY = 0.01
+_WINDOWS_LATIN = ("cp1252", "cp1250", "cp1254", "cp1257")  # in order of preference
+_NEAR_TIE = 0.01
+_MAX_MESS = 0.2
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_SHARE = 0.01
 _MOJIBAKE_FIXES = ftfy.TextFixerConfig(
@@ -92,17 +101,18 @@ def decode_bytes(raw: bytes) -> tuple[str, list[str]]:
 
 
 def _legacy_encoding(raw: bytes) -> str | None:
-    """charset-normalizer's best guess, or Windows-1252 when that is as plausible."""
-    matches = charset_normalizer.from_bytes(raw)
-    best = matches.best()
-    if best is None:
-        return None
-    for match in matches:
-        if _WESTERN in match.could_be_from_charset and (
-            match.chaos <= best.chaos + _SAME_PLAUSIBILITY
-        ):
-            return _WESTERN
-    return best.encoding
+    """The Windows Latin code page that reads ``raw`` cleanly, else charset-normalizer's guess."""
+    messes = {}
+    for encoding in _WINDOWS_LATIN:
+        try:
+            messes[encoding] = mess_ratio(raw.decode(encoding), maximum_threshold=1.0)
+        except UnicodeDecodeError:
+            continue
+    if messes and min(messes.values()) <= _MAX_MESS:
+        cleanest = min(messes.values())
+        return next(e for e, mess in messes.items() if mess <= cleanest + _NEAR_TIE)
+    best = charset_normalizer.from_bytes(raw).best()
+    return None if best is None else best.encoding
 
 
 def _checked(text: str) -> str:

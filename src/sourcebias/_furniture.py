@@ -1,7 +1,7 @@
 """Site furniture, repeated paragraphs and headlines (helpers of :mod:`sourcebias.batch`).
 
-Every article is cut into lines once, for the whole batch at a time: one table
-with a row per line. The furniture rules of ``data/furniture.yaml`` mark the
+Articles are cut into lines once, thousands at a time: one table with a row per
+line. The furniture rules of ``data/furniture.yaml`` mark the
 lines (or line endings) to take out, paragraphs are rebuilt from the lines that
 remain, and repeated paragraphs are dropped. Everything taken out becomes a row
 of the ``removed`` table with its rule and 1-based line number.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import shlex
 import sys
 from pathlib import Path
@@ -54,7 +55,8 @@ def _read_options(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _print_summary(analysis) -> None:
-    summary = outlet_summary(analysis.articles, sentences=analysis.sentences, voice=analysis.voice)
+    summary = analysis.summary if analysis.summary is not None else outlet_summary(
+        analysis.articles, sentences=analysis.sentences, voice=analysis.voice)
     print(summary.to_string(index=False))
     excluded = analysis.excluded
     if len(excluded):
@@ -71,7 +73,7 @@ def _analyze(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size, cache=False if args.no_cache else args.cache or True,
         dask=args.dask,
     )
-    print(f"wrote {len(analysis.articles)} articles' tables to {args.out}")
+    print(f"wrote {analysis.rows('articles')} articles' tables to {args.out}")
     _print_summary(analysis)
     return 0
 
@@ -112,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sourcebias`` command."""
     args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
     return args.run(args)
 
 

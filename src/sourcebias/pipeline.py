@@ -44,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -51,12 +52,13 @@ import pyarrow.parquet as pq
 from . import __version__
 from ._cache import Cache, code_version, digest, digest_bytes, file_digest, folder_digest
 from .actors import find_actors
+from .aggregate import outlet_summary
 from .batch import DEFAULT_FURNITURE, Batch, read_batch
 from .export import atomic_path
 from .lexicon import Lexicon, load_actors, load_terms, prepare_corpus
 from .segment import RULES_PATH, segment
 from .sentiment import DEFAULT_VALENCE, score_sentiment
-from .stream import StageStats, Stats, TableWriter, cores, run_chunks
+from .stream import Stats, TableWriter, cores, release_memory, run_chunks
 from .tables import COLUMNS
 from .terms import find_terms
 
@@ -66,7 +68,7 @@ TABLE_NAMES = (
 )
 PER_ARTICLE_TABLES = ("sentences", "voice", "hits", "mentions", "sentiment")
 #: Articles per chunk handed to a worker (the default of ``chunk_size``).
-DEFAULT_CHUNK_SIZE = 2000
+DEFAULT_CHUNK_SIZE = 1000
 #: Rows per Parquet row group of each table written.
 ROW_GROUP_ROWS = {
     "articles": 5_000, "excluded": 100_000, "removed": 100_000, "sentences": 100_000,
@@ -82,6 +84,8 @@ DTYPES = {
     "label_scare": "boolean",
 }
 _ANNOTATED = ("doc_id", "title", "text")
+#: The article columns a chunk carries: those annotated, and those the outlet summary counts.
+_CHUNK_COLUMNS = (*_ANNOTATED, "outlet", "outlet_group", "n_words", "duplicate_of")
 _DIGEST_BYTES = 32
 _META = "analysis.json"
 
@@ -116,6 +120,14 @@ class _StoredTables(Mapping):
     def __len__(self) -> int:
         return len(TABLE_NAMES)
 
+    def rows(self, name: str) -> int:
+        """The number of rows of a table, from its files' metadata."""
+        if name in self._loaded:
+            return len(self._loaded[name])
+        path = _table_path(self.folder, name)
+        files = sorted(path.glob("part-*.parquet")) if path.is_dir() else [path]
+        return sum(pq.read_metadata(f).num_rows for f in files)
+
 
 def _identity(path: Path) -> tuple:
     """What tells one version of a table's file (or folder of parts) from another."""
@@ -140,18 +152,29 @@ class Analysis:
     stats : Stats
         What each stage cost and how many chunks came from the cache (empty for
         tables loaded with :func:`load_tables`).
+    summary : pandas.DataFrame or None
+        :func:`sourcebias.aggregate.outlet_summary` of the batch, summed from
+        its chunks while they were annotated (None for tables loaded with
+        :func:`load_tables`).
     """
 
     name: str
     tables: Mapping[str, pd.DataFrame]
     lexicons: dict[str, dict[str, str]] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
+    summary: pd.DataFrame | None = None
 
     def __getattr__(self, item: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if item in tables:
             return tables[item]
         raise AttributeError(item)
+
+    def rows(self, name: str) -> int:
+        """The number of rows of a table, without reading a written table into memory."""
+        if isinstance(self.tables, _StoredTables):
+            return self.tables.rows(name)
+        return len(self.tables[name])
 
 
 def annotate(
@@ -226,7 +249,7 @@ def analyze(
         (for example ``{"text_column": "content"}``).
     jobs : int, optional
         Worker processes; every core by default. The tables do not depend on it.
-    chunk_size : int, default 2000
+    chunk_size : int, default 1000
         Articles per chunk of work. The tables do not depend on it.
     cache : str, Path or bool, default True
         Where to cache the batch as read and each chunk's segmentation and
@@ -262,9 +285,13 @@ def analyze(
                               scratch=Path(scratch), stats=stats)
         settings = _Settings(
             terms=terms, actors=actors, domain=domain, cache=store,
-            segment_version=code_version("segment", str(RULES_PATH)),
-            sentiment_version=code_version(
-                "sentiment", *([str(DEFAULT_VALENCE)] if domain else [])) + f"-domain={domain}",
+            versions={
+                "segment": code_version("segment", str(RULES_PATH)),
+                "sentiment": code_version("sentiment", *(
+                    [str(DEFAULT_VALENCE)] if domain else [])) + f"-domain={domain}",
+                "hits": code_version("hits") + terms.sha256,
+                "mentions": code_version("mentions") + actors.sha256,
+            },
         )
         lexicons = {"terms": terms.describe(), "actors": actors.describe()}
         if dask is not None:
@@ -525,7 +552,7 @@ def _write_source(batch: Batch, folder: Path) -> None:
 
 @dataclass(frozen=True)
 class _Chunk:
-    """Consecutive articles (``doc_id``, ``title``, ``text``), their digests and number."""
+    """Consecutive articles (the columns of :data:`_CHUNK_COLUMNS`), their digests and number."""
 
     number: int
     articles: pd.DataFrame
@@ -551,7 +578,7 @@ def _partitions(source: _Source, chunk_size: int, columns: tuple[str, ...] | Non
 
 
 def _chunks(source: _Source, chunk_size: int) -> Iterator[_Chunk]:
-    for number, (digests, table) in enumerate(_partitions(source, chunk_size, _ANNOTATED)):
+    for number, (digests, table) in enumerate(_partitions(source, chunk_size, _CHUNK_COLUMNS)):
         yield _Chunk(number, table.to_pandas(), digests)
 
 
@@ -560,29 +587,46 @@ def _chunks(source: _Source, chunk_size: int) -> Iterator[_Chunk]:
 
 @dataclass(frozen=True)
 class _Settings:
-    """What every chunk is annotated with, and which tables to return."""
+    """What every chunk is annotated with, and which tables to return.
+
+    ``versions`` holds the code version of each cached stage (``segment``,
+    ``sentiment``, ``hits``, ``mentions``), lexicon hashes included.
+    """
 
     terms: Lexicon
     actors: Lexicon
     domain: bool
     cache: Cache
-    segment_version: str
-    sentiment_version: str
+    versions: dict[str, str]
     tables: tuple[str, ...] = PER_ARTICLE_TABLES
     partitions: Path | None = None
 
     def keys(self, digests: bytes) -> dict[str, str]:
-        """Cache keys of the segmentation and sentiment of articles with these digests."""
-        segmented = digest(self.segment_version, digests)
-        return {"segment": segmented, "sentiment": digest(self.sentiment_version, segmented)}
+        """Cache keys of each stage's result for articles with these digests."""
+        segmented = digest(self.versions["segment"], digests)
+        return {"segment": segmented} | {
+            stage: digest(self.versions[stage], segmented)
+            for stage in ("sentiment", "hits", "mentions")}
+
+
+@dataclass(frozen=True)
+class _Result:
+    """A chunk's tables (Arrow), what each stage cost, and its partial outlet summary
+    with the chunk's (outlet, outlet_group) pairs."""
+
+    tables: dict[str, pa.Table]
+    stats: Stats
+    summary: pd.DataFrame
+    groups: pd.DataFrame
 
 
 def _arrow(table: pd.DataFrame) -> pa.Table:
     return to_arrow(table, table_schema(tuple(table.columns)))
 
 
-def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> tuple[dict[str, pa.Table], Stats]:
-    """The per-article tables of one chunk that ``settings.tables`` names, as Arrow tables."""
+def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
+    """The per-article tables of one chunk that ``settings.tables`` names, as Arrow tables,
+    each from the cache when it is there."""
     stats = Stats()
     articles = chunk.articles
     size = {"articles": len(articles), "chars": int(articles["text"].str.len().sum())}
@@ -598,12 +642,22 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> tuple[dict[str, pa.Ta
         else:
             sentences, voice = tables["sentences"].to_pandas(), tables["voice"].to_pandas()
             record.cached = 1
-    with stats.stage("terms+actors", **size):
-        corpus = prepare_corpus(articles)
-        tables["hits"] = _arrow(find_terms(corpus, sentences=sentences, voice=voice,
-                                           lexicon=settings.terms))
-        tables["mentions"] = _arrow(find_actors(corpus, sentences=sentences, voice=voice,
-                                                lexicon=settings.actors))
+    with stats.stage("terms+actors", **size) as record:
+        corpus = None
+        for name, find, lexicon in (("hits", find_terms, settings.terms),
+                                    ("mentions", find_actors, settings.actors)):
+            if name not in settings.tables:
+                continue
+            found = cache.load(name, keys[name], (name,))
+            if found is None:
+                corpus = corpus or prepare_corpus(articles)
+                found = {name: _arrow(find(corpus, sentences=sentences, voice=voice,
+                                           lexicon=lexicon))}
+                cache.store(name, keys[name], found)
+                record.computed += 1
+            else:
+                record.cached += 1
+            tables |= found
     if "sentiment" in settings.tables:
         with stats.stage("sentiment", **size) as record:
             scored = cache.load("sentiment", keys["sentiment"], ("sentiment",))
@@ -615,19 +669,56 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> tuple[dict[str, pa.Ta
             else:
                 record.cached = 1
         tables |= scored
-    return {name: tables[name] for name in settings.tables}, stats
+    with stats.stage("summary", **size):
+        summary = outlet_summary(articles, sentences=sentences, voice=voice)
+        groups = articles[["outlet", "outlet_group"]].drop_duplicates()
+    return _Result({name: tables[name] for name in settings.tables}, stats, summary, groups)
+
+
+def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`sourcebias.aggregate.outlet_summary` of a batch from those of its parts.
+
+    Counts add up; ``quote_share = n_words_quote / n_words`` (NaN without words) and
+    ``narrator_share = 1 - quote_share`` are computed from the sums, and
+    ``outlet_group`` joins the outlet's distinct groups in sorted order with
+    ``"; "`` (null when it has none), as ``outlet_summary`` does.
+
+    Parameters
+    ----------
+    parts : list of pandas.DataFrame
+        ``outlet_summary`` of each part of the articles (by outlet).
+    groups : pandas.DataFrame
+        ``outlet`` and ``outlet_group`` of the articles (repeats allowed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per outlet, sorted by outlet, with the columns of ``outlet_summary``.
+    """
+    counts = ["n_articles", "n_duplicates", "n_words", "n_words_narrator", "n_words_quote",
+              "n_sentences"]
+    totals = pd.concat(parts).groupby("outlet", sort=True)[counts].sum()
+    joined = groups.groupby("outlet")["outlet_group"].agg(
+        lambda g: "; ".join(sorted(g.dropna().astype("str").unique())))
+    n_words = totals["n_words"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quote_share = np.where(n_words > 0, totals["n_words_quote"].to_numpy() / n_words, np.nan)
+    table = totals.reset_index().assign(
+        outlet_group=totals.index.map(joined.replace("", None)),
+        narrator_share=1 - quote_share, quote_share=quote_share)
+    return table[list(parts[0].columns)].astype(parts[0].dtypes.to_dict())
 
 
 # --- running locally ----------------------------------------------------------------------
 
 
 def _table_keys(source: _Source, settings: _Settings) -> dict[str, str | None]:
-    """Keys of the output tables that depend only on content and code (None: always redone)."""
+    """Keys of the output tables that depend only on content and code (None: not known)."""
     keys = settings.keys(source.digests())
     return {
         **dict.fromkeys(("articles", "excluded", "removed"), source.key),
         "sentences": keys["segment"], "voice": keys["segment"],
-        "hits": None, "mentions": None, "sentiment": keys["sentiment"],
+        **{name: keys[name] for name in ("hits", "mentions", "sentiment")},
     }
 
 
@@ -656,16 +747,19 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
     settings = replace(settings, tables=tuple(t for t in PER_ARTICLE_TABLES if t not in fresh))
     jobs = min(jobs, max(1, -(-meta["articles"] // chunk_size)))
     parts: dict[str, list[pa.Table]] = {name: [] for name in settings.tables}
+    summaries, groups = [], []
     writers: dict[str, TableWriter] = {}
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / _META).unlink(missing_ok=True)
     try:
-        for tables, chunk_stats in run_chunks(_annotate_chunk, _chunks(source, chunk_size),
-                                              settings=settings, jobs=jobs):
-            stats.add(chunk_stats)
+        for result in run_chunks(_annotate_chunk, _chunks(source, chunk_size),
+                                 settings=settings, jobs=jobs):
+            stats.add(result.stats)
+            summaries.append(result.summary)
+            groups.append(result.groups)
             with stats.stage("write"):
-                for name, table in tables.items():
+                for name, table in result.tables.items():
                     if out is None:
                         parts[name].append(table)
                         continue
@@ -673,13 +767,15 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
                         writers[name] = TableWriter(out / f"{name}.parquet", table.schema,
                                                     ROW_GROUP_ROWS[name])
                     writers[name].write(table)
+        summary = combine_summaries(summaries, pd.concat(groups))
         with stats.stage("write"):
             if out is None:
                 tables = {name: pd.read_parquet(source.folder / f"{name}.parquet")
                           for name in ("articles", "excluded", "removed")}
                 tables |= {name: pa.concat_tables(tables).to_pandas()
                            for name, tables in parts.items()}
-                return Analysis(name=meta["name"], tables=tables, lexicons=lexicons, stats=stats)
+                return Analysis(name=meta["name"], tables=tables, lexicons=lexicons,
+                                stats=stats, summary=summary)
             for name in ("articles", "excluded", "removed"):
                 if name not in fresh:
                     shutil.copyfile(source.folder / f"{name}.parquet", out / f"{name}.parquet")
@@ -694,7 +790,7 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
         name: {"key": keys[name], "bytes": (out / f"{name}.parquet").stat().st_size}
         for name in TABLE_NAMES})
     _write_stages(out, stats, jobs=jobs, chunk_size=chunk_size)
-    return replace(load_tables(out), lexicons=lexicons, stats=stats)
+    return replace(load_tables(out), lexicons=lexicons, stats=stats, summary=summary)
 
 
 def _write_stages(out: Path, stats: Stats, **run: object) -> None:
@@ -717,17 +813,18 @@ def _part(out: Path, name: str, number: int) -> Path:
     return out / name / f"part-{number:05d}.parquet"
 
 
-def _annotate_partition(number: int, digests: bytes, settings: _Settings) -> dict:
+def _annotate_partition(number: int, digests: bytes, settings: _Settings) -> _Result:
     """Annotate the partition ``number`` of ``<out>/articles`` and write its tables there
-    too (a Dask task); return what each stage cost."""
+    too (a Dask task); return the rest of its result, without the tables."""
     out = settings.partitions
-    articles = pd.read_parquet(_part(out, "articles", number), columns=list(_ANNOTATED))
-    tables, stats = _annotate_chunk(_Chunk(number, articles, digests), settings)
-    for name, table in tables.items():
+    articles = pd.read_parquet(_part(out, "articles", number), columns=list(_CHUNK_COLUMNS))
+    result = _annotate_chunk(_Chunk(number, articles, digests), settings)
+    for name, table in result.tables.items():
         writer = TableWriter(_part(out, name, number), table.schema, ROW_GROUP_ROWS[name])
         writer.write(table)
         writer.commit()
-    return stats.as_dict()
+    release_memory()
+    return replace(result, tables={})
 
 
 def _run_dask(source: _Source, settings: _Settings, *, out: Path, lexicons: dict,
@@ -759,12 +856,15 @@ def _run_dask(source: _Source, settings: _Settings, *, out: Path, lexicons: dict
         workers = len(client.scheduler_info()["workers"])
         futures = client.map(_annotate_partition, range(len(digests)), digests,
                              settings=settings, pure=False)
-        for result in client.gather(futures):
-            stats.add(Stats({stage: StageStats(**numbers) for stage, numbers in result.items()}))
+        results = client.gather(futures)
     finally:
         if owned:
             client.close()
+    for result in results:
+        stats.add(result.stats)
+    summary = combine_summaries([r.summary for r in results],
+                                pd.concat([r.groups for r in results]))
     _write_meta(out, name=meta["name"], lexicons=lexicons,
                 tables={name: {"key": None} for name in TABLE_NAMES})
     _write_stages(out, stats, dask_workers=workers, chunk_size=chunk_size)
-    return replace(load_tables(out), lexicons=lexicons, stats=stats)
+    return replace(load_tables(out), lexicons=lexicons, stats=stats, summary=summary)
