@@ -30,11 +30,14 @@ holds and nothing is skipped silently. Nothing is ever written to the batch.
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 import logging
 import os
 import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +45,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json
+import pyarrow.parquet as pq
 
 from ._decode import UnreadableFile, decode_bytes, extract_html, repair_mojibake
 from ._furniture import REPEATED, Furniture, as_arrow, clean_texts, load_furniture
@@ -65,6 +69,8 @@ _MIN_RECALL = 0.99
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PAIR_CHUNK = 5000
 _TEXT_CHUNK = 10_000
+#: Inputs per part when a batch is read part by part (see :class:`BatchReader`).
+PART_ROWS = 5_000
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 _ARTICLE_STANDARD = (*COLUMNS["articles"], "duplicate_kind")
 
@@ -163,22 +169,22 @@ def read_batch(
     >>> table = read_batch("articles.jsonl.gz", text_column="content_original",
     ...                    outlet_column="source_url", id_column="ID")  # doctest: +SKIP
     """
-    if not 0 < near_duplicate_threshold <= 1:
-        raise ValueError("near_duplicate_threshold must be in (0, 1]")
-    path = Path(path)
-    rules = furniture if isinstance(furniture, Furniture) else read_furniture(furniture)
-    names = {"doc_id": id_column, "outlet": outlet_column, "outlet_group": outlet_group_column,
-             "date": date_column, "url": url_column, "title": title_column}
-    if path.is_dir():
-        inputs = _read_folder(path, names)
-    elif _table_suffix(path) and path.is_file():
-        inputs = _read_table(path, names, text_column)
-    elif not path.exists():
-        raise FileNotFoundError(f"{path}: no such batch folder or file; check the path")
-    else:
-        raise ValueError(f"{path}: not a batch; give a folder of article files or a "
-                         f"{', '.join(TABLE_SUFFIXES)} file")
-    return _assemble(_batch_name(path), inputs, rules, near_duplicate_threshold)
+    reader = BatchReader(
+        path, text_column=text_column, id_column=id_column, outlet_column=outlet_column,
+        outlet_group_column=outlet_group_column, date_column=date_column, url_column=url_column,
+        title_column=title_column, furniture=furniture,
+        near_duplicate_threshold=near_duplicate_threshold,
+    )
+    reads = [reader.add(read_part(part)) for part in reader.parts()]
+    articles = pd.concat([read.articles for read in reads], ignore_index=True)
+    articles[["duplicate_of", "duplicate_kind"]] = reader.duplicates()
+    return Batch(
+        name=reader.name,
+        articles=articles,
+        excluded=reader.excluded(),
+        removed=pd.concat([read.removed for read in reads], ignore_index=True),
+        problems=reader.problems(),
+    )
 
 
 def read_furniture(path: str | Path | None = None) -> Furniture:
@@ -194,6 +200,229 @@ def read_furniture(path: str | Path | None = None) -> Furniture:
         Pass it to :func:`read_batch` to read several batches with one file.
     """
     return load_furniture(DEFAULT_FURNITURE if path is None else path)
+
+
+# --- reading part by part ------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class BatchPart:
+    """Up to :data:`PART_ROWS` inputs of a batch, ready for :func:`read_part`.
+
+    Attributes
+    ----------
+    number : int
+        The part's place in the batch, from 0.
+    docs : pandas.DataFrame
+        The inputs: the listed files still to read (a folder), or the table
+        rows with their text (a table file).
+    folder : Path or None
+        The batch folder, or None for a table file.
+    within : str or None
+        The manifest or table file the rows come from.
+    furniture : Furniture
+    """
+
+    number: int
+    docs: pd.DataFrame
+    folder: Path | None
+    within: str | None
+    furniture: Furniture
+
+
+@dataclass(frozen=True, eq=False)
+class PartRead:
+    """A part of a batch as :func:`read_part` read it.
+
+    Attributes
+    ----------
+    number : int
+    articles : pandas.DataFrame
+        Its articles, as in :attr:`Batch.articles` but with ``duplicate_of``
+        and ``duplicate_kind`` still null (duplicates are found across the
+        whole batch, by :meth:`BatchReader.duplicates`).
+    unreadable, emptied : pandas.DataFrame
+        Its ``excluded`` rows: files that could not be read, and articles with
+        no text left once the furniture was removed.
+    removed : pandas.DataFrame
+    repairs : tuple of str
+        One line per article whose characters were decoded or repaired.
+    fingerprints : dict of str to numpy.ndarray
+        What finding duplicates needs of each article (see :func:`_fingerprints`);
+        the shingle hashes may have been written to ``shingle_file`` instead.
+    shingle_file : Path or None
+    """
+
+    number: int
+    articles: pd.DataFrame
+    unreadable: pd.DataFrame
+    emptied: pd.DataFrame
+    removed: pd.DataFrame
+    repairs: tuple[str, ...]
+    fingerprints: dict[str, np.ndarray]
+    shingle_file: Path | None = None
+
+
+class BatchReader:
+    """Read a batch part by part in bounded memory: the parts of :func:`read_batch`.
+
+    :meth:`parts` lists or parses the inputs and yields :class:`BatchPart`
+    objects of up to :data:`PART_ROWS` inputs; :func:`read_part` reads and
+    cleans each one (anywhere, in any order: parts are independent); give each
+    result to :meth:`add`, in part order. Then :meth:`duplicates`,
+    :meth:`excluded` and :meth:`problems` give what needs the whole batch. The
+    tables are the same as those of :func:`read_batch`, which is these steps in
+    one process.
+
+    Parameters
+    ----------
+    path : str or Path
+    **options
+        The options of :func:`read_batch`.
+
+    Examples
+    --------
+    >>> reader = BatchReader("data/batches/seed")
+    >>> reads = [reader.add(read_part(part)) for part in reader.parts()]
+    >>> len(reader.duplicates())
+    5
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        text_column: str = "text",
+        id_column: str = "doc_id",
+        outlet_column: str = "outlet",
+        outlet_group_column: str = "outlet_group",
+        date_column: str = "date",
+        url_column: str = "url",
+        title_column: str = "title",
+        furniture: str | Path | Furniture | None = None,
+        near_duplicate_threshold: float = 0.9,
+    ):
+        if not 0 < near_duplicate_threshold <= 1:
+            raise ValueError("near_duplicate_threshold must be in (0, 1]")
+        path = Path(path)
+        self.path = path
+        self.text_column = text_column
+        self.threshold = near_duplicate_threshold
+        self.furniture = (furniture if isinstance(furniture, Furniture)
+                          else read_furniture(furniture))
+        self.names = {"doc_id": id_column, "outlet": outlet_column,
+                      "outlet_group": outlet_group_column, "date": date_column,
+                      "url": url_column, "title": title_column}
+        if path.is_dir():
+            self.within = MANIFEST if (path / MANIFEST).is_file() else None
+        elif _table_suffix(path) and path.is_file():
+            self.within = path.name
+        elif not path.exists():
+            raise FileNotFoundError(f"{path}: no such batch folder or file; check the path")
+        else:
+            raise ValueError(f"{path}: not a batch; give a folder of article files or a "
+                             f"{', '.join(TABLE_SUFFIXES)} file")
+        self.name = _batch_name(path)
+        self._listed: list[pd.DataFrame] = []
+        self._reads: list[PartRead] = []
+
+    def parts(self) -> Iterator[BatchPart]:
+        """The inputs in parts of up to :data:`PART_ROWS`, in input order.
+
+        Inputs excluded before reading (no path, no outlet, a repeated
+        ``doc_id`` ...) are noted, and logged, as the parts are made.
+        """
+        if self.path.is_dir():
+            listing, reasons = _folder_inputs(self.path, self.names, self.within)
+            self._listed.append(_excluded(listing, reasons, self.within))
+            valid = listing[reasons.isna()]
+            for number, start in enumerate(range(0, max(len(valid), 1), PART_ROWS)):
+                yield BatchPart(number, valid.iloc[start:start + PART_ROWS], self.path,
+                                self.within, self.furniture)
+            return
+        seen: dict[str, object] = {}
+        rows = 0
+        for number, table in enumerate(_table_parts(self.path, self.text_column, self.names)):
+            listing, reasons = _table_inputs(table, self.path, self.names, self.text_column,
+                                             first_row=rows + 1, seen=seen)
+            rows += len(table)
+            self._listed.append(_excluded(listing, reasons, self.within))
+            yield BatchPart(number, listing[reasons.isna()].reset_index(drop=True), None,
+                            self.within, self.furniture)
+
+    def add(self, read: PartRead) -> PartRead:
+        """Note what a part needs of the whole batch; return the part as given."""
+        if read.number != len(self._reads):
+            raise ValueError(f"part {read.number} added after {len(self._reads)} part(s); "
+                             "add the parts in order")
+        self._reads.append(replace(read, articles=read.articles[["doc_id", "date"]],
+                                   removed=read.removed.iloc[:0]))
+        return read
+
+    def excluded(self) -> pd.DataFrame:
+        """The ``excluded`` table: inputs excluded before reading, unreadable files, then
+        articles left empty, each in input order."""
+        found = [table for table in (*self._listed, *(r.unreadable for r in self._reads),
+                                     *(r.emptied for r in self._reads)) if len(table)]
+        if not found:
+            return empty("excluded")
+        return pd.concat(found, ignore_index=True).reindex(columns=COLUMNS["excluded"])
+
+    def problems(self) -> tuple[str, ...]:
+        """One line per excluded input, then per article whose characters were repaired."""
+        return (*(_problem_line(e.source, e.row, e.reason, self.within)
+                  for e in self.excluded().itertuples(index=False)),
+                *(line for read in self._reads for line in read.repairs))
+
+    def duplicates(self) -> pd.DataFrame:
+        """``duplicate_of`` and ``duplicate_kind`` of every article, in input order.
+
+        Exact: the same words once case, punctuation and spacing are ignored.
+        Near: see :func:`read_batch`. An article points to the earliest article
+        it repeats.
+        """
+        articles = pd.concat([read.articles for read in self._reads], ignore_index=True)
+        fingerprints = {key: np.concatenate([read.fingerprints[key] for read in self._reads])
+                        for key in _FINGERPRINTS}
+        shingles = _ShingleStore(self._reads)
+        return _duplicates(articles, fingerprints, shingles, self.threshold)
+
+
+def read_part(part: BatchPart, *, shingle_folder: Path | None = None) -> PartRead:
+    """Read, decode and clean the inputs of one part of a batch.
+
+    Parameters
+    ----------
+    part : BatchPart
+        From :meth:`BatchReader.parts`.
+    shingle_folder : Path, optional
+        Write the part's shingle hashes (used to check near duplicates) to a
+        file there instead of keeping them in memory.
+
+    Returns
+    -------
+    PartRead
+    """
+    if part.folder is not None:
+        inputs = _read_files(part.folder, part.docs, part.within)
+    else:
+        docs = part.docs.assign(
+            sha256=[hashlib.sha256(t.encode("utf-8")).hexdigest() for t in part.docs["text"]],
+            page_title=pd.Series(np.nan, index=part.docs.index, dtype="str"),
+            page_date=pd.Series(np.nan, index=part.docs.index, dtype="str"))
+        inputs = _Inputs(docs, pd.DataFrame(columns=["key", "note"]), empty("excluded"),
+                         part.within)
+    articles, emptied, removed, repairs = _clean(inputs, part.furniture)
+    fingerprints, shingles, offsets = _fingerprints(articles["text"])
+    fingerprints["shingle_offsets"] = offsets
+    shingle_file = None
+    if shingle_folder is not None:
+        shingle_file = Path(shingle_folder) / f"shingles-{part.number:06d}.npy"
+        np.save(shingle_file, shingles)
+    else:
+        fingerprints["shingles"] = shingles
+    return PartRead(part.number, articles, inputs.excluded, emptied, removed, repairs,
+                    fingerprints, shingle_file)
 
 
 # --- inputs -----------------------------------------------------------------------------
@@ -236,13 +465,19 @@ def _excluded(listing: pd.DataFrame, reasons: pd.Series, within: str | None) -> 
     return excluded
 
 
-def _read_folder(folder: Path, names: dict[str, str]) -> _Inputs:
-    within = MANIFEST if (folder / MANIFEST).is_file() else None
+def _folder_inputs(folder: Path, names: dict[str, str], within: str | None
+                   ) -> tuple[pd.DataFrame, pd.Series]:
+    """The files of a batch folder, and why each one that cannot be read is excluded."""
     listing = _manifest_listing(folder / MANIFEST, names) if within else _folder_listing(folder)
     reasons = _listing_problems(listing, within)
-    excluded = [_excluded(listing, reasons, within)]
+    return listing, reasons
+
+
+def _read_files(folder: Path, listing: pd.DataFrame, within: str | None) -> _Inputs:
+    """Read the listed files of a batch folder; those that cannot be read are excluded."""
+    excluded = [empty("excluded")]
     records, notes = [], []
-    for index in reasons.index[reasons.isna()]:
+    for index in listing.index:
         try:
             record, decoding = _read_file(folder, listing.loc[index])
         except UnreadableFile as error:
@@ -372,27 +607,56 @@ def _batch_name(path: Path) -> str:
     return name[: -len(suffix)] if suffix else name
 
 
-def _load_table(path: Path) -> pd.DataFrame:
+def _table_parts(path: Path, text_column: str, names: dict[str, str]
+                 ) -> Iterator[pd.DataFrame]:
+    """The rows of a table file, :data:`PART_ROWS` at a time (one empty part at least)."""
     suffix = _table_suffix(path)
     try:
-        if suffix.startswith(".jsonl"):
-            with pa.input_stream(str(path), compression="detect") as stream:
-                return pyarrow.json.read_json(stream).to_pandas()
         if suffix == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False).replace("", np.nan)
+            file = pq.ParquetFile(path)
+            parts = (batch.to_pandas() for batch in file.iter_batches(batch_size=PART_ROWS))
+        elif suffix.startswith(".jsonl"):
+            parts = _jsonl_parts(path)
+        else:
+            parts = (part.replace("", np.nan) for part in pd.read_csv(
+                path, dtype=str, keep_default_na=False, chunksize=PART_ROWS))
+        first = next(parts, None)
+    except (pa.ArrowInvalid, ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: cannot be read as a {suffix} table ({error}); "
+                         "check the file's format") from None
+    if first is None:
+        first = pd.DataFrame(columns=[text_column, names["outlet"]])
+    for option, column in (("text_column", text_column), ("outlet_column", names["outlet"])):
+        if column not in first.columns:
+            raise ValueError(f"{path}: no {column!r} column; name the right one with "
+                             f"{option}= (columns found: {', '.join(map(str, first.columns))})")
+    yield first
+    try:
+        yield from parts
     except (pa.ArrowInvalid, ValueError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: cannot be read as a {suffix} table ({error}); "
                          "check the file's format") from None
 
 
-def _read_table(path: Path, names: dict[str, str], text_column: str) -> _Inputs:
-    table = _load_table(path)
-    for option, column in (("text_column", text_column), ("outlet_column", names["outlet"])):
-        if column not in table.columns:
-            raise ValueError(f"{path}: no {column!r} column; name the right one with "
-                             f"{option}= (columns found: {', '.join(map(str, table.columns))})")
-    row = pd.Series(np.arange(1, len(table) + 1), index=table.index)
+def _jsonl_parts(path: Path) -> Iterator[pd.DataFrame]:
+    """The rows of a JSON-lines file (gzipped or not), :data:`PART_ROWS` lines at a time."""
+    with pa.input_stream(str(path), compression="detect") as stream:
+        lines = io.BufferedReader(stream)
+        while True:
+            block = b"".join(itertools.islice(lines, PART_ROWS))
+            if not block.strip():
+                return
+            yield pyarrow.json.read_json(io.BytesIO(block)).to_pandas()
+
+
+def _table_inputs(table: pd.DataFrame, path: Path, names: dict[str, str], text_column: str,
+                  *, first_row: int, seen: dict[str, object]) -> tuple[pd.DataFrame, pd.Series]:
+    """Rows of a table file as inputs, and why each one that cannot be read is excluded.
+
+    ``first_row`` is the 1-based number of the part's first row in the file;
+    ``seen`` maps the ids of earlier valid rows to their row numbers.
+    """
+    row = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index)
     listing = _standard_fields(table, names, text_column=text_column).assign(
         row=row, source=path.name + "#" + row.astype("str"))
     if names["doc_id"] not in table.columns:
@@ -407,18 +671,17 @@ def _read_table(path: Path, names: dict[str, str], text_column: str) -> _Inputs:
         (listing["doc_id"].isna(), f"has no id in column {names['doc_id']!r}; "
                                    "fill it in or delete the row"),
     ])
-    _flag_repeated_ids(listing, reasons, within=path.name)
-    docs = listing[reasons.isna()].reset_index(drop=True)
-    docs["sha256"] = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in docs["text"]]
-    docs["page_title"] = docs["page_date"] = pd.Series(np.nan, index=docs.index, dtype="str")
-    return _Inputs(docs, pd.DataFrame(columns=["key", "note"]),
-                   _excluded(listing, reasons, path.name), path.name)
+    _flag_repeated_ids(listing, reasons, within=path.name, seen=seen)
+    return listing, reasons
 
 
 # --- cleaning, titles and duplicates -----------------------------------------------------
 
 
-def _assemble(name: str, inputs: _Inputs, furniture: Furniture, threshold: float) -> Batch:
+def _clean(inputs: _Inputs, furniture: Furniture
+           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+    """Clean decoded inputs: their articles (duplicates not yet known), the inputs left
+    empty (``excluded`` rows), the ``removed`` rows and the repair lines."""
     docs = inputs.docs
     texts, mojibake = repair_mojibake(docs["text"].astype("str"))
     cleaned = clean_texts(texts, furniture)
@@ -440,26 +703,18 @@ def _assemble(name: str, inputs: _Inputs, furniture: Furniture, threshold: float
         pd.DataFrame({"key": docs.index[from_dateline],
                       "note": "date from the dateline " + cleaned.dateline[from_dateline]}),
     ], ignore_index=True)
+    unknown = pd.Series(np.nan, index=docs.index, dtype="str")
     articles = docs.assign(
         title=title, date=date.fillna(dateline), text=text, n_words=count_words(text),
         problems=notes.groupby("key", sort=False)["note"].agg("; ".join)
         .reindex(docs.index, fill_value=""),
+        duplicate_of=unknown, duplicate_kind=unknown,
     )[emptied.isna()]
-    articles = pd.concat([articles, _duplicates(articles, threshold)], axis=1)
-    excluded = pd.concat([inputs.excluded, _excluded(docs, emptied, inputs.within)],
-                         ignore_index=True)
-    repairs = _repair_lines(articles, notes, inputs.within)
+    repairs = tuple(_repair_lines(articles, notes, inputs.within))
     removed = cleaned.removed.assign(doc_id=docs["doc_id"].to_numpy()[
         cleaned.removed["key"].to_numpy(dtype="int64")])
-    return Batch(
-        name=name,
-        articles=_article_columns(articles),
-        excluded=excluded.reindex(columns=COLUMNS["excluded"]) if len(excluded)
-        else empty("excluded"),
-        removed=removed[list(COLUMNS["removed"])],
-        problems=(*(_problem_line(e.source, e.row, e.reason, inputs.within)
-                    for e in excluded.itertuples(index=False)), *repairs),
-    )
+    return (_article_columns(articles), _excluded(docs, emptied, inputs.within),
+            removed[list(COLUMNS["removed"])], repairs)
 
 
 def _repair_lines(articles: pd.DataFrame, notes: pd.DataFrame, within: str | None) -> list[str]:
@@ -491,20 +746,30 @@ def _first_reason(index: pd.Index, checks: list[tuple[pd.Series, str]]) -> pd.Se
     return reasons
 
 
-def _flag_repeated_ids(listing: pd.DataFrame, reasons: pd.Series, *, within: str | None) -> None:
-    """Give a reason to every still-valid row that repeats an earlier row's doc_id."""
+def _flag_repeated_ids(listing: pd.DataFrame, reasons: pd.Series, *, within: str | None,
+                       seen: dict[str, object] | None = None) -> None:
+    """Give a reason to every still-valid row that repeats the doc_id of an earlier valid
+    row: of this listing, or of an earlier part noted in ``seen`` (which is updated)."""
+    seen = {} if seen is None else seen
     valid = listing[reasons.isna() & listing["doc_id"].notna()]
-    repeats = valid[valid["doc_id"].duplicated()]
-    if repeats.empty:
+    ids = valid["doc_id"].tolist()
+    places = (valid["row"] if within else valid["source"]).tolist()
+    earlier = {}
+    for label, doc_id, place in zip(valid.index, ids, places, strict=True):
+        if doc_id in seen:
+            earlier[label] = seen[doc_id]
+        else:
+            seen[doc_id] = place
+    if not earlier:
         return
-    first = valid.drop_duplicates("doc_id").set_index("doc_id")
+    repeats = valid.loc[list(earlier)]
+    first = pd.Series(earlier, dtype="str")
     if within:
-        earlier = "row " + repeats["doc_id"].map(first["row"]).astype("str")
+        first = "row " + first
         advice = "give every row its own doc_id"
     else:
-        earlier = repeats["doc_id"].map(first["source"])
         advice = "rename one of the files, or add a manifest.csv with unique doc_ids"
-    reasons[repeats.index] = "repeats the doc_id '" + repeats["doc_id"] + "' of " + earlier \
+    reasons[repeats.index] = "repeats the doc_id '" + repeats["doc_id"] + "' of " + first \
         + "; " + advice
 
 
@@ -554,23 +819,24 @@ def _earliest_first(articles: pd.DataFrame) -> pd.Index:
             .sort_values(["_date", "doc_id"], na_position="last", kind="stable").index)
 
 
-def _duplicates(articles: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """``duplicate_of`` and ``duplicate_kind`` of every article.
-
-    Exact: the same words once case, punctuation and spacing are ignored. Near:
-    see :func:`read_batch`. An article points to the earliest article it repeats.
-    """
-    ranked = articles.loc[_earliest_first(articles)]
-    same_words, signatures, has_shingles = _fingerprints(ranked["text"])
-    first = ranked["doc_id"].groupby(same_words, sort=False).transform("first")
+def _duplicates(articles: pd.DataFrame, fingerprints: dict[str, np.ndarray],
+                shingles: _ShingleStore, threshold: float) -> pd.DataFrame:
+    """``duplicate_of`` and ``duplicate_kind`` of every article (see
+    :meth:`BatchReader.duplicates`), from the articles' ``doc_id`` and ``date``
+    and their :func:`_fingerprints`."""
+    order = _earliest_first(articles).to_numpy()
+    ranked = articles.iloc[order]
+    first = ranked["doc_id"].groupby(fingerprints["same_words"][order], sort=False
+                                     ).transform("first")
     exact = first != ranked["doc_id"]
     result = pd.DataFrame({
         "duplicate_of": first.where(exact),
         "duplicate_kind": pd.Series("exact", index=ranked.index, dtype="str").where(exact),
     })
-    candidates = np.flatnonzero(~exact.to_numpy() & has_shingles)
-    pairs = _candidate_pairs(signatures[candidates], candidates, _band_rows(threshold))
-    pairs = pairs[_jaccard(ranked["text"], pairs) >= threshold]
+    candidates = np.flatnonzero(~exact.to_numpy() & fingerprints["has_shingles"][order])
+    pairs = _candidate_pairs(fingerprints["signatures"][order][candidates], candidates,
+                             _band_rows(threshold))
+    pairs = pairs[_jaccard(shingles, order[pairs]) >= threshold]
     if len(pairs):
         earliest = pd.Series(pairs[:, 1]).groupby(pairs[:, 0]).min()
         labels = ranked.index[earliest.index.to_numpy()]
@@ -585,24 +851,61 @@ def _plain_words(texts: pd.Series) -> pa.ListArray:
     return pc.utf8_split_whitespace(plain)
 
 
-def _fingerprints(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each text: a hash of its words, its MinHash signature, and whether it
-    has at least one shingle (its signature means something)."""
-    same_words, signatures, has_shingles = [], [], []
+#: The fingerprints of every article that :meth:`BatchReader` keeps.
+_FINGERPRINTS = ("same_words", "signatures", "has_shingles")
+
+
+def _fingerprints(texts: pd.Series) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """For each text: a hash of its words (``same_words``), its MinHash signature and
+    whether it has at least one shingle (``has_shingles``: its signature means
+    something); and the shingle hashes of all texts with the offsets where each
+    text's start (plus the end)."""
+    same_words, signatures, has_shingles, shingles, offsets = [], [], [], [], [[0]]
     for start in range(0, len(texts), _TEXT_CHUNK):
         words = _plain_words(texts.iloc[start:start + _TEXT_CHUNK])
         joined = pc.binary_join(words, pa.scalar(" ", pa.large_string()))
         same_words.append(pd.util.hash_array(joined.to_numpy(zero_copy_only=False)))
-        hashes, offsets = _shingle_hashes(words)
-        has = np.diff(offsets) > 0
+        hashes, starts = _shingle_hashes(words)
+        has = np.diff(starts) > 0
         chunk = np.zeros((len(has), _N_HASHES), dtype=np.uint32)
-        chunk[has] = _minhash(hashes, offsets[:-1][has])
+        chunk[has] = _minhash(hashes, starts[:-1][has])
         signatures.append(chunk)
         has_shingles.append(has)
-    if not same_words:
-        return np.empty(0, np.uint64), np.empty((0, _N_HASHES), np.uint32), np.empty(0, bool)
-    return (np.concatenate(same_words), np.concatenate(signatures),
-            np.concatenate(has_shingles))
+        offsets.append(starts[1:] + sum(len(h) for h in shingles))
+        shingles.append(hashes)
+    found = {
+        "same_words": np.concatenate([np.empty(0, np.uint64), *same_words]),
+        "signatures": np.concatenate([np.empty((0, _N_HASHES), np.uint32), *signatures]),
+        "has_shingles": np.concatenate([np.empty(0, bool), *has_shingles]),
+    }
+    return (found, np.concatenate([np.empty(0, np.uint64), *shingles]),
+            np.concatenate(offsets).astype(np.int64))
+
+
+class _ShingleStore:
+    """The shingle hashes of every article of a batch, kept by each :class:`PartRead` in
+    memory or in a file; articles are numbered in input order."""
+
+    def __init__(self, reads: list[PartRead]):
+        self._reads = reads
+        counts = [len(read.fingerprints["shingle_offsets"]) - 1 for read in reads]
+        self._starts = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+
+    def sets(self, articles: np.ndarray) -> dict[int, set[int]]:
+        """The set of shingle hashes of each of these articles."""
+        found = {}
+        parts = np.searchsorted(self._starts, articles, side="right") - 1
+        for part in np.unique(parts):
+            read = self._reads[part]
+            hashes = read.fingerprints.get("shingles")
+            if hashes is None:
+                hashes = np.load(read.shingle_file, mmap_mode="r")
+            offsets = read.fingerprints["shingle_offsets"]
+            for article in articles[parts == part].tolist():
+                local = article - self._starts[part]
+                found[article] = set(hashes[offsets[local]:offsets[local + 1]].tolist())
+            del hashes
+        return found
 
 
 def _shingle_hashes(words: pa.ListArray) -> tuple[np.ndarray, np.ndarray]:
@@ -660,15 +963,12 @@ def _candidate_pairs(signatures: np.ndarray, positions: np.ndarray, rows: int) -
     return np.unique(np.concatenate(pairs), axis=0)
 
 
-def _jaccard(texts: pd.Series, pairs: np.ndarray) -> np.ndarray:
-    """Exact Jaccard similarity of the shingle sets of each pair of texts."""
+def _jaccard(shingles: _ShingleStore, pairs: np.ndarray) -> np.ndarray:
+    """Exact Jaccard similarity of the shingle sets of each pair of articles."""
     similarity = np.empty(len(pairs))
     for start in range(0, len(pairs), _PAIR_CHUNK):
         chunk = pairs[start:start + _PAIR_CHUNK]
-        involved = np.unique(chunk)
-        hashes, offsets = _shingle_hashes(_plain_words(texts.iloc[involved]))
-        sets = {text: set(hashes[offsets[i]:offsets[i + 1]].tolist())
-                for i, text in enumerate(involved)}
+        sets = shingles.sets(np.unique(chunk))
         similarity[start:start + len(chunk)] = [
-            len(sets[a] & sets[b]) / len(sets[a] | sets[b]) for a, b in chunk]
+            len(sets[a] & sets[b]) / len(sets[a] | sets[b]) for a, b in chunk.tolist()]
     return similarity

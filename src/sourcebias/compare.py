@@ -766,7 +766,9 @@ def _cosine_pairs(vectors: sp.csr_matrix, threshold: float):
         swap = last_rank[i] > last_rank[j]
         x, y = np.where(swap, j, i), np.where(swap, i, j)
         at = np.searchsorted(keys, y * n_terms + last_rank[x], side="right") - 1
-        y_mass = np.where(row[np.maximum(at, 0)] == y, mass_through[np.maximum(at, 0)], 0.0)
+        valid = at >= 0
+        valid[valid] = row[at[valid]] == y[valid]
+        y_mass = np.where(valid, mass_through[np.maximum(at, 0)], 0.0)
         bound = partial + rest_norm[x] * np.sqrt(np.maximum(0.0, 1 - y_mass))
         keep = bound >= threshold - 1e-9
         found.extend(_exact_pairs(vectors, i[keep], j[keep], threshold))
@@ -779,7 +781,7 @@ def _exact_pairs(vectors: sp.csr_matrix, i: np.ndarray, j: np.ndarray, threshold
     for start in range(0, len(i), _PAIR_CHUNK):
         a, b = i[start:start + _PAIR_CHUNK], j[start:start + _PAIR_CHUNK]
         cosine = np.asarray(vectors[a].multiply(vectors[b]).sum(axis=1)).ravel()
-        hit = cosine >= threshold
+        hit = cosine >= threshold - 1e-9
         yield a[hit], b[hit], np.minimum(cosine[hit], 1.0)
 
 

@@ -2,8 +2,8 @@
 
 Every ``plot_*`` function takes the table a statistic returned as its first
 argument and keyword-only options after it, and returns what it drew: an
-:class:`~matplotlib.axes.Axes`, or a :class:`~matplotlib.figure.Figure` /
-:class:`seaborn.matrix.ClusterGrid` for multi-panel figures.
+:class:`~matplotlib.axes.Axes` for a single panel, or a
+:class:`~matplotlib.figure.Figure` for figures of several panels.
 
 Conventions shared by every figure:
 
@@ -11,14 +11,31 @@ Conventions shared by every figure:
   colour-blind-safe colour over the sorted outlet names. Build it once for the
   whole batch and pass it as ``palette=``, so that an outlet keeps its colour in
   a figure where other outlets are absent. Without ``palette=`` the colours are
-  assigned over the outlets of the table being drawn.
+  assigned over the outlets of the table being drawn. A batch with more outlets
+  than the palette has colours draws every outlet in one neutral colour
+  (repeated colours would suggest groups that do not exist); pass your own
+  mapping of outlet to colour, e.g. one colour per outlet group, to colour them.
+* **Words, not ids.** Tables keep lexicon ids (``us_government``,
+  ``self_proclaimed``, ``loyalty_betrayal``); figures show names. By default
+  :func:`display_names` reads them from the lexicons (an actor's ``name``, the
+  pattern that spells a term's id) and from the ``labels`` of
+  ``data/style.yaml``, which win. Every function takes ``names=``, a mapping
+  from id or outlet to the text to show, laid over those. A value named
+  nowhere is shown with spaces for underscores, and an outlet without a
+  leading ``www.``. The CSV beside a saved figure keeps the ids.
 * **Outlets or groups.** Functions over aggregate tables take ``by=`` (default
-  ``outlet``), the column naming the groups, e.g. ``outlet_group``.
+  ``outlet``), the column naming the groups, e.g. ``outlet_group``. Outlets
+  are listed in the alphabetical order of their shown names.
 * **n where an outlet is named.** Tick labels and legend entries read
   ``Outlet (n=12)``; the axis label says what n counts (articles, mentions).
 * **What the marks mean** (error bars, boxes, hollow markers, hollow bars) is
   written in the value-axis label and the legend. A point without an interval
   is drawn hollow and the legend gives the reason; there are no zero-width bars.
+  A row without an estimate shows a dash, and the legend says why.
+* **Small multiples that fit a page.** Interval plots draw one panel per term,
+  category or actor, with the outlets as shared rows, as many panels side by
+  side as fit the width; heatmaps run the longer of their two lists down the
+  page and write numbers in the cells only where they fit.
 * **Style only on request.** Importing this module changes nothing; sizes,
   fonts and colour maps come from ``data/style.yaml`` and rcParams apply inside
   ``with figure_style(): ...``.
@@ -29,9 +46,12 @@ Conventions shared by every figure:
 
 from __future__ import annotations
 
+import math
+import re
 import textwrap
+import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -45,13 +65,16 @@ import seaborn as sns
 import yaml
 from matplotlib import cbook
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.transforms import blended_transform_factory, offset_copy
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
+from sourcebias.lexicon import Entry, Lexicon, load_actors, load_terms
 from sourcebias.paths import DATA_DIR
 
 #: The figure style every function reads unless ``figure_style(style=...)`` names another.
@@ -62,11 +85,17 @@ DATA_ATTR = "sourcebias_data"
 
 _STYLE_KEYS = (
     "palette", "heatmap_cmap", "similarity_cmap", "neutral_colors", "seaborn_style",
-    "font_scale", "font_family", "width_in", "row_height_in", "dpi", "labels", "rc",
+    "font_scale", "font_family", "width_in", "row_height_in", "point_row_height_in",
+    "min_panel_width_in", "dpi", "labels", "rc",
 )
 _ACTIVE_STYLE: ContextVar[dict[str, Any] | None] = ContextVar("sourcebias_style", default=None)
 _MARKERS = ("o", "s", "^", "D")
 _RATE_COLUMNS = ("voice", "n_articles", "rate_per_1000")
+_WWW = re.compile(r"^www\d*\.(?=[^.]+\.)")
+_DASH = "–"
+
+#: Names a plot function takes: ``name(value)`` is the text shown for a table value.
+Namer = Callable[[Any], str]
 
 
 # --------------------------------------------------------------------------- style
@@ -83,8 +112,8 @@ def load_style(path: str | Path | None = None) -> dict[str, Any]:
     Returns
     -------
     dict
-        The style: palette name, colour maps, fonts, column widths, display
-        labels and extra rcParams.
+        The style: palette name, colour maps, fonts, column widths, row
+        heights, display labels and extra rcParams.
     """
     path = Path(path) if path is not None else STYLE_PATH
     if not path.is_file():
@@ -134,7 +163,7 @@ def figure_style(
     Examples
     --------
     >>> with figure_style():  # doctest: +SKIP
-    ...     ax = plot_term_rates(rates, palette=outlet_palette(articles["outlet"]))
+    ...     fig = plot_term_rates(rates, palette=outlet_palette(articles["outlet"]))
     """
     loaded = load_style(style)
     if context not in loaded["font_scale"]:
@@ -173,7 +202,11 @@ def outlet_palette(outlets: Iterable[str], *, palette: str | None = None) -> dic
     Outlets are de-duplicated and sorted by name, then take the palette's
     colours in order, so the same set of outlets always gets the same colours.
     Build the mapping over all outlets of a batch and pass it to every plot
-    function as ``palette=``.
+    function as ``palette=``. When there are more outlets than colours, every
+    outlet gets the style's neutral colour (``neutral_colors.target``) and a
+    warning says so: repeated colours would suggest groups that do not exist.
+    Any mapping of outlet to colour works as ``palette=``, e.g. one colour per
+    outlet group.
 
     Parameters
     ----------
@@ -188,14 +221,57 @@ def outlet_palette(outlets: Iterable[str], *, palette: str | None = None) -> dic
         Outlet name to hex colour, in sorted outlet order.
     """
     names = sorted({str(o) for o in outlets if not pd.isna(o)})
-    colours = sns.color_palette(palette or current_style()["palette"]).as_hex()
+    style = current_style()
+    colours = sns.color_palette(palette or style["palette"]).as_hex()
     if len(names) > len(colours):
         warnings.warn(
-            f"{len(names)} outlets but the palette has {len(colours)} colours, so colours repeat; "
-            "compare outlet groups instead, or pass a larger palette",
+            f"{len(names)} outlets but the palette has {len(colours)} colours, so every outlet "
+            "is drawn in one colour; compare outlet groups, or pass palette= a mapping of "
+            "outlet to colour (e.g. one colour per group)",
             stacklevel=2,
         )
-    return {name: colours[i % len(colours)] for i, name in enumerate(names)}
+        return dict.fromkeys(names, style["neutral_colors"]["target"])
+    return dict(zip(names, colours, strict=False))
+
+
+def display_names(
+    *, terms: Lexicon | None = None, actors: Lexicon | None = None
+) -> dict[str, str]:
+    """The words figures show for the ids that tables carry.
+
+    Built from, in increasing priority: each term of ``terms`` under the
+    pattern that spells its id, ignoring case, accents, spaces, hyphens,
+    apostrophes and a final ``*`` (``self_proclaimed`` -> "self-proclaimed",
+    ``coup_detat`` -> "coup d'état"; a term without one keeps its id with
+    spaces); each actor of ``actors`` under its ``name`` (``us_government`` ->
+    "US government"); the ``labels`` of the figure style (voices, lexicons,
+    term categories, and any outlet a researcher renames there).
+
+    Parameters
+    ----------
+    terms : Lexicon, optional
+        The term lexicon; default :func:`sourcebias.lexicon.load_terms`.
+    actors : Lexicon, optional
+        The actor lexicon; default :func:`sourcebias.lexicon.load_actors`.
+
+    Returns
+    -------
+    dict of str to str
+        Id (or outlet, voice, lexicon) to display name. Pass it, changed or
+        extended, as ``names=`` to any plot function; plot functions build it
+        themselves from the default lexicons when ``names=`` is not given.
+
+    Examples
+    --------
+    >>> display_names()["us_government"]  # doctest: +SKIP
+    'US government'
+    """
+    terms = load_terms() if terms is None else terms
+    actors = load_actors() if actors is None else actors
+    names = {entry.id: _spelled(entry) for entry in terms.entries}
+    names.update({entry.id: entry.name for entry in actors.entries if entry.name})
+    names.update({str(key): str(value) for key, value in current_style()["labels"].items()})
+    return names
 
 
 def plotted_data(fig: Figure | Axes | Any) -> pd.DataFrame:
@@ -237,6 +313,7 @@ def plot_voice_share(
     *,
     by: str = "outlet",
     palette: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Stacked bars of each outlet's words in its own voice and inside quotations.
@@ -251,6 +328,8 @@ def plot_voice_share(
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; the own-voice bar takes the
         outlet's colour, the quoted part a light grey.
+    names : mapping of str to str, optional
+        Display names laid over :func:`display_names`.
     ax : matplotlib.axes.Axes, optional
         Where to draw; default a new single-column figure.
 
@@ -260,22 +339,24 @@ def plot_voice_share(
     """
     table = _as_outlet(summary, by, ("n_articles", "narrator_share", "quote_share"),
                        "outlet summary", "plot_voice_share")
-    shown = table.sort_values("outlet").reset_index(drop=True)
+    name = _namer(names)
+    outlets = _outlet_order(table["outlet"], name)
+    shown = _in_order(table, {"outlet": outlets})
     colours = _colours(shown["outlet"], palette)
-    labels = _n_labels(shown["outlet"], shown["n_articles"])
-    height = 0.6 + current_style()["row_height_in"] * 1.6 * len(shown)
+    labels = _n_labels([name(o) for o in shown["outlet"]], shown["n_articles"])
+    height = 0.9 + current_style()["point_row_height_in"] * 1.6 * len(shown)
     ax = _new_axes(ax, width="single", height=height)
     rows = np.arange(len(shown))
-    ax.barh(rows, shown["narrator_share"], color=[colours[o] for o in shown["outlet"]],
-            label="own voice (narrator)")
-    ax.barh(rows, shown["quote_share"], left=shown["narrator_share"], color="0.85",
-            label="inside quotations")
-    for row, share in zip(rows, shown["narrator_share"], strict=True):
+    bar_colours = [colours[o] for o in shown["outlet"]]
+    ax.barh(rows, shown["narrator_share"], color=bar_colours, height=0.75)
+    ax.barh(rows, shown["quote_share"], left=shown["narrator_share"], color="0.85", height=0.75)
+    for row, share, colour in zip(rows, shown["narrator_share"], bar_colours, strict=True):
         if np.isfinite(share):
             ax.text(0.01, row, f"{share:.0%}", va="center", ha="left",
-                    fontsize=_small_font(), color="white")
+                    fontsize=_small_font(), color=_text_colour_on(colour))
     ax.set_yticks(rows, labels)
-    ax.invert_yaxis()
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(len(shown) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.set_ylabel(f"{_group_title(by)} (n = articles)")
@@ -292,13 +373,16 @@ def plot_term_heatmap(
     top: int | None = None,
     level: str | None = None,
     by: str = "outlet",
+    names: Mapping[str, str] | None = None,
 ) -> Figure:
     """Heatmap of loaded-term rates, terms × outlets, one panel per voice.
 
     Each cell is the rate per 1,000 words of that voice in that outlet, written
-    in the cell (blank where the outlet has no words in the voice); the colour
-    scale is shared by the panels. Outlet tick labels carry the number of
-    articles.
+    in the cell when the number fits (blank where the outlet has no words in
+    the voice). Each panel has its own colour scale, since quoted text is short
+    and its rates run higher. The longer of the two lists (outlets, terms) runs
+    down the page, so that a batch of many outlets stays readable; outlet
+    labels carry the number of articles.
 
     Parameters
     ----------
@@ -309,56 +393,74 @@ def plot_term_heatmap(
     voice_facets : sequence of str
         The voices to draw, one panel each, in this order.
     top : int, optional
-        Draw only the ``top`` rows with the highest summed rate; default all.
+        Draw only the ``top`` terms with the highest summed rate; default all.
     level : {"term", "category"}, optional
-        The row variable; default ``term`` when the table has it, else ``category``.
+        The term variable; default ``term`` when the table has it, else ``category``.
     by : str
         The column naming the groups (``outlet``, ``outlet_group``).
+    names : mapping of str to str, optional
+        Display names laid over :func:`display_names`.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Double column wide; rows sorted by their summed rate, highest first.
+        Double column wide; terms sorted by their summed rate, highest first.
     """
-    row = _level_column(rates, level, "plot_term_heatmap")
-    table = _as_outlet(rates, by, (row, *_RATE_COLUMNS), "rates", "plot_term_heatmap")
+    entry = _level_column(rates, level, "plot_term_heatmap")
+    table = _as_outlet(rates, by, (entry, *_RATE_COLUMNS), "rates", "plot_term_heatmap")
     shown = _select(table, "voice", voice_facets, "plot_term_heatmap")
-    _reject_duplicates(shown, [row, "outlet", "voice"], "plot_term_heatmap")
+    _reject_duplicates(shown, [entry, "outlet", "voice"], "plot_term_heatmap")
+    name = _namer(names)
     style = current_style()
-    outlets = sorted(shown["outlet"].unique())
+    outlets = _outlet_order(shown["outlet"], name)
     n_articles = shown.groupby("outlet")["n_articles"].max()
-    rows = _order_by_total(shown, row, "rate_per_1000")[:top]
-    shown = shown[shown[row].isin(rows)]
-    vmax = float(np.nanmax(shown["rate_per_1000"])) if shown["rate_per_1000"].any() else 1.0
+    entries = _order_by_total(shown, entry, "rate_per_1000")[:top]
+    shown = shown[shown[entry].isin(entries)]
 
-    xticklabels = _n_labels(pd.Series(outlets), n_articles.reindex(outlets))
-    rotation, label_height = _label_rotation(
-        xticklabels, width_in=(column_width("double") - 2.5) / len(voice_facets))
-    height = style["row_height_in"] * len(rows) + label_height + 0.9
+    outlet_names = [name(o) for o in outlets]
+    outlet_n = [n_articles[o] for o in outlets]
+    outlets_down = len(outlets) > len(entries)
+    down_labels = _n_labels(outlet_names, outlet_n) if outlets_down else map(name, entries)
+    down_labels = list(down_labels)
+    n_across = len(entries) if outlets_down else len(outlets)
+    colorbar_in = 0.85
+    panel_in = (column_width("double") - _text_width(down_labels, "ytick.labelsize") - 0.4
+                - len(voice_facets) * colorbar_in) / len(voice_facets)
+    cell_in = panel_in / n_across
+    if outlets_down:
+        across_labels, rotation = [name(e) for e in entries], _rotation(
+            [name(e) for e in entries], cell_in)
+    else:
+        across_labels, rotation = _column_labels(outlet_names, outlet_n, cell_in=cell_in)
+    height = (style["row_height_in"] * len(down_labels) + _label_height(across_labels, rotation)
+              + 0.75)
     fig, axes = plt.subplots(
         1, len(voice_facets), sharey=True, squeeze=False, layout="constrained",
         figsize=(column_width("double"), height),
     )
+    annotate = _fits(["88.8"], cell_in, style["row_height_in"])
+    outlet_title = f"{_group_title(by)} (n = articles)"
     for ax, voice in zip(axes[0], voice_facets, strict=True):
         matrix = (
             shown[shown["voice"] == voice]
-            .pivot(index=row, columns="outlet", values="rate_per_1000")
-            .reindex(index=rows, columns=outlets)
+            .pivot(index=entry, columns="outlet", values="rate_per_1000")
+            .reindex(index=entries, columns=outlets)
         )
+        if outlets_down:
+            matrix = matrix.T
+        vmax = float(np.nanmax(matrix.to_numpy())) if matrix.notna().any().any() else 0.0
         _heatmap(
-            ax, matrix, cmap=style["heatmap_cmap"], vmin=0.0, vmax=vmax,
-            annotations=_number_labels(matrix, "{:.1f}"),
-            xticklabels=xticklabels, rotation=rotation,
+            ax, matrix, cmap=style["heatmap_cmap"], vmin=0.0, vmax=vmax if vmax > 0 else 1.0,
+            annotations=_number_labels(matrix, "{:.1f}") if annotate else None,
+            xticklabels=across_labels, yticklabels=down_labels, rotation=rotation,
+            colorbar="Rate per 1,000 words\nof that voice",
         )
-        ax.set_title(_display(voice))
-        ax.set_xlabel(f"{_group_title(by)} (n = articles)")
-        ax.set_ylabel(row.capitalize() if ax is axes[0][0] else "")
-    fig.colorbar(
-        axes[0][0].collections[0], ax=list(axes[0]), pad=0.02,
-        shrink=min(0.9, 2.5 / (height - label_height - 0.9)),
-        label="Rate per 1,000 words\nof that voice",
-    )
-    _record(axes[0][0], _in_order(shown, {"voice": list(voice_facets), row: rows}), by=by)
+        ax.set_title(name(voice))
+        ax.set_xlabel(entry.capitalize() if outlets_down else outlet_title)
+        ax.set_ylabel((outlet_title if outlets_down else entry.capitalize())
+                      if ax is axes[0][0] else "")
+    _record(axes[0][0], _in_order(shown, {"voice": list(voice_facets), entry: entries,
+                                          "outlet": outlets}), by=by)
     return fig
 
 
@@ -371,14 +473,17 @@ def plot_term_rates(
     by: str = "outlet",
     interval: str | None = None,
     palette: Mapping[str, Any] | None = None,
-    ax: Axes | None = None,
-) -> Axes:
-    """Interval plot of term rates: for each term, one row per outlet.
+    names: Mapping[str, str] | None = None,
+    width: str | float = "double",
+) -> Figure:
+    """Interval plots of term rates: one panel per term, one row per outlet.
 
     Each row shows the rate per 1,000 words of ``voice`` as a point and its
     interval (``ci_low``, ``ci_high``) as a bar. A row without an interval is
     drawn as a hollow point and the legend gives the table's ``note``; a row
-    without a rate (no words in the voice) says so in place of the point.
+    without a rate (no words in the voice), or an outlet missing from a
+    panel, shows a dash and the legend says why. Panels share the outlet rows;
+    each has its own rate axis starting at 0.
 
     Parameters
     ----------
@@ -392,39 +497,52 @@ def plot_term_rates(
         The terms (or categories) to draw, in this order; default all, by
         highest rate first.
     level : {"term", "category"}, optional
-        The row variable; default ``term`` when the table has it, else ``category``.
+        The panel variable; default ``term`` when the table has it, else ``category``.
     by : str
         The column naming the groups (``outlet``, ``outlet_group``).
     interval : str, optional
         What the bars are, for the axis label; default the table's ``ci_method``.
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; default a new single-column figure.
+    names : mapping of str to str, optional
+        Display names laid over :func:`display_names`.
+    width : "single", "double" or float
+        Figure width; as many panels sit side by side as fit it.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    matplotlib.figure.Figure
     """
-    row = _level_column(rates, level, "plot_term_rates")
-    table = _as_outlet(rates, by, (row, *_RATE_COLUMNS, "ci_low", "ci_high"), "rates",
+    entry = _level_column(rates, level, "plot_term_rates")
+    table = _as_outlet(rates, by, (entry, *_RATE_COLUMNS, "ci_low", "ci_high"), "rates",
                        "plot_term_rates")
     shown = _select(table, "voice", [voice], "plot_term_rates")
-    _reject_duplicates(shown, [row, "outlet"], "plot_term_rates")
-    order = list(terms) if terms is not None else _order_by_total(shown, row, "rate_per_1000")
-    shown = _select(shown, row, order, "plot_term_rates")
+    _reject_duplicates(shown, [entry, "outlet"], "plot_term_rates")
+    order = list(terms) if terms is not None else _order_by_total(shown, entry, "rate_per_1000")
+    shown = _select(shown, entry, order, "plot_term_rates")
     colours = _colours(shown["outlet"], palette)
-    shown = _in_order(shown, {row: order}).assign(
-        row_label=lambda t: _n_labels(t["outlet"], t["n_articles"]),
-    )
-    ax = _forest_axes(ax, shown, group=row)
-    drawn = _forest(ax, shown, group=row, x="rate_per_1000", colours=colours)
-    ax.set_xlim(left=0)
-    _value_label(ax, f"Rate per 1,000 words, {_display(voice)}", *_bars_line(drawn, interval))
-    ax.set_ylabel(f"{row.capitalize()}; {_group_title(by).lower()} (n = articles)")
-    _legend(ax, _hollow_handles(drawn))
-    _record(ax, drawn, by=by)
-    return ax
+    name = _namer(names)
+    outlets = _outlet_order(shown["outlet"], name)
+    n = shown.groupby("outlet")["n_articles"].max()
+    labels = _n_labels([name(o) for o in outlets], [n[o] for o in outlets])
+    fig, axes = _facets(len(order), row_labels=labels, width=width,
+                        row_height=current_style()["point_row_height_in"])
+    panels = []
+    absent = False
+    for ax, value in zip(axes, order, strict=True):
+        drawn, missing = _forest(ax, shown[shown[entry] == value], outlets=outlets,
+                                 labels=labels, x="rate_per_1000", colours=colours)
+        absent |= missing
+        ax.set_title(name(value))
+        ax.set_xlim(0, _upper_limit(drawn, "rate_per_1000"))
+        panels.append(drawn)
+    drawn = pd.concat(panels, ignore_index=True)
+    fig.supylabel(f"{_group_title(by)} (n = articles)", fontsize=mpl.rcParams["axes.labelsize"])
+    _figure_xlabel(fig, f"Rate per 1,000 words, {name(voice)}", *_bars_line(drawn, interval))
+    _figure_legend(fig, _hollow_handles(drawn) + _dash_handles(
+        drawn, absent=f"no {voice} rate in the table" if absent else None))
+    _record(axes[0], _in_order(drawn, {entry: order, "outlet": outlets}), by=by)
+    return fig
 
 
 def plot_label_matrix(
@@ -434,6 +552,7 @@ def plot_label_matrix(
     top: int = 15,
     value: str = "share",
     by: str = "outlet",
+    names: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Heatmap of the labels given to actors.
@@ -444,6 +563,7 @@ def plot_label_matrix(
     the table has no ``n_labelled``), pooled or in that outlet; it is written
     in the column's tick label. Every outlet (or actor) of the table is a
     column; a label it never used is an empty cell of the lightest colour.
+    Cells carry their number when it fits.
 
     Parameters
     ----------
@@ -459,8 +579,10 @@ def plot_label_matrix(
         What the colour and the cell numbers show.
     by : str
         The column naming the groups (``outlet``, ``outlet_group``).
+    names : mapping of str to str, optional
+        Display names laid over :func:`display_names` (actors, outlets).
     ax : matplotlib.axes.Axes, optional
-        Where to draw; default a new figure.
+        Where to draw; default a new figure, single column when it fits.
 
     Returns
     -------
@@ -471,6 +593,7 @@ def plot_label_matrix(
                        "plot_label_matrix")
     if value not in ("share", "count"):
         raise ValueError(f"plot_label_matrix: value must be 'share' or 'count', not {value!r}")
+    name = _namer(names)
     table = table.assign(label=table["label"].fillna("(no label)"))
     column = "actor" if actor is None else "outlet"
     if actor is not None:
@@ -481,7 +604,7 @@ def plot_label_matrix(
     cells["share"] = cells["count"] / cells[denominator]
     shown_labels = _order_by_total(cells, "label", "count")[:top]
     cells = cells[cells["label"].isin(shown_labels)]
-    columns = sorted(n.index)
+    columns = _outlet_order(pd.Series(n.index), name)
     matrix = (
         cells.pivot(index="label", columns=column, values=value)
         .reindex(index=shown_labels, columns=columns)
@@ -490,26 +613,34 @@ def plot_label_matrix(
     style = current_style()
     row_labels = [textwrap.fill(label, 30, break_on_hyphens=False) for label in shown_labels]
     lines = sum(label.count("\n") + 1 for label in row_labels)
-    margin = _text_width(row_labels, "ytick.labelsize") + 1.5
-    fits = margin + 0.5 * len(columns) <= column_width("single")
-    width = column_width("single" if fits else "double")
-    xticklabels = _n_labels(pd.Series(columns), n.reindex(columns))
-    rotation, label_height = _label_rotation(xticklabels, width_in=width - margin)
-    ax = _new_axes(ax, width=width, height=style["row_height_in"] * max(
-        lines * 0.7, len(row_labels)) + label_height + 1.0)
+    margin = _text_width(row_labels, "ytick.labelsize") + 1.4
+    width = column_width("single" if margin + 0.5 * len(columns) <= column_width("single")
+                         else "double")
+    cell_in = (width - margin) / len(columns)
+    xticklabels, rotation = _column_labels([name(c) for c in columns],
+                                           list(n.reindex(columns)), cell_in=cell_in)
+    height = (style["row_height_in"] * max(lines * 0.7, len(row_labels))
+              + _label_height(xticklabels, rotation) + 1.0)
+    ax = _new_axes(ax, width=width, height=height)
     mentions = "labelled mentions" if denominator == "n_labelled" else "mentions"
+    share = value == "share"
     _heatmap(
         ax, matrix.set_axis(row_labels, axis=0), cmap=style["heatmap_cmap"], vmin=0.0,
-        vmax=1.0 if value == "share" else None,
-        annotations=_number_labels(matrix, "{:.0%}" if value == "share" else "{:.0f}", zero=""),
-        xticklabels=xticklabels, rotation=rotation,
-        colorbar=f"Share of the\n{mentions}" if value == "share" else "Mentions",
+        vmax=1.0 if share else None,
+        annotations=(_number_labels(matrix, "{:.0%}" if share else "{:.0f}", zero="")
+                     if _fits(["100%"], cell_in, style["row_height_in"]) else None),
+        xticklabels=xticklabels, yticklabels=row_labels, rotation=rotation,
+        colorbar=f"Share of the\n{mentions}" if share else "Mentions",
+        percent=share,
     )
-    what = "Actor" if actor is None else _group_title(by)
-    ax.set_xlabel(f"{what} (n = {mentions}{'' if actor is None else ' of ' + actor})")
+    if actor is None:
+        ax.set_xlabel(f"Actor (n = {mentions})")
+        ax.set_title("Labels by actor, all outlets")
+    else:
+        ax.set_xlabel(f"{_group_title(by)} (n = {mentions} of {name(actor)})")
+        ax.set_title(name(actor))
     ax.set_ylabel("Label")
-    ax.set_title(actor if actor is not None else "Labels by actor, all outlets")
-    _record(ax, _in_order(cells, {"label": shown_labels}), by=by)
+    _record(ax, _in_order(cells, {"label": shown_labels, column: columns}), by=by)
     return ax
 
 
@@ -521,6 +652,7 @@ def plot_sentiment(
     scope: str = "sentence",
     by: str = "outlet",
     palette: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Box plots of sentence sentiment per outlet, plain and domain lexicon side by side.
@@ -547,6 +679,8 @@ def plot_sentiment(
         The ``articles`` column naming the groups (``outlet``, ``outlet_group``).
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
+    names : mapping of str to str, optional
+        Display names laid over :func:`display_names` (outlets, lexicons).
     ax : matplotlib.axes.Axes, optional
         Where to draw; default a new single-column figure.
 
@@ -569,13 +703,16 @@ def plot_sentiment(
             f"articles (first: {unknown.iloc[0]}); pass the articles table of the same batch"
         )
     colours = _colours(scored["outlet"], palette)
-    stats = _box_stats(scored, lexicons)
-    outlets = sorted(stats["outlet"].unique())
+    name = _namer(names)
+    outlets = _outlet_order(scored["outlet"], name)
+    stats = _box_stats(scored, lexicons, outlets)
     ax = _new_axes(ax, width="single",
-                   height=current_style()["row_height_in"] * 2 * len(outlets) + 1.4)
+                   height=current_style()["point_row_height_in"] * 2.4 * len(outlets) + 1.2)
     _draw_boxes(ax, stats, outlets=outlets, lexicons=lexicons, colours=colours)
     n = stats.groupby("outlet")["n_articles"].max()
-    ax.set_yticks(range(len(outlets)), _n_labels(pd.Series(outlets), n.reindex(outlets)))
+    ax.set_yticks(range(len(outlets)),
+                  _n_labels([name(o) for o in outlets], n.reindex(outlets)))
+    ax.tick_params(axis="y", length=0)
     ax.set_ylim(len(outlets) - 0.5, -0.5)
     ax.set_xlim(-1.05, 1.05)
     ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
@@ -584,8 +721,8 @@ def plot_sentiment(
                  "box: quartiles; whiskers: 1.5 IQR; ◆ mean")
     ax.set_ylabel(f"{_group_title(by)} (n = articles)")
     _legend(ax, [
-        Patch(facecolor="white", edgecolor="0.3", label=_display(lexicons[0])),
-        Patch(facecolor="0.45", edgecolor="0.3", label=_display(lexicons[1])),
+        Patch(facecolor="white", edgecolor="0.3", label=name(lexicons[0])),
+        Patch(facecolor="0.45", edgecolor="0.3", label=name(lexicons[1])),
     ])
     _record(ax, stats, by=by)
     return ax
@@ -599,13 +736,17 @@ def plot_actor_sentiment(
     by: str = "outlet",
     interval: str | None = None,
     palette: Mapping[str, Any] | None = None,
-    ax: Axes | None = None,
-) -> Axes:
-    """Interval plot of the sentiment of sentences that mention each actor.
+    names: Mapping[str, str] | None = None,
+    width: str | float = "double",
+) -> Figure:
+    """Interval plots of the sentiment of sentences that mention each actor.
 
-    For each actor, one row per outlet; on each row one point per lexicon
+    One panel per actor, one row per outlet; on each row one point per lexicon
     (marker shape) at ``mean_compound`` with its interval as a bar. A point
-    without an interval is hollow, and the legend gives the table's ``note``.
+    without an interval is hollow, and the legend gives the table's ``note``;
+    an outlet without a row for the actor shows a dash. Right of each panel,
+    ``n`` is the number of articles whose sentences name the actor. Panels
+    share both axes.
 
     Parameters
     ----------
@@ -624,39 +765,55 @@ def plot_actor_sentiment(
         What the bars are, for the axis label; default the table's ``ci_method``.
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; default a new single-column figure.
+    names : mapping of str to str, optional
+        Display names laid over :func:`display_names` (actors, outlets, lexicons).
+    width : "single", "double" or float
+        Figure width; as many panels sit side by side as fit it.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    matplotlib.figure.Figure
     """
     table = _as_outlet(actor_sent, by, ("actor", "lexicon", "n_articles", "mean_compound",
                                         "ci_low", "ci_high"),
                        "actor sentiment", "plot_actor_sentiment")
     shown = _select(table, "lexicon", lexicons, "plot_actor_sentiment")
     _reject_duplicates(shown, ["actor", "outlet", "lexicon"], "plot_actor_sentiment")
-    order = list(actors) if actors is not None else sorted(shown["actor"].unique())
+    name = _namer(names)
+    order = (list(actors) if actors is not None
+             else sorted(shown["actor"].unique(), key=lambda a: name(a).casefold()))
     shown = _select(shown, "actor", order, "plot_actor_sentiment")
     colours = _colours(shown["outlet"], palette)
-    shown = _in_order(shown, {"actor": order, "outlet": sorted(shown["outlet"].unique()),
-                              "lexicon": list(lexicons)})
-    n = shown.groupby(["actor", "outlet"])["n_articles"].transform("max")
-    shown = shown.assign(row_label=_n_labels(shown["outlet"], n))
-    ax = _forest_axes(ax, shown, group="actor")
-    drawn = _forest(ax, shown, group="actor", x="mean_compound", colours=colours,
-                    dodge="lexicon", levels=list(lexicons))
-    ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
-    _value_label(ax, "Mean compound score of sentences naming the actor",
-                 *_bars_line(drawn, interval))
-    ax.set_ylabel(f"Actor; {_group_title(by).lower()} (n = articles naming the actor)")
+    outlets = _outlet_order(shown["outlet"], name)
+    shown = _in_order(shown, {"actor": order, "outlet": outlets, "lexicon": list(lexicons)})
+    labels = [name(o) for o in outlets]
+    fig, axes = _facets(len(order), row_labels=labels, width=width,
+                        row_height=1.4 * current_style()["point_row_height_in"], right_in=0.2)
+    panels = []
+    absent = False
+    for ax, actor in zip(axes, order, strict=True):
+        block = shown[shown["actor"] == actor]
+        drawn, missing = _forest(ax, block, outlets=outlets, labels=labels,
+                                 x="mean_compound", colours=colours, dodge="lexicon",
+                                 levels=list(lexicons))
+        absent |= missing
+        _n_column(ax, block, outlets)
+        ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
+        ax.set_title(name(actor))
+        panels.append(drawn)
+    drawn = pd.concat(panels, ignore_index=True)
+    _share_x(axes, drawn, "mean_compound")
+    fig.supylabel(_group_title(by), fontsize=mpl.rcParams["axes.labelsize"])
+    _figure_xlabel(fig, "Mean compound score (VADER, −1 to 1) of sentences naming the actor; "
+                   "n = articles", *_bars_line(drawn, interval))
     lexicon_handles = [
-        Line2D([], [], linestyle="none", marker=_MARKERS[i], color="0.3", label=_display(lex))
+        Line2D([], [], linestyle="none", marker=_MARKERS[i], color="0.3", label=name(lex))
         for i, lex in enumerate(lexicons)
     ]
-    _legend(ax, lexicon_handles + _hollow_handles(drawn))
-    _record(ax, drawn, by=by)
-    return ax
+    _figure_legend(fig, lexicon_handles + _hollow_handles(drawn) + _dash_handles(
+        drawn, absent="no sentence names the actor" if absent else None))
+    _record(axes[0], drawn, by=by)
+    return fig
 
 
 def plot_keyness(
@@ -668,6 +825,7 @@ def plot_keyness(
     top: int = 15,
     alpha: float = 0.05,
     palette: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Diverging bars of the terms most distinctive of target and reference.
@@ -675,15 +833,17 @@ def plot_keyness(
     Bars show the keyness ``statistic``, signed positive for terms relatively
     more frequent in the target and negative for the reference (the sign of
     ``log_ratio`` when the statistic itself is unsigned). The ``top`` terms of
-    each side are drawn; a bar is hollow when its ``p_adjusted`` is at least
-    ``alpha``. The axis label names the ``measure`` and the ``correction``.
+    each side are drawn; a bar is hollow when its Benjamini–Hochberg adjusted
+    p value (``p_adjusted``) is at least ``alpha`` (a measure without p
+    values, such as PMI, draws every bar filled). The axis label names the
+    ``measure`` and its ``correction``.
 
     Parameters
     ----------
     keyness : pandas.DataFrame
-        Keyness table: ``term``, ``statistic``, ``p``, ``p_adjusted``,
-        ``n_target``, ``n_reference``, ``log_ratio``, ``measure``, ``correction``
-        (one measure).
+        Keyness table from :func:`sourcebias.compare.keyness`: ``term``,
+        ``statistic``, ``p``, ``p_adjusted``, ``n_target``, ``n_reference``,
+        ``log_ratio``, ``measure``, ``correction`` (one measure).
     target, reference : str
         Names of the two sides (an outlet, a group) for the legend.
     n_articles : tuple of two int
@@ -695,6 +855,8 @@ def plot_keyness(
     palette : mapping of str to colour, optional
         Colours for ``target`` and ``reference`` when they are outlets; other
         sides take the style's neutral colours.
+    names : mapping of str to str, optional
+        Display names laid over :func:`display_names` (the two sides).
     ax : matplotlib.axes.Axes, optional
         Where to draw; default a new single-column figure.
 
@@ -706,6 +868,7 @@ def plot_keyness(
                        "log_ratio", "measure", "correction"), "keyness", "plot_keyness")
     measure = _single_value(keyness, "measure", "plot_keyness")
     correction = _single_value(keyness, "correction", "plot_keyness")
+    name = _namer(names)
     signed = keyness.assign(signed_statistic=_signed_statistic(keyness))
     shown = pd.concat([
         signed[signed["signed_statistic"] > 0].nlargest(top, "signed_statistic"),
@@ -713,7 +876,8 @@ def plot_keyness(
     ]).sort_values("signed_statistic", ascending=False, kind="stable").reset_index(drop=True)
     if shown.empty:
         raise ValueError("plot_keyness: no term has a non-zero statistic; nothing to draw")
-    shown["significant"] = shown["p_adjusted"] < alpha
+    tested = shown["p_adjusted"].notna().any()
+    shown["significant"] = shown["p_adjusted"] < alpha if tested else True
     neutral = current_style()["neutral_colors"]
     palette = palette or {}
     side_colour = {
@@ -722,19 +886,22 @@ def plot_keyness(
     }
     edge = (shown["signed_statistic"] > 0).map(side_colour)
     face = edge.where(shown["significant"], "white")
-    ax = _new_axes(ax, width="single", height=current_style()["row_height_in"] * len(shown) + 1.5)
+    height = current_style()["point_row_height_in"] * len(shown) + 1.6
+    ax = _new_axes(ax, width="single", height=height)
     ax.barh(range(len(shown)), shown["signed_statistic"], color=face, edgecolor=edge,
             linewidth=0.8, height=0.75)
     ax.set_yticks(range(len(shown)), shown["term"])
     ax.set_ylim(len(shown) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.axvline(0, color="0.3", linewidth=0.8)
-    _value_label(ax, measure, f"> 0: more in {target}; < 0: more in {reference}",
-                 f"hollow: adjusted p ≥ {alpha:g} ({correction})")
+    shown_target, shown_reference = name(target), name(reference)
+    _value_label(ax, measure if correction == "none" else f"{measure}, correction: {correction}",
+                 f"> 0: more in {shown_target}; < 0: more in {shown_reference}",
+                 *([f"hollow: Benjamini–Hochberg adjusted p ≥ {alpha:g}"] if tested else []))
     ax.set_ylabel("Term")
     _legend(ax, [
-        Patch(facecolor=side_colour[True], label=f"{target} (n={n_articles[0]:,})"),
-        Patch(facecolor=side_colour[False], label=f"{reference} (n={n_articles[1]:,})"),
+        Patch(facecolor=side_colour[True], label=f"{shown_target} (n={n_articles[0]:,})"),
+        Patch(facecolor=side_colour[False], label=f"{shown_reference} (n={n_articles[1]:,})"),
     ])
     _record(ax, shown)
     return ax
@@ -746,13 +913,18 @@ def plot_similarity(
     n_articles: Mapping[str, int] | pd.Series,
     method: str = "average",
     palette: Mapping[str, Any] | None = None,
-    width: str | float = "single",
-) -> sns.matrix.ClusterGrid:
+    names: Mapping[str, str] | None = None,
+    width: str | float | None = None,
+) -> Figure:
     """Clustered heatmap of the cosine similarity between outlets.
 
     Outlets are ordered by hierarchical clustering
     (:func:`scipy.cluster.hierarchy.linkage` with ``method``) on the distance
-    ``1 − cosine``; the side strip shows each outlet's colour.
+    ``1 − cosine``, whose tree is drawn above the columns. The colour scale
+    spans the similarities between different outlets; the diagonal (1 by
+    definition) is left blank. A strip under the tree shows each outlet's
+    colour when the outlets have distinct colours. Cells carry their value
+    when it fits.
 
     Parameters
     ----------
@@ -765,13 +937,15 @@ def plot_similarity(
         Linkage method (``average``, ``complete``, ``single``, ``weighted``).
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
-    width : "single", "double" or float
-        Figure width (a column, or inches); the layout is fixed when drawn, so
-        size the figure here rather than in ``save_figure``.
+    names : mapping of str to str, optional
+        Display names laid over :func:`display_names` (outlets).
+    width : "single", "double" or float, optional
+        Figure width; default a single column, or double when the outlets'
+        rows would be lower than the style's ``point_row_height_in``.
 
     Returns
     -------
-    seaborn.matrix.ClusterGrid
+    matplotlib.figure.Figure
     """
     _require(similarity, ("outlet_a", "outlet_b", "cosine"), "similarity", "plot_similarity")
     matrix = _similarity_matrix(similarity)
@@ -782,30 +956,52 @@ def plot_similarity(
             f"plot_similarity: n_articles lacks outlet(s) {', '.join(n[n.isna()].index)}"
         )
     colours = _colours(pd.Series(outlets), palette)
+    name = _namer(names)
     linkage = hierarchy.linkage(squareform(1.0 - matrix.to_numpy(), checks=False), method=method)
-    labels = _n_labels(pd.Series(outlets), n.to_numpy())
-    labelled = matrix.set_axis(labels, axis=0).set_axis(labels, axis=1)
-    side = max(column_width(width), 0.3 * len(outlets) + 2.0)
-    grid = sns.clustermap(
-        labelled, row_linkage=linkage, col_linkage=linkage, cmap=current_style()["similarity_cmap"],
-        annot=len(outlets) <= 12, fmt=".2f", annot_kws={"fontsize": _small_font()},
-        linewidths=0.5, linecolor="white", xticklabels=True, yticklabels=True,
-        row_colors=pd.Series([colours[o] for o in outlets], index=labels, name=""),
-        figsize=(side, side + 0.8), dendrogram_ratio=(0.12, 0.1), colors_ratio=0.03,
-        cbar_kws={"orientation": "horizontal"},
+    order = [outlets[i] for i in hierarchy.leaves_list(linkage)]
+    labels = _n_labels([name(o) for o in order], n[order].to_numpy())
+    style = current_style()
+    label_in = _text_width(labels, "ytick.labelsize") + 0.45
+    if width is None:
+        needed = label_in + style["point_row_height_in"] * len(order)
+        width = "single" if needed <= column_width("single") else "double"
+    cell_in = min((column_width(width) - label_in) / len(order), 0.5)
+    strip = len({colours[o] for o in order}) == len(order)
+    tree_in, strip_in, colorbar_in = 0.4, 0.09 if strip else 0.0, 0.55
+    heat_in = cell_in * len(order)
+    fig = plt.figure(layout="constrained", figsize=(
+        column_width(width), tree_in + strip_in + heat_in + label_in - 0.3 + colorbar_in))
+    grid = fig.add_gridspec(3 if strip else 2, 1,
+                            height_ratios=[tree_in, *([strip_in] if strip else []), heat_in])
+    tree = fig.add_subplot(grid[0])
+    heat = fig.add_subplot(grid[-1])
+    _dendrogram(tree, linkage, method=method)
+    if strip:
+        _colour_strip(fig.add_subplot(grid[1]), [colours[o] for o in order])
+    shown = matrix.loc[order, order]
+    off_diagonal = shown.to_numpy()[~np.eye(len(order), dtype=bool)]
+    sns.heatmap(
+        shown, ax=heat, mask=np.eye(len(order), dtype=bool), cmap=style["similarity_cmap"],
+        vmin=float(off_diagonal.min()), vmax=float(off_diagonal.max()),
+        annot=_fits(["0.00"], cell_in, cell_in), fmt=".2f",
+        annot_kws={"fontsize": _small_font()}, linewidths=0.5, linecolor="white",
+        xticklabels=labels, yticklabels=labels, cbar=False, square=False,
     )
-    grid.ax_heatmap.set_xlabel(f"Outlet (n = articles)\norder: {method} linkage on 1 − cosine")
-    grid.ax_heatmap.set_ylabel("")
-    grid.ax_heatmap.tick_params(length=0)
-    grid.ax_heatmap.tick_params(axis="x", labelrotation=90)
-    _relayout(grid)
-    order = [outlets[i] for i in grid.dendrogram_row.reordered_ind]
-    long = matrix.loc[order, order].rename_axis(index="outlet_a", columns="outlet_b")
+    heat.tick_params(length=0)
+    heat.tick_params(axis="x", labelrotation=90)
+    heat.tick_params(axis="y", labelrotation=0)
+    heat.set_xlabel("")
+    heat.set_ylabel(f"{_group_title('outlet')} (n = articles)")
+    colorbar = fig.colorbar(heat.collections[0], ax=heat, location="bottom", shrink=0.7,
+                            aspect=25, pad=0.02)
+    colorbar.set_label("Cosine similarity (diagonal left blank)")
+    colorbar.outline.set_visible(False)
+    long = shown.rename_axis(index="outlet_a", columns="outlet_b")
     drawn = long.stack().rename("cosine").reset_index()
     drawn["n_articles_a"] = drawn["outlet_a"].map(n).astype("int64")
     drawn["n_articles_b"] = drawn["outlet_b"].map(n).astype("int64")
-    _record(grid.ax_heatmap, drawn)
-    return grid
+    _record(heat, drawn)
+    return fig
 
 
 # --------------------------------------------------------------------------- helpers
@@ -917,37 +1113,102 @@ def _colours(outlets: pd.Series, palette: Mapping[str, Any] | None) -> dict[str,
     return dict(palette)
 
 
-def _display(value: str) -> str:
-    """The style's display name of a table value (lexicon, voice)."""
-    return str(current_style()["labels"].get(value, value))
+# --------------------------------------------------------------------------- names
 
 
-def _n_labels(names: pd.Series, n: Iterable[Any]) -> list[str]:
+def _spelled(entry: Entry) -> str:
+    """The entry's pattern that spells its id, else the id with spaces for underscores."""
+    key = _letters(entry.id)
+    for pattern in entry.patterns:
+        text = pattern.text.rstrip("*")
+        if _letters(text) == key:
+            return text
+    return entry.id.replace("_", " ")
+
+
+def _letters(text: str) -> str:
+    """Letters and digits of ``text``, case-folded and without accents."""
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+def _namer(names: Mapping[str, str] | None) -> Namer:
+    """``name(value)``: ``names``, else :func:`display_names`, else the value tidied."""
+    known = {**display_names(), **{str(k): str(v) for k, v in (names or {}).items()}}
+
+    def name(value: Any) -> str:
+        text = str(value)
+        return known.get(text) or _WWW.sub("", text).replace("_", " ")
+
+    return name
+
+
+def _outlet_order(outlets: Iterable[str], name: Namer) -> list[str]:
+    """The distinct outlets in the alphabetical order of their shown names."""
+    distinct = {o for o in outlets if not pd.isna(o)}
+    return sorted(distinct, key=lambda o: (name(o).casefold(), str(o)))
+
+
+def _n_labels(names: Iterable[str], n: Iterable[Any], *, sep: str = " ") -> list[str]:
     """``"name (n=1,234)"`` for each name."""
-    return [f"{name} (n={int(count):,})" for name, count in zip(names, n, strict=True)]
+    return [f"{name}{sep}(n={int(count):,})" for name, count in zip(names, n, strict=True)]
 
 
-def _label_rotation(labels: Sequence[str], *, width_in: float) -> tuple[float, float]:
-    """Rotation of column labels, and the height in inches they need.
+# --------------------------------------------------------------------------- sizes
 
-    Upright when the longest label fits its column's share of ``width_in``,
-    else 45 degrees.
-    """
-    longest = _text_width(labels, "xtick.labelsize")
-    if longest <= 0.9 * width_in / len(labels):
-        return 0.0, 2 * _text_width(["x"], "xtick.labelsize")
-    return 45.0, 0.71 * longest
+
+def _font_points(size: str) -> float:
+    return FontProperties(size=mpl.rcParams[size]).get_size_in_points()
 
 
 def _text_width(labels: Sequence[str], size: str) -> float:
     """Rough width in inches of the longest line of ``labels`` at the rcParams ``size``."""
-    points = FontProperties(size=mpl.rcParams[size]).get_size_in_points()
-    longest = max(len(line) for label in labels for line in label.split("\n"))
-    return longest * 0.6 * points / 72
+    longest = max((len(line) for label in labels for line in str(label).split("\n")), default=0)
+    return longest * 0.6 * _font_points(size) / 72
+
+
+def _line_height(size: str) -> float:
+    """Height in inches of one line of text at the rcParams ``size``."""
+    return 1.25 * _font_points(size) / 72
 
 
 def _small_font() -> float:
     return 0.8 * mpl.rcParams["font.size"]
+
+
+def _fits(texts: Sequence[str], width_in: float, height_in: float) -> bool:
+    """Whether ``texts`` in the small font fit a cell of the given size."""
+    points = _small_font()
+    longest = max(len(text) for text in texts)
+    return longest * 0.6 * points / 72 <= 0.85 * width_in and 1.2 * points / 72 <= height_in
+
+
+def _rotation(labels: Sequence[str], cell_in: float) -> float:
+    """Column label rotation: upright when they fit the cell, 45° when the cells
+    leave room for slanted lines, else vertical."""
+    if _text_width(labels, "xtick.labelsize") <= 0.92 * cell_in:
+        return 0.0
+    return 45.0 if cell_in >= 1.6 * _line_height("xtick.labelsize") else 90.0
+
+
+def _column_labels(
+    names: Sequence[str], n: Sequence[Any], *, cell_in: float
+) -> tuple[list[str], float]:
+    """Outlet labels for heatmap columns and their rotation: ``name`` over
+    ``(n=..)`` upright when every line fits the cell, else on one line, turned."""
+    stacked = _n_labels(names, n, sep="\n")
+    if _text_width(stacked, "xtick.labelsize") <= 0.92 * cell_in:
+        return stacked, 0.0
+    flat = _n_labels(names, n)
+    return flat, _rotation(flat, cell_in)
+
+
+def _label_height(labels: Sequence[str], rotation: float) -> float:
+    """Height in inches that column labels take under a heatmap."""
+    if rotation == 0:
+        lines = max(str(label).count("\n") + 1 for label in labels)
+        return lines * _line_height("xtick.labelsize")
+    return math.sin(math.radians(rotation)) * _text_width(labels, "xtick.labelsize") + 0.1
 
 
 def _new_axes(ax: Axes | None, *, width: str | float, height: float) -> Axes:
@@ -956,6 +1217,52 @@ def _new_axes(ax: Axes | None, *, width: str | float, height: float) -> Axes:
         return ax
     _, ax = plt.subplots(figsize=(column_width(width), height), layout="constrained")
     return ax
+
+
+def _facets(
+    n_panels: int,
+    *,
+    row_labels: Sequence[str],
+    width: str | float,
+    row_height: float,
+    right_in: float = 0.0,
+) -> tuple[Figure, list[Axes]]:
+    """A figure of ``n_panels`` panels sharing one row per label, in as few
+    rows of panels as the width allows (panels at least ``min_panel_width_in``
+    wide, plus ``right_in`` for text right of each panel)."""
+    style = current_style()
+    total = column_width(width)
+    label_in = _text_width(row_labels, "ytick.labelsize") + 0.35
+    fit = max(1, int((total - label_in) // (style["min_panel_width_in"] + right_in)))
+    n_rows = math.ceil(n_panels / min(fit, n_panels))
+    n_cols = math.ceil(n_panels / n_rows)
+    panel_height = row_height * len(row_labels) + 0.5
+    fig, axes = plt.subplots(
+        n_rows, n_cols, sharey=True, squeeze=False, layout="constrained",
+        figsize=(total, n_rows * panel_height + 0.9),
+    )
+    flat = list(axes.flat)
+    for ax in flat[n_panels:]:
+        fig.delaxes(ax)
+    for ax in flat[:n_panels]:
+        ax.set_yticks(range(len(row_labels)), row_labels)
+        ax.set_ylim(len(row_labels) - 0.5, -0.5)
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", color="0.92", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.spines["left"].set_visible(False)
+    return fig, flat[:n_panels]
+
+
+def _text_colour_on(colour: Any) -> str:
+    """Black or white, whichever reads better on ``colour`` (WCAG relative luminance)."""
+    channels = np.array(to_rgb(colour))
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    luminance = float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+    return "black" if luminance > 0.4 else "white"
+
+
+# --------------------------------------------------------------------------- drawing
 
 
 def _number_labels(matrix: pd.DataFrame, fmt: str, *, zero: str = "0") -> np.ndarray:
@@ -974,101 +1281,110 @@ def _heatmap(
     cmap: str,
     vmin: float,
     vmax: float | None,
-    annotations: np.ndarray,
+    annotations: np.ndarray | None,
     xticklabels: list[str],
+    yticklabels: list[str],
     rotation: float,
-    colorbar: str | None = None,
+    colorbar: str,
+    percent: bool = False,
 ) -> None:
-    """A seaborn heatmap with written cells; column labels upright when they fit."""
+    """A seaborn heatmap with written cells (when given) and its colour bar."""
     sns.heatmap(
-        matrix, ax=ax, cmap=cmap, vmin=vmin, vmax=vmax, annot=annotations, fmt="",
+        matrix, ax=ax, cmap=cmap, vmin=vmin, vmax=vmax,
+        annot=annotations if annotations is not None else False, fmt="",
         annot_kws={"fontsize": _small_font()}, linewidths=0.5, linecolor="white",
-        xticklabels=xticklabels, yticklabels=True, cbar=colorbar is not None,
-        cbar_kws={"label": colorbar, "shrink": 0.9} if colorbar else None,
+        xticklabels=xticklabels, yticklabels=yticklabels, cbar=False,
     )
+    bar = ax.figure.colorbar(ax.collections[0], ax=ax, pad=0.03, shrink=0.9, aspect=15,
+                             fraction=0.1)
+    bar.set_label(colorbar)
+    bar.outline.set_visible(False)
+    if percent:
+        bar.ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.tick_params(length=0)
     ax.tick_params(axis="y", labelrotation=0)
     for label in ax.get_xticklabels():
-        label.set(rotation=rotation, horizontalalignment="right" if rotation else "center",
-                  rotation_mode="anchor")
-
-
-def _forest_axes(ax: Axes | None, shown: pd.DataFrame, *, group: str) -> Axes:
-    """``ax``, or a new single-column Axes tall enough for every row and header."""
-    rows = shown[group].nunique() + shown.drop_duplicates([group, "outlet"]).shape[0]
-    return _new_axes(ax, width="single", height=current_style()["row_height_in"] * rows + 1.4)
+        label.set(rotation=rotation,
+                  horizontalalignment="right" if 0 < rotation < 90 else "center",
+                  rotation_mode="anchor" if 0 < rotation < 90 else "default")
 
 
 def _forest(
     ax: Axes,
-    shown: pd.DataFrame,
+    block: pd.DataFrame,
     *,
-    group: str,
+    outlets: Sequence[str],
+    labels: Sequence[str],
     x: str,
     colours: Mapping[str, Any],
     dodge: str | None = None,
     levels: Sequence[str] = ("",),
-) -> pd.DataFrame:
-    """Point-and-interval rows under bold group headers.
+) -> tuple[pd.DataFrame, bool]:
+    """Point-and-interval rows, one per outlet, in one panel.
 
-    ``shown`` is sorted by group, then outlet; it has ``row_label``, ``x``,
-    ``ci_low`` and ``ci_high``. Points of the ``dodge`` levels sit side by side
-    on a row, each with its marker; a row without an estimate says why in
-    its place. Returns ``shown`` with ``y``, ``estimated`` and ``has_interval``.
+    Points of the ``dodge`` levels sit side by side on a row, each with its
+    marker. A row without an estimate, and an outlet absent from ``block``,
+    shows a dash at the panel's left. Returns ``block`` with ``row_label``,
+    ``y``, ``estimated`` and ``has_interval``, and whether an outlet was absent.
     """
-    y, ticks = _forest_layout(shown, group=group)
-    offset = 0.0 if dodge is None else 0.28
-    level = shown[dodge].map({v: i for i, v in enumerate(levels)}) if dodge else 0
-    drawn = shown.assign(
-        y=y + offset * (level - (len(levels) - 1) / 2),
-        estimated=shown[x].notna(),
-        has_interval=shown["ci_low"].notna() & shown["ci_high"].notna()
-        & (shown["ci_high"] > shown["ci_low"]),
+    position = {outlet: i for i, outlet in enumerate(outlets)}
+    offset = 0.0 if dodge is None else 0.22
+    level = block[dodge].map({v: i for i, v in enumerate(levels)}) if dodge else 0
+    drawn = block.assign(
+        row_label=block["outlet"].map(dict(zip(outlets, labels, strict=True))),
+        y=block["outlet"].map(position) + offset * (level - (len(levels) - 1) / 2),
+        estimated=block[x].notna(),
+        has_interval=block["ci_low"].notna() & block["ci_high"].notna()
+        & (block["ci_high"] > block["ci_low"]),
     )
-    for row in drawn[~drawn["estimated"]].itertuples():
-        reason = getattr(row, "note", None)
-        ax.annotate(reason if isinstance(reason, str) else "no estimate", (0.0, row.y),
-                    xycoords=("axes fraction", "data"), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=_small_font(),
-                    color="0.4", fontstyle="italic")
+    estimated_rows = set(drawn.loc[drawn["estimated"], "outlet"])
+    dashes = [position[o] for o in outlets if o not in estimated_rows]
+    at_left = blended_transform_factory(ax.transAxes, ax.transData)
+    for y in dashes:
+        ax.text(0.02, y, _DASH, transform=at_left, va="center", ha="left", color="0.45",
+                fontsize=mpl.rcParams["ytick.labelsize"])
     colour = drawn["outlet"].map(colours)
     bars = drawn[drawn["has_interval"]]
     ax.hlines(bars["y"], bars["ci_low"], bars["ci_high"], colors=colour[bars.index].tolist(),
               linewidth=1.2, zorder=2)
-    size = 1.2 * mpl.rcParams["lines.markersize"] ** 2
+    size = mpl.rcParams["lines.markersize"] ** 2
     for i, name in enumerate(levels):
         points = drawn if dodge is None else drawn[drawn[dodge] == name]
         filled = points["has_interval"]
         ax.scatter(points[x], points["y"], s=size, marker=_MARKERS[i], zorder=3, clip_on=False,
                    facecolors=colour[points.index].where(filled, "white").tolist(),
                    edgecolors=colour[points.index].tolist(), linewidths=1.0)
-    positions, labels, headers = zip(*ticks, strict=True)
-    ax.set_yticks(positions, labels)
-    for tick, is_header in zip(ax.get_yticklabels(), headers, strict=True):
-        tick.set_fontweight("bold" if is_header else "normal")
-    for position, is_header in zip(positions[1:], headers[1:], strict=True):
-        if is_header:
-            ax.axhline(position - 0.7, color="0.85", linewidth=0.6, zorder=0)
-    ax.set_ylim(max(positions) + 0.6, -0.6)
-    ax.tick_params(axis="y", length=0, pad=6)
-    ax.spines["left"].set_visible(False)
-    return drawn
+    absent = not set(outlets) <= set(block["outlet"])
+    return drawn, absent
 
 
-def _forest_layout(shown: pd.DataFrame, *, group: str) -> tuple[pd.Series, list[tuple]]:
-    """Row positions: a header per group, then one row per outlet label."""
-    y = pd.Series(np.nan, index=shown.index)
-    ticks: list[tuple[float, str, bool]] = []
-    position = 0.0
-    for name, block in shown.groupby(group, sort=False):
-        ticks.append((position, str(name), True))
-        position += 1
-        for label, rows in block.groupby("row_label", sort=False):
-            y[rows.index] = position
-            ticks.append((position, str(label), False))
-            position += 1
-        position += 0.4
-    return y, ticks
+def _n_column(ax: Axes, block: pd.DataFrame, outlets: Sequence[str]) -> None:
+    """Each outlet's ``n_articles`` right of the panel, under an ``n`` header."""
+    right = offset_copy(blended_transform_factory(ax.transAxes, ax.transData), ax.figure,
+                        x=3, units="points")
+    style = {"ha": "left", "va": "center", "fontsize": _small_font(), "color": "0.35"}
+    n = block.groupby("outlet")["n_articles"].max()
+    for y, outlet in enumerate(outlets):
+        if outlet in n.index:
+            ax.text(1.0, y, f"{int(n[outlet]):,}", transform=right, **style)
+    ax.text(1.0, -0.5, "n", transform=right, **{**style, "va": "bottom", "fontstyle": "italic"})
+
+
+def _upper_limit(drawn: pd.DataFrame, x: str) -> float:
+    """The right end of a rate axis: past every point and bar, at least 1."""
+    values = pd.concat([drawn[x], drawn["ci_high"].where(drawn["has_interval"])])
+    top = float(values.max()) if values.notna().any() else 0.0
+    return max(1.0, 1.05 * top)
+
+
+def _share_x(axes: Sequence[Axes], drawn: pd.DataFrame, x: str) -> None:
+    """One x range for every panel, covering every point, bar and 0."""
+    values = pd.concat([drawn[x], drawn["ci_low"].where(drawn["has_interval"]),
+                        drawn["ci_high"].where(drawn["has_interval"]), pd.Series([0.0])])
+    low, high = float(values.min()), float(values.max())
+    pad = 0.06 * max(high - low, 0.1)
+    for ax in axes:
+        ax.set_xlim(low - pad, high + pad)
 
 
 def _bars_line(drawn: pd.DataFrame, interval: str | None) -> list[str]:
@@ -1100,16 +1416,42 @@ def _hollow_handles(drawn: pd.DataFrame) -> list[Line2D]:
                    markeredgecolor="0.3", label=textwrap.fill(text, 40, break_on_hyphens=False))]
 
 
+def _dash_handles(drawn: pd.DataFrame, *, absent: str | None) -> list[Line2D]:
+    """A legend entry for the dashes: rows without an estimate, and absent outlets."""
+    unestimated = drawn[~drawn["estimated"]]
+    notes = set()
+    if not unestimated.empty:
+        noted = unestimated["note"].dropna().astype(str) if "note" in drawn.columns else []
+        notes.update(noted)
+        if len(noted) < len(unestimated):
+            notes.add("no estimate")
+    if absent:
+        notes.add(absent)
+    if not notes:
+        return []
+    text = "; ".join(sorted(notes))
+    return [Line2D([], [], linestyle="none", marker=f"${_DASH}$", color="0.45",
+                   label=textwrap.fill(text, 40, break_on_hyphens=False))]
+
+
 def _value_label(ax: Axes, *lines: str) -> None:
     """The x-axis label: what is measured, then what the marks are.
 
     Right-aligned under the Axes so it may extend under the tick labels, and
     wrapped to the figure's width.
     """
-    size = FontProperties(size=mpl.rcParams["axes.labelsize"]).get_size_in_points()
-    characters = int(ax.figure.get_figwidth() * 72 / (0.6 * size))
-    wrapped = [textwrap.fill(line, characters, break_on_hyphens=False) for line in lines]
-    ax.set_xlabel("\n".join(wrapped), loc="right", multialignment="right")
+    wrapped = _wrapped(lines, ax.figure.get_figwidth())
+    ax.set_xlabel(wrapped, loc="right", multialignment="right")
+
+
+def _figure_xlabel(fig: Figure, *lines: str) -> None:
+    """The x label of a figure of panels, wrapped to the figure's width."""
+    fig.supxlabel(_wrapped(lines, fig.get_figwidth()), fontsize=mpl.rcParams["axes.labelsize"])
+
+
+def _wrapped(lines: Sequence[str], width_in: float) -> str:
+    characters = int(width_in * 72 / (0.6 * _font_points("axes.labelsize")))
+    return "\n".join(textwrap.fill(line, characters, break_on_hyphens=False) for line in lines)
 
 
 def _legend(ax: Axes, handles: list[Any]) -> None:
@@ -1122,7 +1464,19 @@ def _legend(ax: Axes, handles: list[Any]) -> None:
               handletextpad=0.4, columnspacing=1.0, frameon=False)
 
 
-def _box_stats(scored: pd.DataFrame, lexicons: Sequence[str]) -> pd.DataFrame:
+def _figure_legend(fig: Figure, handles: list[Any]) -> None:
+    """A frameless legend above the panels, as many entries to a line as fit."""
+    if not handles:
+        return
+    longest = max(len(line) for h in handles for line in h.get_label().split("\n"))
+    per_entry = longest * 0.6 * _font_points("legend.fontsize") / 72 + 0.4
+    fig.legend(handles=handles, loc="outside upper right", frameon=False,
+               ncols=max(1, min(len(handles), int(fig.get_figwidth() // per_entry))),
+               handletextpad=0.4, columnspacing=1.2)
+
+
+def _box_stats(scored: pd.DataFrame, lexicons: Sequence[str], outlets: Sequence[str]
+               ) -> pd.DataFrame:
     """Tukey box-plot statistics of ``compound`` per outlet and lexicon."""
     rows = []
     for (outlet, lexicon), block in scored.groupby(["outlet", "lexicon"], sort=True):
@@ -1138,7 +1492,7 @@ def _box_stats(scored: pd.DataFrame, lexicons: Sequence[str]) -> pd.DataFrame:
             "n_beyond_whiskers": len(stats["fliers"]),
         })
     stats = pd.DataFrame(rows)
-    return _in_order(stats, {"outlet": sorted(stats["outlet"].unique()), "lexicon": lexicons})
+    return _in_order(stats, {"outlet": list(outlets), "lexicon": lexicons})
 
 
 def _draw_boxes(
@@ -1173,18 +1527,24 @@ def _draw_boxes(
                 line.set(color=colour, linewidth=1.0)
 
 
-def _relayout(grid: sns.matrix.ClusterGrid) -> None:
-    """Fit a clustermap to its labels; put a short colour bar where the column tree was."""
-    grid.ax_col_dendrogram.set_visible(False)
-    grid.ax_cbar.set_axis_off()
-    grid.figure.tight_layout(h_pad=0.02, w_pad=0.02)
-    grid.ax_cbar.set_axis_on()
-    slot = grid.ax_col_dendrogram.get_position()
-    grid.ax_cbar.set_position(
-        (slot.x0, slot.y0 + 0.55 * slot.height, 0.4 * slot.width, 0.25 * slot.height)
-    )
-    grid.ax_cbar.set_title("cosine", fontsize=mpl.rcParams["xtick.labelsize"], loc="left")
-    grid.ax_cbar.tick_params(length=2)
+def _dendrogram(ax: Axes, linkage: np.ndarray, *, method: str) -> None:
+    """The clustering tree over the heatmap's columns, leaves aligned with them."""
+    hierarchy.dendrogram(linkage, ax=ax, orientation="top", no_labels=True,
+                         link_color_func=lambda _: "0.35")
+    ax.set_xlim(0, 10 * (len(linkage) + 1))
+    ax.set_axis_off()
+    ax.set_title(f"{method} linkage on 1 − cosine", fontsize=_small_font(),
+                 fontweight="normal", loc="left", color="0.3")
+
+
+def _colour_strip(ax: Axes, colours: Sequence[Any]) -> None:
+    """One coloured cell per column: the outlets' colours in heatmap order."""
+    for i, colour in enumerate(colours):
+        ax.add_patch(Rectangle((i, 0), 1, 1, facecolor=colour, edgecolor="white",
+                               linewidth=0.5))
+    ax.set_xlim(0, len(colours))
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
 
 
 def _signed_statistic(keyness: pd.DataFrame) -> pd.Series:
