@@ -31,6 +31,7 @@ import gzip
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -149,8 +150,9 @@ def _tree_rss(root: int) -> int:
 
 
 def run_measured(command: list[str], *, cwd: Path) -> dict[str, float]:
-    """Run a command; its wall-clock seconds and the peak resident memory of its process tree."""
-    start = time.perf_counter()
+    """Run a command: its wall-clock and CPU seconds (its process tree's), and the peak
+    resident memory of its process tree."""
+    start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, text=True)
     peak = 0
     done = threading.Event()
@@ -167,9 +169,11 @@ def run_measured(command: list[str], *, cwd: Path) -> dict[str, float]:
     done.set()
     sampler.join()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode:
         sys.exit(f"{' '.join(command)} failed:\n{output}")
-    return {"seconds": seconds, "peak_bytes": peak}
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak}
 
 
 def analyze_command(batch: Path, out: Path, *, jobs: int | None, cache: Path) -> list[str]:
@@ -178,12 +182,15 @@ def analyze_command(batch: Path, out: Path, *, jobs: int | None, cache: Path) ->
     return command + (["--jobs", str(jobs)] if jobs else [])
 
 
-def edit_lexicon(folder: Path) -> None:
-    """Add one term to the working copy of terms.yaml."""
-    terms = folder / "data" / "lexicons" / "terms.yaml"
-    terms.write_text(terms.read_text(encoding="utf-8") + (
-        "\n  - id: benchmark_edit\n    category: crisis\n    patterns: [shortage, shortages]\n"),
-        encoding="utf-8")
+def edit_lexicon(folder: Path, name: str) -> None:
+    """Add one entry to the working copy of terms.yaml or actors.yaml."""
+    entry = {
+        "terms": "\n  - id: benchmark_edit\n    category: crisis\n    patterns: [pandemonium]\n",
+        "actors": "\n  - id: benchmark_edit\n    name: Bernie Sanders\n    group: united_states\n"
+                  "    patterns: [Bernie Sanders, Sanders]\n",
+    }[name]
+    lexicon = folder / "data" / "lexicons" / f"{name}.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + entry, encoding="utf-8")
 
 
 def lexicon_copies(folder: Path) -> None:
@@ -219,22 +226,23 @@ def stock_vader_seconds(sentences: Path, *, sample: int | None) -> tuple[float, 
 
 
 def print_stages(label: str, run: dict, stages: dict) -> None:
-    print(f"\n{label}: {run['seconds']:.1f} s wall, peak memory of the process tree "
-          f"{run['peak_bytes'] / 2**20:.0f} MiB")
+    print(f"\n{label}: {run['seconds']:.1f} s wall, {run['cpu_seconds']:.1f} CPU s (whole "
+          f"process tree), peak memory of the process tree {run['peak_bytes'] / 2**20:.0f} MiB")
     print(f"  {'stage':<13} {'wall s':>7} {'CPU s':>7} {'articles/s':>11} {'MB/s':>6} "
           f"{'art/CPU-s':>10} {'MB/CPU-s':>9} {'RSS MiB':>8} {'cached':>7} {'computed':>8}")
-    for name in STAGES:
+    n, mb = stages["read"]["articles"], stages["read"]["chars"] / 1e6
+    for name in (*STAGES, "annotate"):
         if name not in stages:
             print(f"  {name:<13} (nothing to do)")
             continue
         s = stages[name]
-        n, mb = s["articles"] or stages["read"]["articles"], (
-            s["chars"] or stages["read"]["chars"]) / 1e6
-        wall = s["seconds"] / (run["jobs"] if name not in ("read", "write") else 1)
-        print(f"  {name:<13} {wall:7.1f} {s['cpu_seconds']:7.1f} {n / max(wall, 1e-9):11.0f} "
-              f"{mb / max(wall, 1e-9):6.1f} {n / max(s['cpu_seconds'], 1e-9):10.0f} "
-              f"{mb / max(s['cpu_seconds'], 1e-9):9.1f} {s['rss'] / 2**20:8.0f} "
-              f"{s['cached']:7d} {s['computed']:8d}")
+        wall = s["elapsed"] or s["seconds"] / (1 if name == "write" else run["jobs"])
+        cpu = s["cpu_seconds"] or float("nan")
+        print(f"  {name:<13} {wall:7.1f} {cpu:7.1f} {n / max(wall, 1e-9):11.0f} "
+              f"{mb / max(wall, 1e-9):6.1f} {n / cpu:10.0f} {mb / cpu:9.1f} "
+              f"{s['rss'] / 2**20:8.0f} {s['cached']:7d} {s['computed']:8d}")
+    print("  (read, annotate: elapsed in the main process; segment, terms+actors, sentiment: "
+          "summed over the workers / jobs; RSS: largest process right after the stage)")
 
 
 def measure(n_articles: int, *, work: Path, jobs: int | None, cache: Path) -> tuple[dict, dict]:
@@ -274,14 +282,16 @@ def main() -> None:
 
     first, stages = measure(args.articles, work=work, jobs=args.jobs, cache=cache)
     print_stages("first run (empty cache)", first, stages)
-    edit_lexicon(work)
-    rerun, restages = measure(args.articles, work=work, jobs=args.jobs, cache=cache)
-    print_stages("rerun after a lexicon edit", rerun, restages)
-    print(f"  rerun / first run: {rerun['seconds'] / first['seconds']:.3f}")
+    for lexicon in ("terms", "actors"):
+        edit_lexicon(work, lexicon)
+        rerun, restages = measure(args.articles, work=work, jobs=args.jobs, cache=cache)
+        print_stages(f"rerun after an edit of {lexicon}.yaml", rerun, restages)
+        print(f"  rerun / first run: {rerun['seconds'] / first['seconds']:.3f} by wall clock, "
+              f"{rerun['cpu_seconds'] / first['cpu_seconds']:.3f} by CPU seconds")
 
     vader, n_sentences, timed = stock_vader_seconds(
         work / f"out-{args.articles}" / "sentences.parquet", sample=args.vader_sample)
-    cpu = sum(s["cpu_seconds"] for s in stages.values())
+    cpu = first["cpu_seconds"]
     basis = "all" if timed == n_sentences else f"a sample of {timed}, extrapolated"
     print(f"\nstock VADER polarity_scores over the {n_sentences} sentences ({basis}), one "
           f"process: {vader:.1f} CPU s ({n_sentences / vader:.0f} sentences/s)")

@@ -262,6 +262,13 @@ def test_reference_none_pools_every_other_group_and_target_lists_pool():
     assert keyness(counts, target=["t", "r1"]).equals(keyness(merged, target="both"))
 
 
+def test_repeated_count_rows_add_up():
+    # target's b = 7 given as 4 + 3
+    split = pd.concat([QUANTEDA_TABLE.assign(count=[4, 3, 7, 2]), _counts({"target": {"b": 3}})],
+                      ignore_index=True)
+    assert keyness(split, target="target").equals(keyness(QUANTEDA_TABLE, target="target"))
+
+
 def test_every_term_of_the_comparison_is_kept_and_others_are_not():
     counts = _counts({"t": {"x": 5, "y": 1}, "r1": {"x": 1, "w": 4}, "r2": {"z": 2}})
     result = keyness(counts, target="t", reference="r1")

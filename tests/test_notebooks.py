@@ -73,7 +73,8 @@ def test_committed_notebooks_have_no_outputs():
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         code = [c for c in cells if c["cell_type"] == "code"]
         assert all(not c["outputs"] and c["execution_count"] is None for c in code), notebook
-        assert "parameters" in code[0]["metadata"].get("tags", []), f"{notebook}: no parameters cell"
+        tags = code[0]["metadata"].get("tags", [])
+        assert "parameters" in tags, f"{notebook}: the first code cell is not the parameters cell"
 
 
 def test_seed_report_is_complete(seed_report: Path):

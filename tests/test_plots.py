@@ -19,10 +19,13 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from sourcebias import plots
+from sourcebias.lexicon import load_actors, load_terms
 from sourcebias.plots import (
+    display_names,
     figure_style,
     outlet_palette,
     plot_actor_sentiment,
@@ -32,6 +35,7 @@ from sourcebias.plots import (
     plot_similarity,
     plot_term_heatmap,
     plot_term_rates,
+    plot_voice_share,
     plotted_data,
 )
 
@@ -129,7 +133,7 @@ def keyness() -> pd.DataFrame:
     return pd.DataFrame({
         "term": terms, "statistic": statistic, "p": p, "p_adjusted": np.minimum(3 * p, 1),
         "n_target": 5, "n_reference": 5, "log_ratio": log_ratio,
-        "measure": "G2 log-likelihood (Dunning 1993)", "correction": "Benjamini-Hochberg",
+        "measure": "log-likelihood G2, signed", "correction": "Williams (1976)",
     })
 
 
@@ -153,12 +157,31 @@ def _ticks(ax: Axes, axis: str = "y") -> list[str]:
     return [label.get_text() for label in labels]
 
 
+def _ticks_of(outlets: list[str], n: range) -> list[str]:
+    return [f"{outlet} (n={count})" for outlet, count in zip(outlets, n, strict=True)]
+
+
 def _points(ax: Axes) -> list[PathCollection]:
     return [c for c in ax.collections if isinstance(c, PathCollection)]
 
 
-def _legend_texts(ax: Axes) -> list[str]:
-    return [t.get_text() for t in ax.get_legend().get_texts()]
+def _legend_texts(drawn: Axes | Figure) -> list[str]:
+    legend = drawn.legends[0] if isinstance(drawn, Figure) else drawn.get_legend()
+    return [" ".join(t.get_text().split()) for t in legend.get_texts()]
+
+
+def _many_outlet_rates(n_outlets: int, terms: list[str]) -> pd.DataFrame:
+    """Narrator rates of ``terms`` in ``n_outlets`` outlets named like web domains."""
+    rows = [
+        {"outlet": f"www.outlet{i:02d}.com", "category": term, "voice": "narrator",
+         "n_articles": 1 + i % 3, "rate_per_1000": float((i * 7 + j) % 11),
+         "ci_low": np.nan, "ci_high": np.nan, "note": "1 article: no interval"}
+        for i in range(n_outlets) for j, term in enumerate(terms)
+    ]
+    return pd.DataFrame(rows)
+
+
+CATEGORIES = [entry for entry, _ in load_terms().categories]
 
 
 # --------------------------------------------------------------------------- palette, style
@@ -171,17 +194,18 @@ def test_outlet_palette_is_colourblind_in_sorted_order_whatever_the_input_order(
     assert outlet_palette(["Aggregator A", "Sputnik", "Iran Press"]) == palette
 
 
-def test_outlet_palette_warns_when_colours_repeat():
-    with pytest.warns(UserWarning, match="colours repeat"):
+def test_outlet_palette_draws_every_outlet_in_one_colour_rather_than_repeat_colours():
+    with pytest.warns(UserWarning, match="every outlet is drawn in one colour"):
         palette = outlet_palette([f"outlet {i:02d}" for i in range(12)])
-    assert palette["outlet 10"] == palette["outlet 00"]
+    neutral = plots.load_style()["neutral_colors"]["target"]
+    assert set(palette.values()) == {neutral} and len(palette) == 12
 
 
 def test_an_outlet_keeps_its_batch_colour_when_others_are_absent(rates):
     batch = outlet_palette(OUTLETS)
     only_sputnik = rates[rates["outlet"] == "Sputnik"]
-    ax = plot_term_rates(only_sputnik, terms=["traitors"], palette=batch)
-    edges = {to_hex(c) for col in _points(ax) for c in col.get_edgecolors()}
+    fig = plot_term_rates(only_sputnik, terms=["traitors"], palette=batch)
+    edges = {to_hex(c) for col in _points(fig.axes[0]) for c in col.get_edgecolors()}
     assert edges == {batch["Sputnik"]}
     assert batch["Sputnik"] != outlet_palette(["Sputnik"])["Sputnik"]
 
@@ -217,6 +241,58 @@ def test_a_style_file_without_a_key_is_named(tmp_path):
         plots.load_style(path)
 
 
+# --------------------------------------------------------------------------- display names
+
+
+def test_display_names_come_from_the_lexicons_and_the_style():
+    names = display_names()
+    assert names["us_government"] == "US government"
+    assert names["armed_forces"] == "Venezuelan armed forces"
+    assert names["self_proclaimed"] == "self-proclaimed"
+    assert names["coup_detat"] == "coup d'état"
+    assert names["operation_freedom"] == "Operation Freedom"
+    assert names["foreign_backed"] == "foreign-backed"
+    assert names["pseudo_leaders"] == "pseudo leaders"
+    assert names["loyalty_betrayal"] == "loyalty and betrayal"
+    assert names["vader+domain"] == "VADER + domain lexicon"
+    every_id = [e.id for e in load_terms().entries] + [e.id for e in load_actors().entries]
+    assert not [name for i, name in names.items() if i in every_id and "_" in name]
+
+
+def test_every_term_category_has_a_display_name_in_the_style():
+    labels = plots.load_style()["labels"]
+    assert [c for c in CATEGORIES if c not in labels] == []
+
+
+def test_display_names_read_the_lexicons_they_are_given(tmp_path):
+    actors = tmp_path / "actors.yaml"
+    text = (plots.DATA_DIR / "lexicons" / "actors.yaml").read_text(encoding="utf-8")
+    actors.write_text(text.replace("name: US government", "name: United States government"),
+                      encoding="utf-8")
+    assert display_names(actors=load_actors(actors))["us_government"] == (
+        "United States government")
+
+
+def test_figures_show_names_not_ids(rates):
+    ids = rates.assign(term=rates["term"].map({"coup": "coup_detat", "traitors": "traitor",
+                                               "legitimate": "legitimate",
+                                               "self-proclaimed": "self_proclaimed"}))
+    fig = plot_term_heatmap(ids, names={"Sputnik": "Sputnik News"})
+    ticks = _ticks(fig.axes[0], "x")
+    assert "self-proclaimed" in ticks and "coup d'état" in ticks
+    assert "Sputnik News (n=5)" in _ticks(fig.axes[0])
+    assert set(plotted_data(fig)["term"]) == set(ids["term"])
+
+
+def test_outlet_domains_lose_their_www_but_keep_their_order_by_shown_name():
+    rates = _many_outlet_rates(3, ["democracy"]).replace(
+        {"www.outlet00.com": "www1.zeta.com", "www.outlet01.com": "www.alpha.co.uk",
+         "www.outlet02.com": "www.mu.org"})
+    fig = plot_term_rates(rates)
+    assert _ticks(fig.axes[0]) == ["alpha.co.uk (n=2)", "mu.org (n=3)", "zeta.com (n=1)"]
+    assert fig.axes[0].get_title() == "democracy"
+
+
 # --------------------------------------------------------------------------- term figures
 
 
@@ -226,23 +302,49 @@ def test_term_heatmap_facets_voices_and_writes_rates_and_n(rates):
     assert isinstance(fig, Figure)
     narrator, quote = fig.axes[:2]
     assert [narrator.get_title(), quote.get_title()] == ["narrator voice", "quoted voice"]
-    assert _ticks(narrator, "x")[-1] == "Sputnik (n=5)"
-    assert narrator.get_xlabel() == "Outlet (n = articles)"
-    assert narrator.get_ylabel() == "Term"
+    assert _ticks(narrator)[-1] == "Sputnik (n=5)"
+    assert narrator.get_ylabel() == "Outlet (n = articles)"
+    assert narrator.get_xlabel() == "Term"
     cells = [t.get_text() for t in narrator.texts]
     assert len(cells) == len(TERMS) * len(OUTLETS)
     assert "6.0" in cells and "0" in cells
-    assert "Rate per 1,000 words" in fig.axes[-1].get_ylabel()
+    assert all("Rate per 1,000 words" in bar.get_ylabel() for bar in fig.axes[2:4])
     drawn = plotted_data(fig)
     assert set(drawn["voice"]) == {"narrator", "quote"}
     assert len(drawn) == 2 * len(TERMS) * len(OUTLETS)
 
 
-def test_term_heatmap_keeps_the_top_rows(rates):
+def test_term_heatmap_gives_each_voice_its_own_colour_scale(rates):
+    louder = rates.assign(rate_per_1000=rates["rate_per_1000"].where(
+        rates["voice"] != "quote", rates["rate_per_1000"] * 10))
+    fig = plot_term_heatmap(louder)
+    narrator, quote = (ax.collections[0] for ax in fig.axes[:2])
+    assert quote.norm.vmax == pytest.approx(10 * narrator.norm.vmax)
+
+
+def test_term_heatmap_runs_the_longer_list_down_the_page(rates):
+    few_outlets = plot_term_heatmap(rates[rates["outlet"].isin(OUTLETS[:2])])
+    assert sorted(_ticks(few_outlets.axes[0])) == sorted(TERMS)
+    assert few_outlets.axes[0].get_ylabel() == "Term"
+    many = plot_term_heatmap(_many_outlet_rates(16, CATEGORIES), voice_facets=("narrator",))
+    assert len(_ticks(many.axes[0])) == 16
+    assert many.axes[0].get_xlabel() == "Category"
+    assert "loyalty and betrayal" in _ticks(many.axes[0], "x")
+    assert many.get_figheight() < 9
+
+
+def test_term_heatmap_leaves_out_numbers_that_would_not_fit(rates):
+    many = plot_term_heatmap(_many_outlet_rates(40, [f"t{i}" for i in range(30)]),
+                             voice_facets=("narrator",))
+    assert len(many.axes[0].texts) == 0
+    assert len(plotted_data(many)) == 40 * 30
+
+
+def test_term_heatmap_keeps_the_top_terms(rates):
     fig = plot_term_heatmap(rates, top=2, voice_facets=("all",))
     assert len(fig.axes) == 2
-    assert len(_ticks(fig.axes[0])) == 2
-    assert set(plotted_data(fig)["term"]) == set(_ticks(fig.axes[0]))
+    assert len(_ticks(fig.axes[0], "x")) == 2
+    assert set(plotted_data(fig)["term"]) == set(_ticks(fig.axes[0], "x"))
 
 
 def test_term_heatmap_names_an_absent_voice(rates):
@@ -255,9 +357,20 @@ def test_term_heatmap_refuses_duplicate_cells(rates):
         plot_term_heatmap(pd.concat([rates, rates.head(1)]))
 
 
+def test_term_rates_draw_one_panel_per_term_sharing_the_outlet_rows(rates):
+    fig = plot_term_rates(rates, voice="quote")
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert sorted(ax.get_title() for ax in panels) == sorted(TERMS)
+    assert _ticks(panels[0]) == _ticks_of(OUTLETS, range(1, 6))
+    assert all(ax.get_shared_y_axes().joined(ax, panels[0]) for ax in panels)
+    assert all(ax.get_ylim() == panels[0].get_ylim() for ax in panels)
+    assert fig.get_supylabel() == "Outlet (n = articles)"
+
+
 def test_term_rates_draw_hollow_points_and_no_bar_without_interval(rates):
-    ax = plot_term_rates(rates, voice="quote")
-    drawn = plotted_data(ax.figure)
+    fig = plot_term_rates(rates, voice="quote", terms=["coup"])
+    ax = fig.axes[0]
+    drawn = plotted_data(fig)
     no_interval = drawn["ci_low"].isna()
     assert no_interval.sum() == 1
     assert list(drawn.loc[~drawn["has_interval"], "outlet"]) == ["Sputnik"]
@@ -266,53 +379,67 @@ def test_term_rates_draw_hollow_points_and_no_bar_without_interval(rates):
     assert all(seg[1][0] > seg[0][0] for seg in bars.get_segments())
     faces = np.vstack([c.get_facecolors() for c in _points(ax)])
     assert (faces == WHITE).all(axis=1).sum() == 1
-    assert any("no hits, so no interval" in t for t in _legend_texts(ax))
-    assert "bars: exact Poisson 95%" in ax.get_xlabel()
-    assert "quoted voice" in ax.get_xlabel()
-    assert "Iran Press (n=3)" in _ticks(ax)
-    assert "n = articles" in ax.get_ylabel()
+    assert any("no hits, so no interval" in t for t in _legend_texts(fig))
+    assert "bars: exact Poisson 95%" in fig.get_supxlabel()
+    assert "quoted voice" in fig.get_supxlabel()
 
 
 def test_term_rates_treat_a_zero_width_interval_as_none(rates):
     rates = rates.copy()
     rates.loc[0, ["ci_low", "ci_high"]] = rates.loc[0, "rate_per_1000"]
-    ax = plot_term_rates(rates, terms=[rates.loc[0, "term"]], voice=rates.loc[0, "voice"])
-    assert not plotted_data(ax.figure)["has_interval"].iloc[0]
-    legend = " ".join(" ".join(_legend_texts(ax)).split())
-    assert legend == "no hits, so no interval; zero-width interval"
+    fig = plot_term_rates(rates, terms=[rates.loc[0, "term"]], voice=rates.loc[0, "voice"])
+    assert not plotted_data(fig)["has_interval"].iloc[0]
+    assert _legend_texts(fig) == ["no hits, so no interval; zero-width interval"]
 
 
-def test_term_rates_keep_the_given_term_order_under_bold_headers(rates):
-    ax = plot_term_rates(rates, terms=["traitors", "coup"])
-    headers = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
-    assert headers == ["traitors", "coup"]
-    assert list(plotted_data(ax.figure)["term"].unique()) == ["traitors", "coup"]
+def test_term_rates_keep_the_given_term_order(rates):
+    fig = plot_term_rates(rates, terms=["traitors", "coup"])
+    assert [ax.get_title() for ax in fig.axes] == ["traitors", "coup"]
+    assert list(plotted_data(fig)["term"].unique()) == ["traitors", "coup"]
 
 
-def test_term_rates_say_why_a_rate_is_missing_and_drop_the_bars_line(rates):
+def test_term_rates_dash_a_missing_rate_and_an_absent_outlet_and_say_why(rates):
     quiet = rates[rates["voice"] == "quote"].assign(ci_low=np.nan, ci_high=np.nan,
                                                      note="1 article: no interval")
     quiet.loc[quiet.index[0], ["rate_per_1000", "note"]] = [np.nan, "no words in this voice"]
-    ax = plot_term_rates(quiet, voice="quote", terms=[quiet["term"].iloc[0]])
-    assert "no words in this voice" in [t.get_text() for t in ax.texts]
-    assert _legend_texts(ax) == ["1 article: no interval"]
-    assert "bars" not in ax.get_xlabel()
+    term = quiet["term"].iloc[0]
+    shown = quiet[(quiet["term"] == term) & (quiet["outlet"] != "Sputnik")]
+    shown = pd.concat([shown, quiet[(quiet["term"] == "traitors")]])
+    fig = plot_term_rates(shown, voice="quote", terms=[term, "traitors"])
+    dashes = [t for t in fig.axes[0].texts if t.get_text() == "–"]
+    assert len(dashes) == 2
+    assert not [t for t in fig.axes[1].texts if t.get_text() == "–"]
+    legend = _legend_texts(fig)
+    assert legend[0] == "1 article: no interval"
+    assert legend[1] == "no quote rate in the table; no words in this voice"
+    assert "bars" not in fig.get_supxlabel()
 
 
 def test_term_rates_by_outlet_group_name_the_group_column(rates):
     grouped = rates.rename(columns={"outlet": "outlet_group"})
-    ax = plot_term_rates(grouped, by="outlet_group", terms=["coup"])
-    drawn = plotted_data(ax.figure)
+    fig = plot_term_rates(grouped, by="outlet_group", terms=["coup"])
+    drawn = plotted_data(fig)
     assert "outlet_group" in drawn.columns and "outlet" not in drawn.columns
-    assert "outlet group (n = articles)" in ax.get_ylabel()
+    assert fig.get_supylabel() == "Outlet group (n = articles)"
 
 
-def test_term_rates_draw_on_a_given_axes_by_category(rates):
-    by_category = rates.drop(columns="term").assign(category="label")
-    by_category = by_category.drop_duplicates(["outlet", "category", "voice"])
-    _, ax = plt.subplots()
-    assert plot_term_rates(by_category, ax=ax) is ax
-    assert ax.get_ylabel().startswith("Category")
+def test_term_rates_of_many_outlets_and_categories_fit_a_page():
+    with figure_style(), pytest.warns(UserWarning, match="16 outlets"):
+        fig = plot_term_rates(_many_outlet_rates(16, CATEGORIES))
+    assert fig.get_figwidth() == pytest.approx(7.2)
+    assert fig.get_figheight() < 9
+    rows = {round(ax.get_position().y0, 3) for ax in fig.axes}
+    assert 1 < len(rows) <= 3
+    fig.canvas.draw()
+    titles = [ax.title.get_window_extent() for ax in fig.axes]
+    assert not any(a.overlaps(b) for i, a in enumerate(titles) for b in titles[i + 1:])
+
+
+def test_term_rates_fit_a_single_column_in_more_rows(rates):
+    fig = plot_term_rates(rates, width="single")
+    assert fig.get_figwidth() == pytest.approx(3.5)
+    columns = {round(ax.get_position().x0, 3) for ax in fig.axes}
+    assert len(columns) < len(TERMS)
 
 
 def test_a_missing_column_is_named(rates):
@@ -320,19 +447,29 @@ def test_a_missing_column_is_named(rates):
         plot_term_rates(rates.drop(columns="ci_low"))
 
 
-# --------------------------------------------------------------------------- labels, sentiment
+# --------------------------------------------------------------------------- voice, sentiment
+
+
+def test_voice_share_writes_each_share_in_a_colour_that_reads_on_its_bar():
+    summary = pd.DataFrame({"outlet": ["Light", "Dark"], "n_articles": [2, 3],
+                            "narrator_share": [0.7, 0.6], "quote_share": [0.3, 0.4]})
+    ax = plot_voice_share(summary, palette={"Light": "#ece133", "Dark": "#0173b2"})
+    assert _ticks(ax) == ["Dark (n=3)", "Light (n=2)"]
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours == {"60%": "white", "70%": "black"}
 
 
 def test_label_matrix_pools_outlets_per_actor(labels):
     ax = plot_label_matrix(labels)
     assert isinstance(ax, Axes)
-    assert _ticks(ax, "x") == ["Guaidó (n=24)", "Maduro (n=19)"]
+    assert _ticks(ax, "x") == ["Guaidó\n(n=24)", "Maduro\n(n=19)"]
     drawn = plotted_data(ax.figure)
     leader = drawn[(drawn["label"] == "opposition leader") & (drawn["actor"] == "Guaidó")]
     assert leader["count"].item() == 3
     assert leader["share"].item() == pytest.approx(3 / 24)
     assert "26%" in [t.get_text() for t in ax.texts]
     assert ax.get_xlabel() == "Actor (n = mentions)" and ax.get_ylabel() == "Label"
+    assert isinstance(ax.figure.axes[-1].yaxis.get_major_formatter(), PercentFormatter)
 
 
 def test_label_matrix_divides_by_labelled_mentions_when_known(labels):
@@ -341,16 +478,28 @@ def test_label_matrix_divides_by_labelled_mentions_when_known(labels):
     drawn = plotted_data(ax.figure).set_index(["label", "outlet"])["share"]
     assert drawn[("self-proclaimed", "Sputnik")] == 0.75
     assert drawn[("opposition leader", "Iran Press")] == 1.0
-    assert ax.get_xlabel() == "Outlet (n = labelled mentions of Guaidó)"
-    assert _ticks(ax, "x") == ["Aggregator A (n=1)", "Iran Press (n=2)", "Sputnik (n=4)"]
+    assert " ".join(ax.get_xlabel().split()) == "Outlet (n = labelled mentions of Guaidó)"
+    assert [t.replace("\n", " ") for t in _ticks(ax, "x")] == [
+        "Aggregator A (n=1)", "Iran Press (n=2)", "Sputnik (n=4)"]
 
 
 def test_label_matrix_for_one_actor_spreads_outlets_and_keeps_the_top_labels(labels):
-    ax = plot_label_matrix(labels, actor="Guaidó", top=2, value="count")
-    assert _ticks(ax, "x") == ["Aggregator A (n=4)", "Iran Press (n=8)", "Sputnik (n=12)"]
+    actors = labels.replace({"Guaidó": "guaido"})
+    ax = plot_label_matrix(actors, actor="guaido", top=2, value="count")
+    assert [t.replace("\n", " ") for t in _ticks(ax, "x")] == [
+        "Aggregator A (n=4)", "Iran Press (n=8)", "Sputnik (n=12)"]
     assert _ticks(ax) == ["opposition leader", "self-proclaimed"]
-    assert ax.get_title() == "Guaidó"
-    assert "mentions of Guaidó" in ax.get_xlabel()
+    assert ax.get_title() == "Juan Guaidó"
+    assert "mentions of Juan Guaidó" in " ".join(ax.get_xlabel().split())
+
+
+def test_label_matrix_turns_column_labels_that_do_not_fit(labels):
+    crowded = pd.concat([labels.assign(outlet=f"www.a-rather-long-outlet-name-{i}.com")
+                         for i in range(12)])
+    ax = plot_label_matrix(crowded, actor="Guaidó")
+    angles = {label.get_rotation() for label in ax.get_xticklabels()}
+    assert len(angles) == 1 and angles != {0.0}
+    assert all("\n" not in t and not t.startswith("www.") for t in _ticks(ax, "x"))
 
 
 def test_sentiment_boxes_per_outlet_on_the_seed_articles(sentiment, articles):
@@ -371,6 +520,18 @@ def test_sentiment_boxes_per_outlet_on_the_seed_articles(sentiment, articles):
     assert "Sputnik (n=1)" in _ticks(ax)
     assert "whiskers: 1.5 IQR" in ax.get_xlabel()
     assert _legend_texts(ax) == ["VADER", "VADER + domain lexicon"]
+
+
+def test_sentiment_medians_stay_visible_on_dark_filled_boxes(sentiment, articles):
+    grey = dict.fromkeys(articles["outlet"], "#4d4d4d")
+    ax = plot_sentiment(sentiment, articles=articles, palette=grey)
+    stats = plotted_data(ax.figure)
+    medians = [line for line in ax.lines if len(line.get_xdata()) == 2
+               and line.get_xdata()[0] == line.get_xdata()[1]
+               and abs(line.get_ydata()[1] - line.get_ydata()[0]) < 0.5
+               and line.get_xdata()[0] in set(stats["median"])]
+    colours = {to_hex(line.get_color()) for line in medians}
+    assert colours == {"#000000", "#ffffff"}
 
 
 def test_sentiment_refuses_unknown_articles(sentiment, articles):
@@ -402,19 +563,32 @@ def test_sentiment_by_outlet_group(sentiment):
 
 
 def test_actor_sentiment_marks_lexicons_and_missing_intervals(actor_sentiment):
-    ax = plot_actor_sentiment(actor_sentiment, interval="95% bootstrap CI")
-    drawn = plotted_data(ax.figure)
+    fig = plot_actor_sentiment(actor_sentiment, interval="95% bootstrap CI")
+    drawn = plotted_data(fig)
     assert (~drawn["has_interval"]).sum() == 2
-    markers = _points(ax)
+    assert [ax.get_title() for ax in fig.axes] == ["Guaidó", "Maduro"]
+    markers = _points(fig.axes[1])
     assert len(markers) == 2
     assert sum((c.get_facecolors() == WHITE).all(axis=1).sum() for c in markers) == 2
-    legend = _legend_texts(ax)
+    legend = _legend_texts(fig)
     assert legend[:2] == ["VADER", "VADER + domain lexicon"]
     assert "fewer than 3 sentences" in legend[2]
-    assert "bars: 95% bootstrap CI" in ax.get_xlabel()
-    assert "Iran Press (n=3)" in _ticks(ax)
+    assert "bars: 95% bootstrap CI" in fig.get_supxlabel()
     first, second = (y for y in drawn.loc[drawn["outlet"] == "Iran Press", "y"].head(2))
-    assert first != second
+    assert abs(first - second) >= 0.25
+
+
+def test_actor_sentiment_shows_n_per_panel_and_dashes_outlets_that_never_name_the_actor(
+        actor_sentiment):
+    table = actor_sentiment.replace({"Guaidó": "guaido", "Maduro": "us_government"})
+    table = table[~((table["outlet"] == "Iran Press") & (table["actor"] == "guaido"))]
+    fig = plot_actor_sentiment(table, actors=["guaido", "us_government"])
+    guaido, us = fig.axes
+    assert [guaido.get_title(), us.get_title()] == ["Juan Guaidó", "US government"]
+    assert [t.get_text() for t in guaido.texts] == ["–", "1", "2", "n"]
+    assert [t.get_text() for t in us.texts] == ["1", "2", "3", "n"]
+    assert _legend_texts(fig)[-1] == "no sentence names the actor"
+    assert guaido.get_xlim() == us.get_xlim()
 
 
 # --------------------------------------------------------------------------- compare figures
@@ -430,9 +604,19 @@ def test_keyness_bars_diverge_by_log_ratio_and_hollow_the_non_significant(keynes
     hollow = [p.get_facecolor() == WHITE for p in ax.patches]
     assert hollow == list(drawn["p_adjusted"] >= 0.05)
     label = " ".join(ax.get_xlabel().split())
-    assert "G2 log-likelihood (Dunning 1993)" in label
-    assert "adjusted p ≥ 0.05 (Benjamini-Hochberg)" in label
+    assert "log-likelihood G2, signed, correction: Williams (1976)" in label
+    assert "hollow: Benjamini–Hochberg adjusted p ≥ 0.05" in label
     assert _legend_texts(ax) == ["Sputnik (n=4)", "Aggregator A (n=7)"]
+
+
+def test_keyness_without_p_values_draws_every_bar_filled(keyness):
+    pmi = keyness.assign(p=np.nan, p_adjusted=np.nan, measure="PMI ln(a/E) (quanteda)",
+                         correction="none")
+    ax = plot_keyness(pmi, target="www.sputniknews.com", n_articles=(1, 4), top=3)
+    assert not any(p.get_facecolor() == WHITE for p in ax.patches)
+    label = " ".join(ax.get_xlabel().split())
+    assert "hollow" not in label and "correction" not in label
+    assert _legend_texts(ax)[0] == "sputniknews.com (n=1)"
 
 
 def test_keyness_refuses_mixed_measures(keyness):
@@ -441,19 +625,49 @@ def test_keyness_refuses_mixed_measures(keyness):
         plot_keyness(mixed, n_articles=(1, 1))
 
 
+def _heat(fig: Figure) -> Axes:
+    return next(ax for ax in fig.axes if hasattr(ax, plots.DATA_ATTR))
+
+
 def test_similarity_clusters_the_closest_outlets_together(similarity):
     palette = outlet_palette(OUTLETS)
-    grid = plot_similarity(similarity, n_articles={o: 2 for o in OUTLETS[:2] + OUTLETS[2::2]},
-                           palette=palette)
-    assert isinstance(grid, sns.matrix.ClusterGrid)
-    drawn = plotted_data(grid)
+    fig = plot_similarity(similarity, n_articles={o: 2 for o in OUTLETS[:2] + OUTLETS[2::2]},
+                          palette=palette)
+    assert isinstance(fig, Figure)
+    drawn = plotted_data(fig)
     order = list(drawn["outlet_a"].drop_duplicates())
     assert abs(order.index("Iran Press") - order.index("Sputnik")) == 1
     assert abs(order.index("Aggregator A") - order.index("Aggregator B")) == 1
     matrix = drawn.pivot(index="outlet_a", columns="outlet_b", values="cosine")
     assert np.allclose(matrix, matrix.T) and np.allclose(np.diag(matrix), 1.0)
-    assert all("(n=2)" in t for t in _ticks(grid.ax_heatmap))
-    assert "linkage on 1 − cosine" in grid.ax_heatmap.get_xlabel()
+    heat = _heat(fig)
+    assert all("(n=2)" in t for t in _ticks(heat))
+    assert [t.replace(" (n=2)", "") for t in _ticks(heat)] == order
+    assert any("linkage on 1 − cosine" in ax.get_title(loc="left") for ax in fig.axes)
+    strip = [p.get_facecolor() for ax in fig.axes for p in ax.patches]
+    assert [to_hex(c) for c in strip] == [palette[o] for o in order]
+
+
+def test_similarity_scales_colour_to_the_pairs_and_leaves_the_diagonal_blank(similarity):
+    fig = plot_similarity(similarity, n_articles=dict.fromkeys(OUTLETS, 1))
+    mesh = _heat(fig).collections[0]
+    assert mesh.norm.vmin == pytest.approx(0.4) and mesh.norm.vmax == pytest.approx(0.95)
+    cells = np.ma.masked_invalid(mesh.get_array()).reshape(4, 4)
+    assert np.ma.getmaskarray(cells).diagonal().all()
+    assert "1.00" not in [t.get_text() for t in _heat(fig).texts]
+
+
+def test_similarity_of_many_outlets_drops_the_colour_strip_and_widens():
+    outlets = [f"www.outlet{i:02d}.com" for i in range(16)]
+    pairs = [(a, b, 0.3 + 0.01 * ((i * 7 + j) % 40)) for i, a in enumerate(outlets)
+             for j, b in enumerate(outlets) if i < j]
+    table = pd.DataFrame(pairs, columns=["outlet_a", "outlet_b", "cosine"])
+    with pytest.warns(UserWarning, match="one colour"):
+        fig = plot_similarity(table, n_articles=dict.fromkeys(outlets, 3))
+    assert not [p for ax in fig.axes for p in ax.patches]
+    assert fig.get_figwidth() == pytest.approx(7.2)
+    assert _ticks(_heat(fig))[0].startswith("outlet")
+    assert len(_heat(fig).texts) in (0, 16 * 15)
 
 
 def test_similarity_names_a_missing_pair_and_a_missing_n(similarity):

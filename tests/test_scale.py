@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from sourcebias import batch as batch_module
 from sourcebias import pipeline
 from sourcebias.aggregate import outlet_summary
 from sourcebias.batch import read_batch
@@ -35,6 +36,24 @@ def allsides_sample(shared_data: Path, tmp_path_factory: pytest.TempPathFactory)
     path = tmp_path_factory.mktemp("allsides") / "sample.jsonl"
     with gzip.open(shared_data / "allsides" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
         path.write_text("".join(itertools.islice(f, 120)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def repeats_batch(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """80 AllSides articles, then exact and near copies of some of them (one word
+    changed), a repeated id and a row without text, as a ``.jsonl`` batch file."""
+    with gzip.open(shared_data / "allsides" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in itertools.islice(f, 80)]
+    for n, row in enumerate(rows[5:65:6]):
+        words = row["content_original"].split(" ")
+        words[len(words) // 2] += "s" if n % 2 else ""
+        rows.append(row | {"ID": f"copy-{n}", "content_original": " ".join(words),
+                           "date": "2012-01-01" if n % 3 else row["date"]})
+    rows.insert(40, rows[3] | {"content_original": "Another text under a repeated id."})
+    rows.insert(50, rows[4] | {"ID": "empty", "content_original": " "})
+    path = tmp_path_factory.mktemp("repeats") / "repeats.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     return path
 
 
@@ -74,6 +93,22 @@ def test_chunked_tables_equal_one_pass_in_memory(allsides_sample, tmp_path, monk
         written.summary, outlet_summary(batch.articles, sentences=whole["sentences"],
                                         voice=whole["voice"]))
     assert written.summary["n_articles"].sum() > 100
+
+
+def test_a_batch_read_in_parallel_parts_equals_one_read(repeats_batch, tmp_path, monkeypatch):
+    whole = read_batch(repeats_batch, **ALLSIDES_OPTIONS)
+    assert whole.articles["duplicate_kind"].value_counts().to_dict() == {"exact": 5, "near": 5}
+    assert len(whole.excluded) == 2
+    monkeypatch.setattr(batch_module, "PART_ROWS", 7)
+    in_parts = read_batch(repeats_batch, **ALLSIDES_OPTIONS)
+    streamed = analyze(repeats_batch, out=tmp_path / "out", read_options=ALLSIDES_OPTIONS,
+                       jobs=2, cache=False)
+    assert streamed.stats.stages["read"].computed == 14  # 92 rows in parts of 7
+    for name in ("articles", "excluded", "removed"):
+        pd.testing.assert_frame_equal(getattr(in_parts, name), getattr(whole, name))
+        pd.testing.assert_frame_equal(streamed.tables[name], getattr(whole, name),
+                                      check_dtype=False)
+    assert in_parts.problems == whole.problems
 
 
 def edited_terms(folder: Path, *, word: str) -> Path:

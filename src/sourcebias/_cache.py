@@ -39,6 +39,7 @@ STAGE_MODULES = {
     "sentiment": ("sentiment.py", "_vader.py"),
     "hits": ("lexicon.py", "terms.py", "locate.py", "tables.py"),
     "mentions": ("lexicon.py", "actors.py", "locate.py", "tables.py"),
+    "summary": ("aggregate.py", "tables.py"),
 }
 #: Arrow IPC compression of cached tables: fast to write and to read back.
 _COMPRESSION = "lz4"

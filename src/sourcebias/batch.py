@@ -176,15 +176,22 @@ def read_batch(
         near_duplicate_threshold=near_duplicate_threshold,
     )
     reads = [reader.add(read_part(part)) for part in reader.parts()]
-    articles = pd.concat([read.articles for read in reads], ignore_index=True)
+    articles = _concat([read.articles for read in reads])
     articles[["duplicate_of", "duplicate_kind"]] = reader.duplicates()
     return Batch(
         name=reader.name,
         articles=articles,
         excluded=reader.excluded(),
-        removed=pd.concat([read.removed for read in reads], ignore_index=True),
+        removed=_concat([read.removed for read in reads]),
         problems=reader.problems(),
     )
+
+
+def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """The tables one after the other; empty ones, whose columns may lack a type, are left
+    out unless all are empty."""
+    found = [table for table in tables if len(table)] or tables[:1]
+    return pd.concat(found, ignore_index=True)
 
 
 def read_furniture(path: str | Path | None = None) -> Furniture:
@@ -362,11 +369,10 @@ class BatchReader:
     def excluded(self) -> pd.DataFrame:
         """The ``excluded`` table: inputs excluded before reading, unreadable files, then
         articles left empty, each in input order."""
-        found = [table for table in (*self._listed, *(r.unreadable for r in self._reads),
-                                     *(r.emptied for r in self._reads)) if len(table)]
-        if not found:
-            return empty("excluded")
-        return pd.concat(found, ignore_index=True).reindex(columns=COLUMNS["excluded"])
+        excluded = _concat([*self._listed, *(r.unreadable for r in self._reads),
+                            *(r.emptied for r in self._reads)])
+        return excluded.reindex(columns=COLUMNS["excluded"]) if len(excluded) \
+            else empty("excluded")
 
     def problems(self) -> tuple[str, ...]:
         """One line per excluded input, then per article whose characters were repaired."""

@@ -201,37 +201,10 @@ def keyness(
     [['b', 2.632438], ['a', -2.632438]]
     """
     _check_keyness_options(measure, correction, prior, prior_scale, variance, min_count)
-    targets, references = _sides(counts, target, reference)
-    terms, a, b, everywhere = _term_totals(counts, targets, references)
-    n_target, n_reference = float(a.sum()), float(b.sum())
-    if n_target == 0 or n_reference == 0:
-        empty_side = "target" if n_target == 0 else "reference"
-        raise ValueError(f"the {empty_side} group(s) have no words in counts: nothing to compare")
-    compared = (a + b) > 0
-    terms, a, b, everywhere = terms[compared], a[compared], b[compared], everywhere[compared]
-    alpha, a0 = _logodds_prior(prior, prior_scale, everywhere)
-    statistic = _statistic(measure, correction, a, b, n_target, n_reference, alpha, variance)
-    table = pd.DataFrame({
-        "term": terms,
-        "statistic": statistic,
-        "p": _keyness.p_value(statistic, measure),
-        "n_target": _whole(a),
-        "n_reference": _whole(b),
-        "log_ratio": _keyness.hardie_log_ratio(a, b, n_target, n_reference),
-        "measure": _measure_label(measure, prior, a0, variance),
-        "correction": _keyness.correction_label(measure, correction),
-    })
-    kept = (a + b) >= min_count
-    table = table[kept].reset_index(drop=True)
-    table.insert(3, "p_adjusted", _keyness.benjamini_hochberg(table["p"].to_numpy()))
-    table = table.sort_values(
-        ["statistic", "term"], ascending=[False, True], na_position="last", kind="stable"
-    ).reset_index(drop=True)
-    table.attrs["dropped"] = (
-        f"min_count={min_count} left out {int((~kept).sum())} of {len(kept)} terms"
-        if min_count > 0 else "no term left out"
-    )
-    return table
+    table = _CountTable.of(counts)
+    targets, references = table.sides(target, reference)
+    return _score(table, targets, references, measure=measure, correction=correction,
+                  prior=prior, prior_scale=prior_scale, variance=variance, min_count=min_count)
 
 
 def keyness_pairwise(
@@ -265,20 +238,16 @@ def keyness_pairwise(
         The :func:`keyness` columns with ``reference`` first, one block of
         rows per other group (in sorted order).
     """
-    _require(counts, "counts", ("group", "term", "count"))
-    targets = _as_list(target)
-    others = sorted(set(counts["group"].dropna()) - set(targets))
-    if not others:
-        raise ValueError("counts has no group besides the target: nothing to compare with")
-    blocks = []
-    for other in others:
-        block = keyness(
-            counts, target=targets, reference=other, measure=measure, correction=correction,
-            prior=prior, prior_scale=prior_scale, variance=variance, min_count=min_count,
-        )
-        blocks.append(block.assign(reference=other))
-    result = pd.concat(blocks, ignore_index=True)
-    return result[["reference", *KEYNESS_COLUMNS]]
+    _check_keyness_options(measure, correction, prior, prior_scale, variance, min_count)
+    table = _CountTable.of(counts)
+    targets, others = table.sides(target, None)
+    blocks = [
+        _score(table, targets, [other], measure=measure, correction=correction, prior=prior,
+               prior_scale=prior_scale, variance=variance, min_count=min_count)
+        .assign(reference=other)
+        for other in others
+    ]
+    return pd.concat(blocks, ignore_index=True)[["reference", *KEYNESS_COLUMNS]]
 
 
 def _check_keyness_options(measure, correction, prior, prior_scale, variance, min_count) -> None:
@@ -298,50 +267,95 @@ def _check_keyness_options(measure, correction, prior, prior_scale, variance, mi
         raise ValueError(f"min_count must be 0 or more, got {min_count!r}")
 
 
-def _sides(counts: pd.DataFrame, target, reference) -> tuple[list[str], list[str]]:
-    """The target and reference group names, checked against ``counts``."""
-    _require(counts, "counts", ("group", "term", "count"))
-    groups = set(counts["group"].dropna())
-    targets = _as_list(target)
-    unknown = [g for g in targets if g not in groups]
-    if unknown:
-        raise ValueError(
-            f"target group(s) {', '.join(map(repr, unknown))} not in counts; "
-            f"its groups are {', '.join(map(repr, sorted(groups)))}"
-        )
-    if reference is None:
-        references = sorted(groups - set(targets))
-    else:
-        references = _as_list(reference)
-        unknown = [g for g in references if g not in groups]
+@dataclass(frozen=True)
+class _CountTable:
+    """Tidy counts as a groups x terms matrix, built once per call."""
+
+    groups: np.ndarray
+    terms: np.ndarray
+    matrix: sp.csr_matrix
+
+    @classmethod
+    def of(cls, counts: pd.DataFrame) -> _CountTable:
+        _require(counts, "counts", ("group", "term", "count"))
+        values = pd.to_numeric(counts["count"], errors="coerce").to_numpy(dtype="float64")
+        _first_bad(counts, np.isnan(values), "counts", "has no numeric count: give a count >= 0")
+        _first_bad(counts, values < 0, "counts", "has a negative count: counts must be >= 0")
+        _first_bad(counts, counts["term"].isna().to_numpy(), "counts", "has no term")
+        _first_bad(counts, counts["group"].isna().to_numpy(), "counts", "has no group")
+        group_codes, groups = pd.factorize(counts["group"], sort=True)
+        term_codes, terms = pd.factorize(counts["term"], sort=True)
+        matrix = sp.csr_matrix((values, (group_codes, term_codes)),
+                               shape=(len(groups), len(terms)))  # repeated rows add up
+        return cls(np.asarray(groups, dtype=object), np.asarray(terms, dtype=object), matrix)
+
+    def sides(self, target, reference) -> tuple[list[str], list[str]]:
+        """The target and reference group names, checked; None means all other groups."""
+        known = set(self.groups)
+        targets = _as_list(target)
+        self._check_known(targets, "target")
+        if reference is None:
+            references = [g for g in self.groups if g not in set(targets)]
+        else:
+            references = _as_list(reference)
+            self._check_known(references, "reference")
+            overlap = sorted(set(references) & set(targets))
+            if overlap:
+                raise ValueError(f"group(s) {', '.join(map(repr, overlap))} are both target "
+                                 "and reference")
+        if not references:
+            raise ValueError(f"no reference group: counts has no group besides the target "
+                             f"({', '.join(map(repr, sorted(known)))})")
+        return targets, references
+
+    def _check_known(self, names: list[str], side: str) -> None:
+        unknown = [g for g in names if g not in set(self.groups)]
         if unknown:
             raise ValueError(
-                f"reference group(s) {', '.join(map(repr, unknown))} not in counts; "
-                f"its groups are {', '.join(map(repr, sorted(groups)))}"
+                f"{side} group(s) {', '.join(map(repr, unknown))} not in counts; "
+                f"its groups are {', '.join(map(repr, self.groups))}"
             )
-        overlap = sorted(set(references) & set(targets))
-        if overlap:
-            raise ValueError(f"group(s) {', '.join(map(repr, overlap))} are both target and "
-                             "reference")
-    if not references:
-        raise ValueError("no reference group: counts has no group besides the target")
-    return targets, references
+
+    def total(self, names: list[str]) -> np.ndarray:
+        """Each term's count summed over the named groups."""
+        rows = pd.Index(self.groups).get_indexer(names)
+        return np.asarray(self.matrix[rows].sum(axis=0)).ravel()
 
 
-def _term_totals(counts: pd.DataFrame, targets: list[str], references: list[str]):
-    """Sorted terms and their summed counts in target, reference and all groups."""
-    values = pd.to_numeric(counts["count"], errors="coerce").to_numpy(dtype="float64")
-    _first_bad(counts, np.isnan(values), "counts", "has no numeric count: give a count >= 0")
-    _first_bad(counts, values < 0, "counts", "has a negative count: counts must be >= 0")
-    _first_bad(counts, counts["term"].isna().to_numpy(), "counts", "has no term")
-    codes, terms = pd.factorize(counts["term"], sort=True)
-    n = len(terms)
-    in_target = counts["group"].isin(targets).to_numpy()
-    in_reference = counts["group"].isin(references).to_numpy()
-    a = np.bincount(codes[in_target], weights=values[in_target], minlength=n)
-    b = np.bincount(codes[in_reference], weights=values[in_reference], minlength=n)
-    everywhere = np.bincount(codes, weights=values, minlength=n)
-    return np.asarray(terms, dtype=object), a, b, everywhere
+def _score(table: _CountTable, targets: list[str], references: list[str], *, measure: str,
+           correction: str, prior, prior_scale, variance: str, min_count: int) -> pd.DataFrame:
+    """The keyness table of one comparison (see :func:`keyness`)."""
+    a, b = table.total(targets), table.total(references)
+    n_target, n_reference = float(a.sum()), float(b.sum())
+    if n_target == 0 or n_reference == 0:
+        empty_side = "target" if n_target == 0 else "reference"
+        raise ValueError(f"the {empty_side} group(s) have no words in counts: nothing to compare")
+    compared = (a + b) > 0
+    everywhere = np.asarray(table.matrix.sum(axis=0)).ravel()[compared]
+    terms, a, b = table.terms[compared], a[compared], b[compared]
+    alpha, a0 = _logodds_prior(prior, prior_scale, everywhere)
+    statistic = _statistic(measure, correction, a, b, n_target, n_reference, alpha, variance)
+    result = pd.DataFrame({
+        "term": terms,
+        "statistic": statistic,
+        "p": _keyness.p_value(statistic, measure),
+        "n_target": _whole(a),
+        "n_reference": _whole(b),
+        "log_ratio": _keyness.hardie_log_ratio(a, b, n_target, n_reference),
+        "measure": _measure_label(measure, prior, a0, variance),
+        "correction": _keyness.correction_label(measure, correction),
+    })
+    kept = (a + b) >= min_count
+    result = result[kept].reset_index(drop=True)
+    result.insert(3, "p_adjusted", _keyness.benjamini_hochberg(result["p"].to_numpy()))
+    result = result.sort_values(
+        ["statistic", "term"], ascending=[False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+    result.attrs["dropped"] = (
+        f"min_count={min_count} left out {int((~kept).sum())} of {len(kept)} terms"
+        if min_count > 0 else "no term left out"
+    )
+    return result
 
 
 def _logodds_prior(prior, prior_scale, everywhere: np.ndarray) -> tuple[np.ndarray, float]:
@@ -628,10 +642,13 @@ def outlet_similarity(
     """Cosine similarity of the outlets' vocabularies.
 
     Each outlet's counted text (as in :func:`term_counts`) is one document. Its
-    TF-IDF vector is scikit-learn's ``TfidfTransformer`` default: raw counts
-    times the smoothed idf ``ln((1 + n) / (1 + df)) + 1`` over the ``n``
-    outlets, L2-normalised. The cosine of two outlets is the dot product of
-    their vectors (1 for identical word use, 0 for no shared word).
+    TF-IDF vector is scikit-learn's ``TfidfTransformer(sublinear_tf=True)``:
+    ``1 + ln(count)`` times the smoothed idf ``ln((1 + n) / (1 + df)) + 1``
+    over the ``n`` outlets, L2-normalised; the sublinear count keeps a few very
+    frequent function words from dominating. The cosine of two outlets is the
+    dot product of their vectors (1 for the same word use, 0 for no shared
+    word). With few outlets the idf is coarse: a word used by every outlet
+    still counts, with the smallest weight.
 
     Parameters
     ----------
@@ -648,7 +665,7 @@ def outlet_similarity(
     matrix, _ = _document_terms(kept, sentences=sentences, voice=voice,
                                 voice_filter=voice_filter, include_titles=include_titles)
     groups, per_group = _group_sums(kept[by], matrix)
-    weighted = TfidfTransformer().fit_transform(per_group)
+    weighted = TfidfTransformer(sublinear_tf=True).fit_transform(per_group)
     cosine = (weighted @ weighted.T).toarray()
     n = len(groups)
     return pd.DataFrame({
@@ -802,7 +819,8 @@ class AttributionResult:
         ``mean_accuracy``, ``sd_accuracy``, ``mean_baseline``,
         ``majority_baseline`` (share of the largest class overall),
         ``n_articles``, ``n_groups`` (clusters kept on one side of every
-        split), ``n_per_class`` (dict) and ``method``.
+        split), ``n_per_class`` (dict) and ``method``; only the last three
+        when nothing was fitted.
     top_terms : pandas.DataFrame
         ``class``, ``rank``, ``term``, ``weight``: the largest weights of a
         model fitted on all articles, per class. Empty when nothing was fitted.

@@ -53,7 +53,7 @@ from . import __version__
 from ._cache import Cache, code_version, digest, digest_bytes, file_digest, folder_digest
 from .actors import find_actors
 from .aggregate import outlet_summary
-from .batch import DEFAULT_FURNITURE, Batch, read_batch
+from .batch import DEFAULT_FURNITURE, Batch, BatchPart, BatchReader, PartRead, read_part
 from .export import atomic_path
 from .lexicon import Lexicon, load_actors, load_terms, prepare_corpus
 from .segment import RULES_PATH, segment
@@ -85,7 +85,8 @@ DTYPES = {
 }
 _ANNOTATED = ("doc_id", "title", "text")
 #: The article columns a chunk carries: those annotated, and those the outlet summary counts.
-_CHUNK_COLUMNS = (*_ANNOTATED, "outlet", "outlet_group", "n_words", "duplicate_of")
+_SUMMARY_COLUMNS = ("outlet", "outlet_group", "n_words", "duplicate_of")
+_CHUNK_COLUMNS = (*_ANNOTATED, *_SUMMARY_COLUMNS)
 _DIGEST_BYTES = 32
 _META = "analysis.json"
 
@@ -282,7 +283,7 @@ def analyze(
     stats = Stats()
     with tempfile.TemporaryDirectory(prefix="sourcebias-") as scratch:
         source = _read_source(batch, read_options=read_options or {}, cache=store,
-                              scratch=Path(scratch), stats=stats)
+                              scratch=Path(scratch), stats=stats, jobs=jobs)
         settings = _Settings(
             terms=terms, actors=actors, domain=domain, cache=store,
             versions={
@@ -291,6 +292,7 @@ def analyze(
                     [str(DEFAULT_VALENCE)] if domain else [])) + f"-domain={domain}",
                 "hits": code_version("hits") + terms.sha256,
                 "mentions": code_version("mentions") + actors.sha256,
+                "summary": code_version("summary"),
             },
         )
         lexicons = {"terms": terms.describe(), "actors": actors.describe()}
@@ -470,32 +472,95 @@ def _read_key(path: Path, read_options: dict) -> str:
 
 
 def _read_source(batch: str | Path | Batch, *, read_options: dict, cache: Cache,
-                 scratch: Path, stats: Stats) -> _Source:
+                 scratch: Path, stats: Stats, jobs: int) -> _Source:
     """The batch as read, from the cache when it holds it."""
     if isinstance(batch, Batch):
-        with stats.stage("read", articles=len(batch.articles)):
+        with stats.stage("read", articles=len(batch.articles), whole=True):
             _check_ids(batch.articles)
             folder = scratch / "batch"
             folder.mkdir()
             _write_source(batch, folder)
         return _Source(folder, None)
     path = Path(batch)
-    with stats.stage("read") as record:
+    with stats.stage("read", whole=True) as record:
         key = _read_key(path, read_options) if path.exists() else None
         folder = cache.entry("read", key) if key else None
         if folder is None:
-            read = read_batch(path, **read_options)
-            record.computed = 1
-            folder = cache.store_folder("read", key, lambda f: _write_source(read, f))
+            reader = BatchReader(path, **read_options)
+            folder = cache.store_folder(
+                "read", key, lambda f: _read_parts(reader, f, jobs=jobs, stats=stats))
             if folder is None:
                 folder = scratch / "batch"
                 folder.mkdir()
-                _write_source(read, folder)
+                _read_parts(reader, folder, jobs=jobs, stats=stats)
         else:
             record.cached = 1
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        record.articles, record.chars = meta["articles"], meta["chars"]
     return _Source(folder, key)
+
+
+def _read_part(part: BatchPart, shingle_folder: Path) -> tuple[PartRead, Stats]:
+    """Read one part of a batch (a worker's task)."""
+    stats = Stats()
+    with stats.stage("read") as record:
+        read = read_part(part, shingle_folder=shingle_folder)
+        record.articles = len(read.articles)
+        record.chars = int(read.articles["text"].str.len().sum())
+        record.computed = 1
+    return read, stats
+
+
+def _read_parts(reader: BatchReader, folder: Path, *, jobs: int, stats: Stats) -> None:
+    """Read a batch part by part in ``jobs`` processes into a source folder.
+
+    Each part's articles are kept in a file of their own until the duplicates,
+    which need every article, are known; then they are written again, with
+    ``duplicate_of`` and ``duplicate_kind``, into one ``articles.parquet``.
+    """
+    parts = folder / "parts"
+    parts.mkdir()
+    removed = TableWriter(folder / "removed.parquet", table_schema(COLUMNS["removed"]),
+                          ROW_GROUP_ROWS["removed"])
+    schemas, sizes = [], []
+    for read, part_stats in run_chunks(_read_part, reader.parts(), settings=parts, jobs=jobs):
+        stats.add(part_stats)
+        reader.add(read)
+        table = pa.Table.from_pandas(read.articles, preserve_index=False)
+        pq.write_table(table, parts / f"articles-{read.number:06d}.parquet", compression="lz4")
+        schemas.append(table.schema)
+        sizes.append(table.num_rows)
+        removed.write(to_arrow(read.removed, removed.schema))
+    removed.commit()
+    excluded = reader.excluded()
+    writer = TableWriter(folder / "excluded.parquet", table_schema(tuple(excluded.columns)),
+                         ROW_GROUP_ROWS["excluded"])
+    writer.write(to_arrow(excluded, writer.schema))
+    writer.commit()
+    duplicates = reader.duplicates()
+    writer = TableWriter(folder / "articles.parquet", _unified_schema(schemas),
+                         ROW_GROUP_ROWS["articles"])
+    chars = 0
+    with (folder / "digests.bin").open("wb") as digests:
+        for number, start in enumerate(np.cumsum([0, *sizes[:-1]]).tolist()):
+            part = pd.read_parquet(parts / f"articles-{number:06d}.parquet")
+            part[["duplicate_of", "duplicate_kind"]] = duplicates.iloc[
+                start:start + len(part)].to_numpy()
+            writer.write(to_arrow(part, writer.schema))
+            digests.write(article_digests(part))
+            chars += int(part["text"].str.len().sum())
+    writer.commit()
+    shutil.rmtree(parts)
+    meta = {"name": reader.name, "articles": len(duplicates), "chars": chars}
+    (folder / "meta.json").write_text(json.dumps(meta) + "\n", encoding="utf-8")
+
+
+def _unified_schema(schemas: list[pa.Schema]) -> pa.Schema:
+    """One schema for the articles of every part: types that hold each part's columns,
+    the standard columns typed as :data:`DTYPES` says."""
+    unified = pa.unify_schemas(schemas, promote_options="permissive")
+    standard = table_schema(tuple(c for c in (*COLUMNS["articles"], "duplicate_kind")
+                                  if c in unified.names))
+    fields = [standard.field(f.name) if f.name in standard.names else f for f in unified]
+    return pa.schema(fields, metadata=schemas[0].metadata)
 
 
 def _check_ids(articles: pd.DataFrame) -> None:
@@ -590,7 +655,7 @@ class _Settings:
     """What every chunk is annotated with, and which tables to return.
 
     ``versions`` holds the code version of each cached stage (``segment``,
-    ``sentiment``, ``hits``, ``mentions``), lexicon hashes included.
+    ``sentiment``, ``hits``, ``mentions``, ``summary``), lexicon hashes included.
     """
 
     terms: Lexicon
@@ -669,10 +734,22 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
             else:
                 record.cached = 1
         tables |= scored
-    with stats.stage("summary", **size):
-        summary = outlet_summary(articles, sentences=sentences, voice=voice)
-        groups = articles[["outlet", "outlet_group"]].drop_duplicates()
-    return _Result({name: tables[name] for name in settings.tables}, stats, summary, groups)
+    with stats.stage("summary", **size) as record:
+        counted = articles[list(_SUMMARY_COLUMNS)]
+        key = digest(settings.versions["summary"], keys["segment"],
+                     pd.util.hash_pandas_object(counted, index=False).to_numpy().tobytes())
+        summary = cache.load("summary", key, ("summary", "groups"))
+        if summary is None:
+            summary = {"summary": outlet_summary(articles, sentences=sentences, voice=voice),
+                       "groups": counted[["outlet", "outlet_group"]].drop_duplicates()}
+            summary = {name: pa.Table.from_pandas(table, preserve_index=False)
+                       for name, table in summary.items()}
+            cache.store("summary", key, summary)
+            record.computed = 1
+        else:
+            record.cached = 1
+    return _Result({name: tables[name] for name in settings.tables}, stats,
+                   summary["summary"].to_pandas(), summary["groups"].to_pandas())
 
 
 def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.DataFrame:
@@ -753,8 +830,8 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
         out.mkdir(parents=True, exist_ok=True)
         (out / _META).unlink(missing_ok=True)
     try:
-        for result in run_chunks(_annotate_chunk, _chunks(source, chunk_size),
-                                 settings=settings, jobs=jobs):
+        for result in _timed(run_chunks(_annotate_chunk, _chunks(source, chunk_size),
+                                        settings=settings, jobs=jobs), stats, "annotate"):
             stats.add(result.stats)
             summaries.append(result.summary)
             groups.append(result.groups)
@@ -791,6 +868,13 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
         for name in TABLE_NAMES})
     _write_stages(out, stats, jobs=jobs, chunk_size=chunk_size)
     return replace(load_tables(out), lexicons=lexicons, stats=stats, summary=summary)
+
+
+def _timed(results: Iterator, stats: Stats, name: str) -> Iterator:
+    """Yield the results, recording the time from the first to the last as the stage
+    ``name`` as a whole."""
+    with stats.stage(name, whole=True):
+        yield from results
 
 
 def _write_stages(out: Path, stats: Stats, **run: object) -> None:

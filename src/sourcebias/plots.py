@@ -70,6 +70,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.textpath import TextToPath
 from matplotlib.transforms import blended_transform_factory, offset_copy
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
@@ -93,6 +94,7 @@ _MARKERS = ("o", "s", "^", "D")
 _RATE_COLUMNS = ("voice", "n_articles", "rate_per_1000")
 _WWW = re.compile(r"^www\d*\.(?=[^.]+\.)")
 _DASH = "–"
+_TEXT_PATH = TextToPath()
 
 #: Names a plot function takes: ``name(value)`` is the text shown for a table value.
 Namer = Callable[[Any], str]
@@ -533,8 +535,10 @@ def plot_term_rates(
         drawn, missing = _forest(ax, shown[shown[entry] == value], outlets=outlets,
                                  labels=labels, x="rate_per_1000", colours=colours)
         absent |= missing
-        ax.set_title(name(value))
-        ax.set_xlim(0, _upper_limit(drawn, "rate_per_1000"))
+        _panel_title(ax, name(value))
+        upper = _upper_limit(drawn, "rate_per_1000")
+        ax.set_xlim(-0.03 * upper, upper)
+        ax.spines["bottom"].set_bounds(0, upper)
         panels.append(drawn)
     drawn = pd.concat(panels, ignore_index=True)
     fig.supylabel(f"{_group_title(by)} (n = articles)", fontsize=mpl.rcParams["axes.labelsize"])
@@ -613,7 +617,7 @@ def plot_label_matrix(
     style = current_style()
     row_labels = [textwrap.fill(label, 30, break_on_hyphens=False) for label in shown_labels]
     lines = sum(label.count("\n") + 1 for label in row_labels)
-    margin = _text_width(row_labels, "ytick.labelsize") + 1.4
+    margin = _text_width(row_labels, "ytick.labelsize") + 1.2
     width = column_width("single" if margin + 0.5 * len(columns) <= column_width("single")
                          else "double")
     cell_in = (width - margin) / len(columns)
@@ -637,7 +641,8 @@ def plot_label_matrix(
         ax.set_xlabel(f"Actor (n = {mentions})")
         ax.set_title("Labels by actor, all outlets")
     else:
-        ax.set_xlabel(f"{_group_title(by)} (n = {mentions} of {name(actor)})")
+        ax.set_xlabel(_wrapped([f"{_group_title(by)} (n = {mentions} of {name(actor)})"],
+                               width - margin + 1.0))
         ax.set_title(name(actor))
     ax.set_ylabel("Label")
     _record(ax, _in_order(cells, {"label": shown_labels, column: columns}), by=by)
@@ -707,7 +712,7 @@ def plot_sentiment(
     outlets = _outlet_order(scored["outlet"], name)
     stats = _box_stats(scored, lexicons, outlets)
     ax = _new_axes(ax, width="single",
-                   height=current_style()["point_row_height_in"] * 2.4 * len(outlets) + 1.2)
+                   height=current_style()["point_row_height_in"] * 2.0 * len(outlets) + 1.2)
     _draw_boxes(ax, stats, outlets=outlets, lexicons=lexicons, colours=colours)
     n = stats.groupby("outlet")["n_articles"].max()
     ax.set_yticks(range(len(outlets)),
@@ -788,7 +793,7 @@ def plot_actor_sentiment(
     shown = _in_order(shown, {"actor": order, "outlet": outlets, "lexicon": list(lexicons)})
     labels = [name(o) for o in outlets]
     fig, axes = _facets(len(order), row_labels=labels, width=width,
-                        row_height=1.4 * current_style()["point_row_height_in"], right_in=0.2)
+                        row_height=1.6 * current_style()["point_row_height_in"], right_in=0.2)
     panels = []
     absent = False
     for ax, actor in zip(axes, order, strict=True):
@@ -799,7 +804,7 @@ def plot_actor_sentiment(
         absent |= missing
         _n_column(ax, block, outlets)
         ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
-        ax.set_title(name(actor))
+        _panel_title(ax, name(actor))
         panels.append(drawn)
     drawn = pd.concat(panels, ignore_index=True)
     _share_x(axes, drawn, "mean_compound")
@@ -994,7 +999,7 @@ def plot_similarity(
     heat.set_ylabel(f"{_group_title('outlet')} (n = articles)")
     colorbar = fig.colorbar(heat.collections[0], ax=heat, location="bottom", shrink=0.7,
                             aspect=25, pad=0.02)
-    colorbar.set_label("Cosine similarity (diagonal left blank)")
+    colorbar.set_label("Cosine similarity\n(diagonal left blank)")
     colorbar.outline.set_visible(False)
     long = shown.rename_axis(index="outlet_a", columns="outlet_b")
     drawn = long.stack().rename("cosine").reset_index()
@@ -1161,10 +1166,14 @@ def _font_points(size: str) -> float:
     return FontProperties(size=mpl.rcParams[size]).get_size_in_points()
 
 
-def _text_width(labels: Sequence[str], size: str) -> float:
-    """Rough width in inches of the longest line of ``labels`` at the rcParams ``size``."""
-    longest = max((len(line) for label in labels for line in str(label).split("\n")), default=0)
-    return longest * 0.6 * _font_points(size) / 72
+def _text_width(labels: Iterable[Any], size: str) -> float:
+    """Width in inches of the widest line of ``labels`` in the current font at the
+    rcParams ``size`` (font metrics, without a renderer)."""
+    font = FontProperties(size=mpl.rcParams[size])
+    lines = {line for label in labels for line in str(label).split("\n")}
+    widths = [_TEXT_PATH.get_text_width_height_descent(line, font, ismath=False)[0]
+              for line in lines]
+    return max(widths, default=0.0) / 72
 
 
 def _line_height(size: str) -> float:
@@ -1178,9 +1187,10 @@ def _small_font() -> float:
 
 def _fits(texts: Sequence[str], width_in: float, height_in: float) -> bool:
     """Whether ``texts`` in the small font fit a cell of the given size."""
-    points = _small_font()
-    longest = max(len(text) for text in texts)
-    return longest * 0.6 * points / 72 <= 0.85 * width_in and 1.2 * points / 72 <= height_in
+    font = FontProperties(size=_small_font())
+    widest = max(_TEXT_PATH.get_text_width_height_descent(t, font, ismath=False)[0]
+                 for t in texts)
+    return widest / 72 <= 0.85 * width_in and 1.2 * _small_font() / 72 <= height_in
 
 
 def _rotation(labels: Sequence[str], cell_in: float) -> float:
@@ -1194,10 +1204,15 @@ def _rotation(labels: Sequence[str], cell_in: float) -> float:
 def _column_labels(
     names: Sequence[str], n: Sequence[Any], *, cell_in: float
 ) -> tuple[list[str], float]:
-    """Outlet labels for heatmap columns and their rotation: ``name`` over
-    ``(n=..)`` upright when every line fits the cell, else on one line, turned."""
-    stacked = _n_labels(names, n, sep="\n")
-    if _text_width(stacked, "xtick.labelsize") <= 0.92 * cell_in:
+    """Outlet labels for heatmap columns and their rotation: the name on up to
+    two lines over ``(n=..)``, upright, when every line fits the cell; else on
+    one line, turned."""
+    characters = int(0.92 * cell_in * 72 / (0.55 * _font_points("xtick.labelsize")))
+    wrapped = [textwrap.fill(name, max(characters, 1), break_long_words=False,
+                             break_on_hyphens=False) for name in names]
+    stacked = _n_labels(wrapped, n, sep="\n")
+    if (_text_width(stacked, "xtick.labelsize") <= 0.92 * cell_in
+            and all(label.count("\n") <= 2 for label in stacked)):
         return stacked, 0.0
     flat = _n_labels(names, n)
     return flat, _rotation(flat, cell_in)
@@ -1247,11 +1262,20 @@ def _facets(
     for ax in flat[:n_panels]:
         ax.set_yticks(range(len(row_labels)), row_labels)
         ax.set_ylim(len(row_labels) - 0.5, -0.5)
-        ax.tick_params(axis="y", length=0)
+        ax.tick_params(axis="y", length=0, pad=4)
         ax.grid(axis="y", color="0.92", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.spines["left"].set_visible(False)
     return fig, flat[:n_panels]
+
+
+def _panel_title(ax: Axes, title: str) -> None:
+    """The panel's title, wrapped to the panel's width."""
+    fig = ax.figure
+    panel_in = ax.get_position().width * fig.get_figwidth()
+    characters = max(8, int(panel_in * 72 / (0.6 * _font_points("axes.titlesize"))))
+    ax.set_title(textwrap.fill(title, characters, break_long_words=False,
+                               break_on_hyphens=False))
 
 
 def _text_colour_on(colour: Any) -> str:
@@ -1324,11 +1348,11 @@ def _forest(
 
     Points of the ``dodge`` levels sit side by side on a row, each with its
     marker. A row without an estimate, and an outlet absent from ``block``,
-    shows a dash at the panel's left. Returns ``block`` with ``row_label``,
+    shows a dash in the middle of the panel. Returns ``block`` with ``row_label``,
     ``y``, ``estimated`` and ``has_interval``, and whether an outlet was absent.
     """
     position = {outlet: i for i, outlet in enumerate(outlets)}
-    offset = 0.0 if dodge is None else 0.22
+    offset = 0.0 if dodge is None else 0.3
     level = block[dodge].map({v: i for i, v in enumerate(levels)}) if dodge else 0
     drawn = block.assign(
         row_label=block["outlet"].map(dict(zip(outlets, labels, strict=True))),
@@ -1339,15 +1363,15 @@ def _forest(
     )
     estimated_rows = set(drawn.loc[drawn["estimated"], "outlet"])
     dashes = [position[o] for o in outlets if o not in estimated_rows]
-    at_left = blended_transform_factory(ax.transAxes, ax.transData)
+    at_middle = blended_transform_factory(ax.transAxes, ax.transData)
     for y in dashes:
-        ax.text(0.02, y, _DASH, transform=at_left, va="center", ha="left", color="0.45",
+        ax.text(0.5, y, _DASH, transform=at_middle, va="center", ha="center", color="0.45",
                 fontsize=mpl.rcParams["ytick.labelsize"])
     colour = drawn["outlet"].map(colours)
     bars = drawn[drawn["has_interval"]]
     ax.hlines(bars["y"], bars["ci_low"], bars["ci_high"], colors=colour[bars.index].tolist(),
               linewidth=1.2, zorder=2)
-    size = mpl.rcParams["lines.markersize"] ** 2
+    size = (1.0 if dodge is None else 0.8) * mpl.rcParams["lines.markersize"] ** 2
     for i, name in enumerate(levels):
         points = drawn if dodge is None else drawn[drawn[dodge] == name]
         filled = points["has_interval"]
@@ -1468,8 +1492,7 @@ def _figure_legend(fig: Figure, handles: list[Any]) -> None:
     """A frameless legend above the panels, as many entries to a line as fit."""
     if not handles:
         return
-    longest = max(len(line) for h in handles for line in h.get_label().split("\n"))
-    per_entry = longest * 0.6 * _font_points("legend.fontsize") / 72 + 0.4
+    per_entry = _text_width([h.get_label() for h in handles], "legend.fontsize") + 0.4
     fig.legend(handles=handles, loc="outside upper right", frameon=False,
                ncols=max(1, min(len(handles), int(fig.get_figwidth() // per_entry))),
                handletextpad=0.4, columnspacing=1.2)
@@ -1503,7 +1526,9 @@ def _draw_boxes(
     lexicons: Sequence[str],
     colours: Mapping[str, Any],
 ) -> None:
-    """Horizontal boxes from precomputed statistics: hollow plain, filled domain."""
+    """Horizontal boxes from precomputed statistics: hollow plain, filled domain.
+
+    The median line is black, or white on a dark filled box of non-zero width."""
     row = stats["outlet"].map({o: i for i, o in enumerate(outlets)})
     shift = stats["lexicon"].map({lexicons[0]: -0.2, lexicons[1]: 0.2})
     boxes = [
@@ -1520,8 +1545,11 @@ def _draw_boxes(
     )
     for i, s in enumerate(stats.itertuples()):
         colour = colours[s.outlet]
-        artists["boxes"][i].set(facecolor=colour if s.lexicon == lexicons[1] else "white",
+        filled = s.lexicon == lexicons[1]
+        artists["boxes"][i].set(facecolor=colour if filled else "white",
                                 edgecolor=colour, linewidth=1.0)
+        on_fill = filled and s.q3 > s.q1
+        artists["medians"][i].set(color=_text_colour_on(colour) if on_fill else "black")
         for part in ("whiskers", "caps"):
             for line in artists[part][2 * i:2 * i + 2]:
                 line.set(color=colour, linewidth=1.0)
@@ -1529,9 +1557,13 @@ def _draw_boxes(
 
 def _dendrogram(ax: Axes, linkage: np.ndarray, *, method: str) -> None:
     """The clustering tree over the heatmap's columns, leaves aligned with them."""
-    hierarchy.dendrogram(linkage, ax=ax, orientation="top", no_labels=True,
-                         link_color_func=lambda _: "0.35")
+    tree = hierarchy.dendrogram(linkage, ax=ax, orientation="top", no_labels=True,
+                                link_color_func=lambda _: "0.35")
+    for lines in ax.collections:
+        lines.set_linewidth(0.8)
     ax.set_xlim(0, 10 * (len(linkage) + 1))
+    height = max(max(d) for d in tree["dcoord"])
+    ax.set_ylim(0, 1.05 * height if height > 0 else 1.0)
     ax.set_axis_off()
     ax.set_title(f"{method} linkage on 1 − cosine", fontsize=_small_font(),
                  fontweight="normal", loc="left", color="0.3")

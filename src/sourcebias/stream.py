@@ -103,9 +103,13 @@ class StageStats:
     Attributes
     ----------
     seconds : float
-        Wall-clock seconds, summed over the processes that ran the stage.
+        Wall-clock seconds of the chunks of work of the stage, summed over the
+        processes that ran them.
+    elapsed : float
+        Wall-clock seconds from the start to the end of the stage as a whole,
+        for stages that the calling process oversees (reading, writing).
     cpu_seconds : float
-        CPU seconds of those processes.
+        CPU seconds of all processes in the stage.
     articles, chars : int
         Articles and characters of article text the stage went through.
     rss : int
@@ -117,6 +121,7 @@ class StageStats:
     """
 
     seconds: float = 0.0
+    elapsed: float = 0.0
     cpu_seconds: float = 0.0
     articles: int = 0
     chars: int = 0
@@ -127,6 +132,7 @@ class StageStats:
     def add(self, other: StageStats) -> None:
         """Add another record of the same stage."""
         self.seconds += other.seconds
+        self.elapsed += other.elapsed
         self.cpu_seconds += other.cpu_seconds
         self.articles += other.articles
         self.chars += other.chars
@@ -142,15 +148,21 @@ class Stats:
     stages: dict[str, StageStats] = field(default_factory=dict)
 
     @contextmanager
-    def stage(self, name: str, *, articles: int = 0, chars: int = 0) -> Iterator[StageStats]:
-        """Time a block as (part of) the stage ``name``."""
+    def stage(self, name: str, *, articles: int = 0, chars: int = 0, whole: bool = False
+              ) -> Iterator[StageStats]:
+        """Time a block as a chunk of work of the stage ``name``, or as the stage as a
+        ``whole``: its wall-clock time then counts as ``elapsed``, and its CPU time is
+        not counted (the chunks' records count it)."""
         record = StageStats(articles=articles, chars=chars)
         wall, cpu = time.perf_counter(), time.process_time()
         try:
             yield record
         finally:
-            record.seconds = time.perf_counter() - wall
-            record.cpu_seconds = time.process_time() - cpu
+            if whole:
+                record.elapsed = time.perf_counter() - wall
+            else:
+                record.seconds = time.perf_counter() - wall
+                record.cpu_seconds = time.process_time() - cpu
             record.rss = resident_bytes()
             self.stages.setdefault(name, StageStats()).add(record)
 
