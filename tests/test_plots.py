@@ -308,7 +308,8 @@ def test_term_heatmap_facets_voices_and_writes_rates_and_n(rates):
     cells = [t.get_text() for t in narrator.texts]
     assert len(cells) == len(TERMS) * len(OUTLETS)
     assert "6.0" in cells and "0" in cells
-    assert all("Rate per 1,000 words" in bar.get_ylabel() for bar in fig.axes[2:4])
+    assert all(" ".join(bar.get_ylabel().split()) == "Rate per 1,000 words of that voice"
+               for bar in fig.axes[2:4])
     drawn = plotted_data(fig)
     assert set(drawn["voice"]) == {"narrator", "quote"}
     assert len(drawn) == 2 * len(TERMS) * len(OUTLETS)
@@ -331,6 +332,19 @@ def test_term_heatmap_runs_the_longer_list_down_the_page(rates):
     assert many.axes[0].get_xlabel() == "Category"
     assert "loyalty and betrayal" in _ticks(many.axes[0], "x")
     assert many.get_figheight() < 9
+
+
+def test_term_heatmap_turns_crowded_labels_upright_so_they_stay_under_their_panel():
+    narrator = _many_outlet_rates(16, CATEGORIES)
+    with figure_style():
+        fig = plot_term_heatmap(pd.concat([narrator, narrator.assign(voice="quote")]))
+    assert {label.get_rotation() for label in fig.axes[1].get_xticklabels()} == {90.0}
+    fig.canvas.draw()
+    left_edge = fig.axes[1].get_window_extent().x0
+    colour_bar = fig.axes[2].get_tightbbox()
+    assert colour_bar.x1 <= left_edge
+    assert all(label.get_window_extent().x0 >= left_edge
+               for label in fig.axes[1].get_xticklabels())
 
 
 def test_term_heatmap_leaves_out_numbers_that_would_not_fit(rates):
@@ -462,7 +476,7 @@ def test_voice_share_writes_each_share_in_a_colour_that_reads_on_its_bar():
 def test_label_matrix_pools_outlets_per_actor(labels):
     ax = plot_label_matrix(labels)
     assert isinstance(ax, Axes)
-    assert _ticks(ax, "x") == ["Guaidó\n(n=24)", "Maduro\n(n=19)"]
+    assert [t.replace("\n", " ") for t in _ticks(ax, "x")] == ["Guaidó (n=24)", "Maduro (n=19)"]
     drawn = plotted_data(ax.figure)
     leader = drawn[(drawn["label"] == "opposition leader") & (drawn["actor"] == "Guaidó")]
     assert leader["count"].item() == 3
@@ -681,3 +695,11 @@ def test_plotted_data_needs_a_sourcebias_figure():
     fig, _ = plt.subplots()
     with pytest.raises(ValueError, match="pass data="):
         plotted_data(fig)
+
+
+def test_label_matrix_stands_short_column_labels_upright_over_their_n(labels):
+    short = labels.replace({"Aggregator A": "AFP", "Iran Press": "IRNA", "Sputnik": "RIA"})
+    with figure_style():
+        ax = plot_label_matrix(short, actor="Guaidó")
+    assert _ticks(ax, "x") == ["AFP\n(n=4)", "IRNA\n(n=8)", "RIA\n(n=12)"]
+    assert {label.get_rotation() for label in ax.get_xticklabels()} == {0.0}

@@ -44,6 +44,7 @@ from .export import save_figure, save_table, write_provenance
 from .lexicon import Lexicon, LexiconError, load_actors, load_terms
 from .pipeline import Analysis, analyze, load_tables
 from .plots import (
+    display_names,
     figure_style,
     outlet_palette,
     plot_actor_sentiment,
@@ -72,6 +73,7 @@ __all__ = [
     "article_sentiment",
     "attribution",
     "browse",
+    "display_names",
     "figure_style",
     "find_actors",
     "find_terms",

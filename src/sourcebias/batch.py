@@ -21,6 +21,13 @@ the row number (tables). Text is decoded and repaired (see
 (rules in ``data/furniture.yaml``), the headline is found, and articles that
 repeat an earlier one are flagged in ``duplicate_of`` but kept.
 
+A batch is read in parts of :data:`PART_ROWS` inputs (:class:`BatchReader`,
+:func:`read_part`), each read and cleaned on its own, so that a batch of any
+size can be read in bounded memory and in several processes. Only the check for
+duplicates needs every article; it keeps a compact fingerprint of each (a hash
+of its words, a MinHash signature, and its shingle hashes, which
+:func:`read_part` can write to a file) and resolves them once all parts are read.
+
 Whatever cannot be read becomes a row of ``excluded`` naming what is wrong and
 what to do, and the same line is logged as a warning on the ``sourcebias.batch``
 logger the moment it is found, so that ``inputs = articles + excluded`` always
@@ -70,7 +77,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PAIR_CHUNK = 5000
 _TEXT_CHUNK = 10_000
 #: Inputs per part when a batch is read part by part (see :class:`BatchReader`).
-PART_ROWS = 5_000
+PART_ROWS = 2_000
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 _ARTICLE_STANDARD = (*COLUMNS["articles"], "duplicate_kind")
 
@@ -228,6 +235,8 @@ class BatchPart:
     within : str or None
         The manifest or table file the rows come from.
     furniture : Furniture
+    threshold : float
+        The near-duplicate threshold (see :func:`read_batch`).
     """
 
     number: int
@@ -235,6 +244,7 @@ class BatchPart:
     folder: Path | None
     within: str | None
     furniture: Furniture
+    threshold: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -345,7 +355,7 @@ class BatchReader:
             valid = listing[reasons.isna()]
             for number, start in enumerate(range(0, max(len(valid), 1), PART_ROWS)):
                 yield BatchPart(number, valid.iloc[start:start + PART_ROWS], self.path,
-                                self.within, self.furniture)
+                                self.within, self.furniture, self.threshold)
             return
         seen: dict[str, object] = {}
         rows = 0
@@ -354,8 +364,9 @@ class BatchReader:
                                              first_row=rows + 1, seen=seen)
             rows += len(table)
             self._listed.append(_excluded(listing, reasons, self.within))
-            yield BatchPart(number, listing[reasons.isna()].reset_index(drop=True), None,
-                            self.within, self.furniture)
+            docs = listing[reasons.isna()].reset_index(drop=True)
+            del table, listing  # hold one copy of the part's texts while it is out
+            yield BatchPart(number, docs, None, self.within, self.furniture, self.threshold)
 
     def add(self, read: PartRead) -> PartRead:
         """Note what a part needs of the whole batch; return the part as given."""
@@ -419,7 +430,7 @@ def read_part(part: BatchPart, *, shingle_folder: Path | None = None) -> PartRea
         inputs = _Inputs(docs, pd.DataFrame(columns=["key", "note"]), empty("excluded"),
                          part.within)
     articles, emptied, removed, repairs = _clean(inputs, part.furniture)
-    fingerprints, shingles, offsets = _fingerprints(articles["text"])
+    fingerprints, shingles, offsets = _fingerprints(articles["text"], part.threshold)
     fingerprints["shingle_offsets"] = offsets
     shingle_file = None
     if shingle_folder is not None:
@@ -840,8 +851,7 @@ def _duplicates(articles: pd.DataFrame, fingerprints: dict[str, np.ndarray],
         "duplicate_kind": pd.Series("exact", index=ranked.index, dtype="str").where(exact),
     })
     candidates = np.flatnonzero(~exact.to_numpy() & fingerprints["has_shingles"][order])
-    pairs = _candidate_pairs(fingerprints["signatures"][order][candidates], candidates,
-                             _band_rows(threshold))
+    pairs = _candidate_pairs(fingerprints["band_keys"][order][candidates], candidates)
     pairs = pairs[_jaccard(shingles, order[pairs]) >= threshold]
     if len(pairs):
         earliest = pd.Series(pairs[:, 1]).groupby(pairs[:, 0]).min()
@@ -858,15 +868,18 @@ def _plain_words(texts: pd.Series) -> pa.ListArray:
 
 
 #: The fingerprints of every article that :meth:`BatchReader` keeps.
-_FINGERPRINTS = ("same_words", "signatures", "has_shingles")
+_FINGERPRINTS = ("same_words", "band_keys", "has_shingles")
 
 
-def _fingerprints(texts: pd.Series) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """For each text: a hash of its words (``same_words``), its MinHash signature and
-    whether it has at least one shingle (``has_shingles``: its signature means
-    something); and the shingle hashes of all texts with the offsets where each
-    text's start (plus the end)."""
-    same_words, signatures, has_shingles, shingles, offsets = [], [], [], [], [[0]]
+def _fingerprints(texts: pd.Series, threshold: float
+                  ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """For each text: a hash of its words (``same_words``), the keys of the LSH bands
+    of its MinHash signature (``band_keys``, banded for ``threshold``) and whether it
+    has at least one shingle (``has_shingles``: its signature means something); and
+    the shingle hashes of all texts with the offsets where each text's start (plus
+    the end)."""
+    rows = _band_rows(threshold)
+    same_words, band_keys, has_shingles, shingles, offsets = [], [], [], [], [[0]]
     for start in range(0, len(texts), _TEXT_CHUNK):
         words = _plain_words(texts.iloc[start:start + _TEXT_CHUNK])
         joined = pc.binary_join(words, pa.scalar(" ", pa.large_string()))
@@ -875,13 +888,13 @@ def _fingerprints(texts: pd.Series) -> tuple[dict[str, np.ndarray], np.ndarray, 
         has = np.diff(starts) > 0
         chunk = np.zeros((len(has), _N_HASHES), dtype=np.uint32)
         chunk[has] = _minhash(hashes, starts[:-1][has])
-        signatures.append(chunk)
+        band_keys.append(_band_keys(chunk, rows))
         has_shingles.append(has)
         offsets.append(starts[1:] + sum(len(h) for h in shingles))
         shingles.append(hashes)
     found = {
         "same_words": np.concatenate([np.empty(0, np.uint64), *same_words]),
-        "signatures": np.concatenate([np.empty((0, _N_HASHES), np.uint32), *signatures]),
+        "band_keys": np.concatenate([np.empty((0, _N_HASHES // rows), np.uint64), *band_keys]),
         "has_shingles": np.concatenate([np.empty(0, bool), *has_shingles]),
     }
     return (found, np.concatenate([np.empty(0, np.uint64), *shingles]),
@@ -897,8 +910,8 @@ class _ShingleStore:
         counts = [len(read.fingerprints["shingle_offsets"]) - 1 for read in reads]
         self._starts = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
 
-    def sets(self, articles: np.ndarray) -> dict[int, set[int]]:
-        """The set of shingle hashes of each of these articles."""
+    def sets(self, articles: np.ndarray) -> dict[int, np.ndarray]:
+        """The set of shingle hashes of each of these articles, as a sorted array."""
         found = {}
         parts = np.searchsorted(self._starts, articles, side="right") - 1
         for part in np.unique(parts):
@@ -909,7 +922,7 @@ class _ShingleStore:
             offsets = read.fingerprints["shingle_offsets"]
             for article in articles[parts == part].tolist():
                 local = article - self._starts[part]
-                found[article] = set(hashes[offsets[local]:offsets[local + 1]].tolist())
+                found[article] = np.unique(hashes[offsets[local]:offsets[local + 1]])
             del hashes
         return found
 
@@ -951,14 +964,21 @@ def _band_rows(threshold: float) -> int:
                 if 1 - (1 - threshold**r) ** (_N_HASHES // r) >= _MIN_RECALL), default=1)
 
 
-def _candidate_pairs(signatures: np.ndarray, positions: np.ndarray, rows: int) -> np.ndarray:
+def _band_keys(signatures: np.ndarray, rows: int) -> np.ndarray:
+    """One key per LSH band of ``rows`` signature columns: texts share a band's key
+    when their signatures agree on its rows (or, rarely, by chance)."""
+    keys = np.zeros((len(signatures), _N_HASHES // rows), dtype=np.uint64)
+    for band in range(_N_HASHES // rows):
+        for column in signatures[:, band * rows:(band + 1) * rows].T:
+            keys[:, band] = (keys[:, band] ^ column.astype(np.uint64)) * _MIX
+    return keys
+
+
+def _candidate_pairs(band_keys: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """(later, earlier) pairs that share a band: each text is paired with the
     first and the previous text of every bucket it falls in."""
     pairs = [np.empty((0, 2), dtype=np.int64)]
-    for band in range(_N_HASHES // rows):
-        key = np.zeros(len(positions), dtype=np.uint64)
-        for column in signatures[:, band * rows:(band + 1) * rows].T:
-            key = (key ^ column.astype(np.uint64)) * _MIX
+    for key in band_keys.T:
         order = np.lexsort((positions, key))
         bucket, position = key[order], positions[order]
         same = np.r_[False, bucket[1:] == bucket[:-1]]
@@ -975,6 +995,7 @@ def _jaccard(shingles: _ShingleStore, pairs: np.ndarray) -> np.ndarray:
     for start in range(0, len(pairs), _PAIR_CHUNK):
         chunk = pairs[start:start + _PAIR_CHUNK]
         sets = shingles.sets(np.unique(chunk))
-        similarity[start:start + len(chunk)] = [
-            len(sets[a] & sets[b]) / len(sets[a] | sets[b]) for a, b in chunk.tolist()]
+        for row, (a, b) in enumerate(chunk.tolist(), start=start):
+            common = len(np.intersect1d(sets[a], sets[b], assume_unique=True))
+            similarity[row] = common / (len(sets[a]) + len(sets[b]) - common)
     return similarity

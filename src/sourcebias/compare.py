@@ -77,8 +77,9 @@ def _choice(value, options: Iterable, name: str):
     return value
 
 
-def _as_list(value: str | Iterable[str]) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
+def _as_list(value) -> list:
+    """A group name (str, number) or a list of them, as a list."""
+    return [value] if isinstance(value, str) or not isinstance(value, Iterable) else list(value)
 
 
 # --------------------------------------------------------------------------- keyness
@@ -914,11 +915,11 @@ def attribution(
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
     rows = []
     for fold, (train, test) in enumerate(folds.split(counts, labels, groups)):
-        fitted = model().fit(counts[train], labels[train])
+        classifier = model().fit(counts[train], labels[train])
         majority = pd.Series(labels[train]).value_counts().index[0]
         rows.append({
             "fold": fold, "n_train": len(train), "n_test": len(test),
-            "accuracy": float(np.mean(fitted.predict(counts[test]) == labels[test])),
+            "accuracy": float(np.mean(classifier.predict(counts[test]) == labels[test])),
             "baseline": float(np.mean(labels[test] == majority)),
         })
     scores = pd.DataFrame(rows)

@@ -529,6 +529,7 @@ def _read_parts(reader: BatchReader, folder: Path, *, jobs: int, stats: Stats) -
         schemas.append(table.schema)
         sizes.append(table.num_rows)
         removed.write(to_arrow(read.removed, removed.schema))
+        release_memory()
     removed.commit()
     excluded = reader.excluded()
     writer = TableWriter(folder / "excluded.parquet", table_schema(tuple(excluded.columns)),
@@ -844,6 +845,7 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
                         writers[name] = TableWriter(out / f"{name}.parquet", table.schema,
                                                     ROW_GROUP_ROWS[name])
                     writers[name].write(table)
+            release_memory()
         summary = combine_summaries(summaries, pd.concat(groups))
         with stats.stage("write"):
             if out is None:

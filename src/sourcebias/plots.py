@@ -419,28 +419,28 @@ def plot_term_heatmap(
     entries = _order_by_total(shown, entry, "rate_per_1000")[:top]
     shown = shown[shown[entry].isin(entries)]
 
-    outlet_names = [name(o) for o in outlets]
-    outlet_n = [n_articles[o] for o in outlets]
+    outlet_names, entry_names = [name(o) for o in outlets], [name(e) for e in entries]
+    outlet_n = list(n_articles.reindex(outlets))
     outlets_down = len(outlets) > len(entries)
-    down_labels = _n_labels(outlet_names, outlet_n) if outlets_down else map(name, entries)
-    down_labels = list(down_labels)
-    n_across = len(entries) if outlets_down else len(outlets)
-    colorbar_in = 0.85
+    down_labels = _n_labels(outlet_names, outlet_n) if outlets_down else entry_names
+    colorbar_in = 0.75
     panel_in = (column_width("double") - _text_width(down_labels, "ytick.labelsize") - 0.4
                 - len(voice_facets) * colorbar_in) / len(voice_facets)
-    cell_in = panel_in / n_across
+    cell_in = panel_in / (len(entries) if outlets_down else len(outlets))
     if outlets_down:
-        across_labels, rotation = [name(e) for e in entries], _rotation(
-            [name(e) for e in entries], cell_in)
+        across_labels, rotation = entry_names, _rotation(entry_names, cell_in)
     else:
         across_labels, rotation = _column_labels(outlet_names, outlet_n, cell_in=cell_in)
+    if rotation and len(voice_facets) > 1:
+        rotation = 90.0  # slanted labels would reach into the panel on their left
     height = (style["row_height_in"] * len(down_labels) + _label_height(across_labels, rotation)
               + 0.75)
     fig, axes = plt.subplots(
         1, len(voice_facets), sharey=True, squeeze=False, layout="constrained",
         figsize=(column_width("double"), height),
     )
-    annotate = _fits(["88.8"], cell_in, style["row_height_in"])
+    cells = _number_labels(shown[["rate_per_1000"]], "{:.1f}").ravel()
+    annotate = _fits(list(cells), cell_in, style["row_height_in"])
     outlet_title = f"{_group_title(by)} (n = articles)"
     for ax, voice in zip(axes[0], voice_facets, strict=True):
         matrix = (
@@ -455,7 +455,7 @@ def plot_term_heatmap(
             ax, matrix, cmap=style["heatmap_cmap"], vmin=0.0, vmax=vmax if vmax > 0 else 1.0,
             annotations=_number_labels(matrix, "{:.1f}") if annotate else None,
             xticklabels=across_labels, yticklabels=down_labels, rotation=rotation,
-            colorbar="Rate per 1,000 words\nof that voice",
+            colorbar="Rate per\n1,000 words\nof that voice",
         )
         ax.set_title(name(voice))
         ax.set_xlabel(entry.capitalize() if outlets_down else outlet_title)
@@ -617,7 +617,7 @@ def plot_label_matrix(
     style = current_style()
     row_labels = [textwrap.fill(label, 30, break_on_hyphens=False) for label in shown_labels]
     lines = sum(label.count("\n") + 1 for label in row_labels)
-    margin = _text_width(row_labels, "ytick.labelsize") + 1.2
+    margin = _text_width(row_labels, "ytick.labelsize") + 1.0
     width = column_width("single" if margin + 0.5 * len(columns) <= column_width("single")
                          else "double")
     cell_in = (width - margin) / len(columns)
@@ -998,7 +998,7 @@ def plot_similarity(
     heat.set_xlabel("")
     heat.set_ylabel(f"{_group_title('outlet')} (n = articles)")
     colorbar = fig.colorbar(heat.collections[0], ax=heat, location="bottom", shrink=0.7,
-                            aspect=25, pad=0.02)
+                            aspect=25, pad=0.05)
     colorbar.set_label("Cosine similarity\n(diagonal left blank)")
     colorbar.outline.set_visible(False)
     long = shown.rename_axis(index="outlet_a", columns="outlet_b")
@@ -1188,9 +1188,9 @@ def _small_font() -> float:
 def _fits(texts: Sequence[str], width_in: float, height_in: float) -> bool:
     """Whether ``texts`` in the small font fit a cell of the given size."""
     font = FontProperties(size=_small_font())
-    widest = max(_TEXT_PATH.get_text_width_height_descent(t, font, ismath=False)[0]
-                 for t in texts)
-    return widest / 72 <= 0.85 * width_in and 1.2 * _small_font() / 72 <= height_in
+    widest = max((_TEXT_PATH.get_text_width_height_descent(t, font, ismath=False)[0]
+                  for t in set(texts)), default=0.0)
+    return widest / 72 <= 0.9 * width_in and 1.2 * _small_font() / 72 <= height_in
 
 
 def _rotation(labels: Sequence[str], cell_in: float) -> float:
