@@ -402,11 +402,11 @@ def test_a_manifest_title_is_put_first_once(tmp_path):
                                                   "claims support of soldiers in Caracas"}])
     articles = read_batch(folder).articles.set_index("doc_id")
     assert articles.loc["s", "text"].startswith(title + "\n\nThe president of Venezuela")
-    assert "put the title first" in articles.loc["s", "problems"]
+    assert "placed the headline as the first paragraph" in articles.loc["s", "problems"]
     second = articles.loc["t"]
     assert second.text.startswith(second.title + "\n\nHis comments come the day after")
     assert second.text.lower().count("claims support of soldiers") == 1
-    assert "put the title first" not in second.problems
+    assert "placed the headline as the first paragraph" not in second.problems
 
 
 def test_a_dateline_gives_the_date_when_the_manifest_has_none(tmp_path):
@@ -627,3 +627,14 @@ def test_an_empty_folder_reads_as_an_empty_batch(tmp_path):
     assert batch.articles.empty and batch.excluded.empty and batch.removed.empty
     assert list(batch.articles.columns[:len(COLUMNS["articles"])]) == list(COLUMNS["articles"])
     assert batch.summary().startswith("nothing: 0 article(s) read, 0 input(s) excluded")
+
+
+def test_labelled_view_counter_is_removed_and_recorded(tmp_path):
+    outlet = tmp_path / "batch" / "rt"
+    outlet.mkdir(parents=True)
+    (outlet / "a.txt").write_text(
+        "Maduro rallies troops\n\nViews: 12,403\n\nMaduro told the troops to be ready. "
+        "They cheered.\n", encoding="utf-8")
+    batch = read_batch(tmp_path / "batch")
+    assert batch.removed[["text", "rule"]].values.tolist() == [["Views: 12,403", "counter"]]
+    assert "12,403" not in batch.articles.loc[0, "text"]

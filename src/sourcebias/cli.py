@@ -124,7 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sourcebias`` command."""
     args = build_parser().parse_args(argv)
     _show_warnings()
-    return args.run(args)
+    try:
+        return args.run(args)
+    except (FileNotFoundError, NotADirectoryError, ValueError) as problem:
+        # Bad input (a missing batch, a wrong column, a broken lexicon) is reported
+        # in one line that names the file and what to do; a traceback adds nothing.
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -785,7 +785,7 @@ def plot_actor_sentiment(
     shown = _select(table, "lexicon", lexicons, "plot_actor_sentiment")
     _reject_duplicates(shown, ["actor", "outlet", "lexicon"], "plot_actor_sentiment")
     name = _namer(names)
-    order = (list(actors) if actors is not None
+    order = (_present(shown, "actor", actors, "plot_actor_sentiment") if actors is not None
              else sorted(shown["actor"].unique(), key=lambda a: name(a).casefold()))
     shown = _select(shown, "actor", order, "plot_actor_sentiment")
     colours = _colours(shown["outlet"], palette)
@@ -1056,6 +1056,24 @@ def _level_column(rates: pd.DataFrame, level: str | None, function: str) -> str:
         if candidate in rates.columns:
             return candidate
     raise ValueError(f"{function}: the rates table has neither a term nor a category column")
+
+
+def _present(table: pd.DataFrame, column: str, values: Sequence[str], function: str) -> list[str]:
+    """The ``values`` that occur in ``column``, warning about the others.
+
+    A batch need not mention every actor a notebook asks for; the figure shows
+    the ones it does, and the warning names the rest.
+    """
+    present = set(table[column].dropna().unique())
+    absent = [v for v in values if v not in present]
+    if absent:
+        warnings.warn(f"{function}: no rows with {column} {', '.join(map(repr, absent))}, "
+                      "so the figure leaves them out", stacklevel=3)
+    kept = [v for v in values if v in present]
+    if not kept:
+        raise ValueError(f"{function}: none of the {column} values asked for is in the table; "
+                         f"present: {', '.join(sorted(map(str, present))) or 'none'}")
+    return kept
 
 
 def _select(table: pd.DataFrame, column: str, values: Sequence[str], function: str) -> pd.DataFrame:

@@ -17,8 +17,15 @@ import papermill
 from nbconvert import HTMLExporter
 
 from .export import atomic_path, write_provenance
-from .paths import NOTEBOOK_DIR
+from .paths import DATA_DIR, LEXICON_DIR, NOTEBOOK_DIR
 from .pipeline import analyze
+
+#: Rule files besides the two lexicons that change results; their hashes go into provenance.
+RULE_FILES = {
+    "valence": LEXICON_DIR / "valence.yaml",
+    "furniture": DATA_DIR / "furniture.yaml",
+    "segment": DATA_DIR / "segment.yaml",
+}
 
 
 class NotebookFailed(RuntimeError):
@@ -142,8 +149,8 @@ def run_report(
             result.failures.append(str(failure))
     write_provenance(
         out,
-        inputs=analysis.articles[["source", "sha256"]],
-        lexicons=analysis.lexicons,
+        inputs=analysis.articles[["doc_id", "source", "sha256"]],
+        lexicons={**analysis.lexicons, **RULE_FILES},
         parameters={"batch": str(batch), "read_options": read_options or {},
                     "notebooks": [p.name for p in suite]},
         command=command or "",

@@ -54,22 +54,28 @@ class Workspace:
         return self.out / "tables"
 
     def save_figure(self, fig: Any, name: str, *, data: pd.DataFrame | None = None,
-                    width: str | float | None = None) -> dict[str, Path]:
+                    width: str | float | None = None) -> None:
         """Save a figure under :attr:`figures` (see :func:`sourcebias.export.save_figure`).
 
         ``name`` may hold any characters (an outlet name, say): it is turned into
         a file name of lower-case letters, digits, ``_`` and ``-``.
         """
-        return export.save_figure(fig, file_name(name), out_dir=self.figures, data=data,
-                                  width=width)
+        export.save_figure(fig, file_name(name), out_dir=self.figures, data=data, width=width)
 
     def save_table(self, table: pd.DataFrame, name: str, *, caption: str | None = None,
-                   show: bool = True, rows: int = 30) -> dict[str, Path]:
+                   show: bool = True, rows: int = 30) -> None:
         """Save a table under :attr:`tables` as CSV and LaTeX, and display its first rows."""
-        written = export.save_table(table, file_name(name), out_dir=self.tables, caption=caption)
+        export.save_table(table, file_name(name), out_dir=self.tables, caption=caption)
         if show:
-            display(table.head(rows))
-        return written
+            _show(table, rows=rows)
+
+
+def _show(table: pd.DataFrame, *, rows: int) -> None:
+    """Display the first rows of a table with every cell shown in full."""
+    with pd.option_context("display.max_colwidth", None):
+        display(table.head(rows))
+        if len(table) > rows:
+            print(f"{rows} of {len(table)} rows shown; the file in tables/ holds them all.")
 
 
 def file_name(name: str) -> str:
@@ -93,7 +99,7 @@ def browse(table: pd.DataFrame, *, by: str, rows: int = 20) -> None:
     """
     import ipywidgets as widgets
 
-    display(table.head(rows))
+    _show(table, rows=rows)
     choices = ["(all)", *sorted(table[by].dropna().astype("str").unique())]
     picker = widgets.Dropdown(options=choices, description=by)
     shown = widgets.Output()
@@ -103,7 +109,7 @@ def browse(table: pd.DataFrame, *, by: str, rows: int = 20) -> None:
         selected = table if change["new"] == "(all)" else table[keep]
         shown.clear_output()
         with shown:
-            display(selected.head(rows))
+            _show(selected, rows=rows)
 
     picker.observe(update, names="value")
     display(widgets.VBox([picker, shown]))
