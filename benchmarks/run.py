@@ -225,13 +225,13 @@ def stock_vader_seconds(sentences: Path, *, sample: int | None) -> tuple[float, 
 # --- report ------------------------------------------------------------------------------------
 
 
-def print_stages(label: str, run: dict, stages: dict) -> None:
+def print_stages(label: str, run: dict, stages: dict, *, articles: int, chars: int) -> None:
     print(f"\n{label}: {run['seconds']:.1f} s wall, {run['cpu_seconds']:.1f} CPU s (whole "
           f"process tree), peak memory of the process tree {run['peak_bytes'] / 2**20:.0f} MiB")
     print(f"  {'stage':<13} {'wall s':>7} {'CPU s':>7} {'articles/s':>11} {'MB/s':>6} "
           f"{'art/CPU-s':>10} {'MB/CPU-s':>9} {'RSS MiB':>8} {'cached':>7} {'computed':>8}")
-    n, mb = stages["read"]["articles"], stages["read"]["chars"] / 1e6
-    for name in (*STAGES, "annotate"):
+    n, mb = articles, chars / 1e6
+    for name in (*STAGES[:4], "summary", *STAGES[4:], "annotate"):
         if name not in stages:
             print(f"  {name:<13} (nothing to do)")
             continue
@@ -241,13 +241,20 @@ def print_stages(label: str, run: dict, stages: dict) -> None:
         print(f"  {name:<13} {wall:7.1f} {cpu:7.1f} {n / max(wall, 1e-9):11.0f} "
               f"{mb / max(wall, 1e-9):6.1f} {n / cpu:10.0f} {mb / cpu:9.1f} "
               f"{s['rss'] / 2**20:8.0f} {s['cached']:7d} {s['computed']:8d}")
-    print("  (read, annotate: elapsed in the main process; segment, terms+actors, sentiment: "
-          "summed over the workers / jobs; RSS: largest process right after the stage)")
+    print("  (wall: read, annotate (all of segment to summary) and write as they took in the "
+          "main process; segment to summary summed over the workers / jobs. RSS: largest "
+          "process right after the stage)")
 
 
-def measure(n_articles: int, *, work: Path, jobs: int | None, cache: Path) -> tuple[dict, dict]:
+def measure(n_articles: int, *, work: Path, jobs: int | None, cache: Path, fresh: bool
+            ) -> tuple[dict, dict]:
+    """Run ``sourcebias analyze`` on the batch of that size; ``fresh``: from nothing (no
+    cache, no earlier output), else a rerun into the same output folder."""
     batch = build_batch(n_articles, work / f"batch-{n_articles}.parquet")
     out = work / f"out-{n_articles}"
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
     run = run_measured(analyze_command(batch, out, jobs=jobs, cache=cache), cwd=work)
     run["jobs"] = jobs or len(os.sched_getaffinity(0))
     return run, json.loads((out / "stages.json").read_text(encoding="utf-8"))["stages"]
@@ -271,7 +278,6 @@ def main() -> None:
     (work / ".gitignore").write_text("*\n")
     lexicon_copies(work)
     cache = work / "cache"
-    shutil.rmtree(cache, ignore_errors=True)
 
     batch = build_batch(args.articles, work / f"batch-{args.articles}.parquet")
     texts = pq.read_table(batch, columns=["text"]).column("text").to_pylist()
@@ -280,12 +286,14 @@ def main() -> None:
           "per article on average (first 20,000)")
     del texts
 
-    first, stages = measure(args.articles, work=work, jobs=args.jobs, cache=cache)
-    print_stages("first run (empty cache)", first, stages)
+    first, stages = measure(args.articles, work=work, jobs=args.jobs, cache=cache, fresh=True)
+    size = {"articles": stages["read"]["articles"], "chars": stages["read"]["chars"]}
+    print_stages("first run (empty cache)", first, stages, **size)
     for lexicon in ("terms", "actors"):
         edit_lexicon(work, lexicon)
-        rerun, restages = measure(args.articles, work=work, jobs=args.jobs, cache=cache)
-        print_stages(f"rerun after an edit of {lexicon}.yaml", rerun, restages)
+        rerun, restages = measure(args.articles, work=work, jobs=args.jobs, cache=cache,
+                                  fresh=False)
+        print_stages(f"rerun after an edit of {lexicon}.yaml", rerun, restages, **size)
         print(f"  rerun / first run: {rerun['seconds'] / first['seconds']:.3f} by wall clock, "
               f"{rerun['cpu_seconds'] / first['cpu_seconds']:.3f} by CPU seconds")
 
@@ -301,8 +309,7 @@ def main() -> None:
     if args.scales:
         print("\nmemory against batch size (first run, empty cache):")
         for n in map(int, args.scales.split(",")):
-            shutil.rmtree(cache, ignore_errors=True)
-            run, scaled = measure(n, work=work, jobs=args.jobs, cache=cache)
+            run, scaled = measure(n, work=work, jobs=args.jobs, cache=cache, fresh=True)
             print(f"  {n:>9} articles: {run['seconds']:7.1f} s, peak "
                   f"{run['peak_bytes'] / 2**20:6.0f} MiB, largest process after a stage "
                   f"{max(s['rss'] for s in scaled.values()) / 2**20:6.0f} MiB")

@@ -7,6 +7,9 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import logging
+import random
+import re
 import shutil
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from sourcebias.cli import main
 from sourcebias.lexicon import load_actors, load_terms
 from sourcebias.paths import LEXICON_DIR, SEED_BATCH
 from sourcebias.pipeline import TABLE_NAMES, analyze, annotate, load_tables
+from sourcebias.tables import WORD_PATTERN, count_words
 
 #: Read options of the AllSides sample.
 ALLSIDES_OPTIONS = {"text_column": "content_original", "outlet_column": "source_url",
@@ -111,6 +115,38 @@ def test_a_batch_read_in_parallel_parts_equals_one_read(repeats_batch, tmp_path,
     assert in_parts.problems == whole.problems
 
 
+def test_reading_problems_found_in_workers_are_logged_once_by_the_caller(
+        tmp_path, monkeypatch, caplog):
+    batch = tmp_path / "batch"
+    shutil.copytree(SEED_BATCH, batch)
+    manifest = (batch / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    (batch / "articles" / "blank.txt").write_text("  \n", encoding="utf-8")
+    added = ["articles/blank.txt,blank,Nobody,,,,,", "articles/gone.txt,gone,Nobody,,,,,"]
+    (batch / "manifest.csv").write_text("\n".join([*manifest, *added]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(batch_module, "PART_ROWS", 2)
+    caplog.set_level(logging.WARNING, logger="sourcebias.batch")
+    analysis = analyze(batch, out=tmp_path / "out", jobs=2, cache=False)
+    assert analysis.stats.stages["read"].computed == 4  # 7 files in parts of 2
+    warned = [m for m in caplog.messages if "blank.txt" in m or "gone.txt" in m]
+    assert len(warned) == 2 and "is empty" in warned[0] and "does not exist" in warned[1]
+    assert analysis.rows("excluded") == 2 and analysis.rows("articles") == 5
+
+
+def test_count_words_equals_the_word_pattern_count(allsides_sample, seed_batch):
+    rng = random.Random(20190430)
+    alphabet = list("ab_1'’‘-‐– \n\t.,éßç中\u0301\u00a0\U0001F600\ud800")
+    crafted = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(40)))
+               for _ in range(5000)]
+    texts = pd.Series([*crafted, "coup d'état", "self-proclaimed -- 'traitors'", None],
+                      dtype=object)
+    real = read_batch(allsides_sample, **ALLSIDES_OPTIONS).articles["text"]
+    for strings in (texts, real, seed_batch.articles["text"]):
+        expected = [len(re.findall(WORD_PATTERN, s)) if isinstance(s, str) else 0
+                    for s in strings]
+        assert count_words(strings).tolist() == expected
+    assert count_words(real).sum() > 50_000
+
+
 def edited_terms(folder: Path, *, word: str) -> Path:
     """A copy of the project's terms lexicon with one more term."""
     path = folder / "terms.yaml"
@@ -162,8 +198,7 @@ def test_rerun_after_a_lexicon_edit_reuses_segmentation_and_sentiment(
     assert (segment_calls.count, sentiment_calls.count) == (3, 3)
     assert elsewhere.stats.stages["sentiment"].cached == 3
     assert elsewhere.stats.stages["terms+actors"].cached == 6
-    fresh = analyze(allsides_sample, out=tmp_path / "fresh", terms=terms,
-                    **(options | {"cache": False}))
+    analyze(allsides_sample, out=tmp_path / "fresh", terms=terms, **(options | {"cache": False}))
     assert (segment_calls.count, sentiment_calls.count) == (6, 6)
     assert parquet_bytes(tmp_path / "out") == parquet_bytes(tmp_path / "fresh")
     assert parquet_bytes(tmp_path / "elsewhere") == parquet_bytes(tmp_path / "fresh")

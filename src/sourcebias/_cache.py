@@ -40,6 +40,7 @@ STAGE_MODULES = {
     "hits": ("lexicon.py", "terms.py", "locate.py", "tables.py"),
     "mentions": ("lexicon.py", "actors.py", "locate.py", "tables.py"),
     "summary": ("aggregate.py", "tables.py"),
+    "corpus": ("lexicon.py",),
 }
 #: Arrow IPC compression of cached tables: fast to write and to read back.
 _COMPRESSION = "lz4"

@@ -716,7 +716,8 @@ def _clean(inputs: _Inputs, furniture: Furniture
         inputs.notes,
         pd.DataFrame({"key": mojibake.index, "note": mojibake.to_numpy()}),
         cleaned.notes,
-        pd.DataFrame({"key": docs.index[title_added], "note": "placed the headline as the first paragraph"}),
+        pd.DataFrame({"key": docs.index[title_added],
+                      "note": "placed the headline as the first paragraph"}),
         pd.DataFrame({"key": docs.index[from_dateline],
                       "note": "date from the dateline " + cleaned.dateline[from_dateline]}),
     ], ignore_index=True)

@@ -6,15 +6,16 @@ write as Parquet) the tidy tables documented in :mod:`sourcebias.tables`.
 
 How a batch goes through
 ------------------------
-1. *Read*: :func:`sourcebias.batch.read_batch` cleans the articles and flags
-   duplicates; the result is kept as Parquet in the cache (or a temporary
-   folder), keyed by the batch's bytes, the read options, the furniture rules
-   and the code version.
-2. *Annotate*: the articles go in chunks of ``chunk_size`` to ``jobs`` worker
-   processes (or to the tasks of a Dask cluster). Each chunk is segmented,
-   matched against the lexicons and scored for sentiment on its own, since
-   every step works one article at a time; each worker returns compact Arrow
-   tables of its chunk, never a corpus-wide matrix.
+1. *Read*: the batch is read in parts (:class:`sourcebias.batch.BatchReader`),
+   cleaned in ``jobs`` worker processes, and kept as Parquet in the cache (or a
+   temporary folder); duplicates are flagged once every part is read, from a
+   compact fingerprint per article. The result is the same as
+   :func:`sourcebias.batch.read_batch`'s.
+2. *Annotate*: the articles go in chunks of ``chunk_size`` to the workers (or
+   to the tasks of a Dask cluster). Each chunk is segmented, matched against
+   the lexicons and scored for sentiment on its own, since every step works one
+   article at a time; each worker returns compact Arrow tables of its chunk and
+   its part of the outlet summary, never a corpus-wide matrix.
 3. *Write*: the tables are written in input order as Parquet row groups of a
    fixed number of rows (:data:`ROW_GROUP_ROWS`), so the files are the same,
    byte for byte, whatever ``jobs`` and ``chunk_size`` are, and memory does not
@@ -22,26 +23,34 @@ How a batch goes through
 
 Caching
 -------
-Segmentation and sentiment do not depend on the lexicons. Each chunk's
-``sentences`` and ``voice``, and its ``sentiment``, are cached under a key made
-of the chunk's content (each article's ``doc_id``, title and the sha256 of its
-text) and the code version (package version, module sources, the hash of
-``data/segment.yaml`` and, for sentiment, of the valence file). A rerun after a
-lexicon edit takes them from the cache and recomputes only ``hits`` and
-``mentions``; output tables whose key is unchanged (recorded in
-``analysis.json``) are not even rewritten. The cache is the ``.cache`` folder
-beside the output folder unless ``cache=`` names another; it is never put
-inside the batch folder.
+Each stage's result is cached under a key made of what it depends on: the
+content (the batch's bytes for reading; for the rest each article's
+``doc_id``, title and the sha256 of its text) and the code version (package
+version, the source of the modules of the stage, and the hashes of
+``data/furniture.yaml``, ``data/segment.yaml``, the valence file and the
+lexicon the stage uses). Segmentation and sentiment do not depend on the
+lexicons, so a rerun after a lexicon edit takes them from the cache and
+recomputes the ``hits`` (after an edit of the terms lexicon) or the
+``mentions`` (actors lexicon); output tables whose key is unchanged (recorded
+in ``analysis.json``) are not even rewritten. The cache is the ``.cache``
+folder beside the output folder unless ``cache=`` names another; it is never
+put inside the batch folder. Entries are never stale, only unused: delete the
+folder to reclaim the space.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import pickle
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
+from logging.handlers import BufferingHandler
 from pathlib import Path
 
 import numpy as np
@@ -54,11 +63,12 @@ from ._cache import Cache, code_version, digest, digest_bytes, file_digest, fold
 from .actors import find_actors
 from .aggregate import outlet_summary
 from .batch import DEFAULT_FURNITURE, Batch, BatchPart, BatchReader, PartRead, read_part
+from .batch import LOG as READ_LOG
 from .export import atomic_path
-from .lexicon import Lexicon, load_actors, load_terms, prepare_corpus
+from .lexicon import Corpus, Lexicon, load_actors, load_terms, prepare_corpus
 from .segment import RULES_PATH, segment
 from .sentiment import DEFAULT_VALENCE, score_sentiment
-from .stream import Stats, TableWriter, cores, release_memory, run_chunks
+from .stream import Stats, TableWriter, cores, release_memory, run_chunks, run_on_dask
 from .tables import COLUMNS
 from .terms import find_terms
 
@@ -88,6 +98,7 @@ _ANNOTATED = ("doc_id", "title", "text")
 _SUMMARY_COLUMNS = ("outlet", "outlet_group", "n_words", "duplicate_of")
 _CHUNK_COLUMNS = (*_ANNOTATED, *_SUMMARY_COLUMNS)
 _DIGEST_BYTES = 32
+_FOLD_EVERY = 64
 _META = "analysis.json"
 
 
@@ -281,9 +292,16 @@ def analyze(
     actors = actors if isinstance(actors, Lexicon) else load_actors(actors)
     store = Cache(_cache_folder(cache, out=out, batch=batch))
     stats = Stats()
-    with tempfile.TemporaryDirectory(prefix="sourcebias-") as scratch:
+    with ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(
+            prefix=".sourcebias-", dir=None if out is None else _parent(out))))
+        if dask is None:
+            run = partial(run_chunks, jobs=jobs)
+        else:
+            client = stack.enter_context(_dask_client(dask))
+            run = partial(run_on_dask, client=client)
         source = _read_source(batch, read_options=read_options or {}, cache=store,
-                              scratch=Path(scratch), stats=stats, jobs=jobs)
+                              scratch=scratch, stats=stats, run=run)
         settings = _Settings(
             terms=terms, actors=actors, domain=domain, cache=store,
             versions={
@@ -293,12 +311,13 @@ def analyze(
                 "hits": code_version("hits") + terms.sha256,
                 "mentions": code_version("mentions") + actors.sha256,
                 "summary": code_version("summary"),
+                "corpus": code_version("corpus"),
             },
         )
         lexicons = {"terms": terms.describe(), "actors": actors.describe()}
         if dask is not None:
             return _run_dask(source, settings, out=Path(out), lexicons=lexicons,
-                             client=dask, chunk_size=chunk_size, stats=stats)
+                             client=client, chunk_size=chunk_size, stats=stats)
         return _run_local(source, settings, out=None if out is None else Path(out),
                           lexicons=lexicons, jobs=jobs, chunk_size=chunk_size, stats=stats)
 
@@ -306,7 +325,8 @@ def analyze(
 def write_tables(analysis: Analysis, out: str | Path) -> Path:
     """Write an analysis as one Parquet file per table, byte-for-byte reproducibly.
 
-    The files are the ones :func:`analyze` writes for the same tables.
+    The files have the layout :func:`analyze` writes: row groups of
+    :data:`ROW_GROUP_ROWS` rows and the column types of :data:`DTYPES`.
 
     Parameters
     ----------
@@ -472,8 +492,9 @@ def _read_key(path: Path, read_options: dict) -> str:
 
 
 def _read_source(batch: str | Path | Batch, *, read_options: dict, cache: Cache,
-                 scratch: Path, stats: Stats, jobs: int) -> _Source:
-    """The batch as read, from the cache when it holds it."""
+                 scratch: Path, stats: Stats, run: Callable) -> _Source:
+    """The batch as read, from the cache when it holds it; ``run`` maps the reading of
+    its parts (see :func:`sourcebias.stream.run_chunks`)."""
     if isinstance(batch, Batch):
         with stats.stage("read", articles=len(batch.articles), whole=True):
             _check_ids(batch.articles)
@@ -488,29 +509,39 @@ def _read_source(batch: str | Path | Batch, *, read_options: dict, cache: Cache,
         if folder is None:
             reader = BatchReader(path, **read_options)
             folder = cache.store_folder(
-                "read", key, lambda f: _read_parts(reader, f, jobs=jobs, stats=stats))
+                "read", key, lambda f: _read_parts(reader, f, run=run, stats=stats))
             if folder is None:
                 folder = scratch / "batch"
                 folder.mkdir()
-                _read_parts(reader, folder, jobs=jobs, stats=stats)
+                _read_parts(reader, folder, run=run, stats=stats)
         else:
             record.cached = 1
     return _Source(folder, key)
 
 
-def _read_part(part: BatchPart, shingle_folder: Path) -> tuple[PartRead, Stats]:
-    """Read one part of a batch (a worker's task)."""
+def _read_part(part: BatchPart, shingle_folder: Path
+               ) -> tuple[PartRead, Stats, list[logging.LogRecord]]:
+    """Read one part of a batch (a worker's task); its warnings are returned, not logged,
+    so that the calling process logs them, wherever the part was read."""
     stats = Stats()
-    with stats.stage("read") as record:
-        read = read_part(part, shingle_folder=shingle_folder)
-        record.articles = len(read.articles)
-        record.chars = int(read.articles["text"].str.len().sum())
-        record.computed = 1
-    return read, stats
+    logger = READ_LOG
+    caught = BufferingHandler(capacity=sys.maxsize)
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(caught)
+    try:
+        with stats.stage("read") as record:
+            read = read_part(part, shingle_folder=shingle_folder)
+            record.articles = len(read.articles)
+            record.chars = int(read.articles["text"].str.len().sum())
+            record.computed = 1
+    finally:
+        logger.removeHandler(caught)
+        logger.propagate = propagate
+    return read, stats, caught.buffer
 
 
-def _read_parts(reader: BatchReader, folder: Path, *, jobs: int, stats: Stats) -> None:
-    """Read a batch part by part in ``jobs`` processes into a source folder.
+def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stats) -> None:
+    """Read a batch part by part, in parallel through ``run``, into a source folder.
 
     Each part's articles are kept in a file of their own until the duplicates,
     which need every article, are known; then they are written again, with
@@ -521,7 +552,9 @@ def _read_parts(reader: BatchReader, folder: Path, *, jobs: int, stats: Stats) -
     removed = TableWriter(folder / "removed.parquet", table_schema(COLUMNS["removed"]),
                           ROW_GROUP_ROWS["removed"])
     schemas, sizes = [], []
-    for read, part_stats in run_chunks(_read_part, reader.parts(), settings=parts, jobs=jobs):
+    for read, part_stats, warnings in run(_read_part, reader.parts(), settings=parts):
+        for warning in warnings:
+            logging.getLogger(warning.name).handle(warning)
         stats.add(part_stats)
         reader.add(read)
         table = pa.Table.from_pandas(read.articles, preserve_index=False)
@@ -656,7 +689,8 @@ class _Settings:
     """What every chunk is annotated with, and which tables to return.
 
     ``versions`` holds the code version of each cached stage (``segment``,
-    ``sentiment``, ``hits``, ``mentions``, ``summary``), lexicon hashes included.
+    ``corpus``, ``sentiment``, ``hits``, ``mentions``, ``summary``), lexicon hashes
+    included.
     """
 
     terms: Lexicon
@@ -670,7 +704,7 @@ class _Settings:
     def keys(self, digests: bytes) -> dict[str, str]:
         """Cache keys of each stage's result for articles with these digests."""
         segmented = digest(self.versions["segment"], digests)
-        return {"segment": segmented} | {
+        return {"segment": segmented, "corpus": digest(self.versions["corpus"], digests)} | {
             stage: digest(self.versions[stage], segmented)
             for stage in ("sentiment", "hits", "mentions")}
 
@@ -716,7 +750,7 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
                 continue
             found = cache.load(name, keys[name], (name,))
             if found is None:
-                corpus = corpus or prepare_corpus(articles)
+                corpus = corpus or _corpus(articles, cache, keys["corpus"])
                 found = {name: _arrow(find(corpus, sentences=sentences, voice=voice,
                                            lexicon=lexicon))}
                 cache.store(name, keys[name], found)
@@ -753,6 +787,24 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
                    summary["summary"].to_pandas(), summary["groups"].to_pandas())
 
 
+def _corpus(articles: pd.DataFrame, cache: Cache, key: str) -> Corpus:
+    """The articles normalised for matching (:func:`sourcebias.lexicon.prepare_corpus`),
+    from the cache when it holds them: the normalisation does not depend on the lexicons.
+
+    The normalised chunks are cached as they are (pickled, in one Arrow cell), so the
+    cache follows whatever :mod:`sourcebias.lexicon` keeps in them.
+    """
+    stored = cache.load("corpus", key, ("corpus",))
+    if stored is not None:
+        chunks = pickle.loads(stored["corpus"]["chunks"][0].as_py())
+        return Corpus(doc_ids=pd.Index(articles["doc_id"]),
+                      texts=articles["text"].fillna("").astype(str).tolist(), chunks=chunks)
+    corpus = prepare_corpus(articles)
+    cache.store("corpus", key, {"corpus": pa.table({"chunks": pa.array(
+        [pickle.dumps(corpus.chunks, protocol=pickle.HIGHEST_PROTOCOL)], pa.large_binary())})})
+    return corpus
+
+
 def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.DataFrame:
     """The :func:`sourcebias.aggregate.outlet_summary` of a batch from those of its parts.
 
@@ -785,6 +837,26 @@ def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.Dat
         outlet_group=totals.index.map(joined.replace("", None)),
         narrator_share=1 - quote_share, quote_share=quote_share)
     return table[list(parts[0].columns)].astype(parts[0].dtypes.to_dict())
+
+
+class _Summaries:
+    """The partial outlet summaries of the chunks annotated so far, folded together every
+    :data:`_FOLD_EVERY` chunks so that they stay small."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+        self.groups: list[pd.DataFrame] = []
+
+    def add(self, summary: pd.DataFrame, groups: pd.DataFrame) -> None:
+        self.parts.append(summary)
+        self.groups.append(groups)
+        if len(self.parts) >= _FOLD_EVERY:
+            self.groups = [pd.concat(self.groups).drop_duplicates()]
+            self.parts = [combine_summaries(self.parts, self.groups[0])]
+
+    def result(self) -> pd.DataFrame:
+        """The outlet summary of every chunk added."""
+        return combine_summaries(self.parts, pd.concat(self.groups))
 
 
 # --- running locally ----------------------------------------------------------------------
@@ -825,7 +897,7 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
     settings = replace(settings, tables=tuple(t for t in PER_ARTICLE_TABLES if t not in fresh))
     jobs = min(jobs, max(1, -(-meta["articles"] // chunk_size)))
     parts: dict[str, list[pa.Table]] = {name: [] for name in settings.tables}
-    summaries, groups = [], []
+    summaries = _Summaries()
     writers: dict[str, TableWriter] = {}
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -834,8 +906,7 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
         for result in _timed(run_chunks(_annotate_chunk, _chunks(source, chunk_size),
                                         settings=settings, jobs=jobs), stats, "annotate"):
             stats.add(result.stats)
-            summaries.append(result.summary)
-            groups.append(result.groups)
+            summaries.add(result.summary, result.groups)
             with stats.stage("write"):
                 for name, table in result.tables.items():
                     if out is None:
@@ -846,7 +917,7 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
                                                     ROW_GROUP_ROWS[name])
                     writers[name].write(table)
             release_memory()
-        summary = combine_summaries(summaries, pd.concat(groups))
+        summary = summaries.result()
         with stats.stage("write"):
             if out is None:
                 tables = {name: pd.read_parquet(source.folder / f"{name}.parquet")
@@ -879,6 +950,13 @@ def _timed(results: Iterator, stats: Stats, name: str) -> Iterator:
         yield from results
 
 
+def _parent(out: str | Path) -> Path:
+    """The folder that holds ``out`` (created if needed)."""
+    parent = Path(out).resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    return parent
+
+
 def _write_stages(out: Path, stats: Stats, **run: object) -> None:
     """Record what each stage of this run cost in ``<out>/stages.json``."""
     with atomic_path(out / "stages.json") as tmp:
@@ -899,9 +977,10 @@ def _part(out: Path, name: str, number: int) -> Path:
     return out / name / f"part-{number:05d}.parquet"
 
 
-def _annotate_partition(number: int, digests: bytes, settings: _Settings) -> _Result:
-    """Annotate the partition ``number`` of ``<out>/articles`` and write its tables there
-    too (a Dask task); return the rest of its result, without the tables."""
+def _annotate_partition(partition: tuple[int, bytes], settings: _Settings) -> _Result:
+    """Annotate a partition of ``<out>/articles`` (its number, and its articles' digests)
+    and write its tables there too (a Dask task); return the rest of its result."""
+    number, digests = partition
     out = settings.partitions
     articles = pd.read_parquet(_part(out, "articles", number), columns=list(_CHUNK_COLUMNS))
     result = _annotate_chunk(_Chunk(number, articles, digests), settings)
@@ -909,15 +988,32 @@ def _annotate_partition(number: int, digests: bytes, settings: _Settings) -> _Re
         writer = TableWriter(_part(out, name, number), table.schema, ROW_GROUP_ROWS[name])
         writer.write(table)
         writer.commit()
-    release_memory()
     return replace(result, tables={})
 
 
-def _run_dask(source: _Source, settings: _Settings, *, out: Path, lexicons: dict,
-              client: str | object, chunk_size: int, stats: Stats) -> Analysis:
-    """Split the articles into partitions under ``out`` and annotate each as a Dask task."""
+def _article_partitions(source: _Source, out: Path, chunk_size: int, stats: Stats
+                        ) -> Iterator[tuple[int, bytes]]:
+    """Write the articles as partitions of ``chunk_size`` under ``<out>/articles``, yielding
+    each one's number and digests as soon as it is written."""
+    for number, (digests, table) in enumerate(_partitions(source, chunk_size)):
+        with stats.stage("write"):
+            writer = TableWriter(_part(out, "articles", number), table.schema,
+                                 ROW_GROUP_ROWS["articles"])
+            writer.write(table)
+            writer.commit()
+        yield number, digests
+
+
+def _dask_client(dask: str | object) -> AbstractContextManager:
+    """A client of the scheduler at this address (closed on exit), or the client given."""
     from distributed import Client
 
+    return nullcontext(dask) if isinstance(dask, Client) else Client(dask)
+
+
+def _run_dask(source: _Source, settings: _Settings, *, out: Path, lexicons: dict,
+              client: object, chunk_size: int, stats: Stats) -> Analysis:
+    """Split the articles into partitions under ``out`` and annotate each as a Dask task."""
     meta = source.meta
     out.mkdir(parents=True, exist_ok=True)
     (out / _META).unlink(missing_ok=True)
@@ -925,31 +1021,18 @@ def _run_dask(source: _Source, settings: _Settings, *, out: Path, lexicons: dict
         (out / f"{name}.parquet").unlink(missing_ok=True)
         _remove_parts(out, name)
         (out / name).mkdir()
-    digests = []
     with stats.stage("write"):
-        for chunk_digests, batch in _partitions(source, chunk_size):
-            writer = TableWriter(_part(out, "articles", len(digests)), batch.schema,
-                                 ROW_GROUP_ROWS["articles"])
-            writer.write(batch)
-            writer.commit()
-            digests.append(chunk_digests)
         for name in ("excluded", "removed"):
             shutil.copyfile(source.folder / f"{name}.parquet", _part(out, name, 0))
     settings = replace(settings, partitions=out.resolve())
-    owned = not isinstance(client, Client)
-    client = Client(client) if owned else client
-    try:
-        workers = len(client.scheduler_info()["workers"])
-        futures = client.map(_annotate_partition, range(len(digests)), digests,
-                             settings=settings, pure=False)
-        results = client.gather(futures)
-    finally:
-        if owned:
-            client.close()
-    for result in results:
+    workers = len(client.scheduler_info()["workers"])
+    summaries = _Summaries()
+    for result in _timed(run_on_dask(_annotate_partition,
+                                     _article_partitions(source, out, chunk_size, stats),
+                                     settings=settings, client=client), stats, "annotate"):
         stats.add(result.stats)
-    summary = combine_summaries([r.summary for r in results],
-                                pd.concat([r.groups for r in results]))
+        summaries.add(result.summary, result.groups)
+    summary = summaries.result()
     _write_meta(out, name=meta["name"], lexicons=lexicons,
                 tables={name: {"key": None} for name in TABLE_NAMES})
     _write_stages(out, stats, dask_workers=workers, chunk_size=chunk_size)

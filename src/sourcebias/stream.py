@@ -5,21 +5,24 @@ Helpers of :func:`sourcebias.pipeline.analyze`:
 * :class:`TableWriter` writes a table chunk by chunk as Parquet row groups of a
   fixed number of rows, so that the file's bytes depend on the rows only, never
   on how they were chunked or on how many processes made them;
-* :func:`run_chunks` maps a function over chunks in worker processes and
-  yields the results in input order, with a bounded number of chunks in flight,
-  so memory stays flat however large the batch;
-* :class:`StageStats` records the wall-clock and CPU seconds, the characters
-  and the resident memory of each stage.
+* :func:`run_chunks` maps a function over chunks in local worker processes,
+  and :func:`run_on_dask` over the workers of a Dask cluster, yielding the
+  results in input order with a bounded number of chunks in flight, so memory
+  stays flat however large the batch;
+* :class:`Stats` records the wall-clock and CPU seconds, the characters and
+  the resident memory of each stage.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import itertools
 import os
 import re
 import resource
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,12 +30,14 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from joblib import Parallel, delayed
+from joblib.externals.loky import get_reusable_executor
 
 #: Parquet compression of every written table.
 COMPRESSION = "zstd"
-#: Chunks handed to the workers ahead of the one being written, per worker.
+#: Chunks handed to the workers ahead of the one being consumed, per worker.
 AHEAD_PER_WORKER = 2
+#: Seconds an idle worker process waits for more work before it exits.
+_IDLE_SECONDS = 300
 
 
 def cores() -> int:
@@ -197,11 +202,13 @@ def run_chunks(
 ) -> Iterator[object]:
     """``function(chunk, settings)`` for every chunk, in input order.
 
-    With ``jobs > 1`` the chunks run in that many worker processes (joblib's
-    loky pool, which stays up between calls, so a notebook pays for starting
-    the workers once). At most :data:`AHEAD_PER_WORKER` chunks per worker are
-    handed out ahead of the result being consumed, so memory stays flat however
-    many chunks there are. With ``jobs == 1`` everything runs in this process.
+    With ``jobs > 1`` the chunks run in that many worker processes (loky's
+    reusable pool, which stays up between calls, so a notebook pays for
+    starting the workers once). A chunk is handed out only when fewer than
+    :data:`AHEAD_PER_WORKER` chunks per worker wait to be consumed, so memory
+    stays flat however many chunks there are and however slowly the results are
+    consumed. With ``jobs == 1``, or a single chunk, everything runs in this
+    process.
 
     Parameters
     ----------
@@ -217,14 +224,63 @@ def run_chunks(
     object
         What ``function`` returned, chunk by chunk.
     """
-    if jobs == 1:
-        for chunk in chunks:
+    chunks = iter(chunks)
+    head = list(itertools.islice(chunks, 2))
+    if jobs == 1 or len(head) < 2:
+        for chunk in itertools.chain(head, chunks):
             yield _call_and_release(function, chunk, settings)
         return
-    parallel = Parallel(n_jobs=jobs, return_as="generator",
-                        pre_dispatch=f"{AHEAD_PER_WORKER} * n_jobs")
-    yield from parallel(delayed(_call_and_release)(function, chunk, settings)
-                        for chunk in chunks)
+    executor = get_reusable_executor(max_workers=jobs, timeout=_IDLE_SECONDS)
+    yield from _in_order(
+        (executor.submit(_call_and_release, function, chunk, settings)
+         for chunk in itertools.chain(head, chunks)), ahead=AHEAD_PER_WORKER * jobs)
+
+
+def _in_order(futures: Iterator, *, ahead: int) -> Iterator[object]:
+    """The results of the futures in order, submitting at most ``ahead`` more than
+    have been consumed (the iterator submits each future as it is drawn)."""
+    pending: deque = deque()
+    try:
+        for future in futures:
+            pending.append(future)
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def run_on_dask(
+    function: Callable[[object, object], object],
+    chunks: Iterable[object],
+    *,
+    settings: object,
+    client: object,
+) -> Iterator[object]:
+    """:func:`run_chunks` on a Dask cluster: each chunk is a task, results in input order.
+
+    At most :data:`AHEAD_PER_WORKER` tasks per worker of the cluster are in
+    flight, so the chunks are made as the cluster takes them.
+
+    Parameters
+    ----------
+    function : callable
+        A module-level function, importable on the workers.
+    chunks : iterable
+    settings : object
+        Picklable; sent with every chunk.
+    client : distributed.Client
+
+    Yields
+    ------
+    object
+        What ``function`` returned, chunk by chunk.
+    """
+    ahead = AHEAD_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
+    yield from _in_order((client.submit(_call_and_release, function, chunk, settings, pure=False)
+                          for chunk in chunks), ahead=ahead)
 
 
 def _call_and_release(function: Callable[[object, object], object], chunk: object,
