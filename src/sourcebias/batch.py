@@ -373,8 +373,9 @@ class BatchReader:
         if read.number != len(self._reads):
             raise ValueError(f"part {read.number} added after {len(self._reads)} part(s); "
                              "add the parts in order")
-        self._reads.append(replace(read, articles=read.articles[["doc_id", "date"]],
-                                   removed=read.removed.iloc[:0]))
+        # keep only what the whole batch needs: a slice would hold on to the part's text
+        self._reads.append(replace(read, articles=read.articles[["doc_id", "date"]].copy(),
+                                   removed=empty("removed")))
         return read
 
     def excluded(self) -> pd.DataFrame:
