@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import textwrap
 
 import numpy as np
@@ -353,3 +354,13 @@ def test_actors_errors(tmp_path, change, line, problem):
 def test_a_terms_file_is_not_an_actors_file(tmp_path):
     with pytest.raises(LexiconError, match="unknown key 'categories' in the actors lexicon"):
         load_actors(write(tmp_path, TERMS))
+
+
+def test_a_lexicon_sent_to_another_process_is_compiled_there_once():
+    terms = load_terms()
+    compiled = lx._compile(terms)
+    sent = pickle.dumps(terms)
+    assert len(sent) < 100_000  # the automaton itself never travels with the lexicon
+    misses = lx._compile.cache_info().misses
+    assert lx._compile(pickle.loads(sent)) is compiled
+    assert lx._compile.cache_info().misses == misses

@@ -58,7 +58,7 @@ from .lexicon import (
     match_lexicon,
     prepare_corpus,
 )
-from .locate import locate
+from .locate import containing, locate
 from .tables import COLUMNS, WORD_PATTERN
 
 #: Extra columns of the mentions table, after those of :data:`sourcebias.tables.COLUMNS`.
@@ -232,15 +232,12 @@ _WORD = re.compile(WORD_PATTERN)
 def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
             rules: _Rules) -> pd.DataFrame:
     """The label columns of each mention, indexed like ``mentions``."""
-    bounds = mentions[["doc_id", "sent_id"]].merge(
-        sentences[["doc_id", "sent_id", "start", "end"]].rename(
-            columns={"start": "sent_start", "end": "sent_end"}),
-        on=["doc_id", "sent_id"], how="left", validate="many_to_one")
+    sentence = containing(mentions, sentences, what="sentence")
     start = mentions["start"].to_numpy("int64")
     end = mentions["end"].to_numpy("int64")
-    sent_start = bounds["sent_start"].fillna(0).to_numpy("int64")
+    sent_start = sentences["start"].to_numpy("int64")[sentence]
     left_from = np.maximum(sent_start, start - CONTEXT)
-    right_to = np.maximum(end, np.minimum(bounds["sent_end"].fillna(0).to_numpy("int64"),
+    right_to = np.maximum(end, np.minimum(sentences["end"].to_numpy("int64")[sentence],
                                           end + CONTEXT))
     left = corpus.slices(mentions["doc_id"], left_from, start)
     right = corpus.slices(mentions["doc_id"], end, right_to)

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import scipy.stats
 
 from sourcebias._bootstrap import (
     RatioIntervals,
@@ -237,8 +236,9 @@ def _rate_intervals(result: RatioIntervals, *, n_hits: np.ndarray, n_words: np.n
                     ci: float, by: str) -> dict[str, np.ndarray]:
     """Interval columns of :func:`term_rates`, per 1,000 words, with its special cases."""
     no_hits = (n_hits == 0) & (n_words > 0) & (n_articles > 1)
-    poisson_high = scipy.stats.chi2.ppf(1 - (1 - ci) / 2, 2) / 2 / np.where(
-        n_words > 0, n_words, np.nan) * 1000
+    # Exact (Garwood) upper bound for zero events: chi2.ppf(1 - alpha/2, 2) / 2, and a
+    # chi-square with 2 degrees of freedom is exponential with mean 2, so it is -ln(alpha/2).
+    poisson_high = -np.log((1 - ci) / 2) / np.where(n_words > 0, n_words, np.nan) * 1000
     low = np.where(no_hits, 0.0, result.low.ravel() * 1000)
     high = np.where(no_hits, poisson_high, result.high.ravel() * 1000)
     reasons = np.select(

@@ -19,10 +19,8 @@ import os
 import platform
 import re
 import shlex
-import uuid
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from matplotlib.figure import Figure
 
 import sourcebias
 from sourcebias.plots import _figure_of, column_width, current_style, plotted_data
+from sourcebias.stream import atomic_path
 
 #: rcParams every saved figure gets, whatever style it was drawn in: TrueType
 #: fonts in PDF and PostScript, glyphs as paths and fixed ids in SVG.
@@ -155,42 +154,6 @@ def save_table(
         "csv": _write_atomically(out_dir / f"{name}.csv", _csv_bytes(flat)),
         "tex": _write_atomically(out_dir / f"{name}.tex", latex.encode("utf-8")),
     }
-
-
-@contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces ``path`` when the block succeeds.
-
-    Write the file to the yielded path. When the ``with`` block ends normally
-    the file is flushed to disk and moved onto ``path`` with :func:`os.replace`
-    (atomic within one file system); when it raises, the temporary file is
-    removed and ``path`` is left as it was.
-
-    Parameters
-    ----------
-    path : str or Path
-        The file to (re)write; its folder must exist.
-
-    Yields
-    ------
-    Path
-        ``.<stem>.<random>.tmp<suffix>`` in the same folder, keeping the
-        suffix for writers that look at it.
-
-    Examples
-    --------
-    >>> with atomic_path("reports/seed/articles.parquet") as tmp:  # doctest: +SKIP
-    ...     articles.to_parquet(tmp)
-    """
-    target = Path(path)
-    temporary = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp{target.suffix}")
-    try:
-        yield temporary
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def write_provenance(

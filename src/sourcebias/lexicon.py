@@ -94,7 +94,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-import ahocorasick
+import ahocorasick_rs
 import numpy as np
 import pandas as pd
 import yaml
@@ -241,10 +241,6 @@ class Lexicon:
         table = pd.DataFrame(rows, columns=["id", "category", "name", "pattern",
                                             "case_sensitive", "line", "note"])
         return table if self.kind == "actors" else table.drop(columns="name")
-
-    @functools.cached_property
-    def _compiled(self) -> _Compiled:
-        return _compile(self)
 
 
 # --------------------------------------------------------------------------- loading
@@ -784,7 +780,7 @@ class _Compiled:
     boundary character. The ``source_*`` arrays describe each source pattern.
     """
 
-    automaton: ahocorasick.Automaton
+    automaton: ahocorasick_rs.AhoCorasick
     key_length: np.ndarray
     key_ptr: np.ndarray
     record_source: np.ndarray
@@ -796,6 +792,7 @@ class _Compiled:
     source_group: np.ndarray
     source_wildcard: np.ndarray
     source_cased: tuple[str | None, ...]
+    source_sensitive: np.ndarray
 
 
 def _variants(body: str) -> set[str]:
@@ -809,7 +806,10 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+@functools.lru_cache(maxsize=8)
 def _compile(lexicon: Lexicon) -> _Compiled:
+    """The automaton of a lexicon, built once per process: a lexicon sent to a worker
+    process with every chunk of work is compiled there once, not once per chunk."""
     groups = {name: i for i, (name, _) in enumerate(lexicon.categories)}
     sources: list[tuple[Pattern, int, int, int]] = [
         (pattern, _ENTRY, i, groups[entry.category] if lexicon.kind == "terms" else 0)
@@ -827,10 +827,8 @@ def _compile(lexicon: Lexicon) -> _Compiled:
                 for right in rights:
                     records.setdefault(left + form + right, []).append(
                         (index, len(left), len(right)))
-    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-    for number, key in enumerate(records):
-        automaton.add_word(key, number)
-    automaton.make_automaton()
+    automaton = ahocorasick_rs.AhoCorasick(list(records),
+                                           implementation=ahocorasick_rs.Implementation.DFA)
     flat = [record for key in records for record in records[key]]
     return _Compiled(
         automaton=automaton,
@@ -846,15 +844,17 @@ def _compile(lexicon: Lexicon) -> _Compiled:
         source_wildcard=np.array([p.text.endswith("*") for p, *_ in sources], dtype=bool),
         source_cased=tuple(_squashed(p.text.rstrip("*"), lower=False)
                            if p.case_sensitive else None for p, *_ in sources),
+        source_sensitive=np.array([p.case_sensitive for p, *_ in sources], dtype=bool),
     )
 
 
 def _match_chunk(compiled: _Compiled, chunk: _Chunk) -> tuple[np.ndarray, ...]:
     """Article row, start, end (original offsets) and source pattern of each match."""
-    found = np.array(list(compiled.automaton.iter(chunk.text)), dtype=np.int64)
+    found = np.array(compiled.automaton.find_matches_as_indexes(chunk.text, overlapping=True),
+                     dtype=np.int64).reshape(-1, 3)
     if found.size == 0:
         return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
-    last, key = found[:, 0], found[:, 1]
+    key, last = found[:, 0], found[:, 2] - 1
     count = compiled.key_ptr[key + 1] - compiled.key_ptr[key]
     row = np.repeat(np.arange(key.size), count)
     record = (np.repeat(compiled.key_ptr[key], count) + np.arange(count.sum())
@@ -980,17 +980,15 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
         group), ``pattern`` (as written), ``surface`` (the text as written) and
         ``negator`` (True for negation words), by article, start and end.
     """
-    compiled = lexicon._compiled
+    compiled = _compile(lexicon)
     parts = [_match_chunk(compiled, chunk) for chunk in corpus.chunks]
     doc, start, end, source = (np.concatenate([p[i] for p in parts]) if parts
                                else np.zeros(0, dtype=np.int64) for i in range(4))
-    rows = doc.tolist()
-    texts = corpus.texts
-    surface = [texts[r][a:b] for r, a, b in zip(rows, start.tolist(), end.tolist(), strict=True)]
-    cased = [compiled.source_cased[s] for s in source.tolist()]
-    sensitive = np.flatnonzero([form is not None for form in cased])
+    sensitive = np.flatnonzero(compiled.source_sensitive[source])
     fits = np.ones(doc.size, dtype=bool)
-    fits[sensitive] = _case_fits([surface[i] for i in sensitive], [cased[i] for i in sensitive],
+    fits[sensitive] = _case_fits(_surfaces(corpus, doc[sensitive], start[sensitive],
+                                           end[sensitive]),
+                                 [compiled.source_cased[s] for s in source[sensitive].tolist()],
                                  compiled.source_wildcard[source[sensitive]])
     role = compiled.source_role[source]
     ignored = role == _IGNORE
@@ -1017,9 +1015,17 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
         "entry": _strings(entry, [e.id for e in lexicon.entries]),
         "category": _strings(category, names),
         "pattern": _strings(pattern_codes[source[take]], pattern_texts),
-        "surface": pd.Series([surface[i] for i in take.tolist()], dtype="str"),
+        "surface": pd.Series(_surfaces(corpus, doc[take], start[take], end[take]), dtype="str"),
         "negator": entry < 0,
     })
+
+
+def _surfaces(corpus: Corpus, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray
+              ) -> list[str]:
+    """The original text of each match (article row, start, end)."""
+    texts = corpus.texts
+    return [texts[r][a:b] for r, a, b in zip(rows.tolist(), starts.tolist(), ends.tolist(),
+                                              strict=True)]
 
 
 def _strings(codes: np.ndarray, values: Sequence[str]) -> pd.Series:

@@ -9,6 +9,7 @@ Helpers of :func:`sourcebias.pipeline.analyze`:
   and :func:`run_on_dask` over the workers of a Dask cluster, yielding the
   results in input order with a bounded number of chunks in flight, so memory
   stays flat however large the batch;
+* :func:`atomic_path` gives a file a temporary name until it is complete;
 * :class:`Stats` records the wall-clock and CPU seconds, the characters and
   the resident memory of each stage.
 """
@@ -22,6 +23,7 @@ import os
 import re
 import resource
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -179,6 +181,42 @@ class Stats:
     def as_dict(self) -> dict[str, dict[str, float]]:
         """Plain numbers by stage, for printing or JSON."""
         return {name: vars(record).copy() for name, record in self.stages.items()}
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces ``path`` when the block succeeds.
+
+    Write the file to the yielded path. When the ``with`` block ends normally
+    the file is flushed to disk and moved onto ``path`` with :func:`os.replace`
+    (atomic within one file system); when it raises, the temporary file is
+    removed and ``path`` is left as it was.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to (re)write; its folder must exist.
+
+    Yields
+    ------
+    Path
+        ``.<stem>.<random>.tmp<suffix>`` in the same folder, keeping the
+        suffix for writers that look at it.
+
+    Examples
+    --------
+    >>> with atomic_path("reports/seed/articles.parquet") as tmp:  # doctest: +SKIP
+    ...     articles.to_parquet(tmp)
+    """
+    target = Path(path)
+    temporary = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp{target.suffix}")
+    try:
+        yield temporary
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 _RSS = re.compile(r"VmRSS:\s+(\d+) kB")
