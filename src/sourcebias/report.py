@@ -14,7 +14,9 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
+from traitlets import default
 
 from .export import atomic_path, write_provenance
 from .paths import DATA_DIR, LEXICON_DIR, NOTEBOOK_DIR
@@ -26,6 +28,15 @@ RULE_FILES = {
     "furniture": DATA_DIR / "furniture.yaml",
     "segment": DATA_DIR / "segment.yaml",
 }
+
+
+class _EncryptedKernelManager(AsyncKernelManager):
+    """Starts each notebook's kernel with CurveZMQ keys where its kernelspec supports
+    them, so that code and outputs do not cross the local sockets in plain text."""
+
+    @default("transport_encryption")
+    def _encrypt_when_supported(self) -> str:
+        return "auto"
 
 
 class NotebookFailed(RuntimeError):
@@ -91,6 +102,7 @@ def run_notebook(notebook: Path, *, out: Path, parameters: dict) -> Path:
             papermill.execute_notebook(
                 str(notebook), str(tmp), parameters=parameters, cwd=str(notebook.parent),
                 progress_bar=False, kernel_name="python3",
+                kernel_manager_class=_EncryptedKernelManager,
             )
         except papermill.PapermillExecutionError as error:
             failure = _failure_message(notebook, error)
