@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from sourcebias import lexicon
 from sourcebias.actors import find_actors
 from sourcebias.lexicon import load_terms, match_lexicon, prepare_corpus
 from sourcebias.paths import LEXICON_DIR, PROJECT_ROOT
@@ -102,7 +103,7 @@ def main() -> None:
     n_patterns = sum(len(entry.patterns) for entry in terms.entries)
     print(f"{len(articles):,} articles, {megabytes:.1f} million characters; "
           f"terms lexicon of {n_patterns} patterns ({options.bigrams} bigrams)")
-    timed("compile lexicon", lambda: terms._compiled)
+    timed("compile lexicon", lambda: lexicon._compile(terms))
     corpus = timed("prepare_corpus", lambda: prepare_corpus(articles), megabytes)
     timed("match_lexicon", lambda: match_lexicon(corpus, lexicon=terms), megabytes)
     timed("find_terms", lambda: find_terms(corpus, sentences=sentences, voice=voice,
