@@ -11,16 +11,19 @@ import logging
 import random
 import re
 import shutil
+import sys
+import tracemalloc
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from sourcebias import batch as batch_module
 from sourcebias import pipeline
 from sourcebias.aggregate import outlet_summary
-from sourcebias.batch import read_batch
+from sourcebias.batch import BatchReader, read_batch, read_part
 from sourcebias.cli import main
 from sourcebias.lexicon import load_actors, load_terms
 from sourcebias.paths import LEXICON_DIR, SEED_BATCH
@@ -113,6 +116,44 @@ def test_a_batch_read_in_parallel_parts_equals_one_read(repeats_batch, tmp_path,
         pd.testing.assert_frame_equal(streamed.tables[name], getattr(whole, name),
                                       check_dtype=False)
     assert in_parts.problems == whole.problems
+
+
+def test_the_reader_keeps_a_few_numbers_per_article_and_no_python_object(
+        tmp_path, monkeypatch):
+    # 6,000 short articles, every 100th a copy of the one before; parts of 1,000
+    words = "coup uprising traitors legitimate government troops rally capital army".split()
+    rng = random.Random(20190430)
+    rows, text = [], ""
+    for n in range(6000):
+        if n % 100 != 1:
+            text = " ".join(rng.choice(words) for _ in range(30)) + f" number {n}."
+        rows.append({"doc_id": f"story-{n}", "outlet": f"Outlet {n % 7}",
+                     "date": f"2019-04-{1 + n % 28:02d}", "text": text})
+    path = tmp_path / "short.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    monkeypatch.setattr(batch_module, "PART_ROWS", 1000)
+    reader = BatchReader(path)
+    marks = []
+    tracemalloc.start()
+    try:
+        for number, part in enumerate(reader.parts(), start=1):
+            reader.add(read_part(part, shingle_folder=tmp_path))
+            del part
+            if number in (2, 6):
+                marks.append((sys.getallocatedblocks(), tracemalloc.get_traced_memory()[0]
+                              + pa.total_allocated_bytes()))
+    finally:
+        tracemalloc.stop()
+    (blocks_before, bytes_before), (blocks_after, bytes_after) = marks
+    # a Python object per article (a str, an int in a dict) would add at least one block each
+    assert (blocks_after - blocks_before) / 4000 < 0.25
+    # fingerprints (81 bytes), shingle offsets, the date and the id and its hash
+    assert (bytes_after - bytes_before) / 4000 < 200
+    duplicates = reader.duplicates()
+    copies = duplicates.index[duplicates["duplicate_kind"].eq("exact")]
+    assert copies.tolist() == list(range(1, 6000, 100))
+    assert (duplicates.loc[copies, "duplicate_of"]
+            == "story-" + (copies - 1).astype("str")).all()
 
 
 def test_reading_problems_found_in_workers_are_logged_once_by_the_caller(

@@ -44,7 +44,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +76,8 @@ _MIN_RECALL = 0.99
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PAIR_CHUNK = 5000
 _TEXT_CHUNK = 10_000
+#: Bytes read from a Parquet table file at a time.
+_READ_BUFFER = 1 << 20
 #: Inputs per part when a batch is read part by part (see :class:`BatchReader`).
 PART_ROWS = 2_000
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
@@ -340,8 +342,14 @@ class BatchReader:
             raise ValueError(f"{path}: not a batch; give a folder of article files or a "
                              f"{', '.join(TABLE_SUFFIXES)} file")
         self.name = _batch_name(path)
+        self._added = 0
         self._listed: list[pd.DataFrame] = []
-        self._reads: list[PartRead] = []
+        self._unreadable: list[pd.DataFrame] = []
+        self._emptied: list[pd.DataFrame] = []
+        self._repairs: list[str] = []
+        self._kept: list[_Kept] = []
+        self._shingles = _ShingleStore()
+        self._links: _Links | None = None
 
     def parts(self) -> Iterator[BatchPart]:
         """The inputs in parts of up to :data:`PART_ROWS`, in input order.
@@ -351,59 +359,177 @@ class BatchReader:
         """
         if self.path.is_dir():
             listing, reasons = _folder_inputs(self.path, self.names, self.within)
-            self._listed.append(_excluded(listing, reasons, self.within))
+            self._note_excluded(_excluded(listing, reasons, self.within))
             valid = listing[reasons.isna()]
             for number, start in enumerate(range(0, max(len(valid), 1), PART_ROWS)):
                 yield BatchPart(number, valid.iloc[start:start + PART_ROWS], self.path,
                                 self.within, self.furniture, self.threshold)
             return
-        seen: dict[str, object] = {}
+        seen = _SeenIds()
         rows = 0
         for number, table in enumerate(_table_parts(self.path, self.text_column, self.names)):
             listing, reasons = _table_inputs(table, self.path, self.names, self.text_column,
                                              first_row=rows + 1, seen=seen)
             rows += len(table)
-            self._listed.append(_excluded(listing, reasons, self.within))
+            self._note_excluded(_excluded(listing, reasons, self.within))
             docs = listing[reasons.isna()].reset_index(drop=True)
             del table, listing  # hold one copy of the part's texts while it is out
             yield BatchPart(number, docs, None, self.within, self.furniture, self.threshold)
 
     def add(self, read: PartRead) -> PartRead:
-        """Note what a part needs of the whole batch; return the part as given."""
-        if read.number != len(self._reads):
-            raise ValueError(f"part {read.number} added after {len(self._reads)} part(s); "
+        """Note what a part needs of the whole batch; return the part as given.
+
+        What is kept of each article until the duplicates are resolved is a few
+        numbers in arrays (its fingerprints, the offset of its shingle hashes, its
+        date as a number) and its ``doc_id`` in an Arrow array: about 110 bytes
+        and the id's characters.
+        """
+        if read.number != self._added:
+            raise ValueError(f"part {read.number} added after {self._added} part(s); "
                              "add the parts in order")
-        # keep only what the whole batch needs: a slice would hold on to the part's text
-        self._reads.append(replace(read, articles=read.articles[["doc_id", "date"]].copy(),
-                                   removed=empty("removed")))
+        if self._links is not None:
+            raise ValueError("part added after the duplicates were resolved; add every part "
+                             "first")
+        self._kept.append(_Kept(
+            doc_ids=pa.array(read.articles["doc_id"].to_numpy(dtype=object), pa.large_string()),
+            dates=_date_ticks(read.articles["date"]),
+            fingerprints={key: read.fingerprints[key] for key in _FINGERPRINTS}))
+        self._shingles.add(read)
+        self._added += 1
+        self._note_excluded(read.unreadable, self._unreadable)
+        self._note_excluded(read.emptied, self._emptied)
+        self._repairs += read.repairs
         return read
+
+    def _note_excluded(self, rows: pd.DataFrame, kept: list[pd.DataFrame] | None = None
+                       ) -> None:
+        """Keep excluded rows (with those listed, by default), if there are any."""
+        if len(rows):
+            (self._listed if kept is None else kept).append(rows)
 
     def excluded(self) -> pd.DataFrame:
         """The ``excluded`` table: inputs excluded before reading, unreadable files, then
         articles left empty, each in input order."""
-        excluded = _concat([*self._listed, *(r.unreadable for r in self._reads),
-                            *(r.emptied for r in self._reads)])
-        return excluded.reindex(columns=COLUMNS["excluded"]) if len(excluded) \
+        found = [*self._listed, *self._unreadable, *self._emptied]
+        return _concat(found).reindex(columns=COLUMNS["excluded"]) if found \
             else empty("excluded")
 
     def problems(self) -> tuple[str, ...]:
         """One line per excluded input, then per article whose characters were repaired."""
         return (*(_problem_line(e.source, e.row, e.reason, self.within)
                   for e in self.excluded().itertuples(index=False)),
-                *(line for read in self._reads for line in read.repairs))
+                *self._repairs)
 
-    def duplicates(self) -> pd.DataFrame:
-        """``duplicate_of`` and ``duplicate_kind`` of every article, in input order.
+    def duplicates(self, *, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+        """``duplicate_of`` and ``duplicate_kind`` of the articles ``start:stop`` of the
+        batch (all of them by default), in input order.
 
         Exact: the same words once case, punctuation and spacing are ignored.
         Near: see :func:`read_batch`. An article points to the earliest article
-        it repeats.
+        it repeats. The duplicates are resolved on the first call, once every
+        part is added; the fingerprints are then let go and only two numbers
+        per article kept, so that the batch can be written part by part with
+        ``start`` and ``stop``.
+
+        Parameters
+        ----------
+        start, stop : int
+            Positions of articles in the batch, in input order, as in a slice.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per article, indexed by its position in the batch.
         """
-        articles = pd.concat([read.articles for read in self._reads], ignore_index=True)
-        fingerprints = {key: np.concatenate([read.fingerprints[key] for read in self._reads])
+        if self._links is None:
+            self._links = self._resolve()
+        links = self._links
+        of, kind = links.of[start:stop], links.kind[start:stop]
+        index = pd.RangeIndex(*slice(start, stop).indices(len(links.of)))
+        ids = pc.take(links.doc_ids, pa.array(np.maximum(of, 0), mask=of < 0))
+        return pd.DataFrame({
+            "duplicate_of": pd.Series(ids.to_numpy(zero_copy_only=False), index=index,
+                                      dtype="str"),
+            "duplicate_kind": pd.Series(_KINDS[kind], index=index, dtype="str"),
+        })
+
+    def _resolve(self) -> _Links:
+        """Find the duplicates of the whole batch, and let the fingerprints go."""
+        kept, self._kept = self._kept, []
+        shingles, self._shingles = self._shingles, _ShingleStore()
+        doc_ids = pa.concat_arrays([pa.array([], pa.large_string()), *(k.doc_ids for k in kept)])
+        dates = np.concatenate([np.empty(0, np.int64), *(k.dates for k in kept)])
+        none = _no_fingerprints(self.threshold)
+        fingerprints = {key: np.concatenate([none[key], *(k.fingerprints[key] for k in kept)])
                         for key in _FINGERPRINTS}
-        shingles = _ShingleStore(self._reads)
-        return _duplicates(articles, fingerprints, shingles, self.threshold)
+        del kept
+        of, kind = _duplicates(doc_ids, dates, fingerprints, shingles, self.threshold)
+        return _Links(of, kind, doc_ids)
+
+
+#: ``duplicate_kind`` by the code :class:`_Links` keeps.
+_KINDS = np.array([None, "exact", "near"], dtype=object)
+_EXACT, _NEAR = 1, 2
+
+
+@dataclass(frozen=True, eq=False)
+class _Kept:
+    """What :class:`BatchReader` keeps of a part's articles until the duplicates are
+    resolved: their ``doc_id``, dates (:func:`_date_ticks`) and fingerprints."""
+
+    doc_ids: pa.Array
+    dates: np.ndarray
+    fingerprints: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class _Links:
+    """The duplicates of a batch: for each article in input order, the position of the
+    article it repeats (``of``, -1 for none) and the kind (``kind``, codes of
+    :data:`_KINDS`); and every ``doc_id``."""
+
+    of: np.ndarray
+    kind: np.ndarray
+    doc_ids: pa.Array
+
+
+class _SeenIds:
+    """The ``doc_id``s seen so far, each with the place (a row number) where it was first
+    seen, in 24 bytes: a 128-bit hash of the id (two independent 64-bit SipHashes, as
+    16-byte strings) and the place, kept in a few sorted arrays whose sizes halve from
+    one to the next, so that adding ``n`` ids costs ``O(n log² n)`` in all."""
+
+    _HASH_KEYS = ("sourcebias-id-01", "sourcebias-id-02")
+
+    def __init__(self) -> None:
+        self._levels: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def first(self, ids: np.ndarray, places: np.ndarray) -> np.ndarray:
+        """The place where each id was first seen: in an earlier call, or earlier in
+        ``ids``; the ids not seen before are noted with their (first) place."""
+        keys = np.ascontiguousarray(np.stack(
+            [pd.util.hash_array(ids, hash_key=key) for key in self._HASH_KEYS], axis=1,
+        )).view("S16").ravel()
+        unique, first_index, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        first = places[first_index]
+        known = np.zeros(len(unique), dtype=bool)
+        for level_keys, level_places in self._levels:
+            at = np.minimum(np.searchsorted(level_keys, unique), len(level_keys) - 1)
+            found = level_keys[at] == unique
+            first[found] = level_places[at[found]]
+            known |= found
+        self._add(unique[~known], first[~known])
+        return first[inverse]
+
+    def _add(self, keys: np.ndarray, places: np.ndarray) -> None:
+        while self._levels and len(self._levels[-1][0]) <= len(keys):
+            level_keys, level_places = self._levels.pop()
+            keys = np.concatenate([level_keys, keys])
+            places = np.concatenate([level_places, places])
+            order = np.argsort(keys)
+            keys, places = keys[order], places[order]
+        if len(keys):
+            self._levels.append((keys, places))
 
 
 def read_part(part: BatchPart, *, shingle_folder: Path | None = None) -> PartRead:
@@ -631,7 +757,9 @@ def _table_parts(path: Path, text_column: str, names: dict[str, str]
     suffix = _table_suffix(path)
     try:
         if suffix == ".parquet":
-            file = pq.ParquetFile(path)
+            # read page by page: pre-buffered column chunks would be kept until the last
+            # part, and a whole row group (a whole file, as pandas writes it) read at once
+            file = pq.ParquetFile(path, pre_buffer=False, buffer_size=_READ_BUFFER)
             parts = (batch.to_pandas() for batch in file.iter_batches(batch_size=PART_ROWS))
         elif suffix.startswith(".jsonl"):
             parts = _jsonl_parts(path)
@@ -668,11 +796,11 @@ def _jsonl_parts(path: Path) -> Iterator[pd.DataFrame]:
 
 
 def _table_inputs(table: pd.DataFrame, path: Path, names: dict[str, str], text_column: str,
-                  *, first_row: int, seen: dict[str, object]) -> tuple[pd.DataFrame, pd.Series]:
+                  *, first_row: int, seen: _SeenIds) -> tuple[pd.DataFrame, pd.Series]:
     """Rows of a table file as inputs, and why each one that cannot be read is excluded.
 
     ``first_row`` is the 1-based number of the part's first row in the file;
-    ``seen`` maps the ids of earlier valid rows to their row numbers.
+    ``seen`` holds the ids of earlier valid rows with their row numbers.
     """
     row = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index)
     listing = _standard_fields(table, names, text_column=text_column).assign(
@@ -766,27 +894,24 @@ def _first_reason(index: pd.Index, checks: list[tuple[pd.Series, str]]) -> pd.Se
 
 
 def _flag_repeated_ids(listing: pd.DataFrame, reasons: pd.Series, *, within: str | None,
-                       seen: dict[str, object] | None = None) -> None:
+                       seen: _SeenIds | None = None) -> None:
     """Give a reason to every still-valid row that repeats the doc_id of an earlier valid
-    row: of this listing, or of an earlier part noted in ``seen`` (which is updated)."""
-    seen = {} if seen is None else seen
+    row: of this listing, or of an earlier part of a table file noted in ``seen``
+    (which is updated; it notes each id with its row number)."""
     valid = listing[reasons.isna() & listing["doc_id"].notna()]
-    ids = valid["doc_id"].tolist()
-    places = (valid["row"] if within else valid["source"]).tolist()
-    earlier = {}
-    for label, doc_id, place in zip(valid.index, ids, places, strict=True):
-        if doc_id in seen:
-            earlier[label] = seen[doc_id]
-        else:
-            seen[doc_id] = place
-    if not earlier:
+    places = (valid["row"].to_numpy(dtype=np.int64) if within
+              else np.arange(len(valid), dtype=np.int64))
+    first = (_SeenIds() if seen is None else seen).first(
+        valid["doc_id"].to_numpy(dtype=object), places)
+    repeated = first != places
+    if not repeated.any():
         return
-    repeats = valid.loc[list(earlier)]
-    first = pd.Series(earlier, dtype="str")
+    repeats = valid[repeated]
     if within:
-        first = "row " + first
+        first = "row " + pd.Series(first[repeated], index=repeats.index).astype("str")
         advice = "give every row its own doc_id"
     else:
+        first = pd.Series(valid["source"].to_numpy()[first[repeated]], index=repeats.index)
         advice = "rename one of the files, or add a manifest.csv with unique doc_ids"
     reasons[repeats.index] = "repeats the doc_id '" + repeats["doc_id"] + "' of " + first \
         + "; " + advice
@@ -827,40 +952,46 @@ def _plain(text: pd.Series) -> pd.Series:
                      .to_pandas(), index=text.index, dtype="str")
 
 
-def _earliest_first(articles: pd.DataFrame) -> pd.Index:
-    """Article labels by date (missing or unreadable dates last), then doc_id."""
-    dates = pd.to_datetime(articles["date"], format="ISO8601", errors="coerce", utc=True)
-    retry = dates.isna() & articles["date"].notna()
+def _date_ticks(dates: pd.Series) -> np.ndarray:
+    """Each date as microseconds since 1970 (UTC), missing or unreadable dates as the
+    largest int64, so that they sort last."""
+    parsed = pd.to_datetime(dates, format="ISO8601", errors="coerce", utc=True)
+    retry = parsed.isna() & dates.notna()
     if retry.any():
-        dates[retry] = pd.to_datetime(articles.loc[retry, "date"], format="mixed",
-                                      errors="coerce", utc=True)
-    return (articles.assign(_date=dates)
-            .sort_values(["_date", "doc_id"], na_position="last", kind="stable").index)
+        parsed[retry] = pd.to_datetime(dates[retry], format="mixed", errors="coerce", utc=True)
+    ticks = pd.DatetimeIndex(parsed).as_unit("us").asi8.copy()
+    ticks[parsed.isna().to_numpy()] = np.iinfo(np.int64).max
+    return ticks
 
 
-def _duplicates(articles: pd.DataFrame, fingerprints: dict[str, np.ndarray],
-                shingles: _ShingleStore, threshold: float) -> pd.DataFrame:
-    """``duplicate_of`` and ``duplicate_kind`` of every article (see
-    :meth:`BatchReader.duplicates`), from the articles' ``doc_id`` and ``date``
-    and their :func:`_fingerprints`."""
-    order = _earliest_first(articles).to_numpy()
-    ranked = articles.iloc[order]
-    first = ranked["doc_id"].groupby(fingerprints["same_words"][order], sort=False
-                                     ).transform("first")
-    exact = first != ranked["doc_id"]
-    result = pd.DataFrame({
-        "duplicate_of": first.where(exact),
-        "duplicate_kind": pd.Series("exact", index=ranked.index, dtype="str").where(exact),
-    })
-    candidates = np.flatnonzero(~exact.to_numpy() & fingerprints["has_shingles"][order])
-    pairs = _candidate_pairs(fingerprints["band_keys"][order][candidates], candidates)
+def _duplicates(doc_ids: pa.Array, dates: np.ndarray, fingerprints: dict[str, np.ndarray],
+                shingles: _ShingleStore, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """For each article (see :meth:`BatchReader.duplicates`), the position of the
+    earliest article it repeats (-1 for none) and the kind of repeat (a code of
+    :data:`_KINDS`), from the articles' ``doc_id``, :func:`_date_ticks` and
+    :func:`_fingerprints`. Earliest: by date, then ``doc_id``."""
+    by_id = pc.rank(doc_ids, sort_keys="ascending", tiebreaker="first").to_numpy()
+    order = np.lexsort((by_id, dates))
+    del by_id
+    _, first, inverse = np.unique(fingerprints["same_words"][order], return_index=True,
+                                  return_inverse=True)
+    first = first[inverse]
+    del inverse
+    exact = first != np.arange(len(order))
+    of = np.full(len(order), -1, dtype=np.int64)
+    kind = np.zeros(len(order), dtype=np.int8)
+    of[order[exact]] = order[first[exact]]
+    kind[order[exact]] = _EXACT
+    del first
+    candidates = np.flatnonzero(~exact & fingerprints["has_shingles"][order])
+    pairs = _candidate_pairs(fingerprints["band_keys"][order[candidates]], candidates)
     pairs = pairs[_jaccard(shingles, order[pairs]) >= threshold]
     if len(pairs):
         earliest = pd.Series(pairs[:, 1]).groupby(pairs[:, 0]).min()
-        labels = ranked.index[earliest.index.to_numpy()]
-        result.loc[labels, "duplicate_of"] = ranked["doc_id"].to_numpy()[earliest.to_numpy()]
-        result.loc[labels, "duplicate_kind"] = "near"
-    return result.reindex(articles.index)
+        later = order[earliest.index.to_numpy()]
+        of[later] = order[earliest.to_numpy()]
+        kind[later] = _NEAR
+    return of, kind
 
 
 def _plain_words(texts: pd.Series) -> pa.ListArray:
@@ -871,6 +1002,13 @@ def _plain_words(texts: pd.Series) -> pa.ListArray:
 
 #: The fingerprints of every article that :meth:`BatchReader` keeps.
 _FINGERPRINTS = ("same_words", "band_keys", "has_shingles")
+
+
+def _no_fingerprints(threshold: float) -> dict[str, np.ndarray]:
+    """The :data:`_FINGERPRINTS` of no article, each with its type and shape."""
+    return {"same_words": np.empty(0, np.uint64),
+            "band_keys": np.empty((0, _N_HASHES // _band_rows(threshold)), np.uint64),
+            "has_shingles": np.empty(0, bool)}
 
 
 def _fingerprints(texts: pd.Series, threshold: float
@@ -894,34 +1032,42 @@ def _fingerprints(texts: pd.Series, threshold: float
         has_shingles.append(has)
         offsets.append(starts[1:] + sum(len(h) for h in shingles))
         shingles.append(hashes)
+    none = _no_fingerprints(threshold)
     found = {
-        "same_words": np.concatenate([np.empty(0, np.uint64), *same_words]),
-        "band_keys": np.concatenate([np.empty((0, _N_HASHES // rows), np.uint64), *band_keys]),
-        "has_shingles": np.concatenate([np.empty(0, bool), *has_shingles]),
+        "same_words": np.concatenate([none["same_words"], *same_words]),
+        "band_keys": np.concatenate([none["band_keys"], *band_keys]),
+        "has_shingles": np.concatenate([none["has_shingles"], *has_shingles]),
     }
     return (found, np.concatenate([np.empty(0, np.uint64), *shingles]),
             np.concatenate(offsets).astype(np.int64))
 
 
 class _ShingleStore:
-    """The shingle hashes of every article of a batch, kept by each :class:`PartRead` in
-    memory or in a file; articles are numbered in input order."""
+    """The shingle hashes of every article of a batch, part by part: the offsets where
+    each article's hashes start, and the hashes themselves, in memory or in the file
+    :func:`read_part` wrote. Articles are numbered in input order."""
 
-    def __init__(self, reads: list[PartRead]):
-        self._reads = reads
-        counts = [len(read.fingerprints["shingle_offsets"]) - 1 for read in reads]
-        self._starts = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+    def __init__(self) -> None:
+        self._offsets: list[np.ndarray] = []
+        self._hashes: list[np.ndarray | Path] = []
+        self._starts = [0]
+
+    def add(self, read: PartRead) -> None:
+        """Keep where a part's shingle hashes are (its offsets, and the file or the hashes)."""
+        offsets = read.fingerprints["shingle_offsets"]
+        self._offsets.append(offsets)
+        self._hashes.append(read.fingerprints.get("shingles", read.shingle_file))
+        self._starts.append(self._starts[-1] + len(offsets) - 1)
 
     def sets(self, articles: np.ndarray) -> dict[int, np.ndarray]:
         """The set of shingle hashes of each of these articles, as a sorted array."""
         found = {}
         parts = np.searchsorted(self._starts, articles, side="right") - 1
-        for part in np.unique(parts):
-            read = self._reads[part]
-            hashes = read.fingerprints.get("shingles")
-            if hashes is None:
-                hashes = np.load(read.shingle_file, mmap_mode="r")
-            offsets = read.fingerprints["shingle_offsets"]
+        for part in np.unique(parts).tolist():
+            hashes = self._hashes[part]
+            if not isinstance(hashes, np.ndarray):
+                hashes = np.load(hashes, mmap_mode="r")
+            offsets = self._offsets[part]
             for article in articles[parts == part].tolist():
                 local = article - self._starts[part]
                 found[article] = np.unique(hashes[offsets[local]:offsets[local + 1]])

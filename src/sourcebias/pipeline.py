@@ -64,11 +64,18 @@ from .actors import find_actors
 from .aggregate import outlet_summary
 from .batch import DEFAULT_FURNITURE, Batch, BatchPart, BatchReader, PartRead, read_part
 from .batch import LOG as READ_LOG
-from .export import atomic_path
 from .lexicon import Corpus, Lexicon, load_actors, load_terms, prepare_corpus
 from .segment import RULES_PATH, segment
 from .sentiment import DEFAULT_VALENCE, score_sentiment
-from .stream import Stats, TableWriter, cores, release_memory, run_chunks, run_on_dask
+from .stream import (
+    Stats,
+    TableWriter,
+    atomic_path,
+    cores,
+    release_memory,
+    run_chunks,
+    run_on_dask,
+)
 from .tables import COLUMNS
 from .terms import find_terms
 
@@ -78,7 +85,7 @@ TABLE_NAMES = (
 )
 PER_ARTICLE_TABLES = ("sentences", "voice", "hits", "mentions", "sentiment")
 #: Articles per chunk handed to a worker (the default of ``chunk_size``).
-DEFAULT_CHUNK_SIZE = 1000
+DEFAULT_CHUNK_SIZE = 2000
 #: Rows per Parquet row group of each table written.
 ROW_GROUP_ROWS = {
     "articles": 5_000, "excluded": 100_000, "removed": 100_000, "sentences": 100_000,
@@ -261,7 +268,7 @@ def analyze(
         (for example ``{"text_column": "content"}``).
     jobs : int, optional
         Worker processes; every core by default. The tables do not depend on it.
-    chunk_size : int, default 1000
+    chunk_size : int, default 2000
         Articles per chunk of work. The tables do not depend on it.
     cache : str, Path or bool, default True
         Where to cache the batch as read and each chunk's segmentation and
@@ -569,21 +576,20 @@ def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stat
                          ROW_GROUP_ROWS["excluded"])
     writer.write(to_arrow(excluded, writer.schema))
     writer.commit()
-    duplicates = reader.duplicates()
     writer = TableWriter(folder / "articles.parquet", _unified_schema(schemas),
                          ROW_GROUP_ROWS["articles"])
     chars = 0
     with (folder / "digests.bin").open("wb") as digests:
         for number, start in enumerate(np.cumsum([0, *sizes[:-1]]).tolist()):
             part = pd.read_parquet(parts / f"articles-{number:06d}.parquet")
-            part[["duplicate_of", "duplicate_kind"]] = duplicates.iloc[
-                start:start + len(part)].to_numpy()
+            part[["duplicate_of", "duplicate_kind"]] = reader.duplicates(
+                start=start, stop=start + len(part)).to_numpy()
             writer.write(to_arrow(part, writer.schema))
             digests.write(article_digests(part))
             chars += int(part["text"].str.len().sum())
     writer.commit()
     shutil.rmtree(parts)
-    meta = {"name": reader.name, "articles": len(duplicates), "chars": chars}
+    meta = {"name": reader.name, "articles": sum(sizes), "chars": chars}
     (folder / "meta.json").write_text(json.dumps(meta) + "\n", encoding="utf-8")
 
 
@@ -662,17 +668,17 @@ def _partitions(source: _Source, chunk_size: int, columns: tuple[str, ...] | Non
                 ) -> Iterator[tuple[bytes, pa.Table]]:
     """The articles (these columns, default all) in parts of ``chunk_size``, each with its
     articles' digests; one empty part for an empty batch."""
-    digests = source.digests()
-    file = pq.ParquetFile(source.folder / "articles.parquet")
+    # not pre-buffered: the buffered column chunks would be kept until the last part
+    file = pq.ParquetFile(source.folder / "articles.parquet", pre_buffer=False)
     schema = file.schema_arrow if columns is None else pa.schema(
         [file.schema_arrow.field(c) for c in columns], metadata=file.schema_arrow.metadata)
-    start = 0
-    for batch in file.iter_batches(batch_size=chunk_size, columns=schema.names):
-        stop = start + batch.num_rows
-        yield (digests[start * _DIGEST_BYTES:stop * _DIGEST_BYTES],
-               pa.Table.from_batches([batch], schema=schema))
-        start = stop
-    if start == 0:
+    empty = True
+    with (source.folder / "digests.bin").open("rb") as digests:
+        for batch in file.iter_batches(batch_size=chunk_size, columns=schema.names):
+            empty = False
+            yield (digests.read(batch.num_rows * _DIGEST_BYTES),
+                   pa.Table.from_batches([batch], schema=schema))
+    if empty:
         yield b"", schema.empty_table()
 
 
@@ -724,6 +730,33 @@ def _arrow(table: pd.DataFrame) -> pa.Table:
     return to_arrow(table, table_schema(tuple(table.columns)))
 
 
+#: The sentence columns that placing hits and mentions needs (all but the texts).
+_SENTENCE_SPANS = ("doc_id", "sent_id", "is_title", "start", "end")
+
+
+@dataclass
+class _Segmentation:
+    """A chunk's ``sentences`` and ``voice`` (Arrow tables), converted to pandas only as
+    far as a stage needs: matching a lexicon never converts the sentence texts."""
+
+    tables: dict[str, pa.Table]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def sentences(self, *, texts: bool = True) -> pd.DataFrame:
+        """The sentences, with their texts or only where they are."""
+        if "sentences" not in self.frames and ("spans" not in self.frames or texts):
+            table = self.tables["sentences"]
+            name = "sentences" if texts else "spans"
+            self.frames[name] = (table if texts else table.select(list(_SENTENCE_SPANS))
+                                 ).to_pandas()
+        return self.frames.get("sentences", self.frames.get("spans"))
+
+    def voice(self) -> pd.DataFrame:
+        if "voice" not in self.frames:
+            self.frames["voice"] = self.tables["voice"].to_pandas()
+        return self.frames["voice"]
+
+
 def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
     """The per-article tables of one chunk that ``settings.tables`` names, as Arrow tables,
     each from the cache when it is there."""
@@ -737,10 +770,11 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
         if tables is None:
             sentences, voice = segment(articles)
             tables = {"sentences": _arrow(sentences), "voice": _arrow(voice)}
+            segmentation = _Segmentation(tables, {"sentences": sentences, "voice": voice})
             cache.store("segment", keys["segment"], tables)
             record.computed = 1
         else:
-            sentences, voice = tables["sentences"].to_pandas(), tables["voice"].to_pandas()
+            segmentation = _Segmentation(tables)
             record.cached = 1
     with stats.stage("terms+actors", **size) as record:
         corpus = None
@@ -751,8 +785,8 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
             found = cache.load(name, keys[name], (name,))
             if found is None:
                 corpus = corpus or _corpus(articles, cache, keys["corpus"])
-                found = {name: _arrow(find(corpus, sentences=sentences, voice=voice,
-                                           lexicon=lexicon))}
+                found = {name: _arrow(find(corpus, sentences=segmentation.sentences(texts=False),
+                                           voice=segmentation.voice(), lexicon=lexicon))}
                 cache.store(name, keys[name], found)
                 record.computed += 1
             else:
@@ -763,7 +797,8 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
             scored = cache.load("sentiment", keys["sentiment"], ("sentiment",))
             if scored is None:
                 scored = {"sentiment": _arrow(score_sentiment(
-                    sentences, voice=voice, articles=articles, domain=settings.domain))}
+                    segmentation.sentences(), voice=segmentation.voice(), articles=articles,
+                    domain=settings.domain))}
                 cache.store("sentiment", keys["sentiment"], scored)
                 record.computed = 1
             else:
@@ -775,7 +810,8 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
                      pd.util.hash_pandas_object(counted, index=False).to_numpy().tobytes())
         summary = cache.load("summary", key, ("summary", "groups"))
         if summary is None:
-            summary = {"summary": outlet_summary(articles, sentences=sentences, voice=voice),
+            summary = {"summary": outlet_summary(articles, sentences=segmentation.sentences(),
+                                                 voice=segmentation.voice()),
                        "groups": counted[["outlet", "outlet_group"]].drop_duplicates()}
             summary = {name: pa.Table.from_pandas(table, preserve_index=False)
                        for name, table in summary.items()}
