@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sourcebias import batch as batch_module
-from sourcebias import pipeline
+from sourcebias import cli, pipeline
 from sourcebias.aggregate import outlet_summary
 from sourcebias.batch import BatchReader, read_batch, read_part
 from sourcebias.cli import main
@@ -270,6 +270,16 @@ def test_dask_cluster_writes_the_tables_of_a_local_run(allsides_sample, tmp_path
     reloaded = load_tables(tmp_path / "dask")
     for name in TABLE_NAMES:
         pd.testing.assert_frame_equal(reloaded.tables[name], local.tables[name])
+
+
+def test_cli_lists_the_largest_outlets_and_says_how_many_more(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "SUMMARY_ROWS", 3)
+    assert main(["analyze", str(SEED_BATCH), "--out", str(tmp_path / "out"), "--jobs", "1",
+                 "--no-cache"]) == 0
+    printed = capsys.readouterr().out
+    assert "(2 more outlets with fewer articles" in printed
+    assert sum(outlet in printed for outlet in ("Aggregator A", "Aggregator B", "Iran Press",
+                                                "Pro-government blog", "Sputnik")) == 3
 
 
 def test_cli_passes_the_scaling_options(tmp_path, capsys):

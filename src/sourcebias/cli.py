@@ -14,6 +14,8 @@ from .paths import NOTEBOOK_DIR
 from .pipeline import DEFAULT_CHUNK_SIZE
 
 READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title")
+#: Outlets listed after ``analyze``: the ones with the most articles.
+SUMMARY_ROWS = 30
 
 
 def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,10 +56,14 @@ def _read_options(args: argparse.Namespace) -> dict[str, str]:
     }
 
 
-def _print_summary(analysis) -> None:
+def _print_summary(analysis, out: Path) -> None:
     summary = analysis.summary if analysis.summary is not None else outlet_summary(
         analysis.articles, sentences=analysis.sentences, voice=analysis.voice)
-    print(summary.to_string(index=False))
+    shown = summary.nlargest(SUMMARY_ROWS, "n_articles", keep="first").sort_values("outlet")
+    print(shown.to_string(index=False))
+    if len(summary) > len(shown):
+        print(f"({len(summary) - len(shown)} more outlets with fewer articles: "
+              f"sourcebias.outlet_summary on the tables in {out} lists them all)")
     excluded = analysis.excluded
     if len(excluded):
         print(f"\n{len(excluded)} input(s) excluded:")
@@ -74,7 +80,7 @@ def _analyze(args: argparse.Namespace) -> int:
         dask=args.dask,
     )
     print(f"wrote {analysis.rows('articles')} articles' tables to {args.out}")
-    _print_summary(analysis)
+    _print_summary(analysis, args.out)
     return 0
 
 
