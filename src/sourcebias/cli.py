@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .aggregate import outlet_summary
 from .paths import NOTEBOOK_DIR
-from .pipeline import DEFAULT_CHUNK_SIZE
+from .stream import DEFAULT_CHUNK_SIZE, cores, start_workers
 
 READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title")
 #: Outlets listed after ``analyze``: the ones with the most articles.
 SUMMARY_ROWS = 30
+#: A batch file at least this large is split among worker processes, which then start
+#: while the package loads (a folder of files is not measured, to save listing it twice).
+EARLY_WORKERS_BYTES = 8_000_000
 
 
 def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +59,8 @@ def _read_options(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _print_summary(analysis, out: Path) -> None:
+    from .aggregate import outlet_summary
+
     summary = analysis.summary if analysis.summary is not None else outlet_summary(
         analysis.articles, sentences=analysis.sentences, voice=analysis.voice)
     shown = summary.nlargest(SUMMARY_ROWS, "n_articles", keep="first").sort_values("outlet")
@@ -72,6 +76,9 @@ def _print_summary(analysis, out: Path) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    if args.dask is None and args.batch.is_file() \
+            and args.batch.stat().st_size >= EARLY_WORKERS_BYTES:
+        start_workers(args.jobs or cores(), module="sourcebias.pipeline")
     from .pipeline import analyze
 
     analysis = analyze(

@@ -68,6 +68,7 @@ from .lexicon import Corpus, Lexicon, load_actors, load_terms, prepare_corpus
 from .segment import RULES_PATH, segment
 from .sentiment import DEFAULT_VALENCE, score_sentiment
 from .stream import (
+    DEFAULT_CHUNK_SIZE,
     Stats,
     TableWriter,
     atomic_path,
@@ -84,8 +85,6 @@ TABLE_NAMES = (
     "articles", "excluded", "removed", "sentences", "voice", "hits", "mentions", "sentiment",
 )
 PER_ARTICLE_TABLES = ("sentences", "voice", "hits", "mentions", "sentiment")
-#: Articles per chunk handed to a worker (the default of ``chunk_size``).
-DEFAULT_CHUNK_SIZE = 2000
 #: Rows per Parquet row group of each table written.
 ROW_GROUP_ROWS = {
     "articles": 5_000, "excluded": 100_000, "removed": 100_000, "sentences": 100_000,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import importlib
 import itertools
 import os
 import re
@@ -36,6 +37,8 @@ from joblib.externals.loky import get_reusable_executor
 
 #: Parquet compression of every written table.
 COMPRESSION = "zstd"
+#: Articles per chunk handed to a worker (the default ``chunk_size`` of ``analyze``).
+DEFAULT_CHUNK_SIZE = 2000
 #: Chunks handed to the workers ahead of the one being consumed, per worker.
 AHEAD_PER_WORKER = 2
 #: Seconds an idle worker process waits for more work before it exits.
@@ -272,6 +275,26 @@ def run_chunks(
     yield from _in_order(
         (executor.submit(_call_and_release, function, chunk, settings)
          for chunk in itertools.chain(head, chunks)), ahead=AHEAD_PER_WORKER * jobs)
+
+
+def start_workers(jobs: int, *, module: str) -> None:
+    """Start the worker processes of :func:`run_chunks` now, each importing ``module``.
+
+    Starting a worker process and importing the package in it takes about a
+    second; the caller can meanwhile load its own modules and inputs instead of
+    waiting for the workers at the first chunk. Returns at once.
+
+    Parameters
+    ----------
+    jobs : int
+        The number of worker processes :func:`run_chunks` will be called with.
+    module : str
+        The module that holds the function the workers will run.
+    """
+    if jobs > 1:
+        executor = get_reusable_executor(max_workers=jobs, timeout=_IDLE_SECONDS)
+        for _ in range(jobs):
+            executor.submit(importlib.import_module, module)
 
 
 def _in_order(futures: Iterator, *, ahead: int) -> Iterator[object]:
