@@ -265,15 +265,17 @@ def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
 def _premodifiers(left: list[str], ends: np.ndarray, rules: _Rules) -> list[tuple]:
     found = []
     for row, text in enumerate(left):
-        words = text[-PREMODIFIER_CHARS:].rsplit(None, 1)
+        near = text[-PREMODIFIER_CHARS:]
+        words = near.rsplit(None, 1)
         if words and _final_word(words[-1]) in rules.last_words:
-            match = rules.premodifier.match(text[-PREMODIFIER_CHARS:][::-1])
+            match = rules.premodifier.match(near[::-1])
             if match:
                 found.append((row, 0, "premodifier", match["label"][::-1],
                               ends[row] - match.end("label")))
     return found
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _final_word(token: str) -> str:
     """The last hyphen-separated part of a token, without quotation marks, in lower case."""
     return _HYPHEN.split(token.strip(_QUOTE_CHARS))[-1].lower()
