@@ -24,7 +24,6 @@ import re
 import charset_normalizer
 import ftfy
 import pandas as pd
-import trafilatura
 from charset_normalizer.md import mess_ratio
 
 _BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark starts like UTF-16's
@@ -177,6 +176,8 @@ def extract_html(html: str) -> tuple[str, str | None, str | None]:
     UnreadableFile
         When no article text can be found in the page.
     """
+    import trafilatura  # only HTML pages need it; every worker process would pay for it
+
     document = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False
     )

@@ -10,14 +10,11 @@ from pathlib import Path
 
 from . import __version__
 from .paths import NOTEBOOK_DIR
-from .stream import DEFAULT_CHUNK_SIZE, cores, start_workers
+from .stream import DEFAULT_CHUNK_SIZE
 
 READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title")
 #: Outlets listed after ``analyze``: the ones with the most articles.
 SUMMARY_ROWS = 30
-#: A batch file at least this large is split among worker processes, which then start
-#: while the package loads (a folder of files is not measured, to save listing it twice).
-EARLY_WORKERS_BYTES = 8_000_000
 
 
 def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,9 +73,6 @@ def _print_summary(analysis, out: Path) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    if args.dask is None and args.batch.is_file() \
-            and args.batch.stat().st_size >= EARLY_WORKERS_BYTES:
-        start_workers(args.jobs or cores(), module="sourcebias.pipeline")
     from .pipeline import analyze
 
     analysis = analyze(

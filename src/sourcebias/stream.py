@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import importlib
 import itertools
 import os
 import re
@@ -277,26 +276,6 @@ def run_chunks(
          for chunk in itertools.chain(head, chunks)), ahead=AHEAD_PER_WORKER * jobs)
 
 
-def start_workers(jobs: int, *, module: str) -> None:
-    """Start the worker processes of :func:`run_chunks` now, each importing ``module``.
-
-    Starting a worker process and importing the package in it takes about a
-    second; the caller can meanwhile load its own modules and inputs instead of
-    waiting for the workers at the first chunk. Returns at once.
-
-    Parameters
-    ----------
-    jobs : int
-        The number of worker processes :func:`run_chunks` will be called with.
-    module : str
-        The module that holds the function the workers will run.
-    """
-    if jobs > 1:
-        executor = get_reusable_executor(max_workers=jobs, timeout=_IDLE_SECONDS)
-        for _ in range(jobs):
-            executor.submit(importlib.import_module, module)
-
-
 def _in_order(futures: Iterator, *, ahead: int) -> Iterator[object]:
     """The results of the futures in order, submitting at most ``ahead`` more than
     have been consumed (the iterator submits each future as it is drawn)."""
@@ -347,20 +326,36 @@ def run_on_dask(
 def _call_and_release(function: Callable[[object, object], object], chunk: object,
                       settings: object) -> object:
     result = function(chunk, settings)
-    release_memory()
+    release_memory(unless_below=RELEASE_ABOVE_BYTES)
     return result
 
 
-def release_memory() -> None:
+#: A worker hands freed memory back once its resident size has grown this much since
+#: it last did: trimming after every chunk costs more in page faults than it saves.
+RELEASE_ABOVE_BYTES = 128 * 2**20
+_resident_after_release = 0
+
+
+def release_memory(*, unless_below: int = 0) -> None:
     """Hand memory freed by the last chunk back to the operating system.
 
     Both the C heap (glibc's ``malloc_trim``, where there is one) and Arrow's
     memory pool keep freed memory for reuse; over many chunks of different
     shapes that shows as a resident size that creeps up.
+
+    Parameters
+    ----------
+    unless_below : int, default 0
+        Do nothing while this process's resident size is less than this many
+        bytes above what it was after the last release.
     """
+    global _resident_after_release
+    if unless_below and resident_bytes() < _resident_after_release + unless_below:
+        return
     pa.default_memory_pool().release_unused()
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
+    _resident_after_release = resident_bytes()
 
 
 def _libc() -> ctypes.CDLL | None:
