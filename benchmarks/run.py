@@ -9,7 +9,10 @@ so that no copy repeats another article, sentence or outlet. Then it runs, each
 as its own ``python -m sourcebias.cli analyze`` process on all cores,
 
 1. a first run (empty cache),
-2. a rerun after a lexicon edit (one term added to a copy of ``terms.yaml``),
+2. a rerun after a lexicon edit (one term added to a copy of ``terms.yaml``, then
+   one actor to a copy of ``actors.yaml``), each a new process as above, and the
+   same two reruns in one Python session that has already run the analysis (as
+   in a notebook, where the package is imported and the workers are running),
 
 and prints per stage (read, segment, terms+actors, sentiment, write) the
 articles/s and MB/s of article text, by wall clock and per CPU second, and the
@@ -182,11 +185,11 @@ def analyze_command(batch: Path, out: Path, *, jobs: int | None, cache: Path) ->
     return command + (["--jobs", str(jobs)] if jobs else [])
 
 
-def edit_lexicon(folder: Path, name: str) -> None:
-    """Add one entry to the working copy of terms.yaml or actors.yaml."""
+def edit_lexicon(folder: Path, name: str, *, edit: str = "benchmark_edit") -> None:
+    """Add one entry, with the id ``edit``, to the working copy of terms.yaml or actors.yaml."""
     entry = {
-        "terms": "\n  - id: benchmark_edit\n    category: crisis\n    patterns: [pandemonium]\n",
-        "actors": "\n  - id: benchmark_edit\n    name: Bernie Sanders\n    group: united_states\n"
+        "terms": f"\n  - id: {edit}\n    category: crisis\n    patterns: [pandemonium]\n",
+        "actors": f"\n  - id: {edit}\n    name: Bernie Sanders\n    group: united_states\n"
                   "    patterns: [Bernie Sanders, Sanders]\n",
     }[name]
     lexicon = folder / "data" / "lexicons" / f"{name}.yaml"
@@ -200,6 +203,35 @@ def lexicon_copies(folder: Path) -> None:
     target.mkdir(parents=True)
     for name in ("terms.yaml", "actors.yaml"):
         shutil.copy(ROOT / "data" / "lexicons" / name, target / name)
+
+
+_SESSION = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from run import edit_lexicon
+from sourcebias.pipeline import analyze
+batch, out, cache = sys.argv[2:5]
+analyze(batch, out=out, cache=cache)  # all cached: imports the package, starts the workers
+seconds = {}
+for name in ("terms", "actors"):
+    edit_lexicon(__import__("pathlib").Path.cwd(), name, edit="session_edit")
+    start = time.perf_counter()
+    analyze(batch, out=out, cache=cache)
+    seconds[name] = time.perf_counter() - start
+print(json.dumps(seconds))
+"""
+
+
+def session_reruns(n_articles: int, *, work: Path) -> dict[str, float]:
+    """Seconds of a rerun after an edit of terms.yaml, then of actors.yaml, in one Python
+    session that has already run the analysis (as in a notebook: the package imported,
+    the worker processes started)."""
+    lexicon_copies(work)
+    command = [sys.executable, "-c", _SESSION, str(ROOT / "benchmarks"),
+               str(work / f"batch-{n_articles}.parquet"), str(work / f"out-{n_articles}"),
+               str(work / "cache")]
+    output = subprocess.run(command, cwd=work, capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 # --- stock VADER -------------------------------------------------------------------------------
@@ -296,6 +328,13 @@ def main() -> None:
         print_stages(f"rerun after an edit of {lexicon}.yaml", rerun, restages, **size)
         print(f"  rerun / first run: {rerun['seconds'] / first['seconds']:.3f} by wall clock, "
               f"{rerun['cpu_seconds'] / first['cpu_seconds']:.3f} by CPU seconds")
+
+    warm = session_reruns(args.articles, work=work)
+    print("\nrerun in a running Python session (package imported, workers started, as in a "
+          "notebook):")
+    for lexicon, seconds in warm.items():
+        print(f"  after an edit of {lexicon}.yaml: {seconds:.1f} s wall, "
+              f"{seconds / first['seconds']:.3f} of the first run")
 
     vader, n_sentences, timed = stock_vader_seconds(
         work / f"out-{args.articles}" / "sentences.parquet", sample=args.vader_sample)
