@@ -131,6 +131,28 @@ def test_a_valid_file_is_read_as_written(tmp_path):
     assert terms.entries[0].line == 9
 
 
+def test_a_category_may_declare_the_name_figures_show(tmp_path):
+    named = TERMS.replace("  legitimacy: rightful or not\n",
+                          "  legitimacy:\n    name: legitimacy claims\n"
+                          "    description: rightful or not\n")
+    terms = load_terms(write(tmp_path, named))
+    assert terms.categories == (("event_naming", "what the events are called"),
+                                ("legitimacy", "rightful or not"))
+    assert terms.category_names == (("legitimacy", "legitimacy claims"),)
+    assert load_terms(write(tmp_path, TERMS)).category_names == ()
+
+
+def test_a_category_mapping_needs_a_description_and_no_other_key(tmp_path):
+    nameless = TERMS.replace("  legitimacy: rightful or not\n",
+                             "  legitimacy:\n    name: legitimacy claims\n")
+    message = error_of(tmp_path, nameless)
+    assert "line 5" in message and "categories 'legitimacy' lacks description" in message
+    colour = TERMS.replace("  legitimacy: rightful or not\n",
+                           "  legitimacy:\n    description: rightful\n    colour: red\n")
+    message = error_of(tmp_path, colour)
+    assert "line 6" in message and "unknown key 'colour'" in message
+
+
 # --------------------------------------------------------------------------- errors
 
 

@@ -13,7 +13,9 @@ File layout
 
     version: "2019.1"              # required, any text
     categories:                    # required: every category an entry may use
-      event_naming: how the events are named
+      event_naming:                # a description, or a mapping with description
+        name: event naming         #   and the name figures show (default: the id
+        description: how the events are named  # with spaces for underscores)
     negation:                      # optional: see "Negation" below
       window: 3
       words: [not, no, never, "isn't"]
@@ -204,6 +206,9 @@ class Lexicon:
     entries : tuple of Entry
     categories : tuple of (str, str)
         Declared categories (terms) or groups (actors) with their descriptions.
+    category_names : tuple of (str, str)
+        The categories or groups that declare a display ``name``, with that name
+        (what figures show instead of the id).
     ignore : tuple of Pattern
         Phrases whose matches hide every match inside them.
     negators : tuple of Pattern
@@ -220,6 +225,7 @@ class Lexicon:
     version: str
     entries: tuple[Entry, ...]
     categories: tuple[tuple[str, str], ...]
+    category_names: tuple[tuple[str, str], ...] = ()
     ignore: tuple[Pattern, ...] = ()
     negators: tuple[Pattern, ...] = ()
     negation_window: int = 0
@@ -397,16 +403,26 @@ class _Reader:
                  ) -> tuple[Pattern, ...]:
         return tuple(self.pattern(item, entry) for item in self.items(node, what, entry))
 
-    def declared(self, node: yaml.Node, what: str) -> tuple[tuple[str, str], ...]:
+    def declared(self, node: yaml.Node, what: str
+                 ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """The (name, description) and (name, display name) pairs of ``categories``
+        or ``groups``; a value is a description, or a mapping with ``description``
+        and an optional ``name``."""
         if not isinstance(node, yaml.MappingNode) or not node.value:
             self.fail(node, f"{what} must map each name to a description")
-        names = {}
+        descriptions: dict[str, str] = {}
+        shown: dict[str, str] = {}
         for key_node, value in node.value:
             name = self.text(key_node, f"a name in {what}")
-            if name in names:
+            if name in descriptions:
                 self.fail(key_node, f"{name!r} is declared twice in {what}")
-            names[name] = self.text(value, f"the description of {name!r}")
-        return tuple(names.items())
+            if isinstance(value, yaml.MappingNode):
+                keys = self.fields(value, (("description",), ("name",)), f"{what} {name!r}")
+                value = keys["description"]
+                if "name" in keys:
+                    shown[name] = self.text(keys["name"], f"the name of {name!r}")
+            descriptions[name] = self.text(value, f"the description of {name!r}")
+        return tuple(descriptions.items()), tuple(shown.items())
 
 
 def _load(path: Path, kind: str) -> Lexicon:
@@ -431,8 +447,8 @@ def _load(path: Path, kind: str) -> Lexicon:
     if root is None:
         raise LexiconError(f"{path}: the file is empty; see sourcebias.lexicon for its layout")
     top = reader.fields(root, _TOP_KEYS[kind], f"the {kind} lexicon")
-    declared = reader.declared(top["categories" if kind == "terms" else "groups"],
-                               "categories" if kind == "terms" else "groups")
+    declared, shown = reader.declared(top["categories" if kind == "terms" else "groups"],
+                                      "categories" if kind == "terms" else "groups")
     entries = _entries(reader, top[kind], kind, dict(declared))
     extra: dict = {}
     if "ignore" in top:
@@ -450,7 +466,7 @@ def _load(path: Path, kind: str) -> Lexicon:
         })
     return Lexicon(kind=kind, path=path, sha256=hashlib.sha256(raw).hexdigest(),
                    version=reader.text(top["version"], "version"), entries=entries,
-                   categories=declared, **extra)
+                   categories=declared, category_names=shown, **extra)
 
 
 def _entries(reader: _Reader, node: yaml.Node, kind: str, declared: dict[str, str]
