@@ -259,6 +259,17 @@ def test_negation_window_must_be_a_count(tmp_path):
     assert "line 6" in message and "whole number" in message
 
 
+def test_negation_scope_words_are_single_words(tmp_path):
+    scoped = TERMS.replace('  words: [not, "isn\'t"]\n',
+                           '  words: [not, "isn\'t"]\n  not_negating: [not only]\n'
+                           '  scope_ends: [To, but]\n')
+    terms = load_terms(write(tmp_path, scoped))
+    assert terms.scope_ends == {"to", "but"}
+    assert [p.text for p in terms.not_negating] == ["not only"]
+    message = error_of(tmp_path, scoped.replace("[To, but]", "[to, but then]"))
+    assert "line 9" in message and "'but then' is not a single word" in message
+
+
 def test_words_are_read_as_written_not_as_booleans(tmp_path):
     terms = load_terms(write(tmp_path, TERMS.replace('words: [not, "isn\'t"]',
                                                      "words: [no, off]")))

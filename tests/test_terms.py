@@ -177,6 +177,36 @@ def test_negation_window(features, text, negated):
     assert hits.loc[hits["term"] == "coup", "negated"].tolist() == [negated]
 
 
+@pytest.mark.parametrize(("text", "term", "negated"), [
+    ("This is not a coup.", "coup", True),
+    ("It is not really a coup.", "coup", True),
+    ("We will never surrender to imperialism.", "imperialism", False),
+    ("The army did not bow to pressure.", "pressure", False),
+    ("He did not say that the coup failed.", "coup", False),
+    ("It is not only a coup.", "coup", False),
+    ("ISIS isn't just a terrorist group.", "terror", False),
+    ("Belgium is no stranger to terror.", "terror", False),
+    ("If they didn't, the coup would fail.", "coup", False),
+    ("He is the No. 1 traitor.", "traitor", False),
+    ("The no-deal sanctions stay.", "sanctions", False),
+    ("It is not a “manufactured” crisis.", "crisis", True),
+])
+def test_negation_scope_of_the_project_lexicon(text, term, negated):
+    hits = hits_of(load_terms(), text)
+    assert hits.loc[hits["term"] == term, "negated"].tolist() == [negated]
+
+
+def test_negation_scope_ends_and_pseudo_negations_come_from_the_lexicon(tmp_path, features):
+    plain = FEATURES.replace('far from]}', 'far from], not_negating: [not only],'
+                                           ' scope_ends: [to]}')
+    path = tmp_path / "terms.yaml"
+    path.write_text(plain, encoding="utf-8")
+    scoped = load_terms(path)
+    text = "Not only a coup. It is not a coup. Never bow to regime. Not a regime."
+    assert hits_of(scoped, text)["negated"].tolist() == [False, True, False, True]
+    assert hits_of(features, text)["negated"].tolist() == [True, True, True, True]
+
+
 # --------------------------------------------------------------------------- the table
 
 

@@ -19,6 +19,8 @@ File layout
     negation:                      # optional: see "Negation" below
       window: 3
       words: [not, no, never, "isn't"]
+      not_negating: [not only]     # optional
+      scope_ends: [to, but]        # optional: single words
     ignore: [coup de grace]        # optional: phrases whose words are never hits
     terms:
       - id: coup                   # required, unique: letters, digits, _ or -
@@ -69,10 +71,23 @@ one. A match that lies inside a match of an ``ignore`` phrase is dropped.
 
 Negation
 --------
-``negation.words`` are patterns like any other; a term hit is negated when one of
-them ends within the ``window`` words before it in the same sentence (words as
-counted by :data:`sourcebias.tables.WORD_PATTERN`), as in "this is not a coup",
-"was no coup", "never a coup" and "isn't a coup" (window 3).
+The rule is NegEx's (Chapman et al., 2001, "A simple algorithm for identifying
+negated findings and diseases in discharge summaries", *Journal of Biomedical
+Informatics* 34(5): 301-310): a negation word, a window of words after it,
+pseudo-negations that look like negation but are not, and termination terms
+that end a negation's scope. ``negation.words`` are patterns like any other; a
+term hit is negated when one of them ends within the ``window`` words before it
+in the same sentence (words as counted by :data:`sourcebias.tables.WORD_PATTERN`),
+as in "this is not a coup", "was no coup", "never a coup" and "isn't a coup"
+(window 3), unless
+
+- the negation word lies inside a ``not_negating`` phrase ("not only a coup",
+  "no stranger to terror");
+- a ``scope_ends`` word stands between them: "never surrender to imperialism"
+  does not negate "imperialism" when ``to`` is listed;
+- punctuation other than quotation marks stands between them (``, ; : ! ? ( )
+  [ ]`` and dashes: "If they didn't, the coup ..."), or right after the
+  negation word ("No. 3", "no-deal").
 
 Matching
 --------
@@ -215,6 +230,10 @@ class Lexicon:
         Negation words (terms only).
     negation_window : int
         How many words before a hit a negator may stand (0: no negation).
+    not_negating : tuple of Pattern
+        Phrases that hold a negation word but do not negate ("not only").
+    scope_ends : frozenset of str
+        Words, in lower case, that end a negation's scope ("to", "but").
     labels : LabelWords
         Title, modifier and head words (actors only).
     """
@@ -229,6 +248,8 @@ class Lexicon:
     ignore: tuple[Pattern, ...] = ()
     negators: tuple[Pattern, ...] = ()
     negation_window: int = 0
+    not_negating: tuple[Pattern, ...] = ()
+    scope_ends: frozenset[str] = frozenset()
     labels: LabelWords = LabelWords()
 
     def describe(self) -> dict[str, str]:
@@ -377,6 +398,13 @@ class _Reader:
             self.fail(node, f"{what} must be true or false", entry)
         return yaml.constructor.SafeConstructor.bool_values[value]
 
+    def word(self, node: yaml.Node, what: str) -> str:
+        value = self.text(node, what)
+        if not re.fullmatch(r"[^\W\d_]+", value):
+            self.fail(node, f"{what}: {value!r} is not a single word of letters; "
+                            "write one word per line")
+        return value
+
     def count(self, node: yaml.Node, what: str) -> int:
         value = self.text(node, what)
         if not value.isdigit() or int(value) < 1:
@@ -454,9 +482,17 @@ def _load(path: Path, kind: str) -> Lexicon:
     if "ignore" in top:
         extra["ignore"] = reader.patterns(top["ignore"], "ignore")
     if "negation" in top:
-        negation = reader.fields(top["negation"], (("window", "words"), ()), "negation")
+        negation = reader.fields(top["negation"], (("window", "words"),
+                                                   ("not_negating", "scope_ends")), "negation")
         extra["negation_window"] = reader.count(negation["window"], "negation window")
         extra["negators"] = reader.patterns(negation["words"], "negation words")
+        if "not_negating" in negation:
+            extra["not_negating"] = reader.patterns(negation["not_negating"],
+                                                    "negation not_negating")
+        if "scope_ends" in negation:
+            extra["scope_ends"] = frozenset(
+                reader.word(item, "negation scope_ends").lower()
+                for item in reader.items(negation["scope_ends"], "negation scope_ends"))
     if "labels" in top:
         labels = reader.fields(top["labels"], ((), ("titles", "modifiers", "heads")), "labels")
         extra["labels"] = LabelWords(**{
@@ -779,7 +815,7 @@ def _chunk(texts: list[str], lengths: np.ndarray, first: int, stop: int) -> _Chu
 
 # --------------------------------------------------------------------------- matching
 
-_ENTRY, _NEGATOR, _IGNORE = 0, 1, 2
+_ENTRY, _NEGATOR, _IGNORE, _NOT_NEGATING = 0, 1, 2, 3
 _HYPHEN_CHARS = re.compile(f"[{re.escape(_HYPHENS)}]")
 _APOSTROPHE_CHARS = re.compile(f"[{re.escape(_APOSTROPHES)}]")
 _WORD_END = re.compile(r"\w*")
@@ -833,6 +869,7 @@ def _compile(lexicon: Lexicon) -> _Compiled:
     ]
     sources += [(pattern, _NEGATOR, -1, -1) for pattern in lexicon.negators]
     sources += [(pattern, _IGNORE, -1, -1) for pattern in lexicon.ignore]
+    sources += [(pattern, _NOT_NEGATING, -1, -1) for pattern in lexicon.not_negating]
     records: dict[str, list[tuple[int, int, int]]] = {}
     for index, (pattern, *_) in enumerate(sources):
         wildcard = pattern.text.endswith("*")
@@ -1016,6 +1053,9 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
                                      compiled.source_group[source[chosen]],
                                      compiled.source_entry[source[chosen]])
     negators = np.flatnonzero(fits & (role == _NEGATOR))
+    phrases = fits & (role == _NOT_NEGATING)
+    negators = negators[~_inside(doc[negators], start[negators], end[negators],
+                                 doc[phrases], start[phrases], end[phrases])]
     negators = negators[~pd.DataFrame({"d": doc[negators], "s": start[negators],
                                        "e": end[negators]}).duplicated().to_numpy()]
     take = np.concatenate((np.flatnonzero(entries), negators))

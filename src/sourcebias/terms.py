@@ -34,10 +34,14 @@ def find_terms(
     """Find the loaded terms of a lexicon in every article.
 
     A hit is ``negated`` when a negation word of the lexicon ends within its
-    ``negation.window`` words before the hit, in the same sentence: with the
-    default window of 3, "not" negates "coup" in "this is not a coup" and "not a
-    military coup", but not in "not only a real coup". Words are counted with
-    :data:`sourcebias.tables.WORD_PATTERN`.
+    ``negation.window`` words before the hit, in the same sentence, with no
+    ``scope_ends`` word or punctuation between them, and the negation word is
+    not part of a ``not_negating`` phrase (the NegEx rule of Chapman et al.,
+    2001; see :mod:`sourcebias.lexicon`). With the project lexicon "not" negates
+    "coup" in "this is not a coup" and "not a military coup", but not in "not
+    only a real coup" (a pseudo-negation, and four words), and "never" does not
+    negate "imperialism" in "never surrender to imperialism". Words are counted
+    with :data:`sourcebias.tables.WORD_PATTERN`.
 
     Parameters
     ----------
@@ -71,14 +75,13 @@ def find_terms(
     found = locate(match_lexicon(corpus, lexicon=lexicon), sentences=sentences, voice=voice)
     is_negator = found["negator"].to_numpy()
     hits = found[~is_negator].rename(columns={"entry": "term"}).reset_index(drop=True)
-    hits["negated"] = _negated(hits, found[is_negator], corpus=corpus,
-                               window=lexicon.negation_window)
+    hits["negated"] = _negated(hits, found[is_negator], corpus=corpus, lexicon=lexicon)
     return hits[[*COLUMNS["hits"], *EXTRA_COLUMNS]]
 
 
-def _negated(hits: pd.DataFrame, negators: pd.DataFrame, *, corpus: Corpus, window: int
+def _negated(hits: pd.DataFrame, negators: pd.DataFrame, *, corpus: Corpus, lexicon: Lexicon
              ) -> np.ndarray:
-    """Whether a negator ends, in the hit's sentence, within ``window`` words before it."""
+    """Whether the nearest negator before each hit, in its sentence, has it in scope."""
     if hits.empty or negators.empty:
         return np.zeros(len(hits), dtype=bool)
     left = hits[["doc_id", "start", "sent_id"]].assign(_row=np.arange(len(hits)))
@@ -88,21 +91,24 @@ def _negated(hits: pd.DataFrame, negators: pd.DataFrame, *, corpus: Corpus, wind
                             left_on="start", right_on="negator_end", by="doc_id",
                             direction="backward").sort_values("_row")
     near = np.flatnonzero((nearest["negator_sent"] == nearest["sent_id"]).to_numpy())
+    gaps = corpus.slices(nearest["doc_id"].iloc[near],
+                         nearest["negator_end"].iloc[near].to_numpy("int64"),
+                         nearest["start"].iloc[near].to_numpy("int64"))
     negated = np.zeros(len(hits), dtype=bool)
-    negated[near] = _fewer_words(corpus, nearest["doc_id"].iloc[near],
-                                 nearest["negator_end"].iloc[near].to_numpy("int64"),
-                                 nearest["start"].iloc[near].to_numpy("int64"), window)
+    negated[near] = [_in_scope(gap, lexicon.negation_window, lexicon.scope_ends)
+                     for gap in gaps]
     return negated
 
 
-def _fewer_words(corpus: Corpus, doc_ids: pd.Series, starts: np.ndarray, ends: np.ndarray,
-                 limit: int) -> np.ndarray:
-    """Whether ``text[start:end]`` of each row's article holds fewer than ``limit``
-    words of :data:`~sourcebias.tables.WORD_PATTERN` (reading no further than that)."""
-    rows = corpus.doc_ids.get_indexer(doc_ids).tolist()
-    texts = corpus.texts
-    return np.array([
-        next(itertools.islice(_WORD.finditer(texts[row], start, end), limit - 1, None),
-             None) is None
-        for row, start, end in zip(rows, starts.tolist(), ends.tolist(), strict=True)
-    ], dtype=bool)
+_SCOPE_PUNCTUATION = re.compile(r"[,;:!?()\[\]\u2013\u2014]|\s-+\s")
+_STARTS_WITH_PUNCTUATION = re.compile(r"[^\w\s\"“”‘’'«»]")
+
+
+def _in_scope(gap: str, window: int, scope_ends: frozenset[str]) -> bool:
+    """Whether a negator followed by ``gap`` (the text up to a hit) negates the hit:
+    fewer than ``window`` words, none of them in ``scope_ends``, and no
+    punctuation between or right after the negator."""
+    if _STARTS_WITH_PUNCTUATION.match(gap) or _SCOPE_PUNCTUATION.search(gap):
+        return False
+    words = list(itertools.islice(_WORD.finditer(gap), window))
+    return len(words) < window and not any(w[0].lower() in scope_ends for w in words)
