@@ -187,7 +187,8 @@ def test_summary_counts_and_lists_problems(tmp_path):
                          [{"path": "a.txt", "outlet": "X"}, {"path": "b.txt", "outlet": "X"}])
     lines = read_batch(folder).summary().splitlines()
     assert lines[0] == "b: 1 article(s) read, 1 input(s) excluded"
-    assert lines[1].startswith("removed 1 piece(s) of site furniture and 0 repeated")
+    assert lines[1].startswith("removed 1 piece(s) of site furniture, 0 repeated paragraph(s) "
+                               "and 0 block(s) of HTML page boilerplate")
     assert lines[2].startswith("manifest.csv row 2 (b.txt): the file is empty;")
 
 
@@ -456,6 +457,84 @@ def test_html_pages_give_text_title_and_date(tmp_path):
         assert dropped not in row.text
 
 
+def seed_page() -> tuple[list[str], list[str], list[str]]:
+    """A news page around seed 003's article: its lines, the article's paragraphs and the
+    related headlines listed under it."""
+    lines = [line.strip() for line in seed_text(3).splitlines()]
+    first = next(i for i, line in enumerate(lines) if line.startswith("The president of"))
+    last = next(i for i, line in enumerate(lines) if line.endswith("Latin American nation."))
+    paragraphs = [line for line in lines[first:last + 1] if line]
+    headlines = [line for line in lines[last + 1:] if line][:6]  # the tags line follows
+    page = [
+        "<!DOCTYPE html>",
+        "<html><head><title>Maduro Orders Military to Capture Traitors | Sputnik</title>",
+        '<meta property="article:published_time" content="2019-05-01"></head>',
+        "<body>",
+        '<nav class="menu">',
+        '  <ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>',
+        '  <li><a href="/latam">Latin America</a></li><li><a href="/ve">Venezuela</a></li></ul>',
+        "</nav>",
+        "<script>var tracking = 'keep no record of this';</script>",
+        "<main><article>",
+        "<h1>Maduro Orders Military to Capture Traitors</h1>",
+        *(f"<p>{paragraph}</p>" for paragraph in paragraphs),
+        "</article>",
+        '<aside class="related"><h2>Related stories</h2><ul>',
+        *(f'<li><a href="/news/{n}">{headline}</a></li>' for n, headline in enumerate(headlines)),
+        "</ul></aside></main>",
+        '<div id="cookies">We use cookies to improve your experience. <button>Accept</button>',
+        "</div>",
+        "<footer><p>© 2019 Sputnik. All rights reserved.</p>",
+        "<p>Contact us <!-- advert slot: footer --> | Privacy policy</p></footer>",
+        "</body></html>",
+    ]
+    return page, paragraphs, headlines
+
+
+def test_html_boilerplate_is_listed_in_removed_with_its_lines(tmp_path):
+    page, paragraphs, headlines = seed_page()
+    folder = write_batch(tmp_path / "b", {"page.html": "\n".join(page)})
+    before = snapshot(folder)
+    batch = read_batch(folder)
+    row = batch.articles.iloc[0]
+    paragraphs = [" ".join(paragraph.split()) for paragraph in paragraphs]  # no-break spaces
+    for paragraph in paragraphs:
+        assert paragraph in row.text
+    removed = batch.removed
+    assert list(removed.columns) == list(COLUMNS["removed"])
+    assert set(removed["doc_id"]) == {"page"} and set(removed["rule"]) == {"html-boilerplate"}
+
+    def line_of(html: str) -> int:
+        return next(n for n, line in enumerate(page, start=1) if html in line)
+
+    assert removed[["line", "text"]].values.tolist() == [
+        [line_of("Home"), "Home"], [line_of("Home"), "World"],
+        [line_of("Latin America"), "Latin America"],
+        [line_of("Latin America"), "Venezuela"],  # a word of the article, not a paragraph
+        [line_of("Related stories"), "Related stories"],
+        *([line_of(headline), headline] for headline in headlines),
+        [line_of("We use cookies"), "We use cookies to improve your experience. Accept"],
+        [line_of("© 2019"), "© 2019 Sputnik. All rights reserved."],
+        [line_of("Contact us"), "Contact us | Privacy policy"],
+    ]
+    listed = " ".join(removed["text"])
+    assert "record of this" not in listed and "advert slot" not in listed
+    assert not any(paragraph in listed for paragraph in paragraphs)
+    assert f"removed {len(removed)} block(s) of HTML page boilerplate" in row.problems
+    assert f"and {len(removed)} block(s) of HTML page boilerplate" in batch.summary()
+    assert snapshot(folder) == before
+
+
+def test_html_text_kept_across_line_breaks_is_not_listed(tmp_path):
+    kept = "Maduro spoke to the troops in Carabobo on Tuesday."
+    page = (f"<html><body><article><p>{seed_text(2).splitlines()[0]}</p>\n"
+            f"<div>{kept}<br><br>He called the opposition traitors.</div></article>\n"
+            "<div class='share'>Share this article</div></body></html>")
+    batch = read_batch(write_batch(tmp_path / "b", {"p.html": page}))
+    assert kept in batch.articles.iloc[0].text
+    assert batch.removed[["line", "text"]].values.tolist() == [[3, "Share this article"]]
+
+
 def test_markdown_heading_becomes_the_title(tmp_path):
     text = "# Maduro urges troops to be ready\n\nMaduro urged his troops on Saturday to be ready."
     row = read_batch(write_batch(tmp_path / "b", {"m.md": text})).articles.iloc[0]
@@ -476,6 +555,10 @@ def test_furniture_rules_are_read_and_checked(tmp_path):
         read_furniture(bad)
     bad.write_text("rules:\n  - id: x\n    pattern: '(a'\n    scope: line\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not a valid regular expression"):
+        read_furniture(bad)
+    bad.write_text("rules:\n  - id: html-boilerplate\n    pattern: 'a'\n    scope: line\n",
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match="html-boilerplate used twice or reserved"):
         read_furniture(bad)
 
 

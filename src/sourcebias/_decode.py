@@ -14,12 +14,16 @@ on English news with curly quotes it often picks a DOS code page, and it reads
 as Windows-1252 are read as Windows-1252; save those as UTF-8.
 
 Text that still contains mojibake ("â€œ" for "“") is repaired with ftfy.
+
+An HTML page is reduced to its article by trafilatura; the blocks of visible
+text that it leaves out are listed with their lines (see :func:`extract_html`).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 import charset_normalizer
 import ftfy
@@ -53,6 +57,23 @@ _MOJIBAKE_TRACE = (
     "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
     "\u2039\u203a\u20ac\u2122]|[\u0080-\u009f]"
 )
+
+
+#: The ``removed`` rule of a block of visible text that HTML extraction left out.
+HTML_BOILERPLATE = "html-boilerplate"
+#: Elements whose text a reader does not see on the page.
+_INVISIBLE = frozenset({"head", "script", "style", "noscript", "template"})
+#: Elements that start a block of their own (the HTML block-level elements and table cells).
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "html", "legend", "li", "main", "menu",
+    "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
+})
+#: A block with fewer words counts as kept only when it is a whole paragraph of the
+#: article (or its title), not merely a phrase in one: a menu item "World" is
+#: listed even when the article speaks of the world.
+_MIN_PHRASE_WORDS = 4
 
 
 class UnreadableFile(ValueError):
@@ -154,22 +175,51 @@ def repair_mojibake(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
     return repaired, "repaired mojibake (" + places.astype("str") + " places)"
 
 
-def extract_html(html: str) -> tuple[str, str | None, str | None]:
-    """The article in an HTML page, with the page's title and date.
+@dataclass(frozen=True)
+class Page:
+    """An HTML page as :func:`extract_html` reads it.
 
-    Navigation, scripts, comments and tables are dropped by trafilatura; each
-    extracted block becomes its own paragraph.
+    Attributes
+    ----------
+    text : str
+        The article: paragraphs separated by blank lines.
+    title, date : str or None
+        From the page's metadata.
+    discarded : tuple of (int, str)
+        The blocks of visible text left out of ``text``, in page order: the
+        1-based line of the HTML where the block starts, and its text with
+        white space collapsed.
+    """
+
+    text: str
+    title: str | None
+    date: str | None
+    discarded: tuple[tuple[int, str], ...]
+
+
+def extract_html(html: str) -> Page:
+    """The article in an HTML page, with the page's title and date, and what was left out.
+
+    trafilatura finds the article and drops navigation, menus, footers,
+    related-article lists, cookie banners, comments and tables; each extracted
+    block becomes its own paragraph. Every block of visible text that it drops
+    is listed in :attr:`Page.discarded`: a block is an element of
+    :data:`_BLOCKS` with the text of its inline content (text inside a nested
+    block belongs to the nested block, so nothing is listed twice), and it is
+    dropped when its words (case ignored) are not in the article or its title
+    (see :data:`_MIN_PHRASE_WORDS` for short blocks). The contents of
+    ``script``, ``style``, ``noscript``, ``template`` and ``head`` elements and
+    HTML comments are not visible text and are not listed. libxml2 counts lines
+    up to 65,535: a block further down a longer file gets line 65535.
 
     Parameters
     ----------
     html : str
+        The decoded page.
 
     Returns
     -------
-    text : str
-        Paragraphs separated by blank lines.
-    title, date : str or None
-        From the page's metadata.
+    Page
 
     Raises
     ------
@@ -186,4 +236,53 @@ def extract_html(html: str) -> tuple[str, str | None, str | None]:
             "has no article text that could be extracted from its HTML; "
             "check that it is the article's page, or save the article as .txt"
         )
-    return document.text.replace("\n", "\n\n"), document.title, document.date
+    kept = document.text.split("\n") + ([document.title] if document.title else [])
+    return Page(document.text.replace("\n", "\n\n"), document.title, document.date,
+                _discarded(_text_blocks(html), kept))
+
+
+def _discarded(blocks: list[tuple[int, str]], kept: list[str]) -> tuple[tuple[int, str], ...]:
+    """The blocks whose words are neither a whole ``kept`` paragraph nor, when they have
+    at least :data:`_MIN_PHRASE_WORDS` words, a run of words in the kept text."""
+    paragraphs = [_words(paragraph) for paragraph in kept]
+    whole, joined = set(paragraphs), f" {' '.join(paragraphs)} "
+    discarded = []
+    for line, text in blocks:
+        words = _words(text)
+        phrase = words.count(" ") + 1 >= _MIN_PHRASE_WORDS and f" {words} " in joined
+        if words not in whole and not phrase:
+            discarded.append((line, text))
+    return tuple(discarded)
+
+
+def _words(text: str) -> str:
+    """The words of ``text``, lower-cased, one space apart."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _text_blocks(html: str) -> list[tuple[int, str]]:
+    """Each block of visible text of a page, in page order: its 1-based line and its
+    text (white space collapsed; a ``<br>`` counts as white space)."""
+    import lxml.html  # as trafilatura: only HTML pages need it
+    from lxml import etree
+
+    root = lxml.html.document_fromstring(
+        html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    pieces: dict[lxml.html.HtmlElement, list[str]] = {}
+    owners = []  # for each open element, the block its text belongs to
+    walk = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, element in walk:
+        if event == "start":
+            owners.append(element if element.tag in _BLOCKS or not owners else owners[-1])
+            own = pieces.setdefault(owners[-1], [])
+            if element.tag in _INVISIBLE:
+                walk.skip_subtree()
+            else:
+                own.append("\n" if element.tag == "br" else element.text or "")
+            continue
+        if event == "end":
+            owners.pop()
+        if owners:  # a comment's text is hidden, the text after it is not
+            pieces[owners[-1]].append(element.tail or "")
+    texts = ((block.sourceline, " ".join("".join(own).split())) for block, own in pieces.items())
+    return [(line, text) for line, text in texts if text]

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from ._decode import HTML_BOILERPLATE
 from .tables import count_words
 
 #: How far a rule reaches: the whole line; a match at the end of a line (only
@@ -97,7 +98,8 @@ def load_furniture(path: str | Path) -> Furniture:
     rules = tuple(_rule(entry, number, path) for number, entry in
                   enumerate(spec.get("rules") or [], start=1))
     ids = [rule.id for rule in rules]
-    repeated = sorted({i for i in ids if ids.count(i) > 1} | ({REPEATED} & set(ids)))
+    repeated = sorted({i for i in ids if ids.count(i) > 1}
+                      | ({REPEATED, HTML_BOILERPLATE} & set(ids)))
     if repeated:
         raise ValueError(f"{path}: rule id(s) {', '.join(repeated)} used twice or reserved; "
                          "give every rule its own id")

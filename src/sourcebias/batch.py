@@ -17,9 +17,17 @@ A batch is either
 
 The ``doc_id`` is the manifest's or table's, else the file stem (folders) or
 the row number (tables). Text is decoded and repaired (see
-:mod:`sourcebias._decode`), site furniture and repeated paragraphs are taken out
-(rules in ``data/furniture.yaml``), the headline is found, and articles that
-repeat an earlier one are flagged in ``duplicate_of`` but kept.
+:mod:`sourcebias._decode`), an HTML page is reduced to its article, site
+furniture and repeated paragraphs are taken out (rules in
+``data/furniture.yaml``), the headline is found, and articles that repeat an
+earlier one are flagged in ``duplicate_of`` but kept.
+
+Everything taken out is a row of ``removed``, whose ``rule`` says why: a
+furniture rule's id, ``repeated-paragraph``, or ``html-boilerplate`` for a block
+of an HTML page's visible text (menu, footer, related stories, cookie banner ...)
+that the article extraction left out. The ``line`` of an ``html-boilerplate``
+row is the line of the HTML file where the block starts; the other rows of an
+HTML page count lines of the extracted article text.
 
 A batch is read in parts of :data:`PART_ROWS` inputs (:class:`BatchReader`,
 :func:`read_part`), each read and cleaned on its own, so that a batch of any
@@ -54,7 +62,13 @@ import pyarrow.compute as pc
 import pyarrow.json
 import pyarrow.parquet as pq
 
-from ._decode import UnreadableFile, decode_bytes, extract_html, repair_mojibake
+from ._decode import (
+    HTML_BOILERPLATE,
+    UnreadableFile,
+    decode_bytes,
+    extract_html,
+    repair_mojibake,
+)
 from ._furniture import REPEATED, Furniture, as_arrow, clean_texts, load_furniture
 from .paths import DATA_DIR
 from .tables import COLUMNS, count_words, empty
@@ -82,6 +96,8 @@ _READ_BUFFER = 1 << 20
 PART_ROWS = 2_000
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 _ARTICLE_STANDARD = (*COLUMNS["articles"], "duplicate_kind")
+#: The columns of ``removed`` rows before the article's doc_id is known.
+_REMOVED_KEYED = ["key", "line", "text", "rule"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,11 +126,13 @@ class Batch:
     def summary(self) -> str:
         """Counts, then every problem on its own line."""
         repeats = int((self.removed["rule"] == REPEATED).sum())
+        boilerplate = int((self.removed["rule"] == HTML_BOILERPLATE).sum())
         counts = [
             f"{self.name}: {len(self.articles)} article(s) read, "
             f"{len(self.excluded)} input(s) excluded",
-            f"removed {len(self.removed) - repeats} piece(s) of site furniture and {repeats} "
-            f"repeated paragraph(s) (see `removed`); "
+            f"removed {len(self.removed) - repeats - boilerplate} piece(s) of site furniture, "
+            f"{repeats} repeated paragraph(s) and {boilerplate} block(s) of HTML page "
+            "boilerplate (see `removed`); "
             f"{int(self.articles['duplicate_of'].notna().sum())} article(s) repeat an earlier "
             "one (see `duplicate_of`)",
         ]
@@ -554,8 +572,8 @@ def read_part(part: BatchPart, *, shingle_folder: Path | None = None) -> PartRea
             sha256=[hashlib.sha256(t.encode("utf-8")).hexdigest() for t in part.docs["text"]],
             page_title=pd.Series(np.nan, index=part.docs.index, dtype="str"),
             page_date=pd.Series(np.nan, index=part.docs.index, dtype="str"))
-        inputs = _Inputs(docs, pd.DataFrame(columns=["key", "note"]), empty("excluded"),
-                         part.within)
+        inputs = _Inputs(docs, pd.DataFrame(columns=["key", "note"]),
+                         pd.DataFrame(columns=_REMOVED_KEYED), empty("excluded"), part.within)
     articles, emptied, removed, repairs = _clean(inputs, part.furniture)
     fingerprints, shingles, offsets = _fingerprints(articles["text"], part.threshold)
     fingerprints["shingle_offsets"] = offsets
@@ -578,11 +596,13 @@ class _Inputs:
 
     ``docs`` has the article fields, ``text``, ``source``, ``row``, ``sha256`` and
     ``page_title``/``page_date`` (HTML metadata), on a RangeIndex; ``notes`` has
-    (key, note) about decoding; ``within`` is the manifest or table file name.
+    (key, note) about decoding; ``removed`` has (key, line, text, rule) of what
+    HTML extraction left out; ``within`` is the manifest or table file name.
     """
 
     docs: pd.DataFrame
     notes: pd.DataFrame
+    removed: pd.DataFrame
     excluded: pd.DataFrame
     within: str | None
 
@@ -620,7 +640,7 @@ def _folder_inputs(folder: Path, names: dict[str, str], within: str | None
 def _read_files(folder: Path, listing: pd.DataFrame, within: str | None) -> _Inputs:
     """Read the listed files of a batch folder; those that cannot be read are excluded."""
     excluded = [empty("excluded")]
-    records, notes = [], []
+    records, notes, discarded = [], [], []
     for index in listing.index:
         try:
             record, decoding = _read_file(folder, listing.loc[index])
@@ -629,12 +649,15 @@ def _read_files(folder: Path, listing: pd.DataFrame, within: str | None) -> _Inp
             excluded.append(_excluded(listing, reason, within))
             continue
         notes += [(len(records), note) for note in decoding]
+        discarded += [(len(records), line, text) for line, text in record.pop("discarded")]
         records.append(record | {"index": index})
     read = pd.DataFrame.from_records(
         records, columns=["index", "text", "sha256", "page_title", "page_date"])
     docs = listing.loc[read.pop("index")].reset_index(drop=True)
     docs[read.columns] = read
     return _Inputs(docs, pd.DataFrame(notes, columns=["key", "note"]),
+                   pd.DataFrame(discarded, columns=_REMOVED_KEYED[:-1]).assign(
+                       rule=HTML_BOILERPLATE),
                    pd.concat(excluded, ignore_index=True), within)
 
 
@@ -720,7 +743,8 @@ def _listing_problems(listing: pd.DataFrame, within: str | None) -> pd.Series:
 
 
 def _read_file(folder: Path, entry: pd.Series) -> tuple[dict, list[str]]:
-    """Read, hash and decode one listed file (HTML: extract the article)."""
+    """Read, hash and decode one listed file (HTML: extract the article; the record's
+    ``discarded`` holds the (line, text) of each block of the page left out)."""
     file = folder / entry["path"]
     if not file.is_file():
         raise UnreadableFile("does not exist; check the path or delete the row")
@@ -731,10 +755,15 @@ def _read_file(folder: Path, entry: pd.Series) -> tuple[dict, list[str]]:
     text, notes = decode_bytes(raw)
     if not text.strip():
         raise UnreadableFile("is empty; put the article's text in it or remove it")
-    record = {"sha256": hashlib.sha256(raw).hexdigest(), "page_title": None, "page_date": None}
+    record = {"sha256": hashlib.sha256(raw).hexdigest(), "page_title": None, "page_date": None,
+              "discarded": ()}
     suffix = posixpath.splitext(entry["source"])[1].lower()
     if suffix in HTML_SUFFIXES:
-        text, record["page_title"], record["page_date"] = extract_html(text)
+        page = extract_html(text)
+        text, record["page_title"], record["page_date"] = page.text, page.title, page.date
+        record["discarded"] = page.discarded
+        if page.discarded:
+            notes.append(f"removed {len(page.discarded)} block(s) of HTML page boilerplate")
     elif suffix == ".md":
         text = _MARKDOWN_HEADING.sub("", text)
     return record | {"text": text}, notes
@@ -858,8 +887,9 @@ def _clean(inputs: _Inputs, furniture: Furniture
         duplicate_of=unknown, duplicate_kind=unknown,
     )[emptied.isna()]
     repairs = tuple(_repair_lines(articles, notes, inputs.within))
-    removed = cleaned.removed.assign(doc_id=docs["doc_id"].to_numpy()[
-        cleaned.removed["key"].to_numpy(dtype="int64")])
+    removed = pd.concat([inputs.removed, cleaned.removed], ignore_index=True).sort_values(
+        "key", kind="stable", ignore_index=True)
+    removed["doc_id"] = docs["doc_id"].to_numpy()[removed["key"].to_numpy(dtype="int64")]
     return (_article_columns(articles), _excluded(docs, emptied, inputs.within),
             removed[list(COLUMNS["removed"])], repairs)
 

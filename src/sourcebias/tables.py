@@ -34,7 +34,12 @@ same ``doc_id``, half-open as in Python slicing: ``text[start:end]``.
     One row per piece of text taken out of an article while cleaning it.
 
     ``doc_id``, ``line`` (1-based line in the decoded input), ``text``, ``rule``
-    (the furniture pattern id, or ``repeated-paragraph``).
+    (the furniture pattern id, ``repeated-paragraph``, or ``html-boilerplate``
+    for a block of an HTML page's visible text that the article extraction left
+    out: menus, footers, related stories, cookie banners ...). The ``line`` of an
+    ``html-boilerplate`` row is the line of the HTML file where the block starts;
+    the other rows of an HTML page count lines of the extracted article text.
+    Scripts, styles and HTML comments are not visible text and are not listed.
 
 ``sentences``
     ``doc_id``, ``sent_id`` (0-based within the article), ``para_id`` (0-based),
