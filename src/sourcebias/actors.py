@@ -9,10 +9,15 @@ tried in this order; the first that applies gives ``label_kind``:
 ``premodifier``
     The run of title and modifier words right before the mention, which may
     start with nationality adjectives, acronyms or possessive names
-    ("Venezuelan", "US", "Venezuela's") and must end with a title or modifier:
-    "President Nicolás Maduro" → ``president``; "Venezuelan President Nicolás
-    Maduro" → ``venezuelan president``; 'self-proclaimed "interim president"
-    Juan Guaidó' → ``self-proclaimed interim president``.
+    ("Venezuelan", "US", "Venezuela's") or qualifiers ("former", "senior") and
+    must end with a title or modifier: "President Nicolás Maduro" →
+    ``president``; "Venezuelan President Nicolás Maduro" → ``Venezuelan
+    president``; 'self-proclaimed "interim president" Juan Guaidó' →
+    ``self-proclaimed interim president``; "former Vice President Mike Pence" →
+    ``former vice president``. A mention followed by a title or head word
+    modifies that noun and takes no premodifier: in "a senior US official" and
+    "the socialist Maduro regime" the words before describe the official and
+    the regime.
 ``appositive``
     A noun phrase set off by commas. Before the mention, after "the", "a",
     "an" or a possessive name, made of title and modifier words ending with a
@@ -30,9 +35,11 @@ tried in this order; the first that applies gives ``label_kind``:
     A head word right after the mention: "the Maduro regime" → ``regime``,
     "Maduro loyalists" → ``loyalists``.
 
-``label`` is the phrase in lower case without quotation marks, with spaces,
-hyphens and apostrophes normalised, for counting; ``label_surface`` keeps it
-as written, and ``label_start``/``label_end``, ``label_voice`` and
+``label`` is the phrase for counting: without quotation marks, with spaces,
+hyphens and apostrophes normalised, and the words of the ``labels`` lists and
+function words in lower case, while names keep their capitals ("U.S.
+President" → ``U.S. president``, "head of the National Assembly" stays as it
+is); ``label_surface`` keeps it as written, and ``label_start``/``label_end``, ``label_voice`` and
 ``label_scare`` place it (a label can be a scare quote while the name is not).
 
 A mention that lies inside the premodifier, possessive or compound label of
@@ -99,8 +106,10 @@ class _Rules:
     possessive: re.Pattern
     compound: re.Pattern
     title: re.Pattern
+    noun_after: re.Pattern
     last_words: frozenset[str]
     head_words: frozenset[str]
+    vocabulary: frozenset[str]
 
 
 def _alternation(phrases: tuple[str, ...], *, reverse: bool = False) -> str:
@@ -116,24 +125,29 @@ def _alternation(phrases: tuple[str, ...], *, reverse: bool = False) -> str:
     return "(?i:" + "|".join(forms) + ")"
 
 
+_HYPHEN_OR_SPACE = re.compile(r"[\s\-‐‑]+")
+
+
 def _final_words(phrases: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(re.split(r"[\s\-‐‑]+", phrase.lower())[-1] for phrase in phrases)
+    return frozenset(_HYPHEN_OR_SPACE.split(phrase.lower())[-1] for phrase in phrases)
 
 
 @functools.lru_cache(maxsize=8)
 def _rules(words: LabelWords) -> _Rules:
-    listed = _alternation(words.titles + words.modifiers)
+    describing = words.titles + words.modifiers
+    listed = _alternation(describing)
     title = _alternation(words.titles)
     head = _alternation(words.heads)
-    token = f"{_QUOTE}*(?:{listed}|{_CAPITALISED}){_QUOTE}*"
+    token = f"{_QUOTE}*(?:{_alternation(describing + words.qualifiers)}|{_CAPITALISED}){_QUOTE}*"
     listed_token = f"{_QUOTE}*{listed}{_QUOTE}*"
     title_token = f"{_QUOTE}*{title}{_QUOTE}*"
     run = rf"(?:{token}\s+)*"
-    backwards = _alternation(words.titles + words.modifiers, reverse=True)
+    backwards = _alternation(describing, reverse=True)
+    backwards_any = _alternation(describing + words.qualifiers, reverse=True)
     return _Rules(
         premodifier=re.compile(
             rf"(?P<tail>\s+)(?P<label>{_QUOTE}*{backwards}{_QUOTE}*"
-            rf"(?:\s+{_QUOTE}*(?:{backwards}|{_CAPITALISED_REVERSED}){_QUOTE}*)*)"
+            rf"(?:\s+{_QUOTE}*(?:{backwards_any}|{_CAPITALISED_REVERSED}){_QUOTE}*)*)"
             r"(?![\w'’‐‑-])"),
         before=re.compile(
             rf"^(?P<lead>.*){_BOUNDARY}(?:{_DETERMINER}|(?={_POSSESSIVE_NAME}\s))"
@@ -148,8 +162,11 @@ def _rules(words: LabelWords) -> _Rules:
                               r"(?![\w‐‑-])"),
         compound=re.compile(rf"^(?P<lead>\s+)(?P<label>{head})(?![\w‐‑-])"),
         title=re.compile(rf"(?<!\w){title}(?!\w)"),
-        last_words=_final_words(words.titles + words.modifiers),
+        noun_after=re.compile(rf"\s+(?:{title}|{head})s?(?![\w‐‑-])"),
+        last_words=_final_words(describing),
         head_words=_final_words(tuple(h.split()[0] for h in words.heads)),
+        vocabulary=frozenset(word for phrase in describing + words.qualifiers + words.heads
+                             for word in _HYPHEN_OR_SPACE.split(phrase) if word.islower()),
     )
 
 
@@ -242,7 +259,7 @@ def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
     left = corpus.slices(mentions["doc_id"], left_from, start)
     right = corpus.slices(mentions["doc_id"], end, right_to)
     found = [
-        *_premodifiers(left, start, rules),
+        *_premodifiers(left, right, start, rules),
         *_appositives_before(left, left_from, left_from == sent_start, rules),
         *_appositives_after(right, end, rules),
         *_heads(right, end, rules),
@@ -254,7 +271,7 @@ def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
     surface = table["label_surface"].astype("str")
     label_start = table["label_start"].astype("Int64")
     return pd.DataFrame({
-        "label": _normalised(surface),
+        "label": _normalised(surface, rules.vocabulary),
         "label_kind": table["label_kind"].astype("str"),
         "label_surface": surface,
         "label_start": label_start,
@@ -262,12 +279,16 @@ def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
     }).set_axis(mentions.index)
 
 
-def _premodifiers(left: list[str], ends: np.ndarray, rules: _Rules) -> list[tuple]:
+def _premodifiers(left: list[str], right: list[str], ends: np.ndarray, rules: _Rules
+                  ) -> list[tuple]:
+    """Title and modifier runs right before each mention, unless the mention itself
+    modifies a title or head noun after it ("a senior US official")."""
     found = []
     for row, text in enumerate(left):
         near = text[-PREMODIFIER_CHARS:]
         words = near.rsplit(None, 1)
-        if words and _final_word(words[-1]) in rules.last_words:
+        if (words and _final_word(words[-1]) in rules.last_words
+                and not rules.noun_after.match(right[row])):
             match = rules.premodifier.match(near[::-1])
             if match:
                 found.append((row, 0, "premodifier", match["label"][::-1],
@@ -322,11 +343,57 @@ def _heads(right: list[str], offset: np.ndarray, rules: _Rules) -> list[tuple]:
     return found
 
 
-def _normalised(labels: pd.Series) -> pd.Series:
-    """Labels for counting: lower case, no quotation marks, one space between words."""
-    return (labels.str.replace(_QUOTE_MARKS, "", regex=True)
-            .str.replace(r"[‐‑]", "-", regex=True)
-            .str.replace(r"[’‘ʼ]", "'", regex=True)
-            .str.replace(r"\s+", " ", regex=True)
-            .str.strip()
-            .str.lower())
+def _normalised(labels: pd.Series, vocabulary: frozenset[str]) -> pd.Series:
+    """Labels for counting: no quotation marks, one space between words, and the
+    label words (``vocabulary``) and function words in lower case, while names keep
+    their capitals (see :func:`_cased`)."""
+    plain = (labels.str.replace(_QUOTE_MARKS, "", regex=True)
+             .str.replace(r"[‐‑]", "-", regex=True)
+             .str.replace(r"[’‘ʼ]", "'", regex=True)
+             .str.replace(r"\s+", " ", regex=True)
+             .str.strip())
+    codes, uniques = pd.factorize(plain)
+    cased = np.array([_cased(label, vocabulary) for label in uniques], dtype=object)
+    return pd.Series(np.where(codes < 0, None, cased[codes] if cased.size else None),
+                     index=labels.index, dtype="str")
+
+
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "or", "in", "for", "to", "at", "on"})
+_LABEL_PART = re.compile(r"[^\s\-]+|[\s\-]+")
+_SEPARATOR = re.compile(r"[\s\-]+")
+
+
+def _cased(label: str, vocabulary: frozenset[str]) -> str:
+    """A label with its label and function words in lower case, keeping names.
+
+    ``vocabulary`` holds the words of the ``labels`` lists written in lower case
+    there ("president", "backed"; not "US" of "US-backed"). Capitalised words
+    are read in runs ("Venezuelan President", "National Assembly"). A run that
+    ends in a word outside ``vocabulary`` is a name and keeps its capitals ("the
+    National Assembly"); in any other run, the words of ``vocabulary`` go to
+    lower case and the others (nationalities, acronyms, possessive names) keep
+    theirs: "U.S. President" -> "U.S. president". Function words ("The", "of")
+    always go to lower case.
+    """
+    parts = _LABEL_PART.findall(label)
+    words = [i for i, part in enumerate(parts) if not _SEPARATOR.fullmatch(part)]
+    run: list[int] = []
+    for i in [*words, None]:
+        capital = i is not None and parts[i][:1].isupper() and parts[i].lower() not in (
+            _FUNCTION_WORDS)
+        if capital:
+            run.append(i)
+            continue
+        if run and _bare(parts[run[-1]]) in vocabulary:
+            for j in run:
+                if _bare(parts[j]) in vocabulary:
+                    parts[j] = parts[j].lower()
+        run = []
+        if i is not None and parts[i].lower() in _FUNCTION_WORDS | vocabulary:
+            parts[i] = parts[i].lower()
+    return "".join(parts)
+
+
+def _bare(word: str) -> str:
+    """A word in lower case without a possessive ending."""
+    return re.sub(r"'s?$", "", word.lower())

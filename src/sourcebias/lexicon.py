@@ -196,12 +196,16 @@ class LabelWords:
         Role nouns and titles that name an actor ("president", "opposition leader").
     modifiers : tuple of str
         Words that describe one ("self-proclaimed", "legitimate", "interim").
+    qualifiers : tuple of str
+        Words that qualify a title or modifier but describe no one alone
+        ("former", "senior", "top"): they may start a label, never end it.
     heads : tuple of str
         Nouns after a possessive or in a compound ("regime", "loyalists").
     """
 
     titles: tuple[str, ...] = ()
     modifiers: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = ()
     heads: tuple[str, ...] = ()
 
 
@@ -494,7 +498,8 @@ def _load(path: Path, kind: str) -> Lexicon:
                 reader.word(item, "negation scope_ends").lower()
                 for item in reader.items(negation["scope_ends"], "negation scope_ends"))
     if "labels" in top:
-        labels = reader.fields(top["labels"], ((), ("titles", "modifiers", "heads")), "labels")
+        labels = reader.fields(top["labels"], ((), ("titles", "modifiers", "qualifiers", "heads")),
+                               "labels")
         extra["labels"] = LabelWords(**{
             name: tuple(_label_word(reader, item, name)
                         for item in reader.items(node, f"labels {name}"))
