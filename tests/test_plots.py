@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import itertools
+import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -27,6 +31,7 @@ from sourcebias.lexicon import load_actors, load_terms
 from sourcebias.plots import (
     display_names,
     figure_style,
+    outlet_groups,
     outlet_palette,
     plot_actor_sentiment,
     plot_keyness,
@@ -172,11 +177,16 @@ def _legend_texts(drawn: Axes | Figure) -> list[str]:
 
 def _many_outlet_rates(n_outlets: int, terms: list[str]) -> pd.DataFrame:
     """Narrator rates of ``terms`` in ``n_outlets`` outlets named like web domains."""
+    return _outlet_rates([f"www.outlet{i:02d}.com" for i in range(n_outlets)], terms)
+
+
+def _outlet_rates(outlets: list[str], terms: list[str]) -> pd.DataFrame:
+    """Narrator rates of ``terms`` in ``outlets``, without intervals."""
     rows = [
-        {"outlet": f"www.outlet{i:02d}.com", "category": term, "voice": "narrator",
+        {"outlet": outlet, "category": term, "voice": "narrator",
          "n_articles": 1 + i % 3, "rate_per_1000": float((i * 7 + j) % 11),
          "ci_low": np.nan, "ci_high": np.nan, "note": "1 article: no interval"}
-        for i in range(n_outlets) for j, term in enumerate(terms)
+        for i, outlet in enumerate(outlets) for j, term in enumerate(terms)
     ]
     return pd.DataFrame(rows)
 
@@ -195,7 +205,7 @@ def test_outlet_palette_is_colourblind_in_sorted_order_whatever_the_input_order(
 
 
 def test_outlet_palette_draws_every_outlet_in_one_colour_rather_than_repeat_colours():
-    with pytest.warns(UserWarning, match="every outlet is drawn in one colour"):
+    with pytest.warns(UserWarning, match=r"every outlet is drawn in one colour.*outlet_group"):
         palette = outlet_palette([f"outlet {i:02d}" for i in range(12)])
     neutral = plots.load_style()["neutral_colors"]["target"]
     assert set(palette.values()) == {neutral} and len(palette) == 12
@@ -213,6 +223,155 @@ def test_an_outlet_keeps_its_batch_colour_when_others_are_absent(rates):
 def test_a_palette_missing_an_outlet_is_refused(rates):
     with pytest.raises(ValueError, match=r"no colour for outlet.*Sputnik"):
         plot_term_rates(rates, palette=outlet_palette(OUTLETS[:4]))
+
+
+# --------------------------------------------------------------------------- outlet groups
+
+RATINGS = ["center", "left", "right"]
+NO_GROUP = "no outlet group"
+
+
+@pytest.fixture(scope="module")
+def allsides(shared_data) -> pd.DataFrame:
+    """The first 400 allsides articles: some 70 US outlets, AllSides' rating as their group."""
+    with gzip.open(shared_data / "allsides" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        records = [json.loads(line) for line in itertools.islice(f, 400)]
+    return pd.DataFrame({"doc_id": [r["ID"] for r in records],
+                         "outlet": [r["source_url"] for r in records],
+                         "outlet_group": [r["bias_text"] for r in records]})
+
+
+@pytest.fixture(scope="module")
+def grouped(allsides) -> dict[str, str | None]:
+    """Fifteen allsides outlets, the first five by name of each rating; the last has no group."""
+    groups = outlet_groups(allsides)
+    picked = {outlet: rating for rating in RATINGS
+              for outlet in sorted(o for o, g in groups.items() if g == rating)[:5]}
+    return {**picked, list(picked)[-1]: None}
+
+
+@pytest.fixture(scope="module")
+def neutral() -> str:
+    return plots.load_style()["neutral_colors"]["target"]
+
+
+def _bar_colours(ax: Axes) -> list[str]:
+    """The colours of the own-voice bars, in row order."""
+    return [to_hex(p.get_facecolor()) for p in ax.patches[:len(plotted_data(ax.figure))]]
+
+
+def test_outlet_groups_join_the_ratings_an_outlet_was_given(allsides):
+    groups = outlet_groups(allsides)
+    assert set(groups) == set(allsides["outlet"])
+    assert groups["www.cnn.com"] == "left" and groups["www.breitbart.com"] == "right"
+    assert groups["www.foxnews.com"] == "center; right"
+    unrated = allsides.assign(outlet_group=allsides["outlet_group"].where(
+        allsides["outlet"] != "www.cnn.com"))
+    assert outlet_groups(unrated)["www.cnn.com"] is None
+
+
+def test_many_outlets_take_the_colour_of_their_group_in_sorted_group_order(allsides):
+    groups = outlet_groups(allsides)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        palette = outlet_palette(allsides["outlet"], groups=groups)
+    kinds = sorted(set(groups.values()))
+    assert len(palette) == allsides["outlet"].nunique() > 10
+    assert palette.groups == dict(zip(kinds, sns.color_palette("colorblind").as_hex(),
+                                      strict=False))
+    assert len(set(palette.groups.values())) == len(kinds) == 6
+    assert {outlet: palette.groups[group] for outlet, group in groups.items()} == palette
+    assert palette["www.cnn.com"] == palette["www.nytimes.com"] != palette["www.breitbart.com"]
+
+
+def test_outlets_that_fit_the_palette_keep_their_own_colours_whatever_their_groups(grouped):
+    ten = sorted(grouped)[:10]
+    palette = outlet_palette(ten, groups=grouped)
+    assert len(set(palette.values())) == 10
+    assert palette == outlet_palette(ten) and palette.groups == {}
+
+
+def test_an_outlet_without_a_group_is_drawn_in_the_neutral_colour(grouped, neutral):
+    palette = outlet_palette(grouped, groups=pd.Series(grouped))
+    assert list(palette.groups) == RATINGS
+    assert neutral not in palette.groups.values()
+    assert {palette[o] for o, g in grouped.items() if g is None} == {neutral}
+    assert all(palette[o] == palette.groups[g] for o, g in grouped.items() if g is not None)
+
+
+def test_groups_that_outnumber_the_colours_fall_back_to_one_colour_and_say_so(grouped, neutral):
+    with pytest.warns(UserWarning, match=r"15 outlets in 15 outlet groups .*outlet_group"):
+        palette = outlet_palette(grouped, groups={o: o for o in grouped})
+    assert set(palette.values()) == {neutral} and palette.groups == {}
+    with pytest.warns(UserWarning, match=r"15 outlets but .*outlet_group"):
+        assert set(outlet_palette(grouped, groups=dict.fromkeys(grouped)).values()) == {neutral}
+
+
+def test_a_series_repeating_outlets_is_refused(allsides):
+    with pytest.raises(ValueError, match=r"repeats outlets.*outlet_groups"):
+        outlet_palette(allsides["outlet"], groups=allsides.set_index("outlet")["outlet_group"])
+
+
+def test_term_rates_in_group_colours_name_the_groups(grouped, neutral):
+    palette = outlet_palette(grouped, groups=grouped)
+    fig = plot_term_rates(_outlet_rates(list(grouped), ["democracy"]), palette=palette)
+    assert _legend_texts(fig)[-4:] == [*RATINGS, NO_GROUP]
+    edges = {to_hex(c) for col in _points(fig.axes[0]) for c in col.get_edgecolors()}
+    assert edges == {*palette.groups.values(), neutral}
+
+
+def test_a_figure_names_only_the_groups_it_draws(grouped):
+    palette = outlet_palette(grouped, groups=grouped)
+    left = [o for o, g in grouped.items() if g == "left"]
+    fig = plot_term_rates(_outlet_rates(left, ["democracy"]), palette=palette)
+    assert [t for t in _legend_texts(fig) if t in (*RATINGS, NO_GROUP)] == ["left"]
+
+
+def test_voice_share_in_group_colours_names_the_groups(grouped):
+    palette = outlet_palette(grouped, groups=grouped)
+    summary = pd.DataFrame({"outlet": list(grouped), "n_articles": 2, "narrator_share": 0.75,
+                            "quote_share": 0.25})
+    ax = plot_voice_share(summary, palette=palette)
+    assert _legend_texts(ax) == ["own voice", "quoted", *RATINGS, NO_GROUP]
+    assert _bar_colours(ax) == [palette[o] for o in plotted_data(ax.figure)["outlet"]]
+    assert _ticks(ax)[0] == f"{min(o.removeprefix('www.') for o in grouped)} (n=2)"
+
+
+def test_sentiment_in_group_colours_names_the_groups(grouped):
+    palette = outlet_palette(grouped, groups=grouped)
+    articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(grouped))],
+                             "outlet": list(grouped)})
+    sentiment = pd.DataFrame([
+        {"doc_id": doc_id, "sent_id": k, "lexicon": lexicon, "compound": (k - 2) / 4}
+        for doc_id in articles["doc_id"] for k in range(5) for lexicon in ("vader", "vader+domain")
+    ])
+    ax = plot_sentiment(sentiment, articles=articles, palette=palette)
+    assert _legend_texts(ax) == ["VADER", "VADER + domain lexicon", *RATINGS, NO_GROUP]
+
+
+def test_actor_sentiment_in_group_colours_names_the_groups(grouped):
+    palette = outlet_palette(grouped, groups=grouped)
+    table = pd.DataFrame([
+        {"outlet": outlet, "actor": "maduro", "lexicon": lexicon, "n_articles": 3,
+         "mean_compound": -0.2, "ci_low": -0.4, "ci_high": 0.0}
+        for outlet in grouped for lexicon in ("vader", "vader+domain")
+    ])
+    fig = plot_actor_sentiment(table, palette=palette)
+    assert _legend_texts(fig) == ["VADER", "VADER + domain lexicon", *RATINGS, NO_GROUP]
+
+
+def test_similarity_in_group_colours_keeps_the_strip_and_names_the_groups(grouped):
+    palette = outlet_palette(grouped, groups=grouped)
+    outlets = sorted(grouped)
+    table = pd.DataFrame([(a, b, 0.3 + 0.01 * ((i * 7 + j) % 40))
+                          for i, a in enumerate(outlets) for j, b in enumerate(outlets) if i < j],
+                         columns=["outlet_a", "outlet_b", "cosine"])
+    fig = plot_similarity(table, n_articles=dict.fromkeys(outlets, 2), palette=palette)
+    order = list(plotted_data(fig)["outlet_a"].drop_duplicates())
+    strip = [to_hex(p.get_facecolor()) for ax in fig.axes for p in ax.patches]
+    assert strip == [palette[o] for o in order]
+    assert len(set(strip)) == 4
+    assert _legend_texts(fig) == [*RATINGS, NO_GROUP]
 
 
 def test_figure_style_applies_inside_the_block_only():

@@ -49,6 +49,7 @@ _PUBLIC = {
     "load_valence": "sentiment",
     "near_duplicates": "compare",
     "open_workspace": "workspace",
+    "outlet_groups": "plots",
     "outlet_palette": "plots",
     "outlet_sentiment": "aggregate",
     "outlet_similarity": "compare",
@@ -99,6 +100,7 @@ __all__ = [
     "load_valence",
     "near_duplicates",
     "open_workspace",
+    "outlet_groups",
     "outlet_palette",
     "outlet_sentiment",
     "outlet_similarity",
@@ -171,6 +173,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from .plots import (
         display_names,
         figure_style,
+        outlet_groups,
         outlet_palette,
         plot_actor_sentiment,
         plot_keyness,

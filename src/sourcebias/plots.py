@@ -7,14 +7,18 @@ argument and keyword-only options after it, and returns what it drew: an
 
 Conventions shared by every figure:
 
-* **One colour per outlet.** :func:`outlet_palette` gives each outlet a
-  colour-blind-safe colour over the sorted outlet names. Build it once for the
-  whole batch and pass it as ``palette=``, so that an outlet keeps its colour in
-  a figure where other outlets are absent. Without ``palette=`` the colours are
-  assigned over the outlets of the table being drawn. A batch with more outlets
-  than the palette has colours draws every outlet in one neutral colour
-  (repeated colours would suggest groups that do not exist); pass your own
-  mapping of outlet to colour, e.g. one colour per outlet group, to colour them.
+* **One colour per outlet, or per outlet group.** :func:`outlet_palette`
+  gives each outlet a colour-blind-safe colour over the sorted outlet names.
+  Build it once for the whole batch and pass it as ``palette=``, so that an
+  outlet keeps its colour in a figure where other outlets are absent. Without
+  ``palette=`` the colours are assigned over the outlets of the table being
+  drawn. A batch with more outlets than the palette has colours takes one
+  colour per outlet group when given its groups (:func:`outlet_groups` reads
+  the articles' ``outlet_group``) and they fit: outlets without a group take
+  the neutral colour, and every figure drawing outlets in group colours names
+  the groups in its legend. When the groups do not fit either, every outlet is
+  drawn in one neutral colour (repeated colours would suggest groups that do
+  not exist) and a warning says so.
 * **Words, not ids.** Tables keep lexicon ids (``us_government``,
   ``self_proclaimed``, ``loyalty_betrayal``); figures show names. By default
   :func:`display_names` reads them from the lexicons (an actor's ``name``, the
@@ -198,42 +202,124 @@ def column_width(width: str | float) -> float:
     return float(width)
 
 
-def outlet_palette(outlets: Iterable[str], *, palette: str | None = None) -> dict[str, str]:
+class OutletPalette(dict[str, str]):
+    """Outlet name to colour, as :func:`outlet_palette` makes it.
+
+    A plain ``dict`` for every use; in addition, :attr:`groups` says when the
+    colours stand for outlet groups rather than outlets, and plot functions
+    then name the groups in their legend.
+
+    Parameters
+    ----------
+    colours : mapping of str to str
+        Outlet name to colour.
+    groups : mapping of str to str, optional
+        Group name to colour, when outlets take their group's colour.
+
+    Attributes
+    ----------
+    groups : dict of str to str
+        Group name to colour, sorted by group name; empty when each outlet has
+        its own colour or all share the neutral one.
+    """
+
+    def __init__(
+        self, colours: Mapping[str, str], *, groups: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(colours)
+        self.groups = dict(groups or {})
+
+
+def outlet_palette(
+    outlets: Iterable[str],
+    *,
+    groups: Mapping[str, Any] | pd.Series | None = None,
+    palette: str | None = None,
+) -> OutletPalette:
     """Give each outlet one colour, the same in every figure.
 
     Outlets are de-duplicated and sorted by name, then take the palette's
     colours in order, so the same set of outlets always gets the same colours.
     Build the mapping over all outlets of a batch and pass it to every plot
-    function as ``palette=``. When there are more outlets than colours, every
-    outlet gets the style's neutral colour (``neutral_colors.target``) and a
-    warning says so: repeated colours would suggest groups that do not exist.
-    Any mapping of outlet to colour works as ``palette=``, e.g. one colour per
-    outlet group.
+    function as ``palette=``.
+
+    When there are more outlets than colours and ``groups`` gives them at most
+    as many groups as colours, the groups, sorted by name, take the colours in
+    order and each outlet takes its group's colour; an outlet without a group
+    takes the style's neutral colour (``neutral_colors.target``). The result's
+    ``groups`` then maps each group to its colour, and the plot functions name
+    the groups in their legends. When the groups do not fit either (or none is
+    given), every outlet takes the neutral colour and a warning says so:
+    repeated colours would suggest groups that do not exist. Any mapping of
+    outlet to colour also works as ``palette=``.
 
     Parameters
     ----------
     outlets : iterable of str
         Outlet names, e.g. ``articles["outlet"]``; repeats and nulls are ignored.
+    groups : mapping of str to str, optional
+        Each outlet's group: a dict or a Series indexed by outlet, e.g.
+        ``outlet_groups(articles)``; outlets absent or null have no group.
+        Used only when the outlets outnumber the colours.
     palette : str, optional
         A seaborn palette name; default the style's ``palette`` (``colorblind``).
 
     Returns
     -------
-    dict of str to str
-        Outlet name to hex colour, in sorted outlet order.
+    OutletPalette
+        Outlet name to hex colour, in sorted outlet order, with ``groups``.
+
+    Examples
+    --------
+    >>> palette = outlet_palette(articles["outlet"],  # doctest: +SKIP
+    ...                          groups=outlet_groups(articles))
+    >>> palette.groups  # doctest: +SKIP
+    {'center': '#0173b2', 'left': '#de8f05', 'right': '#029e73'}
     """
     names = sorted({str(o) for o in outlets if not pd.isna(o)})
     style = current_style()
     colours = sns.color_palette(palette or style["palette"]).as_hex()
-    if len(names) > len(colours):
-        warnings.warn(
-            f"{len(names)} outlets but the palette has {len(colours)} colours, so every outlet "
-            "is drawn in one colour; compare outlet groups, or pass palette= a mapping of "
-            "outlet to colour (e.g. one colour per group)",
-            stacklevel=2,
-        )
-        return dict.fromkeys(names, style["neutral_colors"]["target"])
-    return dict(zip(names, colours, strict=False))
+    if len(names) <= len(colours):
+        return OutletPalette(dict(zip(names, colours, strict=False)))
+    neutral = style["neutral_colors"]["target"]
+    group_of = _group_of(names, groups)
+    kinds = sorted(set(group_of.values()))
+    if 0 < len(kinds) <= len(colours):
+        group_colours = dict(zip(kinds, colours, strict=False))
+        return OutletPalette({o: group_colours[group_of[o]] if o in group_of else neutral
+                              for o in names}, groups=group_colours)
+    counted = f"{len(names)} outlets" + (f" in {len(kinds)} outlet groups" if kinds else "")
+    warnings.warn(
+        f"{counted} but the palette has {len(colours)} colours, so every outlet is drawn in "
+        f"one colour; give the outlets at most {len(colours)} groups (the articles' "
+        "outlet_group, as groups=outlet_groups(articles)) to colour them by group, or pass "
+        "palette= a mapping of outlet to colour",
+        stacklevel=2,
+    )
+    return OutletPalette(dict.fromkeys(names, neutral))
+
+
+def outlet_groups(articles: pd.DataFrame) -> dict[str, str | None]:
+    """Each outlet's group, from the ``outlet_group`` of its articles.
+
+    An outlet whose articles name several groups gets them sorted and joined
+    by ``"; "``, as in :func:`sourcebias.aggregate.outlet_summary`; one whose
+    articles name none gets ``None``.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The ``articles`` table: ``outlet`` and ``outlet_group``.
+
+    Returns
+    -------
+    dict of str to str or None
+        Outlet name to group, for ``outlet_palette(groups=...)``.
+    """
+    _require(articles, ("outlet", "outlet_group"), "articles", "outlet_groups")
+    joined = articles.groupby("outlet")["outlet_group"].agg(
+        lambda g: "; ".join(sorted(g.dropna().astype("str").unique())))
+    return {str(outlet): group or None for outlet, group in joined.items()}
 
 
 def display_names(
@@ -329,7 +415,8 @@ def plot_voice_share(
         The column naming the groups (``outlet``, ``outlet_group``).
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; the own-voice bar takes the
-        outlet's colour, the quoted part a light grey.
+        outlet's colour, the quoted part a light grey. Group colours are named
+        in the legend.
     names : mapping of str to str, optional
         Display names laid over :func:`display_names`.
     ax : matplotlib.axes.Axes, optional
@@ -363,7 +450,8 @@ def plot_voice_share(
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.set_ylabel(f"{_group_title(by)} (n = articles)")
     _value_label(ax, "Share of the outlet's words (duplicates left out)")
-    _legend(ax, [Patch(color="0.45", label="own voice"), Patch(color="0.85", label="quoted")])
+    _legend(ax, [Patch(color="0.45", label="own voice"), Patch(color="0.85", label="quoted"),
+                 *_group_handles(colours, outlets, name)])
     _record(ax, shown[["outlet", "n_articles", "narrator_share", "quote_share"]], by=by)
     return ax
 
@@ -506,6 +594,7 @@ def plot_term_rates(
         What the bars are, for the axis label; default the table's ``ci_method``.
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
+        Group colours are named in the legend.
     names : mapping of str to str, optional
         Display names laid over :func:`display_names`.
     width : "single", "double" or float
@@ -544,7 +633,8 @@ def plot_term_rates(
     fig.supylabel(f"{_group_title(by)} (n = articles)", fontsize=mpl.rcParams["axes.labelsize"])
     _figure_xlabel(fig, f"Rate per 1,000 words, {name(voice)}", *_bars_line(drawn, interval))
     _figure_legend(fig, _hollow_handles(drawn) + _dash_handles(
-        drawn, absent=f"no {voice} rate in the table" if absent else None))
+        drawn, absent=f"no {voice} rate in the table" if absent else None)
+        + _group_handles(colours, outlets, name))
     _record(axes[0], _in_order(drawn, {entry: order, "outlet": outlets}), by=by)
     return fig
 
@@ -684,6 +774,7 @@ def plot_sentiment(
         The ``articles`` column naming the groups (``outlet``, ``outlet_group``).
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
+        Group colours are named in the legend.
     names : mapping of str to str, optional
         Display names laid over :func:`display_names` (outlets, lexicons).
     ax : matplotlib.axes.Axes, optional
@@ -728,6 +819,7 @@ def plot_sentiment(
     _legend(ax, [
         Patch(facecolor="white", edgecolor="0.3", label=name(lexicons[0])),
         Patch(facecolor="0.45", edgecolor="0.3", label=name(lexicons[1])),
+        *_group_handles(colours, outlets, name),
     ])
     _record(ax, stats, by=by)
     return ax
@@ -770,6 +862,7 @@ def plot_actor_sentiment(
         What the bars are, for the axis label; default the table's ``ci_method``.
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
+        Group colours are named in the legend.
     names : mapping of str to str, optional
         Display names laid over :func:`display_names` (actors, outlets, lexicons).
     width : "single", "double" or float
@@ -816,7 +909,8 @@ def plot_actor_sentiment(
         for i, lex in enumerate(lexicons)
     ]
     _figure_legend(fig, lexicon_handles + _hollow_handles(drawn) + _dash_handles(
-        drawn, absent="no sentence names the actor" if absent else None))
+        drawn, absent="no sentence names the actor" if absent else None)
+        + _group_handles(colours, outlets, name))
     _record(axes[0], drawn, by=by)
     return fig
 
@@ -928,8 +1022,9 @@ def plot_similarity(
     ``1 − cosine``, whose tree is drawn above the columns. The colour scale
     spans the similarities between different outlets; the diagonal (1 by
     definition) is left blank. A strip under the tree shows each outlet's
-    colour when the outlets have distinct colours. Cells carry their value
-    when it fits.
+    colour when the outlets have distinct colours, or their group's colour
+    when the palette colours groups (the legend names them). Cells carry
+    their value when it fits.
 
     Parameters
     ----------
@@ -942,6 +1037,7 @@ def plot_similarity(
         Linkage method (``average``, ``complete``, ``single``, ``weighted``).
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
+        Group colours are named in the legend.
     names : mapping of str to str, optional
         Display names laid over :func:`display_names` (outlets).
     width : "single", "double" or float, optional
@@ -971,7 +1067,7 @@ def plot_similarity(
         needed = label_in + style["point_row_height_in"] * len(order)
         width = "single" if needed <= column_width("single") else "double"
     cell_in = min((column_width(width) - label_in) / len(order), 0.5)
-    strip = len({colours[o] for o in order}) == len(order)
+    strip = bool(colours.groups) or len({colours[o] for o in order}) == len(order)
     tree_in, strip_in, colorbar_in = 0.4, 0.09 if strip else 0.0, 0.55
     heat_in = cell_in * len(order)
     fig = plt.figure(layout="constrained", figsize=(
@@ -1005,6 +1101,7 @@ def plot_similarity(
     drawn = long.stack().rename("cosine").reset_index()
     drawn["n_articles_a"] = drawn["outlet_a"].map(n).astype("int64")
     drawn["n_articles_b"] = drawn["outlet_b"].map(n).astype("int64")
+    _figure_legend(fig, _group_handles(colours, order, name))
     _record(heat, drawn)
     return fig
 
@@ -1123,8 +1220,11 @@ def _in_order(table: pd.DataFrame, orders: Mapping[str, Sequence[str]]) -> pd.Da
     ).reset_index(drop=True)
 
 
-def _colours(outlets: pd.Series, palette: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The outlet colours to use, checking that ``palette`` covers every outlet."""
+def _colours(outlets: pd.Series, palette: Mapping[str, Any] | None) -> OutletPalette:
+    """The outlet colours to use, checking that ``palette`` covers every outlet.
+
+    The groups of an :class:`OutletPalette` are kept; any other mapping has none.
+    """
     if palette is None:
         return outlet_palette(outlets)
     missing = sorted(set(outlets) - set(palette))
@@ -1133,7 +1233,37 @@ def _colours(outlets: pd.Series, palette: Mapping[str, Any] | None) -> dict[str,
             f"palette has no colour for outlet(s) {', '.join(missing)}; "
             "build it with outlet_palette(<all outlets of the batch>)"
         )
-    return dict(palette)
+    return OutletPalette(palette,
+                         groups=palette.groups if isinstance(palette, OutletPalette) else None)
+
+
+def _group_of(outlets: Sequence[str], groups: Mapping[str, Any] | pd.Series | None
+              ) -> dict[str, str]:
+    """The group, as text, of each of ``outlets`` that ``groups`` names."""
+    if groups is None:
+        return {}
+    if isinstance(groups, pd.Series) and not groups.index.is_unique:
+        raise ValueError("groups: the Series repeats outlets in its index; pass one group per "
+                         "outlet, e.g. outlet_groups(articles)")
+    named = {outlet: groups.get(outlet) for outlet in outlets}
+    return {outlet: str(group) for outlet, group in named.items() if not pd.isna(group)}
+
+
+def _group_handles(colours: OutletPalette, outlets: Sequence[str], name: Namer) -> list[Patch]:
+    """Legend entries for the groups whose colours ``outlets`` are drawn in.
+
+    No entry when the colours stand for outlets; else one patch per group
+    drawn, in group order, then one for the outlets without a group.
+    """
+    if not colours.groups:
+        return []
+    drawn = [colours[o] for o in outlets]
+    handles = [Patch(color=colour, label=name(group))
+               for group, colour in colours.groups.items() if colour in drawn]
+    ungrouped = [c for c in drawn if c not in colours.groups.values()]
+    if ungrouped:
+        handles.append(Patch(color=ungrouped[0], label="no outlet group"))
+    return handles
 
 
 # --------------------------------------------------------------------------- names

@@ -35,13 +35,15 @@ class Workspace:
         ``mentions``, ``sentiment``, ``excluded``, ``removed``).
     out : Path
         The report folder; figures go to ``out/figures``, tables to ``out/tables``.
-    palette : dict of str to str
-        One colour per outlet of the batch, used by every figure.
+    palette : OutletPalette
+        The outlet colours of the batch, used by every figure: one colour per
+        outlet, or per ``outlet_group`` when the outlets outnumber the colours
+        (see :func:`sourcebias.plots.outlet_palette`).
     """
 
     analysis: Analysis
     out: Path
-    palette: dict[str, str]
+    palette: plots.OutletPalette
 
     @property
     def figures(self) -> Path:
@@ -155,5 +157,6 @@ def open_workspace(
         analysis = load_tables(data)
     else:
         analysis = analyze(batch, out=data, read_options=dict(read_options or {}))
-    palette = plots.outlet_palette(analysis.articles["outlet"])
+    palette = plots.outlet_palette(analysis.articles["outlet"],
+                                   groups=plots.outlet_groups(analysis.articles))
     return Workspace(analysis=analysis, out=out, palette=palette)
