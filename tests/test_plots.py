@@ -418,9 +418,18 @@ def test_display_names_come_from_the_lexicons_and_the_style():
     assert not [name for i, name in names.items() if i in every_id and "_" in name]
 
 
-def test_every_term_category_has_a_display_name_in_the_style():
-    labels = plots.load_style()["labels"]
-    assert [c for c in CATEGORIES if c not in labels] == []
+def test_every_term_category_names_itself_in_the_lexicon_not_the_style():
+    named = dict(load_terms().category_names)
+    assert [c for c in CATEGORIES if c not in named] == []
+    assert not set(CATEGORIES) & set(plots.load_style()["labels"])
+
+
+def test_a_category_name_in_the_terms_lexicon_reaches_the_figures(tmp_path):
+    terms = tmp_path / "terms.yaml"
+    text = (plots.DATA_DIR / "lexicons" / "terms.yaml").read_text(encoding="utf-8")
+    terms.write_text(text.replace("name: foreign hand", "name: foreign interference"),
+                     encoding="utf-8")
+    assert display_names(terms=load_terms(terms))["foreign_hand"] == "foreign interference"
 
 
 def test_display_names_read_the_lexicons_they_are_given(tmp_path):

@@ -332,8 +332,10 @@ def display_names(
     apostrophes and a final ``*`` (``self_proclaimed`` -> "self-proclaimed",
     ``coup_detat`` -> "coup d'état"; a term without one keeps its id with
     spaces); each actor of ``actors`` under its ``name`` (``us_government`` ->
-    "US government"); the ``labels`` of the figure style (voices, lexicons,
-    term categories, and any outlet a researcher renames there).
+    "US government"); the ``name`` of each category of ``terms`` and group of
+    ``actors`` that declares one (``loyalty_betrayal`` -> "loyalty and
+    betrayal"); the ``labels`` of the figure style (voices, lexicons, and any
+    outlet a researcher renames there).
 
     Parameters
     ----------
@@ -358,6 +360,7 @@ def display_names(
     actors = load_actors() if actors is None else actors
     names = {entry.id: _spelled(entry) for entry in terms.entries}
     names.update({entry.id: entry.name for entry in actors.entries if entry.name})
+    names.update(terms.category_names + actors.category_names)
     names.update({str(key): str(value) for key, value in current_style()["labels"].items()})
     return names
 
