@@ -27,11 +27,11 @@ from matplotlib.ticker import PercentFormatter
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from sourcebias import plots
+from sourcebias.aggregate import outlet_groups
 from sourcebias.lexicon import load_actors, load_terms
 from sourcebias.plots import (
     display_names,
     figure_style,
-    outlet_groups,
     outlet_palette,
     plot_actor_sentiment,
     plot_keyness,

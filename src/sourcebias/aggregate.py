@@ -918,6 +918,36 @@ def outlet_sentiment(
 # --------------------------------------------------------------------------- overview
 
 
+def outlet_groups(articles: pd.DataFrame) -> dict[str, str | None]:
+    """Each outlet's group, from the ``outlet_group`` of its articles.
+
+    An outlet whose articles name several groups gets them sorted and joined
+    by ``"; "``; one whose articles name none gets ``None``.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The ``articles`` table: ``outlet`` and ``outlet_group``.
+
+    Returns
+    -------
+    dict of str to str or None
+        Outlet name to group, in outlet order, e.g. for
+        ``sourcebias.plots.outlet_palette(groups=...)``.
+
+    Examples
+    --------
+    >>> outlet_groups(articles)["www.foxnews.com"]  # doctest: +SKIP
+    'center; right'
+    """
+    _require(articles, "articles", ("outlet", "outlet_group"))
+    pairs = (articles[["outlet", "outlet_group"]].dropna().astype("str").drop_duplicates()
+             .sort_values(["outlet", "outlet_group"]))
+    joined = pairs.groupby("outlet")["outlet_group"].agg("; ".join)
+    return {str(outlet): joined.get(str(outlet))
+            for outlet in sorted(articles["outlet"].dropna().astype("str").unique())}
+
+
 def outlet_summary(
     articles: pd.DataFrame,
     *,
@@ -972,9 +1002,7 @@ def outlet_summary(
         quote_share = np.where(n_words > 0, per_voice["quote"] / n_words, np.nan)
     table = pd.DataFrame({by: groups})
     if by == "outlet" and "outlet_group" in articles.columns:
-        joined = articles.groupby("outlet")["outlet_group"].agg(
-            lambda g: "; ".join(sorted(g.dropna().astype("str").unique())))
-        table["outlet_group"] = groups.map(joined.replace("", None))
+        table["outlet_group"] = groups.map(outlet_groups(articles))
     return table.assign(
         n_articles=groups.map(kept[by].value_counts()).fillna(0).astype("int64"),
         n_duplicates=groups.map(articles.loc[articles["duplicate_of"].notna(), by].value_counts())

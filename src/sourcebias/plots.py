@@ -13,8 +13,9 @@ Conventions shared by every figure:
   outlet keeps its colour in a figure where other outlets are absent. Without
   ``palette=`` the colours are assigned over the outlets of the table being
   drawn. A batch with more outlets than the palette has colours takes one
-  colour per outlet group when given its groups (:func:`outlet_groups` reads
-  the articles' ``outlet_group``) and they fit: outlets without a group take
+  colour per outlet group when given its groups
+  (:func:`sourcebias.aggregate.outlet_groups` reads the articles'
+  ``outlet_group``) and they fit: outlets without a group take
   the neutral colour, and every figure drawing outlets in group colours names
   the groups in its legend. When the groups do not fit either, every outlet is
   drawn in one neutral colour (repeated colours would suggest groups that do
@@ -259,7 +260,7 @@ def outlet_palette(
         Outlet names, e.g. ``articles["outlet"]``; repeats and nulls are ignored.
     groups : mapping of str to str, optional
         Each outlet's group: a dict or a Series indexed by outlet, e.g.
-        ``outlet_groups(articles)``; outlets absent or null have no group.
+        :func:`sourcebias.aggregate.outlet_groups`; outlets absent or null have no group.
         Used only when the outlets outnumber the colours.
     palette : str, optional
         A seaborn palette name; default the style's ``palette`` (``colorblind``).
@@ -297,29 +298,6 @@ def outlet_palette(
         stacklevel=2,
     )
     return OutletPalette(dict.fromkeys(names, neutral))
-
-
-def outlet_groups(articles: pd.DataFrame) -> dict[str, str | None]:
-    """Each outlet's group, from the ``outlet_group`` of its articles.
-
-    An outlet whose articles name several groups gets them sorted and joined
-    by ``"; "``, as in :func:`sourcebias.aggregate.outlet_summary`; one whose
-    articles name none gets ``None``.
-
-    Parameters
-    ----------
-    articles : pandas.DataFrame
-        The ``articles`` table: ``outlet`` and ``outlet_group``.
-
-    Returns
-    -------
-    dict of str to str or None
-        Outlet name to group, for ``outlet_palette(groups=...)``.
-    """
-    _require(articles, ("outlet", "outlet_group"), "articles", "outlet_groups")
-    joined = articles.groupby("outlet")["outlet_group"].agg(
-        lambda g: "; ".join(sorted(g.dropna().astype("str").unique())))
-    return {str(outlet): group or None for outlet, group in joined.items()}
 
 
 def display_names(

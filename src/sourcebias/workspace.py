@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import display
 
-from . import export, plots
+from . import aggregate, export, plots
 from .lexicon import load_actors, load_terms
 from .paths import REPORTS_DIR, SEED_BATCH
 from .pipeline import Analysis, analyze, load_tables
@@ -158,5 +158,5 @@ def open_workspace(
     else:
         analysis = analyze(batch, out=data, read_options=dict(read_options or {}))
     palette = plots.outlet_palette(analysis.articles["outlet"],
-                                   groups=plots.outlet_groups(analysis.articles))
+                                   groups=aggregate.outlet_groups(analysis.articles))
     return Workspace(analysis=analysis, out=out, palette=palette)
