@@ -17,7 +17,9 @@ tried in this order; the first that applies gives ``label_kind``:
     ``former vice president``. A mention followed by a title or head word
     modifies that noun and takes no premodifier: in "a senior US official" and
     "the socialist Maduro regime" the words before describe the official and
-    the regime.
+    the regime. A lone participle after a word other than a determiner reads as
+    a verb: "Voters elected Maduro" has no label, "the ousted Maduro" has
+    ``ousted``.
 ``appositive``
     A noun phrase set off by commas. Before the mention, after "the", "a",
     "an" or a possessive name, made of title and modifier words ending with a
@@ -282,7 +284,8 @@ def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
 def _premodifiers(left: list[str], right: list[str], ends: np.ndarray, rules: _Rules
                   ) -> list[tuple]:
     """Title and modifier runs right before each mention, unless the mention itself
-    modifies a title or head noun after it ("a senior US official")."""
+    modifies a title or head noun after it ("a senior US official") or the run is
+    a lone participle that reads as a verb ("Voters elected Maduro")."""
     found = []
     for row, text in enumerate(left):
         near = text[-PREMODIFIER_CHARS:]
@@ -290,10 +293,24 @@ def _premodifiers(left: list[str], right: list[str], ends: np.ndarray, rules: _R
         if (words and _final_word(words[-1]) in rules.last_words
                 and not rules.noun_after.match(right[row])):
             match = rules.premodifier.match(near[::-1])
-            if match:
+            if match and not _reads_as_verb(match["label"][::-1], near[:-match.end("label")]):
                 found.append((row, 0, "premodifier", match["label"][::-1],
                               ends[row] - match.end("label")))
     return found
+
+
+_PARTICIPLE = re.compile(r"[^\W\d_]+ed")
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "his", "her", "their"})
+
+
+def _reads_as_verb(label: str, before: str) -> bool:
+    """Whether a one-word label ending in "-ed" follows a word that is neither a
+    determiner nor a possessive: "Voters elected Maduro", not "the ousted Maduro"."""
+    if not _PARTICIPLE.fullmatch(label):
+        return False
+    previous = before.rsplit(None, 1)
+    return bool(previous) and previous[-1].isalpha() and (
+        previous[-1].lower() not in _DETERMINERS)
 
 
 @functools.lru_cache(maxsize=1 << 16)
