@@ -1002,7 +1002,7 @@ def outlet_summary(
         quote_share = np.where(n_words > 0, per_voice["quote"] / n_words, np.nan)
     table = pd.DataFrame({by: groups})
     if by == "outlet" and "outlet_group" in articles.columns:
-        table["outlet_group"] = groups.map(outlet_groups(articles))
+        table["outlet_group"] = groups.map(pd.Series(outlet_groups(articles), dtype="str"))
     return table.assign(
         n_articles=groups.map(kept[by].value_counts()).fillna(0).astype("int64"),
         n_duplicates=groups.map(articles.loc[articles["duplicate_of"].notna(), by].value_counts())
