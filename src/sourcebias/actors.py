@@ -57,6 +57,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .lexicon import (
     Corpus,
@@ -112,6 +114,8 @@ class _Rules:
     last_words: frozenset[str]
     head_words: frozenset[str]
     vocabulary: frozenset[str]
+    may_end_label: str
+    may_start_head: str
 
 
 def _alternation(phrases: tuple[str, ...], *, reverse: bool = False) -> str:
@@ -146,6 +150,8 @@ def _rules(words: LabelWords) -> _Rules:
     run = rf"(?:{token}\s+)*"
     backwards = _alternation(describing, reverse=True)
     backwards_any = _alternation(describing + words.qualifiers, reverse=True)
+    last_words = _final_words(describing)
+    head_words = _final_words(tuple(h.split()[0] for h in words.heads))
     return _Rules(
         premodifier=re.compile(
             rf"(?P<tail>\s+)(?P<label>{_QUOTE}*{backwards}{_QUOTE}*"
@@ -165,11 +171,19 @@ def _rules(words: LabelWords) -> _Rules:
         compound=re.compile(rf"^(?P<lead>\s+)(?P<label>{head})(?![\w‐‑-])"),
         title=re.compile(rf"(?<!\w){title}(?!\w)"),
         noun_after=re.compile(rf"\s+(?:{title}|{head})s?(?![\w‐‑-])"),
-        last_words=_final_words(describing),
-        head_words=_final_words(tuple(h.split()[0] for h in words.heads)),
+        last_words=last_words,
+        head_words=head_words,
         vocabulary=frozenset(word for phrase in describing + words.qualifiers + words.heads
                              for word in _HYPHEN_OR_SPACE.split(phrase) if word.islower()),
+        may_end_label=rf"(?i)(?:{_any_of(last_words)})[^\pL\pN]*$",
+        may_start_head=rf"^(?:['’]|[^\pL\pN]*(?i:{_any_of(head_words)}))",
     )
+
+
+def _any_of(words: frozenset[str]) -> str:
+    """An RE2 alternation of the words (``(?!)`` never matches there, so an empty
+    alternation is a character class that matches nothing)."""
+    return "|".join(re.escape(word) for word in sorted(words)) or r"[^\x00-\x{10FFFF}]"
 
 
 def find_actors(
@@ -260,11 +274,13 @@ def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
                                           end + CONTEXT))
     left = corpus.slices(mentions["doc_id"], left_from, start)
     right = corpus.slices(mentions["doc_id"], end, right_to)
+    lefts, rights = pa.array(left, pa.large_string()), pa.array(right, pa.large_string())
     found = [
-        *_premodifiers(left, right, start, rules),
-        *_appositives_before(left, left_from, left_from == sent_start, rules),
-        *_appositives_after(right, end, rules),
-        *_heads(right, end, rules),
+        *_premodifiers(left, right, _rows(lefts, rules.may_end_label), start, rules),
+        *_appositives_before(left, _rows(lefts, _MAY_END_WITH_COMMA), left_from,
+                             left_from == sent_start, rules),
+        *_appositives_after(right, _rows(rights, _MAY_START_WITH_COMMA), end, rules),
+        *_heads(right, _rows(rights, rules.may_start_head), end, rules),
     ]
     table = pd.DataFrame(found, columns=["row", "priority", "label_kind", "label_surface",
                                          "label_start"])
@@ -281,19 +297,32 @@ def _labels(mentions: pd.DataFrame, *, corpus: Corpus, sentences: pd.DataFrame,
     }).set_axis(mentions.index)
 
 
-def _premodifiers(left: list[str], right: list[str], ends: np.ndarray, rules: _Rules
-                  ) -> list[tuple]:
-    """Title and modifier runs right before each mention, unless the mention itself
-    modifies a title or head noun after it ("a senior US official") or the run is
-    a lone participle that reads as a verb ("Voters elected Maduro")."""
+#: Prefilters run over all contexts at once (RE2, in Arrow): each lets through every
+#: context its rule could apply to, and the rule itself then reads only those.
+_MAY_END_WITH_COMMA = r",[^\pL\pN]*$"
+_MAY_START_WITH_COMMA = r"^[^\pL\pN]*,"
+
+
+def _rows(contexts: pa.Array, pattern: str) -> list[int]:
+    """The rows of ``contexts`` in which the RE2 ``pattern`` matches."""
+    return np.flatnonzero(pc.match_substring_regex(contexts, pattern)
+                          .to_numpy(zero_copy_only=False)).tolist()
+
+
+def _premodifiers(left: list[str], right: list[str], rows: list[int], ends: np.ndarray,
+                  rules: _Rules) -> list[tuple]:
+    """Title and modifier runs right before each mention (in the last
+    :data:`PREMODIFIER_CHARS` of ``left``), unless the mention itself modifies a
+    title or head noun after it ("a senior US official") or the run is a lone
+    participle that reads as a verb ("Voters elected Maduro")."""
     found = []
-    for row, text in enumerate(left):
-        near = text[-PREMODIFIER_CHARS:]
-        words = near.rsplit(None, 1)
+    for row in rows:
+        text = left[row][-PREMODIFIER_CHARS:]
+        words = text.rsplit(None, 1)
         if (words and _final_word(words[-1]) in rules.last_words
                 and not rules.noun_after.match(right[row])):
-            match = rules.premodifier.match(near[::-1])
-            if match and not _reads_as_verb(match["label"][::-1], near[:-match.end("label")]):
+            match = rules.premodifier.match(text[::-1])
+            if match and not _reads_as_verb(match["label"][::-1], text[:-match.end("label")]):
                 found.append((row, 0, "premodifier", match["label"][::-1],
                               ends[row] - match.end("label")))
     return found
@@ -319,10 +348,11 @@ def _final_word(token: str) -> str:
     return _HYPHEN.split(token.strip(_QUOTE_CHARS))[-1].lower()
 
 
-def _appositives_before(left: list[str], offset: np.ndarray, whole_sentence: np.ndarray,
-                        rules: _Rules) -> list[tuple]:
+def _appositives_before(left: list[str], rows: list[int], offset: np.ndarray,
+                        whole_sentence: np.ndarray, rules: _Rules) -> list[tuple]:
     found = []
-    for row, text in enumerate(left):
+    for row in rows:
+        text = left[row]
         if text.rstrip().endswith(","):
             match = rules.before.search(text) or (
                 rules.opening.search(text) if whole_sentence[row] else None)
@@ -332,9 +362,11 @@ def _appositives_before(left: list[str], offset: np.ndarray, whole_sentence: np.
     return found
 
 
-def _appositives_after(right: list[str], offset: np.ndarray, rules: _Rules) -> list[tuple]:
+def _appositives_after(right: list[str], rows: list[int], offset: np.ndarray, rules: _Rules
+                       ) -> list[tuple]:
     found = []
-    for row, text in enumerate(right):
+    for row in rows:
+        text = right[row]
         if text.lstrip().startswith(","):
             match = rules.after.match(text)
             if match and rules.title.search(match["label"]) and len(
@@ -344,9 +376,11 @@ def _appositives_after(right: list[str], offset: np.ndarray, rules: _Rules) -> l
     return found
 
 
-def _heads(right: list[str], offset: np.ndarray, rules: _Rules) -> list[tuple]:
+def _heads(right: list[str], rows: list[int], offset: np.ndarray, rules: _Rules
+           ) -> list[tuple]:
     found = []
-    for row, text in enumerate(right):
+    for row in rows:
+        text = right[row]
         if text[:1] in ("'", "’"):
             match, priority, kind = rules.possessive.match(text), 3, "possessive"
         else:
