@@ -15,6 +15,8 @@ from .stream import DEFAULT_CHUNK_SIZE
 READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title")
 #: Outlets listed after ``analyze``: the ones with the most articles.
 SUMMARY_ROWS = 30
+#: Warnings printed one by one; the rest are counted (each is in the tables anyway).
+SHOWN_WARNINGS = 20
 
 
 def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
@@ -118,19 +120,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _show_warnings() -> None:
-    """Print the package's warnings (unreadable inputs, repairs) as they happen."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("warning: %(message)s"))
-    logger = logging.getLogger("sourcebias")
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
+class _WarningPrinter(logging.StreamHandler):
+    """Prints the package's warnings (unreadable inputs, repairs) as they happen, the
+    first ``limit`` of them, and counts the others."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(sys.stderr)
+        self.setFormatter(logging.Formatter("warning: %(message)s"))
+        self.limit = limit
+        self.seen = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen += 1
+        if self.seen <= self.limit:
+            super().emit(record)
+
+    def summary(self) -> str | None:
+        """The line that counts the warnings not printed, if there were any."""
+        hidden = self.seen - self.limit
+        if hidden <= 0:
+            return None
+        return (f"warning: {hidden} more warning(s) not printed; every one is recorded in the "
+                "tables (the articles' `problems` column and the `excluded` table)")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sourcebias`` command."""
     args = build_parser().parse_args(argv)
-    _show_warnings()
+    printer = _WarningPrinter(SHOWN_WARNINGS)
+    logger = logging.getLogger("sourcebias")
+    logger.addHandler(printer)
+    logger.setLevel(logging.WARNING)
     try:
         return args.run(args)
     except (FileNotFoundError, NotADirectoryError, ValueError) as problem:
@@ -138,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         # in one line that names the file and what to do; a traceback adds nothing.
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    finally:
+        logger.removeHandler(printer)
+        if printer.summary():
+            print(printer.summary(), file=sys.stderr)
 
 
 if __name__ == "__main__":
