@@ -337,6 +337,19 @@ def test_voice_share_in_group_colours_names_the_groups(grouped):
     assert _ticks(ax)[0] == f"{min(o.removeprefix('www.') for o in grouped)} (n=2)"
 
 
+def test_rows_of_groups_take_the_group_colours_of_the_batch_palette(grouped):
+    palette = outlet_palette(grouped, groups=grouped)
+    summary = pd.DataFrame({"outlet_group": RATINGS, "n_articles": 5, "narrator_share": 0.75,
+                            "quote_share": 0.25})
+    ax = plot_voice_share(summary, by="outlet_group", palette=palette)
+    drawn = plotted_data(ax.figure)
+    assert _bar_colours(ax) == [palette.groups[g] for g in drawn[drawn.columns[0]]]
+    assert _legend_texts(ax) == ["own voice", "quoted"]
+    with pytest.raises(ValueError, match="no colour for outlet"):
+        plot_voice_share(summary.assign(outlet_group=["center", "left", "unknown"]),
+                         by="outlet_group", palette=palette)
+
+
 def test_sentiment_in_group_colours_names_the_groups(grouped):
     palette = outlet_palette(grouped, groups=grouped)
     articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(grouped))],

@@ -1205,9 +1205,14 @@ def _colours(outlets: pd.Series, palette: Mapping[str, Any] | None) -> OutletPal
     """The outlet colours to use, checking that ``palette`` covers every outlet.
 
     The groups of an :class:`OutletPalette` are kept; any other mapping has none.
+    When the rows are the groups of an :class:`OutletPalette` (a figure drawn
+    ``by="outlet_group"`` with the batch palette), each takes its group's colour.
     """
     if palette is None:
         return outlet_palette(outlets)
+    groups = getattr(palette, "groups", None)
+    if groups and set(outlets) <= set(groups) and not set(outlets) <= set(palette):
+        return OutletPalette(groups)
     missing = sorted(set(outlets) - set(palette))
     if missing:
         raise ValueError(
