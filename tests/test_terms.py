@@ -190,6 +190,10 @@ def test_negation_window(features, text, negated):
     ("He is the No. 1 traitor.", "traitor", False),
     ("The no-deal sanctions stay.", "sanctions", False),
     ("It is not a “manufactured” crisis.", "crisis", True),
+    ("He found no evidence of terrorism.", "terror", True),
+    ("They urged Russia not to interfere.", "intervention", True),
+    ("Soldiers were told not to betray the nation.", "betray", True),
+    ("Not coup but revolt.", "revolt", False),
 ])
 def test_negation_scope_of_the_project_lexicon(text, term, negated):
     hits = hits_of(load_terms(), text)

@@ -83,8 +83,9 @@ as in "this is not a coup", "was no coup", "never a coup" and "isn't a coup"
 
 - the negation word lies inside a ``not_negating`` phrase ("not only a coup",
   "no stranger to terror");
-- a ``scope_ends`` word stands between them: "never surrender to imperialism"
-  does not negate "imperialism" when ``to`` is listed;
+- a ``scope_ends`` word stands between them, other than right after the
+  negation word: "never surrender to imperialism" does not negate
+  "imperialism" when ``to`` is listed, "not to interfere" negates "interfere";
 - punctuation other than quotation marks stands between them (``, ; : ! ? ( )
   [ ]`` and dashes: "If they didn't, the coup ..."), or right after the
   negation word ("No. 3", "no-deal").

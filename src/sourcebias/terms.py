@@ -106,9 +106,10 @@ _STARTS_WITH_PUNCTUATION = re.compile(r"[^\w\s\"“”‘’'«»]")
 
 def _in_scope(gap: str, window: int, scope_ends: frozenset[str]) -> bool:
     """Whether a negator followed by ``gap`` (the text up to a hit) negates the hit:
-    fewer than ``window`` words, none of them in ``scope_ends``, and no
-    punctuation between or right after the negator."""
+    fewer than ``window`` words, none of them but the first in ``scope_ends``
+    ("not to interfere" is negated, "never surrender to imperialism" is not), and
+    no punctuation between or right after the negator."""
     if _STARTS_WITH_PUNCTUATION.match(gap) or _SCOPE_PUNCTUATION.search(gap):
         return False
     words = list(itertools.islice(_WORD.finditer(gap), window))
-    return len(words) < window and not any(w[0].lower() in scope_ends for w in words)
+    return len(words) < window and not any(w[0].lower() in scope_ends for w in words[1:])
