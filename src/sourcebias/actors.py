@@ -113,6 +113,7 @@ class _Rules:
     noun_after: re.Pattern
     last_words: frozenset[str]
     head_words: frozenset[str]
+    qualifier_words: frozenset[str]
     vocabulary: frozenset[str]
     may_end_label: str
     may_start_head: str
@@ -144,7 +145,8 @@ def _rules(words: LabelWords) -> _Rules:
     listed = _alternation(describing)
     title = _alternation(words.titles)
     head = _alternation(words.heads)
-    token = f"{_QUOTE}*(?:{_alternation(describing + words.qualifiers)}|{_CAPITALISED}){_QUOTE}*"
+    any_listed = _alternation(describing + words.qualifiers)
+    token = f"{_QUOTE}*(?:{any_listed}|{_CAPITALISED}){_QUOTE}*"
     listed_token = f"{_QUOTE}*{listed}{_QUOTE}*"
     title_token = f"{_QUOTE}*{title}{_QUOTE}*"
     run = rf"(?:{token}\s+)*"
@@ -166,13 +168,15 @@ def _rules(words: LabelWords) -> _Rules:
         after=re.compile(
             rf"^(?P<lead>\s*,\s*)(?P<label>(?:{_DETERMINER}|(?={_POSSESSIVE_NAME}\s))"
             rf"{_PHRASE_END}{{1,100}}?)(?P<tail>\s*(?:[,;]|\.?\s*$))"),
-        possessive=re.compile(rf"^(?P<lead>['’]s?\s+)(?P<label>(?:{listed_token}\s+)*{head})"
+        possessive=re.compile(rf"^(?P<lead>['’]s?\s+)"
+                              rf"(?P<label>(?:{_QUOTE}*{any_listed}{_QUOTE}*\s+)*{head})"
                               r"(?![\w‐‑-])"),
         compound=re.compile(rf"^(?P<lead>\s+)(?P<label>{head})(?![\w‐‑-])"),
         title=re.compile(rf"(?<!\w){title}(?!\w)"),
         noun_after=re.compile(rf"\s+(?:{title}|{head})s?(?![\w‐‑-])"),
         last_words=last_words,
         head_words=head_words,
+        qualifier_words=frozenset(q.lower() for q in words.qualifiers),
         vocabulary=frozenset(word for phrase in describing + words.qualifiers + words.heads
                              for word in _HYPHEN_OR_SPACE.split(phrase) if word.islower()),
         may_end_label=rf"(?i)(?:{_any_of(last_words)})[^\pL\pN]*$",
@@ -319,27 +323,51 @@ def _premodifiers(left: list[str], right: list[str], rows: list[int], ends: np.n
     for row in rows:
         text = left[row][-PREMODIFIER_CHARS:]
         words = text.rsplit(None, 1)
-        if (words and _final_word(words[-1]) in rules.last_words
-                and not rules.noun_after.match(right[row])):
-            match = rules.premodifier.match(text[::-1])
-            if match and not _reads_as_verb(match["label"][::-1], text[:-match.end("label")]):
-                found.append((row, 0, "premodifier", match["label"][::-1],
-                              ends[row] - match.end("label")))
+        if not (words and _final_word(words[-1]) in rules.last_words):
+            continue
+        match = rules.premodifier.match(text[::-1])
+        if not match:
+            continue
+        label, previous = match["label"][::-1], _last_word(text[:-match.end("label")])
+        if not (_modifies_next_noun(label, previous, right[row], rules)
+                or _reads_as_verb(label, previous)):
+            found.append((row, 0, "premodifier", label, ends[row] - match.end("label")))
     return found
 
 
-_PARTICIPLE = re.compile(r"[^\W\d_]+ed")
-_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "his", "her", "their"})
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "his",
+                          "her", "their", "our", "your", "my"})
+#: Words before a participle that show it is not a verb with a subject.
+_NO_SUBJECT = _DETERMINERS | frozenset({
+    "of", "for", "to", "in", "on", "at", "by", "with", "from", "against", "about", "into",
+    "over", "under", "after", "before", "during", "behind", "between", "among", "amid",
+    "toward", "towards", "via", "per", "like", "as", "than", "and", "or", "but", "nor"})
+_PARTICIPLE = re.compile(r"(?:re-)?[^\W\d_]+ed")
 
 
-def _reads_as_verb(label: str, before: str) -> bool:
-    """Whether a one-word label ending in "-ed" follows a word that is neither a
-    determiner nor a possessive: "Voters elected Maduro", not "the ousted Maduro"."""
-    if not _PARTICIPLE.fullmatch(label):
-        return False
-    previous = before.rsplit(None, 1)
-    return bool(previous) and previous[-1].isalpha() and (
-        previous[-1].lower() not in _DETERMINERS)
+def _last_word(text: str) -> str:
+    """The last whitespace-separated word of ``text``, in lower case ("" if none)."""
+    words = text.rsplit(None, 1)
+    return words[-1].lower() if words else ""
+
+
+def _modifies_next_noun(label: str, previous: str, right: str, rules: _Rules) -> bool:
+    """Whether the mention is a modifier of the title or head noun after it, so
+    that the run before describes that noun: the run starts with a qualifier or
+    follows a determiner ("a senior US official", "the socialist Maduro regime",
+    but not "President Maduro heads to Havana")."""
+    first = _final_word(label.split(None, 1)[0].split("-")[0])
+    return bool(rules.noun_after.match(right)) and (
+        first in rules.qualifier_words or previous in _DETERMINERS)
+
+
+def _reads_as_verb(label: str, previous: str) -> bool:
+    """Whether a one-word label ending in "-ed" reads as a verb after its subject:
+    the word before is neither a determiner, a preposition nor a conjunction, nor
+    an adverb or a verb itself ("Voters elected Maduro"; not "the ousted Maduro",
+    "support for embattled Maduro", "legitimately elected", "backed embattled")."""
+    return bool(_PARTICIPLE.fullmatch(label) and previous.isalpha()
+                and previous not in _NO_SUBJECT and not previous.endswith(("ly", "ed")))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -412,6 +440,7 @@ def _normalised(labels: pd.Series, vocabulary: frozenset[str]) -> pd.Series:
 _FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "or", "in", "for", "to", "at", "on"})
 _LABEL_PART = re.compile(r"[^\s\-]+|[\s\-]+")
 _SEPARATOR = re.compile(r"[\s\-]+")
+_NAME_MODIFIER = re.compile(_CAPITALISED)
 
 
 def _cased(label: str, vocabulary: frozenset[str]) -> str:
@@ -419,12 +448,14 @@ def _cased(label: str, vocabulary: frozenset[str]) -> str:
 
     ``vocabulary`` holds the words of the ``labels`` lists written in lower case
     there ("president", "backed"; not "US" of "US-backed"). Capitalised words
-    are read in runs ("Venezuelan President", "National Assembly"). A run that
-    ends in a word outside ``vocabulary`` is a name and keeps its capitals ("the
-    National Assembly"); in any other run, the words of ``vocabulary`` go to
-    lower case and the others (nationalities, acronyms, possessive names) keep
-    theirs: "U.S. President" -> "U.S. president". Function words ("The", "of")
-    always go to lower case.
+    are read in runs ("Venezuelan President", "National Assembly"). In a run
+    whose other words are all nationalities, acronyms or possessive names, the
+    words of ``vocabulary`` go to lower case and those keep their capitals:
+    "U.S. President" -> "U.S. president", "Venezuelan Foreign Minister" ->
+    "Venezuelan foreign minister". Any other run is a name and keeps its
+    capitals: "the National Assembly", "the Armed Forces", "the State
+    Department". Function words ("The", "of") always go to lower case. An
+    all-capital nationality ("VENEZUELAN PRESIDENT") is read as a name.
     """
     parts = _LABEL_PART.findall(label)
     words = [i for i, part in enumerate(parts) if not _SEPARATOR.fullmatch(part)]
@@ -435,7 +466,8 @@ def _cased(label: str, vocabulary: frozenset[str]) -> str:
         if capital:
             run.append(i)
             continue
-        if run and _bare(parts[run[-1]]) in vocabulary:
+        if run and all(_bare(parts[j]) in vocabulary or _NAME_MODIFIER.fullmatch(parts[j])
+                       for j in run):
             for j in run:
                 if _bare(parts[j]) in vocabulary:
                     parts[j] = parts[j].lower()
