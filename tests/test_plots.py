@@ -437,6 +437,19 @@ def test_every_term_category_names_itself_in_the_lexicon_not_the_style():
     assert not set(CATEGORIES) & set(plots.load_style()["labels"])
 
 
+def test_an_actor_name_wins_over_a_group_name_of_the_same_id(tmp_path):
+    actors = tmp_path / "actors.yaml"
+    text = (plots.DATA_DIR / "lexicons" / "actors.yaml").read_text(encoding="utf-8")
+    actors.write_text(text.replace(
+        "  opposition: Guaidó, his allies and the opposition",
+        "  opposition: {name: opposition camp, description: Guaidó and his allies}"),
+        encoding="utf-8")
+    lexicon = load_actors(actors)
+    assert dict(lexicon.category_names) == {"opposition": "opposition camp"}
+    actor = next(entry for entry in lexicon.entries if entry.id == "opposition")
+    assert display_names(actors=lexicon)["opposition"] == actor.name
+
+
 def test_a_category_name_in_the_terms_lexicon_reaches_the_figures(tmp_path):
     terms = tmp_path / "terms.yaml"
     text = (plots.DATA_DIR / "lexicons" / "terms.yaml").read_text(encoding="utf-8")

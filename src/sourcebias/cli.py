@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     printer = _WarningPrinter(SHOWN_WARNINGS)
     logger = logging.getLogger("sourcebias")
+    level = logger.level
     logger.addHandler(printer)
     logger.setLevel(logging.WARNING)
     try:
@@ -160,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         logger.removeHandler(printer)
+        logger.setLevel(level)
         if printer.summary():
             print(printer.summary(), file=sys.stderr)
 

@@ -305,15 +305,15 @@ def display_names(
 ) -> dict[str, str]:
     """The words figures show for the ids that tables carry.
 
-    Built from, in increasing priority: each term of ``terms`` under the
-    pattern that spells its id, ignoring case, accents, spaces, hyphens,
-    apostrophes and a final ``*`` (``self_proclaimed`` -> "self-proclaimed",
-    ``coup_detat`` -> "coup d'état"; a term without one keeps its id with
-    spaces); each actor of ``actors`` under its ``name`` (``us_government`` ->
-    "US government"); the ``name`` of each category of ``terms`` and group of
-    ``actors`` that declares one (``loyalty_betrayal`` -> "loyalty and
-    betrayal"); the ``labels`` of the figure style (voices, lexicons, and any
-    outlet a researcher renames there).
+    Built from, in increasing priority: the ``name`` of each category of
+    ``terms`` and group of ``actors`` that declares one (``loyalty_betrayal`` ->
+    "loyalty and betrayal"); each term of ``terms`` under the pattern that
+    spells its id, ignoring case, accents, spaces, hyphens, apostrophes and a
+    final ``*`` (``self_proclaimed`` -> "self-proclaimed", ``coup_detat`` ->
+    "coup d'état"; a term without one keeps its id with spaces); each actor of
+    ``actors`` under its ``name`` (``us_government`` -> "US government", which
+    wins over a group of the same id); the ``labels`` of the figure style
+    (voices, lexicons, and any outlet a researcher renames there).
 
     Parameters
     ----------
@@ -336,9 +336,9 @@ def display_names(
     """
     terms = load_terms() if terms is None else terms
     actors = load_actors() if actors is None else actors
-    names = {entry.id: _spelled(entry) for entry in terms.entries}
+    names = dict(terms.category_names + actors.category_names)
+    names.update({entry.id: _spelled(entry) for entry in terms.entries})
     names.update({entry.id: entry.name for entry in actors.entries if entry.name})
-    names.update(terms.category_names + actors.category_names)
     names.update({str(key): str(value) for key, value in current_style()["labels"].items()})
     return names
 
