@@ -535,6 +535,18 @@ def test_html_text_kept_across_line_breaks_is_not_listed(tmp_path):
     assert batch.removed[["line", "text"]].values.tolist() == [[3, "Share this article"]]
 
 
+def test_html_text_around_a_nested_block_is_listed_in_pieces_on_their_lines(tmp_path):
+    page = seed_page()[0]
+    promo = ["<div class='promo'>Sign up today", "<p>The weekly digest of the news</p>",
+             "for free</div>", "Follow us<div>on every network</div>"]
+    page = [*page[:-1], *promo, page[-1]]
+    batch = read_batch(write_batch(tmp_path / "b", {"p.html": "\n".join(page)}))
+    first = len(page) - len(promo)
+    assert batch.removed[["line", "text"]].values.tolist()[-5:] == [
+        [first, "Sign up today"], [first + 1, "The weekly digest of the news"],
+        [first + 2, "for free"], [first + 3, "Follow us"], [first + 3, "on every network"]]
+
+
 def test_markdown_heading_becomes_the_title(tmp_path):
     text = "# Maduro urges troops to be ready\n\nMaduro urged his troops on Saturday to be ready."
     row = read_batch(write_batch(tmp_path / "b", {"m.md": text})).articles.iloc[0]

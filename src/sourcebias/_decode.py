@@ -262,27 +262,83 @@ def _words(text: str) -> str:
 
 def _text_blocks(html: str) -> list[tuple[int, str]]:
     """Each block of visible text of a page, in page order: its 1-based line and its
-    text (white space collapsed; a ``<br>`` counts as white space)."""
+    text (white space collapsed; a ``<br>`` counts as white space).
+
+    A nested block splits the text of the block around it: in ``<div>before
+    <p>inside</p> after</div>`` "before", "inside" and "after" are three blocks.
+    A block's line is that of the element whose text starts it; text that follows
+    an element's end (" after") is placed by the next element or comment of the
+    page, less the line breaks in between.
+    """
     import lxml.html  # as trafilatura: only HTML pages need it
     from lxml import etree
 
     root = lxml.html.document_fromstring(
         html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
-    pieces: dict[lxml.html.HtmlElement, list[str]] = {}
-    owners = []  # for each open element, the block its text belongs to
+    blocks = _Blocks()
     walk = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, element in walk:
+        if event != "end" and element.sourceline:
+            blocks.place(element.sourceline)
         if event == "start":
-            owners.append(element if element.tag in _BLOCKS or not owners else owners[-1])
-            own = pieces.setdefault(owners[-1], [])
+            blocks.open(element.tag in _BLOCKS)
             if element.tag in _INVISIBLE:
                 walk.skip_subtree()
             else:
-                own.append("\n" if element.tag == "br" else element.text or "")
+                blocks.add("\n" if element.tag == "br" else element.text or "")
             continue
         if event == "end":
-            owners.pop()
-        if owners:  # a comment's text is hidden, the text after it is not
-            pieces[owners[-1]].append(element.tail or "")
-    texts = ((block.sourceline, " ".join("".join(own).split())) for block, own in pieces.items())
-    return [(line, text) for line, text in texts if text]
+            blocks.close()
+        blocks.add(element.tail or "", after_end=True)  # a comment's text is hidden, not its tail
+    return blocks.texts()
+
+
+class _Blocks:
+    """The blocks of text of a page as :func:`_text_blocks` walks it."""
+
+    def __init__(self) -> None:
+        self.found: list[list] = []  # [line, pieces of text, newlines seen before its text]
+        self.current: list[list | None] = []  # the block that each open block's text goes to
+        self.is_block: list[bool] = []  # for each open element
+        self.unplaced: list[list] = []  # blocks whose text follows an element's end
+        self.line = 1
+        self.newlines = 0
+
+    def place(self, line: int) -> None:
+        """An element or comment starts at ``line``: place the blocks before it."""
+        for block in self.unplaced:
+            block[0] = line - (self.newlines - block[2]) if block[2] is not None else line
+        self.unplaced.clear()
+        self.line = line
+
+    def open(self, block: bool) -> None:
+        self.is_block.append(block or not self.current)
+        if self.is_block[-1]:
+            if self.current:  # the parent's text after this block is a block of its own
+                self.current[-1] = None
+            self.current.append(None)
+
+    def close(self) -> None:
+        if self.is_block.pop():
+            self.current.pop()
+            if self.current:
+                self.current[-1] = None
+
+    def add(self, text: str, *, after_end: bool = False) -> None:
+        if not self.current:
+            return
+        if self.current[-1] is None:
+            self.current[-1] = [self.line, [], None]
+            self.found.append(self.current[-1])
+            if after_end:
+                self.unplaced.append(self.current[-1])
+        block = self.current[-1]
+        visible = len(text) - len(text.lstrip())
+        if block[2] is None and visible < len(text):
+            block[2] = self.newlines + text.count("\n", 0, visible)
+        block[1].append(text)
+        self.newlines += text.count("\n")
+
+    def texts(self) -> list[tuple[int, str]]:
+        texts = ((line, " ".join("".join(pieces).split())) for line, pieces, _ in self.found)
+        return [(line, text) for line, text in texts if text]
