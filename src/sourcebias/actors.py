@@ -185,8 +185,8 @@ def _rules(words: LabelWords) -> _Rules:
 
 
 def _any_of(words: frozenset[str]) -> str:
-    """An RE2 alternation of the words (``(?!)`` never matches there, so an empty
-    alternation is a character class that matches nothing)."""
+    """An RE2 alternation of the words; for no words, a class that matches nothing
+    (RE2 has no ``(?!)``)."""
     return "|".join(re.escape(word) for word in sorted(words)) or r"[^\x00-\x{10FFFF}]"
 
 
@@ -431,10 +431,9 @@ def _normalised(labels: pd.Series, vocabulary: frozenset[str]) -> pd.Series:
              .str.replace(r"[’‘ʼ]", "'", regex=True)
              .str.replace(r"\s+", " ", regex=True)
              .str.strip())
-    codes, uniques = pd.factorize(plain)
-    cased = np.array([_cased(label, vocabulary) for label in uniques], dtype=object)
-    return pd.Series(np.where(codes < 0, None, cased[codes] if cased.size else None),
-                     index=labels.index, dtype="str")
+    codes, uniques = pd.factorize(plain)  # each distinct label is cased once
+    cased = np.array([_cased(label, vocabulary) for label in uniques] + [None], dtype=object)
+    return pd.Series(cased[codes], index=labels.index, dtype="str")  # code -1 (null): None
 
 
 _FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "or", "in", "for", "to", "at", "on"})
@@ -472,7 +471,8 @@ def _cased(label: str, vocabulary: frozenset[str]) -> str:
                 if _bare(parts[j]) in vocabulary:
                     parts[j] = parts[j].lower()
         run = []
-        if i is not None and parts[i].lower() in _FUNCTION_WORDS | vocabulary:
+        if i is not None and (parts[i].lower() in _FUNCTION_WORDS
+                              or parts[i].lower() in vocabulary):
             parts[i] = parts[i].lower()
     return "".join(parts)
 
