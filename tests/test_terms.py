@@ -200,6 +200,11 @@ def test_negation_scope_of_the_project_lexicon(text, term, negated):
     assert hits.loc[hits["term"] == term, "negated"].tolist() == [negated]
 
 
+def test_a_negator_far_back_in_a_long_sentence_is_not_read(features):
+    text = "Not " + "x" * 400 + " coup. Not a " + "y" * 250 + " coup."
+    assert hits_of(features, text)["negated"].tolist() == [False, True]
+
+
 def test_negation_scope_ends_and_pseudo_negations_come_from_the_lexicon(tmp_path, features):
     plain = FEATURES.replace('far from]}', 'far from], not_negating: [not only],'
                                            ' scope_ends: [to]}')

@@ -21,6 +21,9 @@ from .tables import COLUMNS, WORD_PATTERN
 
 #: Extra column of the hits table: the pattern (as written in the lexicon) that matched.
 EXTRA_COLUMNS = ("pattern",)
+#: Characters per word of the negation window that a negator may stand before a hit:
+#: a longer gap is never read (so a long sentence costs no more than a short one).
+GAP_CHARS_PER_WORD = 100
 _WORD = re.compile(WORD_PATTERN)
 
 
@@ -41,7 +44,9 @@ def find_terms(
     "coup" in "this is not a coup" and "not a military coup", but not in "not
     only a real coup" (a pseudo-negation, and four words), and "never" does not
     negate "imperialism" in "never surrender to imperialism". Words are counted
-    with :data:`sourcebias.tables.WORD_PATTERN`.
+    with :data:`sourcebias.tables.WORD_PATTERN`; a negator more than
+    :data:`GAP_CHARS_PER_WORD` characters per word of the window before the hit
+    is not read.
 
     Parameters
     ----------
@@ -90,7 +95,9 @@ def _negated(hits: pd.DataFrame, negators: pd.DataFrame, *, corpus: Corpus, lexi
     nearest = pd.merge_asof(left.sort_values("start"), right.sort_values("negator_end"),
                             left_on="start", right_on="negator_end", by="doc_id",
                             direction="backward").sort_values("_row")
-    near = np.flatnonzero((nearest["negator_sent"] == nearest["sent_id"]).to_numpy())
+    gap_chars = (nearest["start"] - nearest["negator_end"]).to_numpy("float64")
+    near = np.flatnonzero((nearest["negator_sent"] == nearest["sent_id"]).to_numpy()
+                          & (gap_chars <= GAP_CHARS_PER_WORD * lexicon.negation_window))
     gaps = corpus.slices(nearest["doc_id"].iloc[near],
                          nearest["negator_end"].iloc[near].to_numpy("int64"),
                          nearest["start"].iloc[near].to_numpy("int64"))
