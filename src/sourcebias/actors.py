@@ -426,13 +426,13 @@ def _normalised(labels: pd.Series, vocabulary: frozenset[str]) -> pd.Series:
     """Labels for counting: no quotation marks, one space between words, and the
     label words (``vocabulary``) and function words in lower case, while names keep
     their capitals (see :func:`_cased`)."""
-    plain = (labels.str.replace(_QUOTE_MARKS, "", regex=True)
+    codes, uniques = pd.factorize(labels)  # each distinct label is read once
+    plain = (pd.Series(uniques, dtype="str").str.replace(_QUOTE_MARKS, "", regex=True)
              .str.replace(r"[‐‑]", "-", regex=True)
              .str.replace(r"[’‘ʼ]", "'", regex=True)
              .str.replace(r"\s+", " ", regex=True)
              .str.strip())
-    codes, uniques = pd.factorize(plain)  # each distinct label is cased once
-    cased = np.array([_cased(label, vocabulary) for label in uniques] + [None], dtype=object)
+    cased = np.array([_cased(label, vocabulary) for label in plain] + [None], dtype=object)
     return pd.Series(cased[codes], index=labels.index, dtype="str")  # code -1 (null): None
 
 
