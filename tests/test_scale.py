@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 import tracemalloc
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sourcebias import batch as batch_module
-from sourcebias import cli, pipeline
+from sourcebias import cli, pipeline, stream
 from sourcebias.aggregate import outlet_summary
 from sourcebias.batch import BatchReader, read_batch, read_part
 from sourcebias.cli import main
@@ -297,6 +298,16 @@ def test_cli_prints_the_first_warnings_and_counts_the_others(tmp_path, capsys, m
     assert len(detailed) == 2 and all("is empty" in line for line in detailed)
     assert "warning: 3 more warning(s) not printed" in printed[-1]
     assert not logging.getLogger("sourcebias").handlers
+
+
+def test_only_lokys_worker_replacement_warning_is_silenced():
+    message = "A worker stopped while some jobs were given to the executor."
+    with warnings.catch_warnings(record=True) as caught:
+        stream.silence_worker_replacement()
+        warnings.warn_explicit(message, UserWarning, "process_executor.py", 787,
+                               module="joblib.externals.loky.process_executor")
+        warnings.warn_explicit(message, UserWarning, "elsewhere.py", 1, module="elsewhere")
+    assert [c.filename for c in caught] == ["elsewhere.py"]
 
 
 def test_cli_passes_the_scaling_options(tmp_path, capsys):
