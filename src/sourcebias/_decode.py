@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import charset_normalizer
 import ftfy
@@ -293,21 +293,32 @@ def _text_blocks(html: str) -> list[tuple[int, str]]:
     return blocks.texts()
 
 
+@dataclass
+class _Block:
+    """One block of text as it is read: its line, its pieces of text, and how many
+    line breaks the page had before its first visible character (None until then)."""
+
+    line: int
+    pieces: list[str] = field(default_factory=list)
+    newlines_before: int | None = None
+
+
 class _Blocks:
     """The blocks of text of a page as :func:`_text_blocks` walks it."""
 
     def __init__(self) -> None:
-        self.found: list[list] = []  # [line, pieces of text, newlines seen before its text]
-        self.current: list[list | None] = []  # the block that each open block's text goes to
+        self.found: list[_Block] = []
+        self.current: list[_Block | None] = []  # where each open block's text goes
         self.is_block: list[bool] = []  # for each open element
-        self.unplaced: list[list] = []  # blocks whose text follows an element's end
+        self.unplaced: list[_Block] = []  # blocks whose text follows an element's end
         self.line = 1
         self.newlines = 0
 
     def place(self, line: int) -> None:
         """An element or comment starts at ``line``: place the blocks before it."""
         for block in self.unplaced:
-            block[0] = line - (self.newlines - block[2]) if block[2] is not None else line
+            block.line = line if block.newlines_before is None else (
+                line - (self.newlines - block.newlines_before))
         self.unplaced.clear()
         self.line = line
 
@@ -328,17 +339,17 @@ class _Blocks:
         if not self.current:
             return
         if self.current[-1] is None:
-            self.current[-1] = [self.line, [], None]
+            self.current[-1] = _Block(self.line)
             self.found.append(self.current[-1])
             if after_end:
                 self.unplaced.append(self.current[-1])
         block = self.current[-1]
-        visible = len(text) - len(text.lstrip())
-        if block[2] is None and visible < len(text):
-            block[2] = self.newlines + text.count("\n", 0, visible)
-        block[1].append(text)
+        first_visible = len(text) - len(text.lstrip())
+        if block.newlines_before is None and first_visible < len(text):
+            block.newlines_before = self.newlines + text.count("\n", 0, first_visible)
+        block.pieces.append(text)
         self.newlines += text.count("\n")
 
     def texts(self) -> list[tuple[int, str]]:
-        texts = ((line, " ".join("".join(pieces).split())) for line, pieces, _ in self.found)
+        texts = ((block.line, " ".join("".join(block.pieces).split())) for block in self.found)
         return [(line, text) for line, text in texts if text]
