@@ -293,8 +293,8 @@ def outlet_palette(
     warnings.warn(
         f"{counted} but the palette has {len(colours)} colours, so every outlet is drawn in "
         f"one colour; give the outlets at most {len(colours)} groups (the articles' "
-        "outlet_group, as groups=outlet_groups(articles)) to colour them by group, or pass "
-        "palette= a mapping of outlet to colour",
+        "outlet_group, as groups=sourcebias.outlet_groups(articles)) to colour them by "
+        "group, or pass palette= a mapping of outlet to colour",
         stacklevel=2,
     )
     return OutletPalette(dict.fromkeys(names, neutral))
@@ -1230,7 +1230,7 @@ def _group_of(outlets: Sequence[str], groups: Mapping[str, Any] | pd.Series | No
         return {}
     if isinstance(groups, pd.Series) and not groups.index.is_unique:
         raise ValueError("groups: the Series repeats outlets in its index; pass one group per "
-                         "outlet, e.g. outlet_groups(articles)")
+                         "outlet, e.g. sourcebias.outlet_groups(articles)")
     named = {outlet: groups.get(outlet) for outlet in outlets}
     return {outlet: str(group) for outlet, group in named.items() if not pd.isna(group)}
 
