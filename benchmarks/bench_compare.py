@@ -1,7 +1,7 @@
-"""Speed of :mod:`sourcebias.compare` on the AllSides articles, outlets by ``source_url``.
+"""Speed of :mod:`sourcebias.stats` on the AllSides articles, outlets by ``source_url``.
 
 Reads ``../shared/data/allsides/articles.jsonl.gz`` (relative to the project
-root) with :func:`sourcebias.batch.read_batch` and segments it (both timed as
+root) with :func:`sourcebias.read_batch` and segments it (both timed as
 set-up), then times
 
 1. ``term_counts`` (narrator text, unigrams, every outlet; and with bigrams),
@@ -29,17 +29,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from sourcebias.batch import read_batch
-from sourcebias.compare import (
-    MEASURES,
-    attribution,
-    keyness,
-    keyness_pairwise,
-    near_duplicates,
-    outlet_similarity,
-    term_counts,
-)
-from sourcebias.segment import segment
+from sourcebias.read.batch import read_batch
+from sourcebias.segment.sentences import segment_articles
+from sourcebias.stats.classify import classify_outlets
+from sourcebias.stats.counts import term_counts
+from sourcebias.stats.keyness import MEASURES, keyness, keyness_pairwise
+from sourcebias.stats.similarity import near_duplicates, outlet_similarity
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 TABLE_OPTIONS = {"text_column": "content_original", "outlet_column": "source_url",
@@ -80,7 +75,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         articles = timed("set-up: read_batch", lambda: read_articles(options.limit, Path(folder)))
-    sentences, voice = timed("set-up: segment", lambda: segment(articles))
+    sentences, voice = timed("set-up: segment", lambda: segment_articles(articles))
     kept = articles[articles["duplicate_of"].isna()]
     print(f"{len(articles):,} articles ({len(kept):,} not duplicates), "
           f"{articles['outlet'].nunique()} outlets, "
@@ -104,7 +99,7 @@ def main() -> None:
     sizes = kept["outlet"].value_counts()
     large = articles[articles["outlet"].isin(sizes[sizes >= options.min_articles].index)]
     attributed = timed(f"attribution ({len(large):,} articles)",
-                       lambda: attribution(large, **tables))
+                       lambda: classify_outlets(large, **tables))
 
     columns = ["term", "statistic", "n_target", "n_reference", "log_ratio"]
     for measure in ("logodds", "lr"):

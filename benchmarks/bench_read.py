@@ -1,4 +1,4 @@
-"""Throughput of :func:`sourcebias.batch.read_batch`, on a table and on a folder.
+"""Throughput of :func:`sourcebias.read_batch`, on a table and on a folder.
 
 1. The AllSides articles (``../shared/data/allsides/articles.jsonl.gz`` relative
    to the project root) read as one table batch.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sourcebias.batch import read_batch
+from sourcebias.read.batch import read_batch
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 TABLE_OPTIONS = {"text_column": "content_original", "outlet_column": "source_url",
@@ -67,7 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"{DATA} not found: the AllSides data is needed for this benchmark")
-    logging.getLogger("sourcebias.batch").setLevel(logging.ERROR)  # counted, not printed
+    logging.getLogger("sourcebias.read.batch").setLevel(logging.ERROR)  # counted, not printed
     rows = pd.read_json(DATA, lines=True, dtype={"ID": "str"}, nrows=args.limit)
     read_batch(Path(__file__).resolve().parents[1] / "data" / "batches" / "seed")  # warm up
     with tempfile.TemporaryDirectory() as scratch:

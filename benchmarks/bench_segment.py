@@ -1,4 +1,4 @@
-"""Throughput of :func:`sourcebias.segment.segment` on the AllSides articles.
+"""Throughput of :func:`sourcebias.segment_articles` on the AllSides articles.
 
 Reads ``../shared/data/allsides/articles.jsonl.gz`` (relative to the project
 root), builds an ``articles`` table the way a batch is cleaned (headline as the
@@ -17,8 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from sourcebias._quotes import find_marks, quote_spans, words_before
-from sourcebias.segment import RULES_PATH, _join, _layout, _load_rules, _word_counts, segment
+from sourcebias.config import DEFAULT_SEGMENT_RULES
+from sourcebias.segment.quotes import find_marks, quote_spans, words_before
+from sourcebias.segment.sentences import (
+    _join,
+    _layout,
+    _load_rules,
+    _word_counts,
+    segment_articles,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 
@@ -55,7 +62,7 @@ def main() -> None:
     texts = articles["text"].tolist()
     n, chars = len(texts), sum(map(len, texts))
     print(f"{n} articles, {chars / 1e6:.1f} M characters")
-    rules = _load_rules(str(RULES_PATH), RULES_PATH.stat().st_mtime)
+    rules = _load_rules(str(DEFAULT_SEGMENT_RULES), DEFAULT_SEGMENT_RULES.stat().st_mtime)
     corpus, doc_start = _join(texts)
     words_before(corpus[:1000], [0])  # build the character tables outside the timings
 
@@ -69,7 +76,7 @@ def main() -> None:
 
     layout, marks = timed("sentences + marks", n, chars, sentence_pass)
     timed("words + voice", n, chars, voice_pass)
-    sentences, voice = timed("segment (both tables)", n, chars, lambda: segment(articles))
+    sentences, voice = timed("segment (both tables)", n, chars, lambda: segment_articles(articles))
     print(f"{len(sentences)} sentences, {len(voice)} voice spans, "
           f"{(voice['voice'] == 'quote').sum()} quotations "
           f"({voice['scare'].sum()} scare)")

@@ -1,16 +1,16 @@
 """Throughput of sentence sentiment scoring on the AllSides articles.
 
 Reads ``../shared/data/allsides/articles.jsonl.gz`` (relative to the project
-root), splits the articles into sentences with :func:`sourcebias.segment.segment`
+root), splits the articles into sentences with :func:`sourcebias.segment_articles`
 and scores every sentence with
 
 * stock ``vaderSentiment`` ``SentimentIntensityAnalyzer.polarity_scores``;
-* the exact fast scorer (:class:`sourcebias._vader.FastVader`), one call per
+* the exact fast scorer (:class:`sourcebias.annotate.vader.FastVader`), one call per
   sentence, no deduplication;
-* :func:`sourcebias.sentiment.score_sentiment`, which scores each distinct text
+* :func:`sourcebias.score_sentiment`, which scores each distinct text
   once and builds the table (typographic punctuation kept as is, so that the
   texts are the same as above);
-* :func:`~sourcebias.sentiment.score_sentiment` as the pipeline calls it: with
+* :func:`~sourcebias.score_sentiment` as the pipeline calls it: with
   the narrator scope and both lexicons (``--n-jobs`` processes).
 
 It prints seconds, sentences per second and the speed-up over stock VADER, and
@@ -30,9 +30,9 @@ from pathlib import Path
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from sourcebias._vader import FastVader
-from sourcebias.segment import segment
-from sourcebias.sentiment import score_sentiment
+from sourcebias.annotate.sentiment import score_sentiment
+from sourcebias.annotate.vader import FastVader
+from sourcebias.segment.sentences import segment_articles
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "allsides"
 SCORES = ["neg", "neu", "pos", "compound"]
@@ -63,7 +63,7 @@ def main() -> None:
     if not (DATA / "articles.jsonl.gz").exists():
         sys.exit(f"{DATA / 'articles.jsonl.gz'} not found: the AllSides data is needed here")
     articles = load_articles(args.limit)
-    sentences, voice = segment(articles)
+    sentences, voice = segment_articles(articles)
     texts = sentences["text"].tolist()
     n = len(texts)
     print(f"{len(articles)} articles, {n} sentences, {len(set(texts))} distinct", flush=True)

@@ -30,11 +30,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from sourcebias import lexicon
-from sourcebias.actors import find_actors
-from sourcebias.lexicon import load_terms, match_lexicon, prepare_corpus
-from sourcebias.paths import LEXICON_DIR, PROJECT_ROOT
-from sourcebias.terms import find_terms
+from sourcebias.annotate import matching
+from sourcebias.annotate.actors import find_actors
+from sourcebias.annotate.folding import prepare_corpus
+from sourcebias.annotate.lexicon import read_terms
+from sourcebias.annotate.matching import match_lexicon
+from sourcebias.annotate.terms import find_terms
+from sourcebias.config import DEFAULT_PACK, PROJECT_ROOT
 
 ALLSIDES = PROJECT_ROOT / ".." / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 
@@ -61,7 +63,7 @@ def frequent_bigrams(texts: pd.Series, n: int) -> list[str]:
 
 def write_lexicon(bigrams: list[str], folder: Path) -> Path:
     """The project's terms lexicon with one extra category of bigram entries."""
-    data = yaml.safe_load((LEXICON_DIR / "terms.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((DEFAULT_PACK / "terms.yaml").read_text(encoding="utf-8"))
     data["categories"]["bigrams"] = "frequent word pairs of the benchmark corpus"
     data["terms"] += [{"id": f"bigram_{i}", "category": "bigrams", "patterns": [pair]}
                       for i, pair in enumerate(bigrams)]
@@ -98,12 +100,12 @@ def main() -> None:
                                             end=articles["text"].str.len())
     voice = sentences[["doc_id", "start", "end"]].assign(voice="narrator", scare=False)
     with tempfile.TemporaryDirectory() as folder:
-        terms = load_terms(write_lexicon(frequent_bigrams(articles["text"], options.bigrams),
+        terms = read_terms(write_lexicon(frequent_bigrams(articles["text"], options.bigrams),
                                          Path(folder)))
     n_patterns = sum(len(entry.patterns) for entry in terms.entries)
     print(f"{len(articles):,} articles, {megabytes:.1f} million characters; "
           f"terms lexicon of {n_patterns} patterns ({options.bigrams} bigrams)")
-    timed("compile lexicon", lambda: lexicon._compile(terms))
+    timed("compile lexicon", lambda: matching._compile(terms))
     corpus = timed("prepare_corpus", lambda: prepare_corpus(articles), megabytes)
     timed("match_lexicon", lambda: match_lexicon(corpus, lexicon=terms), megabytes)
     timed("find_terms", lambda: find_terms(corpus, sentences=sentences, voice=voice,

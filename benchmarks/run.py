@@ -209,7 +209,7 @@ _SESSION = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from run import edit_lexicon
-from sourcebias.pipeline import analyze
+from sourcebias.run.analysis import analyze
 batch, out, cache = sys.argv[2:5]
 analyze(batch, out=out, cache=cache)  # all cached: imports the package, starts the workers
 seconds = {}

@@ -1,4 +1,4 @@
-"""Actor mentions and their labels (sourcebias.actors)."""
+"""Actor mentions and their labels (sourcebias.annotate.actors)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from sourcebias.actors import EXTRA_COLUMNS, find_actors
-from sourcebias.lexicon import load_terms, prepare_corpus
-from sourcebias.segment import segment
+from sourcebias.annotate.actors import EXTRA_COLUMNS, find_actors
+from sourcebias.annotate.folding import prepare_corpus
+from sourcebias.annotate.lexicon import read_terms
+from sourcebias.segment.sentences import segment_articles
 from sourcebias.tables import COLUMNS
 
 MENTION_COLUMNS = [*COLUMNS["mentions"], *EXTRA_COLUMNS]
@@ -174,7 +175,7 @@ def test_a_terms_lexicon_is_refused():
     articles, sentences, voice = tables("Maduro.")
     with pytest.raises(ValueError, match="pass an actors lexicon"):
         find_actors(prepare_corpus(articles), sentences=sentences, voice=voice,
-                    lexicon=load_terms())
+                    lexicon=read_terms())
 
 
 # --------------------------------------------------------------------------- seeds
@@ -183,7 +184,7 @@ def test_a_terms_lexicon_is_refused():
 @pytest.fixture(scope="module")
 def seed_mentions(seed_batch):
     articles = seed_batch.articles
-    sentences, voice = segment(articles)
+    sentences, voice = segment_articles(articles)
     mentions = find_actors(prepare_corpus(articles), sentences=sentences, voice=voice)
     return mentions.assign(seed=mentions["doc_id"].str[:3])
 

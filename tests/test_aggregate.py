@@ -10,17 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sourcebias._bootstrap import percentile_interval, resampled_sums
-from sourcebias.aggregate import (
-    actor_sentiment,
-    article_sentiment,
-    kwic,
-    label_table,
-    outlet_sentiment,
-    outlet_summary,
-    term_rates,
-    voice_words,
-)
+from sourcebias.stats.bootstrap import percentile_interval, resampled_sums
+from sourcebias.stats.kwic import kwic
+from sourcebias.stats.labels import label_table
+from sourcebias.stats.overview import outlet_summary
+from sourcebias.stats.rates import term_rates, voice_words
+from sourcebias.stats.tone import actor_sentiment, article_sentiment, outlet_sentiment
 from sourcebias.tables import WORD_PATTERN, count_words
 
 # ----------------------------------------------------------------------------- crafted tables
@@ -473,13 +468,13 @@ def test_outlet_summary(crafted):
 
 @pytest.fixture(scope="module")
 def seed(seed_batch):
-    from sourcebias.actors import find_actors
-    from sourcebias.segment import segment
-    from sourcebias.sentiment import score_sentiment
-    from sourcebias.terms import find_terms
+    from sourcebias.annotate.actors import find_actors
+    from sourcebias.annotate.sentiment import score_sentiment
+    from sourcebias.annotate.terms import find_terms
+    from sourcebias.segment.sentences import segment_articles
 
     articles = seed_batch.articles
-    sentences, voice = segment(articles)
+    sentences, voice = segment_articles(articles)
     return {
         "articles": articles,
         "sentences": sentences,

@@ -16,8 +16,8 @@ import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 import pandas as pd
 import pytest
 
-from sourcebias.batch import read_batch, read_furniture
-from sourcebias.paths import PROJECT_ROOT, SEED_BATCH
+from sourcebias.config import PROJECT_ROOT, SEED_BATCH
+from sourcebias.read.batch import read_batch, read_furniture
 from sourcebias.tables import COLUMNS, count_words
 
 SEEDS = PROJECT_ROOT / "seeds"
@@ -266,7 +266,7 @@ def assert_one_exclusion(batch, caplog, *, source, says, row=2):
 
 @pytest.fixture
 def caplog_warnings(caplog):
-    caplog.set_level(logging.WARNING, logger="sourcebias.batch")
+    caplog.set_level(logging.WARNING, logger="sourcebias.read")
     return caplog
 
 

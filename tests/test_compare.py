@@ -1,4 +1,4 @@
-"""Keyness, outlet similarity, near duplicates and attribution (sourcebias.compare)."""
+"""Keyness, outlet similarity, near duplicates and attribution (sourcebias.stats)."""
 
 from __future__ import annotations
 
@@ -13,20 +13,12 @@ import pytest
 from scipy.stats import chi2_contingency
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from sourcebias.batch import read_batch
-from sourcebias.compare import (
-    KEYNESS_COLUMNS,
-    _document_terms,
-    _story_groups,
-    attribution,
-    keyness,
-    keyness_pairwise,
-    keyness_table,
-    near_duplicates,
-    outlet_similarity,
-    term_counts,
-)
-from sourcebias.segment import segment
+from sourcebias.read.batch import read_batch
+from sourcebias.segment.sentences import segment_articles
+from sourcebias.stats.classify import _story_groups, classify_outlets
+from sourcebias.stats.counts import _document_terms, keyness_table, term_counts
+from sourcebias.stats.keyness import KEYNESS_COLUMNS, keyness, keyness_pairwise
+from sourcebias.stats.similarity import near_duplicates, outlet_similarity
 from sourcebias.tables import WORD_PATTERN, count_words
 
 #: Six AllSides outlets with at least 100 articles each; 100 of each are used.
@@ -415,7 +407,7 @@ def test_term_counts_requires_voice_spans_for_every_article():
 
 @pytest.fixture(scope="module")
 def seed_tables(seed_batch):
-    sentences, voice = segment(seed_batch.articles)
+    sentences, voice = segment_articles(seed_batch.articles)
     return seed_batch.articles, sentences, voice
 
 
@@ -474,7 +466,7 @@ def test_near_duplicates_of_the_seeds_match_brute_force(seed_tables):
 
 def test_attribution_refuses_to_fit_on_the_seed_batch(seed_tables):
     articles, sentences, voice = seed_tables
-    result = attribution(articles, sentences=sentences, voice=voice)
+    result = classify_outlets(articles, sentences=sentences, voice=voice)
     assert not result.fitted
     assert result.scores.empty and result.top_terms.empty
     assert result.message.startswith("Not fitted: 5-fold cross-validation needs at least 5")
@@ -540,7 +532,7 @@ def convention(shared_data):
         "outlet": speeches["party"], "title": None, "text": speeches["text"],
         "duplicate_of": None,
     })
-    sentences, voice = segment(articles)
+    sentences, voice = segment_articles(articles)
     return articles, sentences, voice
 
 
@@ -558,7 +550,7 @@ def test_convention_keyness_finds_each_partys_vocabulary(convention, measure):
 
 def test_convention_attribution_beats_the_majority_baseline(convention):
     articles, sentences, voice = convention
-    result = attribution(articles, sentences=sentences, voice=voice)
+    result = classify_outlets(articles, sentences=sentences, voice=voice)
     assert result.fitted and len(result.scores) == 5
     assert result.summary["majority_baseline"] == pytest.approx(123 / 189)
     assert result.summary["mean_accuracy"] > result.summary["mean_baseline"] + 0.1
@@ -584,13 +576,13 @@ def allsides(shared_data, tmp_path_factory):
     path.write_text("".join(rows), encoding="utf-8")
     articles = read_batch(path, text_column="content_original", outlet_column="source_url",
                           id_column="ID").articles
-    sentences, voice = segment(articles)
+    sentences, voice = segment_articles(articles)
     return articles, sentences, voice
 
 
 def test_allsides_attribution_beats_the_majority_baseline(allsides):
     articles, sentences, voice = allsides
-    result = attribution(articles, sentences=sentences, voice=voice)
+    result = classify_outlets(articles, sentences=sentences, voice=voice)
     assert result.fitted, result.message
     assert result.scores["n_test"].sum() == result.summary["n_articles"]
     assert result.summary["mean_accuracy"] > result.summary["mean_baseline"] + 0.3

@@ -18,9 +18,12 @@ import pytest
 from PIL import Image
 
 import sourcebias
-from sourcebias import export
-from sourcebias.export import atomic_path, save_figure, save_table, write_provenance
-from sourcebias.plots import figure_style, plot_term_rates, plotted_data
+from sourcebias.config import DEFAULT_STYLE
+from sourcebias.figures import export
+from sourcebias.figures.export import plotted_data, write_figure, write_provenance, write_table
+from sourcebias.figures.style import figure_style
+from sourcebias.figures.terms import plot_term_rates
+from sourcebias.files import atomic_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "batches" / "seed"
@@ -62,16 +65,16 @@ def _bytes(paths: dict[str, Path]) -> dict[str, bytes]:
 
 
 def test_a_redrawn_figure_saves_to_identical_bytes_in_every_format(rates, tmp_path):
-    first = save_figure(_draw(rates), "rates", out_dir=tmp_path / "a")
-    second = save_figure(_draw(rates), "rates", out_dir=tmp_path / "b")
+    first = write_figure(_draw(rates), "rates", out_dir=tmp_path / "a")
+    second = write_figure(_draw(rates), "rates", out_dir=tmp_path / "b")
     assert sorted(first) == sorted(FORMATS)
     assert _bytes(first) == _bytes(second)
-    again = save_figure(_draw(rates), "rates", out_dir=tmp_path / "a")
+    again = write_figure(_draw(rates), "rates", out_dir=tmp_path / "a")
     assert _bytes(again) == _bytes(second)
 
 
 def test_saved_files_carry_no_date(rates, tmp_path):
-    paths = save_figure(_draw(rates), "rates", out_dir=tmp_path)
+    paths = write_figure(_draw(rates), "rates", out_dir=tmp_path)
     assert b"CreationDate" not in paths["pdf"].read_bytes()
     assert b"<dc:date>" not in paths["svg"].read_bytes()
     assert b"<dc:title>rates</dc:title>" in paths["svg"].read_bytes()
@@ -81,7 +84,7 @@ def test_saved_files_carry_no_date(rates, tmp_path):
 def test_pdf_embeds_truetype_even_when_drawn_under_type3_settings(rates, tmp_path):
     with matplotlib.rc_context({"pdf.fonttype": 3}):
         ax = plot_term_rates(rates)
-        pdf = save_figure(ax, "rates", out_dir=tmp_path)["pdf"].read_bytes()
+        pdf = write_figure(ax, "rates", out_dir=tmp_path)["pdf"].read_bytes()
     assert b"/FontFile2" in pdf
     assert b"/CIDFontType2" in pdf or b"/TrueType" in pdf
     assert b"/Type3" not in pdf
@@ -90,7 +93,7 @@ def test_pdf_embeds_truetype_even_when_drawn_under_type3_settings(rates, tmp_pat
 def test_png_is_300_dpi_at_the_figure_size(rates, tmp_path):
     ax = _draw(rates)
     width, height = ax.figure.get_size_inches()
-    with Image.open(save_figure(ax, "rates", out_dir=tmp_path)["png"]) as image:
+    with Image.open(write_figure(ax, "rates", out_dir=tmp_path)["png"]) as image:
         assert image.size == (round(width * 300), round(height * 300))
         assert round(image.info["dpi"][0]) == 300
 
@@ -98,19 +101,19 @@ def test_png_is_300_dpi_at_the_figure_size(rates, tmp_path):
 def test_width_names_a_journal_column(rates, tmp_path):
     ax = _draw(rates)
     height = ax.figure.get_figheight()
-    pdf = save_figure(ax, "rates", out_dir=tmp_path, width="double")["pdf"].read_bytes()
+    pdf = write_figure(ax, "rates", out_dir=tmp_path, width="double")["pdf"].read_bytes()
     box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert float(box.group(1)) == pytest.approx(7.2 * 72)
     assert float(box.group(2)) == pytest.approx(height * 72)
-    save_figure(ax, "rates", out_dir=tmp_path, width=3.0, height=2.0)
+    write_figure(ax, "rates", out_dir=tmp_path, width=3.0, height=2.0)
     assert list(ax.figure.get_size_inches()) == [3.0, 2.0]
     with pytest.raises(ValueError, match="width 'triple' unknown"):
-        save_figure(ax, "rates", out_dir=tmp_path, width="triple")
+        write_figure(ax, "rates", out_dir=tmp_path, width="triple")
 
 
 def test_the_csv_beside_a_figure_is_the_plotted_data(rates, tmp_path):
     ax = _draw(rates)
-    written = pd.read_csv(save_figure(ax, "rates", out_dir=tmp_path)["csv"])
+    written = pd.read_csv(write_figure(ax, "rates", out_dir=tmp_path)["csv"])
     expected = plotted_data(ax.figure)
     pd.testing.assert_frame_equal(written, expected, check_dtype=False)
     sputnik = written[written["outlet"] == "Sputnik"].set_index("term")
@@ -121,16 +124,16 @@ def test_explicit_data_is_written_for_any_figure(tmp_path):
     fig, ax = plt.subplots()
     ax.plot([0, 1], [2, 3])
     with pytest.raises(ValueError, match="pass data="):
-        save_figure(fig, "line", out_dir=tmp_path)
+        write_figure(fig, "line", out_dir=tmp_path)
     data = pd.DataFrame({"x": [0, 1], "y": [2.0, 3.0]})
-    paths = save_figure(fig, "line", out_dir=tmp_path, data=data)
+    paths = write_figure(fig, "line", out_dir=tmp_path, data=data)
     pd.testing.assert_frame_equal(pd.read_csv(paths["csv"]), data)
 
 
 def test_an_interrupted_save_keeps_the_old_file_and_leaves_no_temporary(rates, tmp_path,
                                                                         monkeypatch):
     ax = _draw(rates)
-    old = save_figure(ax, "rates", out_dir=tmp_path)
+    old = write_figure(ax, "rates", out_dir=tmp_path)
     before = _bytes(old)
 
     def fail(source, target):
@@ -138,7 +141,7 @@ def test_an_interrupted_save_keeps_the_old_file_and_leaves_no_temporary(rates, t
 
     monkeypatch.setattr(export.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
-        save_figure(ax, "rates", out_dir=tmp_path, width="double")
+        write_figure(ax, "rates", out_dir=tmp_path, width="double")
     monkeypatch.undo()
     assert _bytes(old) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"rates.{f}" for f in FORMATS)
@@ -161,7 +164,7 @@ def test_atomic_path_replaces_on_success_and_keeps_the_old_file_on_error(tmp_pat
 
 def test_a_name_with_a_folder_is_refused(rates, tmp_path):
     with pytest.raises(ValueError, match="plain name"):
-        save_figure(_draw(rates), "../rates", out_dir=tmp_path)
+        write_figure(_draw(rates), "../rates", out_dir=tmp_path)
 
 
 # --------------------------------------------------------------------------- tables
@@ -173,7 +176,7 @@ def test_save_table_writes_full_precision_csv_and_escaped_booktabs(tmp_path):
         "rate_per_1000": [1.23456789, np.nan],
         "n_articles": [3, 12],
     })
-    paths = save_table(table, "rates", out_dir=tmp_path, caption="Term rates", label="tab:r")
+    paths = write_table(table, "rates", out_dir=tmp_path, caption="Term rates", label="tab:r")
     pd.testing.assert_frame_equal(pd.read_csv(paths["csv"]), table)
     tex = paths["tex"].read_text(encoding="utf-8")
     for line in (r"\toprule", r"\midrule", r"\bottomrule", r"\caption{Term rates}",
@@ -181,7 +184,7 @@ def test_save_table_writes_full_precision_csv_and_escaped_booktabs(tmp_path):
                  r"outlet & rate\_per\_1000 & n\_articles \\",
                  r"Iran Press \& Co & 1.235 & 3 \\", r"Pro\_government & -- & 12 \\"):
         assert line in tex
-    again = save_table(table, "rates", out_dir=tmp_path / "again", caption="Term rates",
+    again = write_table(table, "rates", out_dir=tmp_path / "again", caption="Term rates",
                        label="tab:r")
     assert again["tex"].read_bytes() == paths["tex"].read_bytes()
     assert again["csv"].read_bytes() == paths["csv"].read_bytes()
@@ -189,7 +192,7 @@ def test_save_table_writes_full_precision_csv_and_escaped_booktabs(tmp_path):
 
 def test_save_table_takes_a_float_format(tmp_path):
     table = pd.DataFrame({"p": [0.000012]})
-    tex = save_table(table, "p", out_dir=tmp_path, float_format="{:.1e}")["tex"].read_text()
+    tex = write_table(table, "p", out_dir=tmp_path, float_format="{:.1e}")["tex"].read_text()
     assert "1.2e-05" in tex and r"\begin{table}" not in tex
 
 
@@ -203,7 +206,7 @@ def _articles() -> pd.DataFrame:
 
 
 def test_provenance_hashes_inputs_and_lexicons_and_reruns_to_the_same_bytes(tmp_path):
-    style = ROOT / "data" / "style.yaml"
+    style = DEFAULT_STYLE
     arguments = {
         "inputs": _articles(),
         "lexicons": {"style": style},

@@ -1,4 +1,4 @@
-"""Reading, checking and normalising lexicons (sourcebias.lexicon)."""
+"""Reading, checking and normalising lexicons (sourcebias.annotate.lexicon)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sourcebias import lexicon as lx
-from sourcebias import paths
-from sourcebias.lexicon import (
-    Corpus,
-    LexiconError,
-    inside,
-    load_actors,
-    load_terms,
-    match_lexicon,
-    prepare_corpus,
-)
+from sourcebias import config as paths
+from sourcebias.annotate import folding, matching
+from sourcebias.annotate.folding import Corpus, prepare_corpus
+from sourcebias.annotate.lexicon import LexiconError, read_actors, read_terms
+from sourcebias.annotate.matching import inside, match_lexicon
 
 TERMS = """\
 version: "1"
@@ -55,7 +49,7 @@ def write(tmp_path, text: str, name: str = "terms.yaml"):
 def error_of(tmp_path, text: str) -> str:
     path = write(tmp_path, text)
     with pytest.raises(LexiconError) as caught:
-        load_terms(path)
+        read_terms(path)
     message = str(caught.value)
     assert message.startswith(str(path)), message
     return message
@@ -65,9 +59,9 @@ def error_of(tmp_path, text: str) -> str:
 
 
 def test_project_lexicons_load_with_version_and_hash():
-    for lexicon, name in ((load_terms(), "terms.yaml"), (load_actors(), "actors.yaml")):
-        raw = (paths.LEXICON_DIR / name).read_bytes()
-        assert lexicon.path == paths.LEXICON_DIR / name
+    for lexicon, name in ((read_terms(), "terms.yaml"), (read_actors(), "actors.yaml")):
+        raw = (paths.DEFAULT_PACK / name).read_bytes()
+        assert lexicon.path == paths.DEFAULT_PACK / name
         assert lexicon.sha256 == hashlib.sha256(raw).hexdigest()
         assert lexicon.describe() == {"path": str(lexicon.path), "version": lexicon.version,
                                       "sha256": lexicon.sha256}
@@ -75,7 +69,7 @@ def test_project_lexicons_load_with_version_and_hash():
 
 
 def test_project_terms_cover_the_required_categories_and_seed_vocabulary():
-    terms = load_terms()
+    terms = read_terms()
     categories = {name for name, _ in terms.categories}
     assert {"event_naming", "legitimacy", "loyalty_betrayal", "foreign_hand",
             "delegitimising"} <= categories
@@ -94,7 +88,7 @@ def test_project_terms_cover_the_required_categories_and_seed_vocabulary():
 
 
 def test_project_actors_have_aliases_misspellings_and_label_words():
-    actors = load_actors()
+    actors = read_actors()
     table = actors.to_frame()
     aliases = table.groupby("id")["pattern"].agg(set)
     assert {"Guaidó", "Guido", "Gaido", "@jguaido"} <= aliases["guaido"]
@@ -111,17 +105,18 @@ def test_project_actors_have_aliases_misspellings_and_label_words():
     assert "regime" in actors.labels.heads
 
 
-def test_default_path_prefers_the_working_directory(tmp_path, monkeypatch):
+def test_the_working_directory_is_never_searched(tmp_path, monkeypatch):
     local = tmp_path / "data" / "lexicons"
     local.mkdir(parents=True)
     write(local, TERMS)
     monkeypatch.chdir(tmp_path)
-    assert load_terms().path == local / "terms.yaml"
-    assert load_actors().path == paths.LEXICON_DIR / "actors.yaml"
+    assert read_terms().path == paths.DEFAULT_PACK / "terms.yaml"
+    assert read_actors().path == paths.DEFAULT_PACK / "actors.yaml"
+    assert read_terms(local / "terms.yaml").path == local / "terms.yaml"
 
 
 def test_a_valid_file_is_read_as_written(tmp_path):
-    terms = load_terms(write(tmp_path, TERMS))
+    terms = read_terms(write(tmp_path, TERMS))
     assert terms.kind == "terms" and terms.version == "1"
     assert [entry.id for entry in terms.entries] == ["coup", "coup_attempt", "legitimate"]
     attempt = terms.entries[1]
@@ -135,11 +130,11 @@ def test_a_category_may_declare_the_name_figures_show(tmp_path):
     named = TERMS.replace("  legitimacy: rightful or not\n",
                           "  legitimacy:\n    name: legitimacy claims\n"
                           "    description: rightful or not\n")
-    terms = load_terms(write(tmp_path, named))
+    terms = read_terms(write(tmp_path, named))
     assert terms.categories == (("event_naming", "what the events are called"),
                                 ("legitimacy", "rightful or not"))
     assert terms.category_names == (("legitimacy", "legitimacy claims"),)
-    assert load_terms(write(tmp_path, TERMS)).category_names == ()
+    assert read_terms(write(tmp_path, TERMS)).category_names == ()
 
 
 def test_a_category_mapping_needs_a_description_and_no_other_key(tmp_path):
@@ -158,7 +153,7 @@ def test_a_category_mapping_needs_a_description_and_no_other_key(tmp_path):
 
 def test_missing_file(tmp_path):
     with pytest.raises(LexiconError, match="no such lexicon file"):
-        load_terms(tmp_path / "nope.yaml")
+        read_terms(tmp_path / "nope.yaml")
 
 
 def test_bad_yaml_names_the_line(tmp_path):
@@ -244,7 +239,7 @@ def test_two_patterns_that_match_the_same_words_in_a_category(tmp_path):
 
 
 def test_the_same_pattern_in_two_categories_is_allowed(tmp_path):
-    terms = load_terms(write(tmp_path, TERMS.replace("patterns: [legitimate]",
+    terms = read_terms(write(tmp_path, TERMS.replace("patterns: [legitimate]",
                                                      "patterns: [legitimate, coup]")))
     assert terms.entries[2].patterns[1].text == "coup"
 
@@ -263,7 +258,7 @@ def test_negation_scope_words_are_single_words(tmp_path):
     scoped = TERMS.replace('  words: [not, "isn\'t"]\n',
                            '  words: [not, "isn\'t"]\n  not_negating: [not only]\n'
                            '  scope_ends: [To, but]\n')
-    terms = load_terms(write(tmp_path, scoped))
+    terms = read_terms(write(tmp_path, scoped))
     assert terms.scope_ends == {"to", "but"}
     assert [p.text for p in terms.not_negating] == ["not only"]
     message = error_of(tmp_path, scoped.replace("[To, but]", "[to, but then]"))
@@ -271,7 +266,7 @@ def test_negation_scope_words_are_single_words(tmp_path):
 
 
 def test_words_are_read_as_written_not_as_booleans(tmp_path):
-    terms = load_terms(write(tmp_path, TERMS.replace('words: [not, "isn\'t"]',
+    terms = read_terms(write(tmp_path, TERMS.replace('words: [not, "isn\'t"]',
                                                      "words: [no, off]")))
     assert [p.text for p in terms.negators] == ["no", "off"]
 
@@ -282,12 +277,12 @@ def test_words_are_read_as_written_not_as_booleans(tmp_path):
 def test_offsets_survive_folding_and_collapsed_spaces():
     text = "Guaido\u0301  said\u00a0the self\u00ad-\n proclaimed “coup d’état” was\tUS -backed"
     articles = pd.DataFrame({"doc_id": ["a"], "text": [text]})
-    terms = load_terms()
+    terms = read_terms()
     found = match_lexicon(prepare_corpus(articles), lexicon=terms)
     assert (found["surface"] == [text[s:e] for s, e in zip(found["start"], found["end"],
                                                            strict=True)]).all()
     assert {"coup d’état", "US -backed"} <= set(found["surface"])
-    actors = match_lexicon(prepare_corpus(articles), lexicon=load_actors())
+    actors = match_lexicon(prepare_corpus(articles), lexicon=read_actors())
     assert actors.loc[0, "surface"] == "Guaido\u0301" and actors.loc[0, "entry"] == "guaido"
 
 
@@ -295,24 +290,24 @@ def test_chunks_give_the_same_matches_as_one_pass(monkeypatch):
     texts = [f"Article {i}: the coup attempt, a coup d'état, not a coup." * (i % 3)
              for i in range(60)]
     articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(60)], "text": texts})
-    whole = match_lexicon(prepare_corpus(articles), lexicon=load_terms())
-    monkeypatch.setattr(lx, "CHUNK_CHARS", 150)
+    whole = match_lexicon(prepare_corpus(articles), lexicon=read_terms())
+    monkeypatch.setattr(folding, "CHUNK_CHARS", 150)
     corpus = prepare_corpus(articles)
     assert len(corpus.chunks) > 10
-    pd.testing.assert_frame_equal(match_lexicon(corpus, lexicon=load_terms()), whole)
+    pd.testing.assert_frame_equal(match_lexicon(corpus, lexicon=read_terms()), whole)
     assert len(whole) == 60 * 4  # 60 sentences, each with three hits and one negator
 
 
 def test_prepare_corpus_checks_its_input():
     with pytest.raises(ValueError, match="lacks column"):
         prepare_corpus(pd.DataFrame({"doc_id": ["a"]}))
-    with pytest.raises(ValueError, match="appears twice"):
+    with pytest.raises(ValueError, match="repeats a doc_id"):
         prepare_corpus(pd.DataFrame({"doc_id": ["a", "a"], "text": ["x", "y"]}))
 
 
 def test_missing_and_empty_texts_have_no_matches():
     articles = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [None, "", "a coup"]})
-    found = match_lexicon(prepare_corpus(articles), lexicon=load_terms())
+    found = match_lexicon(prepare_corpus(articles), lexicon=read_terms())
     assert found[["doc_id", "start", "end"]].values.tolist() == [["c", 2, 6]]
 
 
@@ -335,7 +330,7 @@ def test_the_overlap_rule_on_random_spans():
     end = start + generator.integers(1, 8, 400)
     group = generator.integers(0, 2, 400)
     order = generator.integers(0, 5, 400)
-    kept = lx._longest_first(doc, start, end, group, order)
+    kept = matching._longest_first(doc, start, end, group, order)
     expected = np.zeros(400, dtype=bool)
     for key in set(zip(doc.tolist(), group.tolist(), strict=True)):
         members = np.flatnonzero((doc == key[0]) & (group == key[1]))
@@ -379,21 +374,21 @@ actors:
 def test_actors_errors(tmp_path, change, line, problem):
     path = write(tmp_path, ACTORS.replace(*change), "actors.yaml")
     with pytest.raises(LexiconError) as caught:
-        load_actors(path)
+        read_actors(path)
     assert str(caught.value).startswith(f"{path}, line {line}")
     assert problem in str(caught.value)
 
 
 def test_a_terms_file_is_not_an_actors_file(tmp_path):
     with pytest.raises(LexiconError, match="unknown key 'categories' in the actors lexicon"):
-        load_actors(write(tmp_path, TERMS))
+        read_actors(write(tmp_path, TERMS))
 
 
 def test_a_lexicon_sent_to_another_process_is_compiled_there_once():
-    terms = load_terms()
-    compiled = lx._compile(terms)
+    terms = read_terms()
+    compiled = matching._compile(terms)
     sent = pickle.dumps(terms)
     assert len(sent) < 100_000  # the automaton itself never travels with the lexicon
-    misses = lx._compile.cache_info().misses
-    assert lx._compile(pickle.loads(sent)) is compiled
-    assert lx._compile.cache_info().misses == misses
+    misses = matching._compile.cache_info().misses
+    assert matching._compile(pickle.loads(sent)) is compiled
+    assert matching._compile.cache_info().misses == misses

@@ -1,4 +1,4 @@
-"""Placing spans in sentences and voice (sourcebias.locate), and the package's lazy names."""
+"""Placing spans in sentences and voice (segment.locate), and the package's lazy names."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 
 import sourcebias as sb
-from sourcebias.locate import containing, locate
-from sourcebias.segment import segment
+from sourcebias.segment.locate import containing, locate
+from sourcebias.segment.sentences import segment_articles
 
 
 @pytest.fixture(scope="module")
 def seed_segments(seed_batch):
-    sentences, voice = segment(seed_batch.articles)
+    sentences, voice = segment_articles(seed_batch.articles)
     return seed_batch.articles, sentences, voice
 
 
@@ -64,9 +64,10 @@ def test_containing_takes_the_last_of_tied_starts_and_names_a_stray_span():
     assert containing(stray.iloc[:0], intervals).size == 0
 
 
-def test_every_public_name_resolves_and_segment_stays_the_function():
-    importlib.import_module("sourcebias.segment")  # the module must not shadow the function
-    assert callable(sb.segment) and sb.segment.__module__ == "sourcebias.segment"
+def test_every_public_name_resolves_to_a_function_of_its_layer():
+    importlib.import_module("sourcebias.segment.sentences")
+    assert callable(sb.segment_articles)
+    assert sb.segment_articles.__module__ == "sourcebias.segment.sentences"
     for name in sb.__all__:
         assert getattr(sb, name) is not None, name
     assert set(sb.__all__) <= set(dir(sb))
@@ -75,7 +76,7 @@ def test_every_public_name_resolves_and_segment_stays_the_function():
 
 
 def test_the_command_line_and_workers_import_no_plotting_or_statistics_library():
-    code = ("import sys, sourcebias.cli, sourcebias.pipeline; "
+    code = ("import sys, sourcebias.cli, sourcebias.run.analysis, sourcebias.run.chunks; "
             "print(sorted(m for m in ('matplotlib', 'seaborn', 'scipy.stats', 'IPython') "
             "if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sourcebias.paths import NOTEBOOK_DIR, SEED_BATCH
-from sourcebias.pipeline import analyze, write_tables
-from sourcebias.report import list_notebooks, run_notebook, run_report
+from sourcebias.config import NOTEBOOK_DIR, SEED_BATCH
+from sourcebias.run.analysis import analyze
+from sourcebias.run.report import list_notebooks, run_notebook, run_report
+from sourcebias.run.store import write_tables
 
 pytestmark = pytest.mark.notebooks
 

@@ -26,23 +26,20 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from sourcebias import plots
-from sourcebias.aggregate import outlet_groups
-from sourcebias.lexicon import load_actors, load_terms
-from sourcebias.plots import (
-    display_names,
-    figure_style,
-    outlet_palette,
-    plot_actor_sentiment,
-    plot_keyness,
-    plot_label_matrix,
-    plot_sentiment,
-    plot_similarity,
-    plot_term_heatmap,
-    plot_term_rates,
-    plot_voice_share,
-    plotted_data,
-)
+from sourcebias.annotate.lexicon import read_actors, read_terms
+from sourcebias.config import DEFAULT_PACK
+from sourcebias.figures import style as plots
+from sourcebias.figures.export import DATA_ATTR, plotted_data
+from sourcebias.figures.keyness import plot_keyness
+from sourcebias.figures.labels import plot_label_matrix
+from sourcebias.figures.names import display_names
+from sourcebias.figures.palette import outlet_palette
+from sourcebias.figures.sentiment import plot_actor_sentiment, plot_sentiment
+from sourcebias.figures.similarity import plot_similarity
+from sourcebias.figures.style import figure_style
+from sourcebias.figures.terms import plot_term_heatmap, plot_term_rates
+from sourcebias.figures.voice import plot_voice_share
+from sourcebias.stats.overview import outlet_groups
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "batches" / "seed"
 OUTLETS = ["Aggregator A", "Aggregator B", "Iran Press", "Pro-government blog", "Sputnik"]
@@ -191,7 +188,7 @@ def _outlet_rates(outlets: list[str], terms: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-CATEGORIES = [entry for entry, _ in load_terms().categories]
+CATEGORIES = [entry for entry, _ in read_terms().categories]
 
 
 # --------------------------------------------------------------------------- palette, style
@@ -207,7 +204,7 @@ def test_outlet_palette_is_colourblind_in_sorted_order_whatever_the_input_order(
 def test_outlet_palette_draws_every_outlet_in_one_colour_rather_than_repeat_colours():
     with pytest.warns(UserWarning, match=r"every outlet is drawn in one colour.*outlet_group"):
         palette = outlet_palette([f"outlet {i:02d}" for i in range(12)])
-    neutral = plots.load_style()["neutral_colors"]["target"]
+    neutral = plots.read_style()["neutral_colors"]["target"]
     assert set(palette.values()) == {neutral} and len(palette) == 12
 
 
@@ -252,7 +249,7 @@ def grouped(allsides) -> dict[str, str | None]:
 
 @pytest.fixture(scope="module")
 def neutral() -> str:
-    return plots.load_style()["neutral_colors"]["target"]
+    return plots.read_style()["neutral_colors"]["target"]
 
 
 def _bar_colours(ax: Axes) -> list[str]:
@@ -398,7 +395,8 @@ def test_figure_style_applies_inside_the_block_only():
 
 def test_importing_the_module_changes_no_rcparams():
     code = (
-        "import matplotlib; before = dict(matplotlib.rcParams); import sourcebias.plots; "
+        "import matplotlib; before = dict(matplotlib.rcParams); "
+        "import sourcebias.figures.style, sourcebias.figures.terms, sourcebias.figures.export; "
         "changed = [k for k, v in matplotlib.rcParams.items() if before[k] != v]; "
         "print(changed); assert not changed"
     )
@@ -410,7 +408,7 @@ def test_a_style_file_without_a_key_is_named(tmp_path):
     path = tmp_path / "style.yaml"
     path.write_text("palette: colorblind\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"style\.yaml: figure style lacks key\(s\) heatmap_cmap"):
-        plots.load_style(path)
+        plots.read_style(path)
 
 
 # --------------------------------------------------------------------------- display names
@@ -427,24 +425,24 @@ def test_display_names_come_from_the_lexicons_and_the_style():
     assert names["pseudo_leaders"] == "pseudo leaders"
     assert names["loyalty_betrayal"] == "loyalty and betrayal"
     assert names["vader+domain"] == "VADER + domain lexicon"
-    every_id = [e.id for e in load_terms().entries] + [e.id for e in load_actors().entries]
+    every_id = [e.id for e in read_terms().entries] + [e.id for e in read_actors().entries]
     assert not [name for i, name in names.items() if i in every_id and "_" in name]
 
 
 def test_every_term_category_names_itself_in_the_lexicon_not_the_style():
-    named = dict(load_terms().category_names)
+    named = dict(read_terms().category_names)
     assert [c for c in CATEGORIES if c not in named] == []
-    assert not set(CATEGORIES) & set(plots.load_style()["labels"])
+    assert not set(CATEGORIES) & set(plots.read_style()["labels"])
 
 
 def test_an_actor_name_wins_over_a_group_name_of_the_same_id(tmp_path):
     actors = tmp_path / "actors.yaml"
-    text = (plots.DATA_DIR / "lexicons" / "actors.yaml").read_text(encoding="utf-8")
+    text = (DEFAULT_PACK / "actors.yaml").read_text(encoding="utf-8")
     actors.write_text(text.replace(
         "  opposition: Guaidó, his allies and the opposition",
         "  opposition: {name: opposition camp, description: Guaidó and his allies}"),
         encoding="utf-8")
-    lexicon = load_actors(actors)
+    lexicon = read_actors(actors)
     assert dict(lexicon.category_names) == {"opposition": "opposition camp"}
     actor = next(entry for entry in lexicon.entries if entry.id == "opposition")
     assert display_names(actors=lexicon)["opposition"] == actor.name
@@ -452,18 +450,18 @@ def test_an_actor_name_wins_over_a_group_name_of_the_same_id(tmp_path):
 
 def test_a_category_name_in_the_terms_lexicon_reaches_the_figures(tmp_path):
     terms = tmp_path / "terms.yaml"
-    text = (plots.DATA_DIR / "lexicons" / "terms.yaml").read_text(encoding="utf-8")
+    text = (DEFAULT_PACK / "terms.yaml").read_text(encoding="utf-8")
     terms.write_text(text.replace("name: foreign hand", "name: foreign interference"),
                      encoding="utf-8")
-    assert display_names(terms=load_terms(terms))["foreign_hand"] == "foreign interference"
+    assert display_names(terms=read_terms(terms))["foreign_hand"] == "foreign interference"
 
 
 def test_display_names_read_the_lexicons_they_are_given(tmp_path):
     actors = tmp_path / "actors.yaml"
-    text = (plots.DATA_DIR / "lexicons" / "actors.yaml").read_text(encoding="utf-8")
+    text = (DEFAULT_PACK / "actors.yaml").read_text(encoding="utf-8")
     actors.write_text(text.replace("name: US government", "name: United States government"),
                       encoding="utf-8")
-    assert display_names(actors=load_actors(actors))["us_government"] == (
+    assert display_names(actors=read_actors(actors))["us_government"] == (
         "United States government")
 
 
@@ -834,7 +832,7 @@ def test_keyness_refuses_mixed_measures(keyness):
 
 
 def _heat(fig: Figure) -> Axes:
-    return next(ax for ax in fig.axes if hasattr(ax, plots.DATA_ATTR))
+    return next(ax for ax in fig.axes if hasattr(ax, DATA_ATTR))
 
 
 def test_similarity_clusters_the_closest_outlets_together(similarity):

@@ -21,15 +21,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from sourcebias import batch as batch_module
-from sourcebias import cli, pipeline, stream
-from sourcebias.aggregate import outlet_summary
-from sourcebias.batch import BatchReader, read_batch, read_part
+from sourcebias import cli
+from sourcebias.annotate.lexicon import read_actors, read_terms
 from sourcebias.cli import main
-from sourcebias.lexicon import load_actors, load_terms
-from sourcebias.paths import LEXICON_DIR, SEED_BATCH
-from sourcebias.pipeline import TABLE_NAMES, analyze, annotate, load_tables
-from sourcebias.tables import WORD_PATTERN, count_words
+from sourcebias.config import DEFAULT_PACK, SEED_BATCH
+from sourcebias.read.batch import BatchReader, read_batch, read_part
+from sourcebias.run import chunks, stream
+from sourcebias.run.analysis import analyze, annotate
+from sourcebias.run.store import read_tables
+from sourcebias.stats.overview import outlet_summary
+from sourcebias.tables import TABLE_NAMES, WORD_PATTERN, count_words
 
 #: Read options of the AllSides sample.
 ALLSIDES_OPTIONS = {"text_column": "content_original", "outlet_column": "source_url",
@@ -69,8 +70,9 @@ def parquet_bytes(out: Path) -> dict[str, bytes]:
     return {name: (out / f"{name}.parquet").read_bytes() for name in TABLE_NAMES}
 
 
-def test_tables_do_not_depend_on_jobs_or_chunk_size(allsides_sample, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "ROW_GROUP_ROWS", SMALL_ROW_GROUPS)
+def test_tables_do_not_depend_on_jobs_or_chunk_size(set_constant, allsides_sample, tmp_path,
+        monkeypatch):
+    set_constant("ROW_GROUP_ROWS", SMALL_ROW_GROUPS)
     one = analyze(allsides_sample, out=tmp_path / "one", read_options=ALLSIDES_OPTIONS,
                   jobs=1, chunk_size=1000, cache=False)
     two = analyze(allsides_sample, out=tmp_path / "two", read_options=ALLSIDES_OPTIONS,
@@ -82,14 +84,15 @@ def test_tables_do_not_depend_on_jobs_or_chunk_size(allsides_sample, tmp_path, m
     assert parquet_bytes(tmp_path / "one") == parquet_bytes(tmp_path / "two")
 
 
-def test_chunked_tables_equal_one_pass_in_memory(allsides_sample, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "ROW_GROUP_ROWS", SMALL_ROW_GROUPS)
+def test_chunked_tables_equal_one_pass_in_memory(set_constant, allsides_sample, tmp_path,
+        monkeypatch):
+    set_constant("ROW_GROUP_ROWS", SMALL_ROW_GROUPS)
     written = analyze(allsides_sample, out=tmp_path / "out", read_options=ALLSIDES_OPTIONS,
                       jobs=1, chunk_size=9, cache=False)
     in_memory = analyze(allsides_sample, read_options=ALLSIDES_OPTIONS, jobs=1, chunk_size=50,
                         cache=False)
     batch = read_batch(allsides_sample, **ALLSIDES_OPTIONS)
-    whole = annotate(batch.articles, terms=load_terms(), actors=load_actors())
+    whole = annotate(batch.articles, terms=read_terms(), actors=read_actors())
     assert isinstance(in_memory.tables["sentences"], pd.DataFrame)
     for name in TABLE_NAMES:
         pd.testing.assert_frame_equal(written.tables[name], in_memory.tables[name])
@@ -103,11 +106,12 @@ def test_chunked_tables_equal_one_pass_in_memory(allsides_sample, tmp_path, monk
     assert written.summary["n_articles"].sum() > 100
 
 
-def test_a_batch_read_in_parallel_parts_equals_one_read(repeats_batch, tmp_path, monkeypatch):
+def test_a_batch_read_in_parallel_parts_equals_one_read(set_constant, repeats_batch, tmp_path,
+        monkeypatch):
     whole = read_batch(repeats_batch, **ALLSIDES_OPTIONS)
     assert whole.articles["duplicate_kind"].value_counts().to_dict() == {"exact": 5, "near": 5}
     assert len(whole.excluded) == 2
-    monkeypatch.setattr(batch_module, "PART_ROWS", 7)
+    set_constant("PART_ROWS", 7)
     in_parts = read_batch(repeats_batch, **ALLSIDES_OPTIONS)
     streamed = analyze(repeats_batch, out=tmp_path / "out", read_options=ALLSIDES_OPTIONS,
                        jobs=2, cache=False)
@@ -119,7 +123,7 @@ def test_a_batch_read_in_parallel_parts_equals_one_read(repeats_batch, tmp_path,
     assert in_parts.problems == whole.problems
 
 
-def test_the_reader_keeps_a_few_numbers_per_article_and_no_python_object(
+def test_the_reader_keeps_a_few_numbers_per_article_and_no_python_object(set_constant,
         tmp_path, monkeypatch):
     # 6,000 short articles, every 100th a copy of the one before; parts of 1,000
     words = "coup uprising traitors legitimate government troops rally capital army".split()
@@ -132,7 +136,7 @@ def test_the_reader_keeps_a_few_numbers_per_article_and_no_python_object(
                      "date": f"2019-04-{1 + n % 28:02d}", "text": text})
     path = tmp_path / "short.jsonl"
     path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    monkeypatch.setattr(batch_module, "PART_ROWS", 1000)
+    set_constant("PART_ROWS", 1000)
     reader = BatchReader(path)
     marks = []
     tracemalloc.start()
@@ -157,7 +161,7 @@ def test_the_reader_keeps_a_few_numbers_per_article_and_no_python_object(
             == "story-" + (copies - 1).astype("str")).all()
 
 
-def test_reading_problems_found_in_workers_are_logged_once_by_the_caller(
+def test_reading_problems_found_in_workers_are_logged_once_by_the_caller(set_constant,
         tmp_path, monkeypatch, caplog):
     batch = tmp_path / "batch"
     shutil.copytree(SEED_BATCH, batch)
@@ -165,8 +169,8 @@ def test_reading_problems_found_in_workers_are_logged_once_by_the_caller(
     (batch / "articles" / "blank.txt").write_text("  \n", encoding="utf-8")
     added = ["articles/blank.txt,blank,Nobody,,,,,", "articles/gone.txt,gone,Nobody,,,,,"]
     (batch / "manifest.csv").write_text("\n".join([*manifest, *added]) + "\n", encoding="utf-8")
-    monkeypatch.setattr(batch_module, "PART_ROWS", 2)
-    caplog.set_level(logging.WARNING, logger="sourcebias.batch")
+    set_constant("PART_ROWS", 2)
+    caplog.set_level(logging.WARNING, logger="sourcebias.read")
     analysis = analyze(batch, out=tmp_path / "out", jobs=2, cache=False)
     assert analysis.stats.stages["read"].computed == 4  # 7 files in parts of 2
     warned = [m for m in caplog.messages if "blank.txt" in m or "gone.txt" in m]
@@ -192,7 +196,7 @@ def test_count_words_equals_the_word_pattern_count(allsides_sample, seed_batch):
 def edited_terms(folder: Path, *, word: str) -> Path:
     """A copy of the project's terms lexicon with one more term."""
     path = folder / "terms.yaml"
-    path.write_text((LEXICON_DIR / "terms.yaml").read_text(encoding="utf-8")
+    path.write_text((DEFAULT_PACK / "terms.yaml").read_text(encoding="utf-8")
                     + f"\n  - id: added_{word}\n    category: crisis\n    patterns: [{word}]\n",
                     encoding="utf-8")
     return path
@@ -211,17 +215,17 @@ class Calls:
 
 def test_rerun_after_a_lexicon_edit_reuses_segmentation_and_sentiment(
         allsides_sample, tmp_path, monkeypatch):
-    segment_calls = Calls(pipeline.segment)
-    sentiment_calls = Calls(pipeline.score_sentiment)
-    monkeypatch.setattr(pipeline, "segment", segment_calls)
-    monkeypatch.setattr(pipeline, "score_sentiment", sentiment_calls)
+    segment_calls = Calls(chunks.segment_articles)
+    sentiment_calls = Calls(chunks.score_sentiment)
+    monkeypatch.setattr(chunks, "segment_articles", segment_calls)
+    monkeypatch.setattr(chunks, "score_sentiment", sentiment_calls)
     options = {"read_options": ALLSIDES_OPTIONS, "jobs": 1, "chunk_size": 40,
                "cache": tmp_path / "cache"}
     first = analyze(allsides_sample, out=tmp_path / "out", **options)
     assert (segment_calls.count, sentiment_calls.count) == (3, 3)
     assert not (first.hits["term"] == "added_said").any()
     sentiment_file = (tmp_path / "out" / "sentiment.parquet").stat()
-    unread = load_tables(tmp_path / "out")
+    unread = read_tables(tmp_path / "out")
 
     terms = edited_terms(tmp_path, word="said")
     rerun = analyze(allsides_sample, out=tmp_path / "out", terms=terms, **options)
@@ -268,7 +272,7 @@ def test_dask_cluster_writes_the_tables_of_a_local_run(allsides_sample, tmp_path
                              dask=client)
     assert len(list((tmp_path / "dask" / "hits").glob("part-*.parquet"))) == 5
     assert on_cluster.stats.stages["segment"].computed == 5
-    reloaded = load_tables(tmp_path / "dask")
+    reloaded = read_tables(tmp_path / "dask")
     for name in TABLE_NAMES:
         pd.testing.assert_frame_equal(reloaded.tables[name], local.tables[name])
 

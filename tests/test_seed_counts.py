@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from sourcebias.actors import find_actors
-from sourcebias.lexicon import load_actors, load_terms, prepare_corpus
-from sourcebias.segment import segment
-from sourcebias.terms import find_terms
+from sourcebias.annotate.actors import find_actors
+from sourcebias.annotate.folding import prepare_corpus
+from sourcebias.annotate.lexicon import read_actors, read_terms
+from sourcebias.annotate.terms import find_terms
+from sourcebias.segment.sentences import segment_articles
 
 # (word family, category, surface pattern) -> {seed: (narrator, quote)}
 HAND_COUNTS = {
@@ -84,10 +85,10 @@ HAND_COUNTS = {
 @pytest.fixture(scope="module")
 def seed_annotations(seed_batch):
     articles = seed_batch.articles
-    sentences, voice = segment(articles)
+    sentences, voice = segment_articles(articles)
     corpus = prepare_corpus(articles)
-    hits = find_terms(corpus, sentences=sentences, voice=voice, lexicon=load_terms())
-    mentions = find_actors(corpus, sentences=sentences, voice=voice, lexicon=load_actors())
+    hits = find_terms(corpus, sentences=sentences, voice=voice, lexicon=read_terms())
+    mentions = find_actors(corpus, sentences=sentences, voice=voice, lexicon=read_actors())
     return hits.assign(seed=hits["doc_id"].str[:3]), mentions.assign(
         seed=mentions["doc_id"].str[:3])
 

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sourcebias._quotes import words_before
-from sourcebias.batch import read_batch
-from sourcebias.paths import PROJECT_ROOT, SEED_BATCH
-from sourcebias.segment import RULES_PATH, segment
+from sourcebias.config import DEFAULT_SEGMENT_RULES, PROJECT_ROOT, SEED_BATCH
+from sourcebias.read.batch import read_batch
+from sourcebias.segment.quotes import words_before
+from sourcebias.segment.sentences import segment_articles
 from sourcebias.tables import COLUMNS, count_words
 
 ALLSIDES = PROJECT_ROOT.parent / "shared" / "data" / "allsides" / "articles.jsonl.gz"
@@ -26,7 +26,7 @@ class Segmented:
 
     def __init__(self, articles: pd.DataFrame):
         self.articles = articles
-        self.sentences, self.voice = segment(articles)
+        self.sentences, self.voice = segment_articles(articles)
         self.texts = dict(zip(articles["doc_id"], articles["text"], strict=True))
 
     def doc(self, prefix: str) -> str:
@@ -357,27 +357,27 @@ def test_scare_rule_in_crafted_text():
 
 
 def test_rules_file_can_be_replaced(tmp_path: Path):
-    text = RULES_PATH.read_text(encoding="utf-8").replace("scare_max_words: 4",
+    text = DEFAULT_SEGMENT_RULES.read_text(encoding="utf-8").replace("scare_max_words: 4",
                                                           "scare_max_words: 1")
     rules = tmp_path / "segment.yaml"
     rules.write_text(text, encoding="utf-8")
     articles = pd.DataFrame({"doc_id": ["a"], "title": [None],
                              "text": ['The "Operation Freedom" and the "weak" army.']})
-    _, voice = segment(articles, rules=rules)
+    _, voice = segment_articles(articles, rules=rules)
     assert voice.loc[voice["voice"] == "quote", "scare"].tolist() == [False, True]
 
 
 def test_rules_file_errors_name_the_file_and_the_fix(tmp_path: Path):
     rules = tmp_path / "segment.yaml"
-    rules.write_text(RULES_PATH.read_text(encoding="utf-8").replace('"No"', "No"),
+    rules.write_text(DEFAULT_SEGMENT_RULES.read_text(encoding="utf-8").replace('"No"', "No"),
                      encoding="utf-8")
     articles = pd.DataFrame({"doc_id": ["a"], "title": [None], "text": ["Text."]})
     message = r"segment\.yaml: abbreviations\.may_end has False.*quotes"
     with pytest.raises(ValueError, match=message):
-        segment(articles, rules=rules)
+        segment_articles(articles, rules=rules)
     rules.write_text("abbreviations: {}\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"segment\.yaml: reporting_verbs must be"):
-        segment(articles, rules=rules)
+        segment_articles(articles, rules=rules)
 
 
 # --- input --------------------------------------------------------------------------
@@ -385,7 +385,7 @@ def test_rules_file_errors_name_the_file_and_the_fix(tmp_path: Path):
 
 def test_empty_articles_give_empty_tables():
     empty = pd.DataFrame({"doc_id": [], "title": [], "text": []})
-    sentences, voice = segment(empty)
+    sentences, voice = segment_articles(empty)
     assert sentences.empty and voice.empty
     assert tuple(sentences.columns) == COLUMNS["sentences"]
     seg = Segmented(pd.DataFrame({"doc_id": ["a", "b", "c"], "title": [None] * 3,
@@ -396,11 +396,13 @@ def test_empty_articles_give_empty_tables():
 
 def test_bad_input_names_the_row_and_what_to_do():
     with pytest.raises(ValueError, match=r"lacks column.*title"):
-        segment(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}))
-    with pytest.raises(ValueError, match="row 1: doc_id 'a' is not unique"):
-        segment(pd.DataFrame({"doc_id": ["a", "a"], "title": [None, None], "text": ["x", "y"]}))
+        segment_articles(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}))
+    with pytest.raises(ValueError, match=r"row 1 \(doc_id 'a'\) repeats a doc_id"):
+        segment_articles(pd.DataFrame({"doc_id": ["a", "a"], "title": [None, None],
+                                       "text": ["x", "y"]}))
     with pytest.raises(ValueError, match=r"row 1 .doc_id 'b'.: text is (None|nan).*drop the row"):
-        segment(pd.DataFrame({"doc_id": ["a", "b"], "title": [None, None], "text": ["x", None]}))
+        segment_articles(pd.DataFrame({"doc_id": ["a", "b"], "title": [None, None],
+                                       "text": ["x", None]}))
 
 
 # --- real corpus --------------------------------------------------------------------
@@ -439,9 +441,9 @@ def test_words_before_matches_count_words_on_real_text(allsides):
 
 
 def test_large_batches_are_split_without_changing_the_result(seed, monkeypatch):
-    module = importlib.import_module("sourcebias.segment")
+    module = importlib.import_module("sourcebias.segment.sentences")
     monkeypatch.setattr(module, "_PART_CHARS", 3000)
     assert len(module._parts(seed.articles["text"].tolist())) > 1
-    sentences, voice = segment(seed.articles)
+    sentences, voice = segment_articles(seed.articles)
     pd.testing.assert_frame_equal(sentences, seed.sentences)
     pd.testing.assert_frame_equal(voice, seed.voice)

@@ -12,16 +12,16 @@ import pandas as pd
 import pytest
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SentimentIntensityAnalyzer
 
-from sourcebias._vader import FastVader
-from sourcebias.batch import read_batch
-from sourcebias.paths import PROJECT_ROOT, SEED_BATCH
-from sourcebias.segment import segment
-from sourcebias.sentiment import (
+from sourcebias.annotate.sentiment import (
     _PARALLEL_FROM,
     ASCII_PUNCTUATION,
-    load_valence,
+    read_valence,
     score_sentiment,
 )
+from sourcebias.annotate.vader import FastVader
+from sourcebias.config import PROJECT_ROOT, SEED_BATCH
+from sourcebias.read.batch import read_batch
+from sourcebias.segment.sentences import segment_articles
 from sourcebias.tables import COLUMNS
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data"
@@ -36,7 +36,7 @@ FOLD = str.maketrans(ASCII_PUNCTUATION)
 @pytest.fixture(scope="module")
 def seeds() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     articles = read_batch(SEED_BATCH).articles
-    sentences, voice = segment(articles)
+    sentences, voice = segment_articles(articles)
     return articles, sentences, voice
 
 
@@ -47,7 +47,7 @@ def stock() -> SentimentIntensityAnalyzer:
 
 @pytest.fixture(scope="module")
 def domain_entries() -> dict[str, float]:
-    entries = load_valence()
+    entries = read_valence()
     return dict(zip(entries["word"], entries["valence"], strict=True))
 
 
@@ -182,7 +182,7 @@ def test_fast_scorer_equals_stock_on_convention2012(stock, stock_domain, domain_
     speeches = pd.read_csv(CONVENTION)
     articles = pd.DataFrame({"doc_id": speeches.index.astype(str), "title": None,
                              "text": speeches["text"]})
-    texts = segment(articles)[0]["text"].tolist()
+    texts = segment_articles(articles)[0]["text"].tolist()
     assert len(texts) > 5_000
     assert_exact(texts, FastVader(), stock)
     assert_exact(texts, FastVader(domain_entries), stock_domain)
@@ -190,7 +190,7 @@ def test_fast_scorer_equals_stock_on_convention2012(stock, stock_domain, domain_
 
 @pytest.mark.skipif(not ALLSIDES.exists(), reason=f"{ALLSIDES} is absent")
 def test_fast_scorer_equals_stock_on_allsides_sample(stock, stock_domain, domain_entries):
-    texts = segment(allsides_articles(every=80))[0]["text"].tolist()
+    texts = segment_articles(allsides_articles(every=80))[0]["text"].tolist()
     assert len(texts) > 20_000
     assert_exact(texts, FastVader(), stock)
     assert_exact(texts[:5_000], FastVader(domain_entries), stock_domain)
@@ -316,7 +316,7 @@ def test_bad_valence_entry_names_file_line_and_entry(tmp_path, entry, message):
     path = tmp_path / "valence.yaml"
     path.write_text("# header\n" + GOOD + entry + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 3") as error:
-        load_valence(path)
+        read_valence(path)
     assert str(path) in str(error.value)
     assert message in str(error.value)
 
@@ -325,10 +325,10 @@ def test_valence_file_that_is_not_yaml_or_not_a_list(tmp_path):
     path = tmp_path / "valence.yaml"
     path.write_text(GOOD + "- {word: [unclosed\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"valence\.yaml, line \d+: not valid YAML"):
-        load_valence(path)
+        read_valence(path)
     path.write_text("coup: -2\n", encoding="utf-8")
     with pytest.raises(ValueError, match="expected a list"):
-        load_valence(path)
+        read_valence(path)
 
 
 def test_custom_valence_file_is_used(tmp_path):
@@ -387,7 +387,7 @@ def test_scare_quotes_can_stay_in_narrator_text(seeds):
 def test_narrator_text_joins_the_pieces_around_a_quote():
     text = 'Critics said "this is a disaster" but officials were happy.'
     articles = pd.DataFrame({"doc_id": ["a"], "title": [None], "text": [text]})
-    sentences, voice = segment(articles)
+    sentences, voice = segment_articles(articles)
     out = score_sentiment(sentences, voice=voice, articles=articles, ascii_punctuation=False)
     narrator = out[out["scope"] == "narrator"].iloc[0]
     expected = SentimentIntensityAnalyzer().polarity_scores(

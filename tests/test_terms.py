@@ -1,4 +1,4 @@
-"""Loaded-term hits (sourcebias.terms): pattern features, overlaps, negation, voice."""
+"""Loaded-term hits (sourcebias.annotate.terms): pattern features, overlaps, negation, voice."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sourcebias import lexicon as lx
-from sourcebias.lexicon import load_actors, load_terms, prepare_corpus
-from sourcebias.segment import segment
+from sourcebias.annotate import folding
+from sourcebias.annotate.folding import prepare_corpus
+from sourcebias.annotate.lexicon import read_actors, read_terms
+from sourcebias.annotate.terms import find_terms
+from sourcebias.segment.sentences import segment_articles
 from sourcebias.tables import COLUMNS
-from sourcebias.terms import find_terms
 
 ALLSIDES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "allsides"
 
@@ -65,7 +66,7 @@ def tables(*texts: str, title: bool = False):
 def features(tmp_path_factory):
     path = tmp_path_factory.mktemp("lexicon") / "terms.yaml"
     path.write_text(textwrap.dedent(FEATURES), encoding="utf-8")
-    return load_terms(path)
+    return read_terms(path)
 
 
 def hits_of(lexicon, *texts: str, **options) -> pd.DataFrame:
@@ -196,7 +197,7 @@ def test_negation_window(features, text, negated):
     ("Not coup but revolt.", "revolt", False),
 ])
 def test_negation_scope_of_the_project_lexicon(text, term, negated):
-    hits = hits_of(load_terms(), text)
+    hits = hits_of(read_terms(), text)
     assert hits.loc[hits["term"] == term, "negated"].tolist() == [negated]
 
 
@@ -210,7 +211,7 @@ def test_negation_scope_ends_and_pseudo_negations_come_from_the_lexicon(tmp_path
                                            ' scope_ends: [to]}')
     path = tmp_path / "terms.yaml"
     path.write_text(plain, encoding="utf-8")
-    scoped = load_terms(path)
+    scoped = read_terms(path)
     text = "Not only a coup. It is not a coup. Never bow to regime. Not a regime."
     assert hits_of(scoped, text)["negated"].tolist() == [False, True, False, True]
     assert hits_of(features, text)["negated"].tolist() == [True, True, True, True]
@@ -251,7 +252,7 @@ def test_no_articles_or_no_hits_give_an_empty_table(features):
 def test_an_actors_lexicon_is_refused():
     articles, sentences, voice = tables("A coup.")
     with pytest.raises(ValueError, match="pass a terms lexicon"):
-        find_terms(articles, sentences=sentences, voice=voice, lexicon=load_actors())
+        find_terms(articles, sentences=sentences, voice=voice, lexicon=read_actors())
 
 
 # --------------------------------------------------------------------------- seeds
@@ -260,7 +261,7 @@ def test_an_actors_lexicon_is_refused():
 @pytest.fixture(scope="module")
 def seed_hits(seed_batch):
     articles = seed_batch.articles
-    sentences, voice = segment(articles)
+    sentences, voice = segment_articles(articles)
     hits = find_terms(articles, sentences=sentences, voice=voice)
     return hits.assign(seed=hits["doc_id"].str[:3])
 
@@ -342,11 +343,11 @@ def test_matches_equal_a_regular_expression_reference_on_real_text(tmp_path, mon
           - {id: coup, category: c, patterns: [coup]}
           - {id: us, category: d, patterns: [{pattern: US, case_sensitive: true}]}
         """), encoding="utf-8")
-    monkeypatch.setattr(lx, "CHUNK_CHARS", 200_000)
+    monkeypatch.setattr(folding, "CHUNK_CHARS", 200_000)
     one = articles[["doc_id"]].assign(sent_id=0, is_title=False, start=0,
                                       end=articles["text"].str.len())
     voice = one[["doc_id", "start", "end"]].assign(voice="narrator", scare=False)
-    hits = find_terms(articles, sentences=one, voice=voice, lexicon=load_terms(path))
+    hits = find_terms(articles, sentences=one, voice=voice, lexicon=read_terms(path))
     assert prepare_corpus(articles).chunks[1:], "the test should span several chunks"
     for term, pattern in REFERENCE.items():
         flags = 0 if term == "us" else re.IGNORECASE

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sourcebias.workspace import open_workspace
+from sourcebias.run.workspace import open_workspace
 
 RATINGS = ["center", "left", "right"]
 

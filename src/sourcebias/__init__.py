@@ -1,12 +1,12 @@
 """sourcebias: compare how news outlets frame the same event.
 
-The layers, each a module of functions over tidy tables (see
-:mod:`sourcebias.tables`): read a batch (:mod:`~sourcebias.batch`), segment it
-into sentences and voice (:mod:`~sourcebias.segment`), annotate terms, actors
-and sentiment (:mod:`~sourcebias.terms`, :mod:`~sourcebias.actors`,
-:mod:`~sourcebias.sentiment`), aggregate per outlet
-(:mod:`~sourcebias.aggregate`), compare outlets (:mod:`~sourcebias.compare`),
-then plot and export (:mod:`~sourcebias.plots`, :mod:`~sourcebias.export`).
+The package is a stack of layers, one folder each, over tidy tables (see
+:mod:`sourcebias.tables`): read a batch (:mod:`sourcebias.read`), segment it
+into sentences and voice (:mod:`sourcebias.segment.sentences`), annotate terms, actors
+and tone (:mod:`sourcebias.annotate`), aggregate and compare outlets
+(:mod:`sourcebias.stats`), draw and export figures (:mod:`sourcebias.figures`),
+and run it all on a batch (:mod:`sourcebias.run`). Every public function is
+named here.
 
 Examples
 --------
@@ -23,68 +23,69 @@ __version__ = "0.1.0"
 #: Where each public name lives; the module is imported when the name is first used,
 #: so that ``import sourcebias`` (and every worker process) loads only what it needs.
 _PUBLIC = {
-    "Analysis": "pipeline",
-    "AttributionResult": "compare",
-    "Batch": "batch",
-    "Lexicon": "lexicon",
-    "LexiconError": "lexicon",
-    "Workspace": "workspace",
-    "actor_sentiment": "aggregate",
-    "analyze": "pipeline",
-    "article_sentiment": "aggregate",
-    "attribution": "compare",
-    "browse": "workspace",
-    "display_names": "plots",
-    "figure_style": "plots",
-    "find_actors": "actors",
-    "find_terms": "terms",
-    "keyness": "compare",
-    "keyness_pairwise": "compare",
-    "keyness_table": "compare",
-    "kwic": "aggregate",
-    "label_table": "aggregate",
-    "load_actors": "lexicon",
-    "load_tables": "pipeline",
-    "load_terms": "lexicon",
-    "load_valence": "sentiment",
-    "near_duplicates": "compare",
-    "open_workspace": "workspace",
-    "outlet_groups": "aggregate",
-    "outlet_palette": "plots",
-    "outlet_sentiment": "aggregate",
-    "outlet_similarity": "compare",
-    "outlet_summary": "aggregate",
-    "plot_actor_sentiment": "plots",
-    "plot_keyness": "plots",
-    "plot_label_matrix": "plots",
-    "plot_sentiment": "plots",
-    "plot_similarity": "plots",
-    "plot_term_heatmap": "plots",
-    "plot_term_rates": "plots",
-    "plot_voice_share": "plots",
-    "read_batch": "batch",
-    "save_figure": "export",
-    "save_table": "export",
-    "score_sentiment": "sentiment",
-    "term_counts": "compare",
-    "term_rates": "aggregate",
-    "term_voice_counts": "aggregate",
-    "voice_words": "aggregate",
-    "write_provenance": "export",
+    "Analysis": "run.store",
+    "Batch": "read.batch",
+    "Lexicon": "annotate.lexicon",
+    "LexiconError": "annotate.lexicon",
+    "OutletClassification": "stats.classify",
+    "Workspace": "run.workspace",
+    "actor_sentiment": "stats.tone",
+    "analyze": "run.analysis",
+    "article_sentiment": "stats.tone",
+    "browse": "run.workspace",
+    "classify_outlets": "stats.classify",
+    "display_names": "figures.names",
+    "figure_style": "figures.style",
+    "find_actors": "annotate.actors",
+    "find_terms": "annotate.terms",
+    "keyness": "stats.keyness",
+    "keyness_pairwise": "stats.keyness",
+    "keyness_table": "stats.counts",
+    "kwic": "stats.kwic",
+    "label_table": "stats.labels",
+    "near_duplicates": "stats.similarity",
+    "open_workspace": "run.workspace",
+    "outlet_groups": "stats.overview",
+    "outlet_palette": "figures.palette",
+    "outlet_sentiment": "stats.tone",
+    "outlet_similarity": "stats.similarity",
+    "outlet_summary": "stats.overview",
+    "plot_actor_sentiment": "figures.sentiment",
+    "plot_keyness": "figures.keyness",
+    "plot_label_matrix": "figures.labels",
+    "plot_sentiment": "figures.sentiment",
+    "plot_similarity": "figures.similarity",
+    "plot_term_heatmap": "figures.terms",
+    "plot_term_rates": "figures.terms",
+    "plot_voice_share": "figures.voice",
+    "read_actors": "annotate.lexicon",
+    "read_batch": "read.batch",
+    "read_tables": "run.store",
+    "read_terms": "annotate.lexicon",
+    "read_valence": "annotate.sentiment",
+    "score_sentiment": "annotate.sentiment",
+    "segment_articles": "segment.sentences",
+    "term_counts": "stats.counts",
+    "term_rates": "stats.rates",
+    "term_voice_counts": "stats.rates",
+    "voice_words": "stats.rates",
+    "write_figure": "figures.export",
+    "write_provenance": "figures.export",
+    "write_table": "figures.export",
 }
 
 __all__ = [
     "Analysis",
-    "AttributionResult",
     "Batch",
     "Lexicon",
     "LexiconError",
+    "OutletClassification",
     "Workspace",
     "actor_sentiment",
     "analyze",
     "article_sentiment",
-    "attribution",
     "browse",
+    "classify_outlets",
     "display_names",
     "figure_style",
     "find_actors",
@@ -94,10 +95,6 @@ __all__ = [
     "keyness_table",
     "kwic",
     "label_table",
-    "load_actors",
-    "load_tables",
-    "load_terms",
-    "load_valence",
     "near_duplicates",
     "open_workspace",
     "outlet_groups",
@@ -113,21 +110,21 @@ __all__ = [
     "plot_term_heatmap",
     "plot_term_rates",
     "plot_voice_share",
+    "read_actors",
     "read_batch",
-    "save_figure",
-    "save_table",
+    "read_tables",
+    "read_terms",
+    "read_valence",
     "score_sentiment",
-    "segment",
+    "segment_articles",
     "term_counts",
     "term_rates",
     "term_voice_counts",
     "voice_words",
+    "write_figure",
     "write_provenance",
+    "write_table",
 ]
-
-# The function ``segment`` shares its module's name: importing the module would bind
-# ``sourcebias.segment`` to the module, so the function is bound here once and for all.
-from .segment import segment  # noqa: E402
 
 
 def __getattr__(name: str) -> object:
@@ -144,46 +141,31 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # the names as static type checkers and editors see them
-    from .actors import find_actors
-    from .aggregate import (
-        actor_sentiment,
-        article_sentiment,
-        kwic,
-        label_table,
-        outlet_groups,
-        outlet_sentiment,
-        outlet_summary,
-        term_rates,
-        term_voice_counts,
-        voice_words,
-    )
-    from .batch import Batch, read_batch
-    from .compare import (
-        AttributionResult,
-        attribution,
-        keyness,
-        keyness_pairwise,
-        keyness_table,
-        near_duplicates,
-        outlet_similarity,
-        term_counts,
-    )
-    from .export import save_figure, save_table, write_provenance
-    from .lexicon import Lexicon, LexiconError, load_actors, load_terms
-    from .pipeline import Analysis, analyze, load_tables
-    from .plots import (
-        display_names,
-        figure_style,
-        outlet_palette,
-        plot_actor_sentiment,
-        plot_keyness,
-        plot_label_matrix,
-        plot_sentiment,
-        plot_similarity,
-        plot_term_heatmap,
-        plot_term_rates,
-        plot_voice_share,
-    )
-    from .sentiment import load_valence, score_sentiment
-    from .terms import find_terms
-    from .workspace import Workspace, browse, open_workspace
+    from sourcebias.annotate.actors import find_actors
+    from sourcebias.annotate.lexicon import Lexicon, LexiconError, read_actors, read_terms
+    from sourcebias.annotate.sentiment import read_valence, score_sentiment
+    from sourcebias.annotate.terms import find_terms
+    from sourcebias.figures.export import write_figure, write_provenance, write_table
+    from sourcebias.figures.keyness import plot_keyness
+    from sourcebias.figures.labels import plot_label_matrix
+    from sourcebias.figures.names import display_names
+    from sourcebias.figures.palette import outlet_palette
+    from sourcebias.figures.sentiment import plot_actor_sentiment, plot_sentiment
+    from sourcebias.figures.similarity import plot_similarity
+    from sourcebias.figures.style import figure_style
+    from sourcebias.figures.terms import plot_term_heatmap, plot_term_rates
+    from sourcebias.figures.voice import plot_voice_share
+    from sourcebias.read.batch import Batch, read_batch
+    from sourcebias.run.analysis import analyze
+    from sourcebias.run.store import Analysis, read_tables
+    from sourcebias.run.workspace import Workspace, browse, open_workspace
+    from sourcebias.segment.sentences import segment_articles
+    from sourcebias.stats.classify import OutletClassification, classify_outlets
+    from sourcebias.stats.counts import keyness_table, term_counts
+    from sourcebias.stats.keyness import keyness, keyness_pairwise
+    from sourcebias.stats.kwic import kwic
+    from sourcebias.stats.labels import label_table
+    from sourcebias.stats.overview import outlet_groups, outlet_summary
+    from sourcebias.stats.rates import term_rates, term_voice_counts, voice_words
+    from sourcebias.stats.similarity import near_duplicates, outlet_similarity
+    from sourcebias.stats.tone import actor_sentiment, article_sentiment, outlet_sentiment

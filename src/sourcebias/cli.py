@@ -8,9 +8,9 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import __version__
-from .paths import NOTEBOOK_DIR
-from .stream import DEFAULT_CHUNK_SIZE
+from sourcebias import __version__
+from sourcebias.config import NOTEBOOK_DIR
+from sourcebias.run.stream import DEFAULT_CHUNK_SIZE
 
 READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title")
 #: Outlets listed after ``analyze``: the ones with the most articles.
@@ -58,7 +58,7 @@ def _read_options(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _print_summary(analysis, out: Path) -> None:
-    from .aggregate import outlet_summary
+    from sourcebias.stats.overview import outlet_summary
 
     summary = analysis.summary if analysis.summary is not None else outlet_summary(
         analysis.articles, sentences=analysis.sentences, voice=analysis.voice)
@@ -75,7 +75,7 @@ def _print_summary(analysis, out: Path) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from .pipeline import analyze
+    from sourcebias.run.analysis import analyze
 
     analysis = analyze(
         args.batch, out=args.out, read_options=_read_options(args), jobs=args.jobs,
@@ -88,7 +88,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import run_report
+    from sourcebias.run.report import run_report
 
     command = "sourcebias " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     result = run_report(

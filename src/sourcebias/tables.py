@@ -82,7 +82,9 @@ import pandas as pd
 #: "self-proclaimed" and "d’état" are one word each). Used for every word count.
 WORD_PATTERN = r"\w+(?:['’\-]\w+)*"
 
+
 VOICES = ("narrator", "quote")
+
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": (
@@ -140,6 +142,8 @@ def count_words(text: pd.Series) -> pd.Series:
 
 #: Characters counted at a time by :func:`count_words` (bounds its memory).
 _COUNT_CHARS = 1 << 23
+
+
 #: Characters that join two runs of word characters into one word of :data:`WORD_PATTERN`.
 _JOINERS = "'’-"
 
@@ -190,3 +194,23 @@ def check_columns(table: pd.DataFrame, name: str) -> pd.DataFrame:
 def empty(name: str) -> pd.DataFrame:
     """An empty table with the columns of ``name``."""
     return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS[name]})
+
+
+#: The tables ``analyze`` writes, in order, as ``<name>.parquet``.
+TABLE_NAMES = (
+    "articles", "excluded", "removed", "sentences", "voice", "hits", "mentions", "sentiment",
+)
+
+
+PER_ARTICLE_TABLES = ("sentences", "voice", "hits", "mentions", "sentiment")
+
+
+#: The data type of each column in the written tables; every other column is a string,
+#: except the extra columns of ``articles``, which keep the type they were read with.
+DTYPES = {
+    **dict.fromkeys(("sent_id", "para_id", "start", "end", "n_words", "line"), "int64"),
+    **dict.fromkeys(("row", "label_start", "label_end"), "Int64"),
+    **dict.fromkeys(("quote_share", "neg", "neu", "pos", "compound"), "float64"),
+    **dict.fromkeys(("is_title", "scare", "negated"), "bool"),
+    "label_scare": "boolean",
+}

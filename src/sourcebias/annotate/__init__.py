@@ -1,0 +1,1 @@
+"""Annotate segmented articles: loaded terms, actor mentions and labels, sentence tone."""

@@ -1,0 +1,257 @@
+"""The corpus normalised once: lower case, folded diacritics, apostrophes and hyphens."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sourcebias.checks import unique_ids
+
+#: Norm codes: the doc separator, "other" punctuation, and the dropped-character mark.
+_DOC_SEP = 0x1E
+
+
+_OTHER = 0x1A
+
+
+_DROP = 0xFFFFFFFF
+
+
+_APOSTROPHES = "'’‘ʼʹ`´′＇"
+
+
+_HYPHENS = "-‐‑‒﹣－"
+
+
+_KEPT_PUNCTUATION = ".@#&"
+
+
+_EXTRA_FOLDS = {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+
+
+_BMP = 0x10000
+
+
+#: Characters that may stand before or after a word in normalised text.
+_BOUNDARIES = (" ", "\n", "'", ".", "@", "#", "&", chr(_OTHER), chr(_DOC_SEP))
+
+
+def _fold_char(char: str, lower: bool) -> str | None:
+    """The normalised form of one character (one character), or None to drop it."""
+    if char in _APOSTROPHES:
+        return "'"
+    if char in _HYPHENS:
+        return "-"
+    if char in "\n\r\v\f\x85\u2028\u2029\x1c\x1d\x1e":
+        return "\n"
+    if char.isspace():
+        return " "
+    if char == "\xad" or char in "\u200b\u200c\u200d\u2060\ufeff" \
+            or unicodedata.category(char) in ("Mn", "Me"):
+        return None
+    base = _EXTRA_FOLDS.get(char) or "".join(
+        c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    folded = base if len(base) == 1 else char
+    if lower and len(folded.lower()) == 1:
+        folded = folded.lower()
+    if folded.isalnum() or folded == "_" or folded in _KEPT_PUNCTUATION:
+        return folded
+    return chr(_OTHER)
+
+
+@functools.cache
+def _fold_table(lower: bool) -> np.ndarray:
+    """Normalised code of every character of the Basic Multilingual Plane."""
+    table = np.empty(_BMP, dtype=np.uint32)
+    for code in range(_BMP):
+        folded = _fold_char(chr(code), lower)
+        table[code] = _DROP if folded is None else ord(folded)
+    return table
+
+
+def _normalise(codes: np.ndarray, *, separators: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Fold character codes to lower case and collapse separator runs.
+
+    Returns the normalised codes and the original index of each. Every run of
+    spaces and hyphens becomes one space (one ``\\n`` if it holds a line break);
+    dropped characters (combining marks, soft hyphens, zero-width spaces)
+    vanish; ``separators`` marks positions forced to the document separator.
+    """
+    folded = _fold_table(True)[codes & 0xFFFF]
+    astral = np.flatnonzero(codes >= _BMP)
+    if astral.size:
+        folded[astral] = [ord(_fold_char(chr(c), True) or chr(_OTHER)) for c in codes[astral]]
+    if separators is not None:
+        folded[separators] = _DOC_SEP
+    spacing = (folded == 0x20) | (folded == 0x2D) | (folded == 0x0A)
+    follows = np.concatenate(([False], spacing[:-1]))
+    keep = (folded != _DROP) & ~(spacing & follows)
+    run_starts = np.flatnonzero(spacing & ~follows)
+    breaking = np.searchsorted(run_starts, np.flatnonzero(folded == 0x0A), side="right") - 1
+    folded[run_starts] = 0x20
+    folded[run_starts[breaking]] = 0x0A
+    return folded[keep], np.flatnonzero(keep)
+
+
+def _as_text(codes: np.ndarray) -> str:
+    if codes.size == 0 or codes.max() < 0x80:
+        return codes.astype(np.uint8).tobytes().decode("ascii")
+    return codes.astype(np.uint32).tobytes().decode("utf-32-le")
+
+
+def _fold(text: str) -> str:
+    """Normalise one short string (a pattern) as texts are normalised."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return _as_text(_normalise(codes)[0]).strip()
+
+
+@functools.cache
+def _squash_table(lower: bool) -> dict[int, str | None]:
+    """A :meth:`str.translate` table that folds as :func:`_fold` does and drops
+    spaces, hyphens, line breaks and apostrophes."""
+    table = _fold_table(lower)
+    gone = np.array([_DROP, ord(" "), ord("-"), ord("\n"), ord("'")], dtype=np.uint32)
+    removed = np.isin(table, gone)
+    changed = np.flatnonzero(removed | (table != np.arange(_BMP)))
+    return {code: None if removed[code] else chr(table[code]) for code in changed.tolist()}
+
+
+def _squashed(text: str, *, lower: bool) -> str:
+    """``text`` folded without separators, to compare spellings of the same words."""
+    return text.translate(_squash_table(lower))
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Normalised text of consecutive articles joined by the document separator.
+
+    ``text[p]`` is the character at original position ``p + shift`` of the
+    joined articles, where ``shift`` is ``shift_value[i]`` for the last
+    ``shift_at[i] <= p``.
+    """
+
+    first: int
+    text: str
+    doc_start: np.ndarray
+    orig_start: np.ndarray
+    shift_at: np.ndarray
+    shift_value: np.ndarray
+
+    def original(self, positions: np.ndarray) -> np.ndarray:
+        step = np.searchsorted(self.shift_at, positions, side="right") - 1
+        return positions + self.shift_value[step]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Article texts normalised once, for matching any number of lexicons.
+
+    Build it with :func:`prepare_corpus`.
+
+    Attributes
+    ----------
+    doc_ids : pandas.Index
+        The articles' ``doc_id`` in table order.
+    texts : list of str
+        The original texts (empty for a missing text).
+    """
+
+    doc_ids: pd.Index
+    texts: list[str]
+    chunks: tuple[_Chunk, ...]
+
+    def slices(self, doc_ids: pd.Series, starts: Sequence[int], ends: Sequence[int]
+               ) -> list[str]:
+        """``text[start:end]`` of each row's article.
+
+        Parameters
+        ----------
+        doc_ids : pandas.Series
+        starts, ends : sequence of int
+            Offsets into each article's text.
+
+        Returns
+        -------
+        list of str
+        """
+        rows = self.doc_ids.get_indexer(doc_ids)
+        if (rows < 0).any():
+            unknown = pd.Series(doc_ids)[rows < 0].iloc[0]
+            raise ValueError(f"doc_id {unknown!r} is not among the corpus's articles")
+        texts = self.texts
+        return [texts[r][a:b] for r, a, b in zip(rows.tolist(), np.asarray(starts).tolist(),
+                                                  np.asarray(ends).tolist(), strict=True)]
+
+
+#: Characters of original text per normalised chunk (bounds the memory used).
+CHUNK_CHARS = 1_000_000
+
+
+def prepare_corpus(articles: pd.DataFrame) -> Corpus:
+    """Normalise the articles' texts once for matching.
+
+    The normalised copy is lower-cased, with diacritics, apostrophe variants,
+    hyphens and runs of spaces folded as described in :mod:`sourcebias.annotate.lexicon`,
+    and keeps a map back to the original character offsets. The work is done
+    in vectorised passes over chunks of about :data:`CHUNK_CHARS` characters.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Has ``doc_id`` (unique) and ``text``.
+
+    Returns
+    -------
+    Corpus
+
+    Examples
+    --------
+    >>> corpus = prepare_corpus(articles)  # doctest: +SKIP
+    >>> hits = find_terms(corpus, sentences=sentences, voice=voice)  # doctest: +SKIP
+    >>> mentions = find_actors(corpus, sentences=sentences, voice=voice)  # doctest: +SKIP
+    """
+    missing = {"doc_id", "text"} - set(articles.columns)
+    if missing:
+        raise ValueError(f"articles table lacks column(s) {', '.join(sorted(missing))}")
+    unique_ids(articles)
+    doc_ids = pd.Index(articles["doc_id"])
+    texts = articles["text"].fillna("").astype(str).tolist()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    bounds = _chunk_bounds(lengths)
+    chunks = tuple(_chunk(texts, lengths, a, b) for a, b in itertools.pairwise(bounds))
+    return Corpus(doc_ids=doc_ids, texts=texts, chunks=chunks)
+
+
+def _chunk_bounds(lengths: np.ndarray) -> np.ndarray:
+    """Article positions where a new chunk of about :data:`CHUNK_CHARS` characters starts."""
+    if lengths.size == 0:
+        return np.zeros(1, dtype=np.int64)
+    chunk_of = (np.cumsum(lengths + 1) - lengths - 1) // CHUNK_CHARS
+    starts = np.flatnonzero(np.diff(chunk_of)) + 1
+    return np.concatenate(([0], starts, [lengths.size]))
+
+
+def _chunk(texts: list[str], lengths: np.ndarray, first: int, stop: int) -> _Chunk:
+    """Normalise articles ``first:stop``, joined and framed by the document separator."""
+    separator = chr(_DOC_SEP)
+    joined = separator + separator.join(texts[first:stop]) + separator
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    separators = np.concatenate(([0], np.cumsum(lengths[first:stop] + 1)))
+    codes, origin = _normalise(codes, separators=separators)
+    shift = origin - np.arange(origin.size)
+    shift_at = np.concatenate(([0], np.flatnonzero(np.diff(shift)) + 1))
+    return _Chunk(
+        first=first,
+        text=_as_text(codes),
+        doc_start=np.searchsorted(origin, separators[:-1] + 1),
+        orig_start=separators[:-1] + 1,
+        shift_at=shift_at,
+        shift_value=shift[shift_at],
+    )

@@ -1,0 +1,443 @@
+"""Sentence-level sentiment with VADER, plain and with domain valence entries.
+
+VADER (Hutto & Gilbert, "VADER: A Parsimonious Rule-based Model for Sentiment
+Analysis of Social Media Text", ICWSM 2014) scores a short text from a lexicon
+of word valences (-4..+4) adjusted by rules for negation, boosters, "but", ALL
+CAPS and "!"/"?". It is meant for sentences, so every sentence is scored on its
+own, never a whole article.
+
+What a user should know:
+
+* Scores equal those of ``vaderSentiment.SentimentIntensityAnalyzer
+  .polarity_scores`` (version 3.3.2) on the same text, to the last bit; they
+  are computed by an exact, faster re-implementation (``sourcebias.annotate.vader``).
+* Before scoring, typographic quotes, apostrophes, dashes and ellipses are
+  folded to ASCII (``ascii_punctuation=True``): VADER strips only ASCII
+  punctuation from a token, so it would not see “traitors” as traitors, nor
+  don’t as a negation.
+* With ``voice`` and ``articles``, each sentence is scored twice: as written
+  (``scope="sentence"``) and with its quote spans blanked out
+  (``scope="narrator"``), so that a quoted insult does not count as the
+  outlet's tone. Scare quotes are removed too unless ``scare_as_narrator``.
+  A sentence with no word outside quotation marks gets NaN narrator scores
+  (the row is kept, so every sentence has one row per scope).
+* ``domain=True`` adds the entries of ``data/lexicons/valence.yaml`` to VADER's
+  lexicon and reports both lexicons side by side. VADER looks words up one
+  whitespace-separated token at a time, so entries are single words
+  (``self-proclaimed`` is one token); phrases such as "interim president"
+  cannot be entries.
+* Speed: identical texts (wire copy repeated across outlets, and the narrator
+  text of a sentence without quotes) are scored once; with ``domain=True``
+  only texts that contain a domain word are scored a second time; ``n_jobs``
+  spreads the scoring over processes without changing the result.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import string
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from itertools import groupby, repeat
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from vaderSentiment.vaderSentiment import BOOSTER_DICT
+
+from sourcebias.annotate.vader import SCORES, FastVader
+from sourcebias.checks import require_columns
+from sourcebias.config import DEFAULT_VALENCE
+
+#: The valence file used when ``valence`` is not given.
+
+
+#: Typographic punctuation folded to ASCII before scoring: VADER strips only
+#: ASCII punctuation from a token's ends and spots negations by "n't", so
+#: “traitors” or don’t would otherwise not be recognised.
+ASCII_PUNCTUATION = {
+    **dict.fromkeys("‘’‚‛′", "'"),
+    **dict.fromkeys("“”„‟″«»", '"'),
+    **dict.fromkeys("‐‑‒–—―", "-"),
+    "…": "...",
+}
+
+
+_VALENCE_KEYS = ("word", "valence", "why")
+
+
+#: Fewer distinct texts than this are scored in-process whatever ``n_jobs`` says:
+#: starting processes would take longer than scoring them.
+_PARALLEL_FROM = 10_000
+
+
+def read_valence(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Read and check a file of domain valence entries.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A YAML list of ``{word, valence, why}`` entries; by default
+        ``data/lexicons/valence.yaml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``word``, ``valence``, ``why`` and ``line`` (1-based line in the file),
+        one row per entry, in file order.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the line and the entry, when the file is not a YAML
+        list, or an entry lacks a key or has an unknown one, or its word is not a
+        single lower-case token that VADER could look up, is already in VADER's
+        lexicon or repeats an earlier entry, or its valence is not a non-zero
+        number within VADER's -4..+4 scale, or it has no justification.
+
+    Examples
+    --------
+    >>> entries = read_valence()
+    >>> entries.set_index("word").loc["traitors", "valence"]
+    np.float64(-2.8)
+    """
+    path = Path(DEFAULT_VALENCE if path is None else path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        line = error.problem_mark.line + 1 if getattr(error, "problem_mark", None) else "?"
+        raise ValueError(f"{path}, line {line}: not valid YAML ({error}); fix the syntax") from None
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a list of {{word, valence, why}} entries")
+    vader = _analyzer(()).lexicon
+    rows: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    for node, entry in zip(root.value, data, strict=True):
+        line = node.start_mark.line + 1
+        _check_entry(entry, node, vader, seen, where=f"{path}, line {line}")
+        seen[entry["word"]] = line
+        rows.append({**entry, "valence": float(entry["valence"]), "line": line})
+    return pd.DataFrame(rows, columns=[*_VALENCE_KEYS, "line"])
+
+
+def _check_entry(
+    entry: object,
+    node: yaml.Node,
+    vader: Mapping[str, float],
+    seen: Mapping[str, int],
+    *,
+    where: str,
+) -> None:
+    """Raise ``ValueError`` at ``where`` unless ``entry`` is a usable valence entry."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: expected {{word: ..., valence: ..., why: ...}}, got {entry!r}")
+    keys = [key.value for key, _ in node.value]
+    word = entry.get("word")
+    label = f"{where}, entry {word!r}"
+    if sorted(keys) != sorted(_VALENCE_KEYS):
+        raise ValueError(f"{label}: has keys {keys}; give exactly word, valence and why")
+    problem = _word_problem(word, vader, seen) or _valence_problem(entry["valence"])
+    if problem is None and not (isinstance(entry["why"], str) and entry["why"].strip()):
+        problem = "has no justification; say in `why` what the valence rests on"
+    if problem:
+        raise ValueError(f"{label}: {problem}")
+
+
+def _word_problem(word: object, vader: Mapping[str, float], seen: Mapping[str, int]) -> str | None:
+    """Why VADER could not use ``word`` as a lexicon entry, or None."""
+    if not isinstance(word, str) or not word:
+        return "word must be a non-empty string"
+    if word.split() != [word]:
+        return "VADER looks up one whitespace-free token at a time; use a single word"
+    if word != word.lower():
+        return f"VADER lower-cases tokens before look-up; write it as {word.lower()!r}"
+    if word != word.strip(string.punctuation):
+        return "VADER strips punctuation from token ends; remove it from the word"
+    if word in BOOSTER_DICT:
+        return "VADER treats it as an intensifier and never looks up its valence; remove it"
+    if word in vader:
+        return f"already in VADER's lexicon with valence {vader[word]}; remove the entry"
+    if word in seen:
+        return f"repeats the entry on line {seen[word]}; keep one"
+    return None
+
+
+def _valence_problem(valence: object) -> str | None:
+    """Why ``valence`` is not a usable VADER valence, or None."""
+    if isinstance(valence, bool) or not isinstance(valence, int | float):
+        return f"valence {valence!r} is not a number; give one between -4 and 4"
+    if not math.isfinite(valence) or not -4 <= valence <= 4:
+        return f"valence {valence} is outside VADER's -4..+4 scale"
+    if valence == 0:
+        return "valence 0 carries no sentiment; remove the entry"
+    return None
+
+
+def score_sentiment(
+    sentences: pd.DataFrame,
+    *,
+    voice: pd.DataFrame | None = None,
+    articles: pd.DataFrame | None = None,
+    domain: bool = False,
+    valence: str | os.PathLike[str] | None = None,
+    scare_as_narrator: bool = False,
+    ascii_punctuation: bool = True,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """Score every sentence with VADER, optionally also its narrator-only text.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The ``sentences`` table (``doc_id``, ``sent_id``, ``text``; with
+        ``voice``, also ``start`` and ``end``).
+    voice : pandas.DataFrame, optional
+        The ``voice`` table of the same articles. With ``articles``, each
+        sentence is also scored with its quote spans removed (``scope`` =
+        ``narrator``), so that a quoted insult does not count as the outlet's
+        own tone.
+    articles : pandas.DataFrame, optional
+        The ``articles`` table (``doc_id``, ``text``); needed with ``voice``.
+    domain : bool, default False
+        Also score with VADER's lexicon plus the domain valence entries, and
+        return both (``lexicon`` = ``vader`` and ``vader+domain``).
+    valence : str or path-like, optional
+        The domain valence file (see :func:`read_valence`); only with
+        ``domain=True``. By default ``data/lexicons/valence.yaml``.
+    scare_as_narrator : bool, default False
+        Keep scare quotes (``voice.scare``, a short quoted label such as
+        "legitimate") in the narrator text, as the outlet's own wording. By
+        default every quote span is removed.
+    ascii_punctuation : bool, default True
+        Fold typographic quotes, apostrophes, dashes and ellipses to ASCII
+        before scoring (see :data:`ASCII_PUNCTUATION`). VADER strips only ASCII
+        punctuation from tokens, so without this “traitors” is not the word
+        traitors and don’t is not a negation.
+    n_jobs : int, default 1
+        Processes to score with; ``-1`` uses every core. Output does not
+        depend on it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence, lexicon and scope, in the order of ``sentences``:
+        ``doc_id``, ``sent_id``, ``lexicon``, then ``scope`` (only with
+        ``voice``), then VADER's ``neg``, ``neu``, ``pos`` (shares of the
+        text's words that are negative, neutral, positive) and ``compound``
+        (the sum of word valences after VADER's rules, normalised as
+        ``x / sqrt(x**2 + 15)`` into -1..1). A sentence whose narrator text
+        has no word (it is all quotation) has NaN narrator scores.
+        ``attrs["unique_texts"]`` counts the distinct texts scored and
+        ``attrs["stock_fallbacks"]`` those (texts with an emoji) scored by
+        vaderSentiment itself rather than its faster exact equivalent.
+
+    Raises
+    ------
+    ValueError
+        When a column is missing, a sentence has no text, ``voice`` or
+        ``articles`` lacks an article of ``sentences``, only one of them is
+        given, ``valence`` is given without ``domain`` or the valence file has a
+        bad entry (see :func:`read_valence`).
+
+    Examples
+    --------
+    >>> sentences = pd.DataFrame(
+    ...     {"doc_id": ["a", "b"], "sent_id": [0, 0],
+    ...      "text": ["The armed forces remain firm.", "Traitors led the coup."]}
+    ... )
+    >>> score_sentiment(sentences, domain=True)[["doc_id", "lexicon", "compound"]]
+      doc_id       lexicon  compound
+    0      a         vader    0.0000
+    1      a  vader+domain    0.0000
+    2      b         vader    0.0000
+    3      b  vader+domain   -0.7845
+    """
+    require_columns(sentences, "sentences", ("doc_id", "sent_id", "text"))
+    if (voice is None) != (articles is None):
+        raise ValueError("give both voice= and articles= to score narrator-only text, or neither")
+    if valence is not None and not domain:
+        raise ValueError("valence= is only used with domain=True; add domain=True or drop it")
+    sentences = sentences.reset_index(drop=True)
+    texts = {"sentence": _sentence_texts(sentences)}
+    if voice is not None:
+        texts["narrator"] = _narrator_texts(
+            sentences, voice=voice, articles=articles, scare_as_narrator=scare_as_narrator
+        )
+    codes, uniques = pd.factorize(pd.concat(texts.values(), ignore_index=True))
+    uniques = uniques.tolist()
+    if ascii_punctuation:
+        uniques = list(map(_fold_punctuation, uniques))
+    scores, fallbacks = _score_unique(uniques, extra={}, n_jobs=n_jobs)
+    blocks = {"vader": scores}
+    if domain:
+        entries = read_valence(valence)
+        extra = dict(zip(entries["word"], entries["valence"], strict=True))
+        blocks["vader+domain"], stock = _rescore(uniques, scores, extra=extra, n_jobs=n_jobs)
+        fallbacks += stock
+    per_text = [np.where(codes[:, None] >= 0, block[codes], np.nan) for block in blocks.values()]
+    out = _long_table(sentences, per_text, lexicons=list(blocks), scopes=list(texts))
+    if voice is None:
+        out = out.drop(columns="scope")
+    out.attrs.update(unique_texts=len(uniques), stock_fallbacks=fallbacks)
+    return out
+
+
+def _sentence_texts(sentences: pd.DataFrame) -> pd.Series:
+    """The sentence texts, checked to be strings."""
+    texts = sentences["text"]
+    kind = pd.api.types.infer_dtype(texts, skipna=False)
+    if kind not in ("string", "empty") or texts.isna().any():
+        not_text = ~texts.map(lambda text: isinstance(text, str), na_action=None) | texts.isna()
+        row = int(not_text.to_numpy().argmax())
+        raise ValueError(
+            f"sentences row {row} (doc_id {sentences['doc_id'][row]!r}, "
+            f"sent_id {sentences['sent_id'][row]}) has no text ({not_text.sum()} such rows); "
+            "drop or fill them"
+        )
+    return texts
+
+
+def _fold_punctuation(text: str) -> str:
+    """``text`` with :data:`ASCII_PUNCTUATION` applied."""
+    if text.isascii():
+        return text
+    for mark, ascii_mark in ASCII_PUNCTUATION.items():
+        if mark in text:
+            text = text.replace(mark, ascii_mark)
+    return text
+
+
+def _narrator_texts(
+    sentences: pd.DataFrame,
+    *,
+    voice: pd.DataFrame,
+    articles: pd.DataFrame,
+    scare_as_narrator: bool,
+) -> pd.Series:
+    """Each sentence's text with its quote spans blanked out; NaN where no word is left.
+
+    A removed quote becomes white space, so the words on either side stay
+    separate tokens and the offsets of the sentence still hold.
+    """
+    require_columns(sentences, "sentences", ("start", "end"))
+    require_columns(voice, "voice", ("doc_id", "start", "end", "voice", "scare"))
+    require_columns(articles, "articles", ("doc_id", "text"))
+    for table, name in ((voice, "voice"), (articles, "articles")):
+        absent = pd.Index(sentences["doc_id"].unique()).difference(table["doc_id"].unique())
+        if len(absent):
+            raise ValueError(
+                f"{name} table lacks article {absent[0]!r} ({len(absent)} article(s) of the "
+                f"sentences are missing); pass the {name} table of the same articles"
+            )
+    removed = voice["voice"].eq("quote") & voice["doc_id"].isin(sentences["doc_id"].unique())
+    if scare_as_narrator:
+        removed &= ~voice["scare"].astype(bool)
+    texts = dict(zip(articles["doc_id"].tolist(), articles["text"].tolist(), strict=True))
+    blanked = _blank_spans(texts, voice[removed])
+    columns = (sentences[column].tolist() for column in ("doc_id", "start", "end"))
+    narrator = pd.Series(
+        [blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
+        index=sentences.index,
+        dtype="str",
+    )
+    return narrator.where(narrator.str.contains(r"\w"))
+
+
+def _blank_spans(texts: dict[str, str], spans: pd.DataFrame) -> dict[str, str]:
+    """``texts`` with every span (``doc_id``, ``start``, ``end``) replaced by spaces."""
+    blanked = dict(texts)
+    spans = spans.sort_values(["doc_id", "start"], kind="stable")
+    rows = zip(*(spans[column].tolist() for column in ("doc_id", "start", "end")), strict=True)
+    for doc, doc_spans in groupby(rows, key=itemgetter(0)):
+        text, parts, done = texts[doc], [], 0
+        for _, start, end in doc_spans:
+            parts += (text[done:start], " " * (end - start))
+            done = end
+        parts.append(text[done:])
+        blanked[doc] = "".join(parts)
+    return blanked
+
+
+@cache
+def _analyzer(extra: tuple[tuple[str, float], ...]) -> FastVader:
+    """One scorer per lexicon, built once per process."""
+    return FastVader(dict(extra))
+
+
+def _score_chunk(
+    texts: list[str], extra: tuple[tuple[str, float], ...]
+) -> tuple[np.ndarray, int]:
+    """Scores of ``texts`` as an (n, 4) array, and how many went to the stock method."""
+    analyzer = _analyzer(extra)
+    before = analyzer.stock_calls
+    scores = np.array([analyzer.scores(text) for text in texts], dtype="float64")
+    return scores.reshape(len(texts), len(SCORES)), analyzer.stock_calls - before
+
+
+def _score_unique(
+    texts: list[str], *, extra: Mapping[str, float], n_jobs: int
+) -> tuple[np.ndarray, int]:
+    """Score distinct texts, in ``n_jobs`` processes when asked, in input order."""
+    key = tuple(sorted(extra.items()))
+    workers = _workers(n_jobs)
+    if workers == 1 or len(texts) < _PARALLEL_FROM:
+        return _score_chunk(texts, key)
+    size = math.ceil(len(texts) / (workers * 4))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    with ProcessPoolExecutor(workers) as pool:
+        parts = list(pool.map(_score_chunk, chunks, repeat(key)))
+    return np.vstack([scores for scores, _ in parts]), sum(stock for _, stock in parts)
+
+
+def _rescore(
+    texts: list[str], scores: np.ndarray, *, extra: Mapping[str, float], n_jobs: int
+) -> tuple[np.ndarray, int]:
+    """``scores`` of ``texts`` redone with ``extra`` lexicon entries, where they can differ.
+
+    A text none of whose tokens is an ``extra`` word scores the same with and
+    without the entries. An ASCII text can only have such a token if it
+    contains the word in some letter case, which one vectorised regex pass
+    finds; every non-ASCII text is rescored.
+    """
+    series = pd.Series(texts, dtype="str")
+    pattern = "|".join(map(re.escape, sorted(extra, key=len, reverse=True)))
+    may_differ = ~series.str.isascii() | series.str.contains(pattern, case=False, regex=True)
+    rows = np.flatnonzero(may_differ.to_numpy(dtype=bool))
+    rescored = scores.copy()
+    rescored[rows], stock = _score_unique([texts[i] for i in rows], extra=extra, n_jobs=n_jobs)
+    return rescored, stock
+
+
+def _workers(n_jobs: int) -> int:
+    """The number of processes ``n_jobs`` asks for."""
+    if n_jobs == -1:
+        return os.cpu_count() or 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
+        raise ValueError(f"n_jobs={n_jobs!r}: give a positive number of processes, or -1 for all")
+    return n_jobs
+
+
+def _long_table(
+    sentences: pd.DataFrame, blocks: list[np.ndarray], *, lexicons: list[str], scopes: list[str]
+) -> pd.DataFrame:
+    """Arrange per-lexicon blocks (rows scope-major) as one row per sentence, lexicon, scope."""
+    n, n_lex, n_scope = len(sentences), len(lexicons), len(scopes)
+    scores = np.stack(blocks).reshape(n_lex, n_scope, n, len(SCORES)).transpose(2, 0, 1, 3)
+    per_sentence = n_lex * n_scope
+    table = pd.DataFrame(
+        {
+            "doc_id": np.repeat(sentences["doc_id"].to_numpy(), per_sentence),
+            "sent_id": np.repeat(sentences["sent_id"].to_numpy(), per_sentence),
+            "lexicon": np.tile(np.repeat(lexicons, n_scope), n),
+            "scope": np.tile(scopes, n * n_lex),
+        }
+    )
+    values = pd.DataFrame(scores.reshape(-1, len(SCORES)), columns=list(SCORES))
+    return pd.concat([table, values], axis=1)

@@ -1,0 +1,382 @@
+"""The inputs of a batch: a folder, a manifest or a table file, and what cannot be read."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import logging
+import os
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.json
+import pyarrow.parquet as pq
+
+from sourcebias.read.decode import (
+    HTML_BOILERPLATE,
+    UnreadableFile,
+    decode_bytes,
+    extract_html,
+)
+from sourcebias.tables import COLUMNS, empty
+
+
+def _first_reason(index: pd.Index, checks: list[tuple[pd.Series, str]]) -> pd.Series:
+    """For each row, the reason of the first check it fails, or null."""
+    reasons = pd.Series(np.nan, index=index, dtype="str")
+    for failed, reason in checks:
+        reasons[failed.astype(bool) & reasons.isna()] = reason
+    return reasons
+
+def _flag_repeated_ids(listing: pd.DataFrame, reasons: pd.Series, *, within: str | None,
+                       seen: _SeenIds | None = None) -> None:
+    """Give a reason to every still-valid row that repeats the doc_id of an earlier valid
+    row: of this listing, or of an earlier part of a table file noted in ``seen``
+    (which is updated; it notes each id with its row number)."""
+    valid = listing[reasons.isna() & listing["doc_id"].notna()]
+    places = (valid["row"].to_numpy(dtype=np.int64) if within
+              else np.arange(len(valid), dtype=np.int64))
+    first = (_SeenIds() if seen is None else seen).first(
+        valid["doc_id"].to_numpy(dtype=object), places)
+    repeated = first != places
+    if not repeated.any():
+        return
+    repeats = valid[repeated]
+    if within:
+        first = "row " + pd.Series(first[repeated], index=repeats.index).astype("str")
+        advice = "give every row its own doc_id"
+    else:
+        first = pd.Series(valid["source"].to_numpy()[first[repeated]], index=repeats.index)
+        advice = "rename one of the files, or add a manifest.csv with unique doc_ids"
+    reasons[repeats.index] = "repeats the doc_id '" + repeats["doc_id"] + "' of " + first \
+        + "; " + advice
+
+
+LOG = logging.getLogger("sourcebias.read")
+
+MANIFEST = "manifest.csv"
+
+TEXT_SUFFIXES = (".txt", ".md")
+
+HTML_SUFFIXES = (".html", ".htm")
+
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".parquet")
+
+#: Bytes read from a Parquet table file at a time.
+_READ_BUFFER = 1 << 20
+
+#: Inputs per part when a batch is read part by part (see :class:`BatchReader`).
+PART_ROWS = 2_000
+
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+
+_ARTICLE_STANDARD = (*COLUMNS["articles"], "duplicate_kind")
+
+#: The columns of ``removed`` rows before the article's doc_id is known.
+_REMOVED_KEYED = ["key", "line", "text", "rule"]
+
+class _SeenIds:
+    """The ``doc_id``s seen so far, each with the place (a row number) where it was first
+    seen, in 24 bytes: a 128-bit hash of the id (two independent 64-bit SipHashes, as
+    16-byte strings) and the place, kept in a few sorted arrays whose sizes halve from
+    one to the next, so that adding ``n`` ids costs ``O(n log² n)`` in all."""
+
+    _HASH_KEYS = ("sourcebias-id-01", "sourcebias-id-02")
+
+    def __init__(self) -> None:
+        self._levels: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def first(self, ids: np.ndarray, places: np.ndarray) -> np.ndarray:
+        """The place where each id was first seen: in an earlier call, or earlier in
+        ``ids``; the ids not seen before are noted with their (first) place."""
+        keys = np.ascontiguousarray(np.stack(
+            [pd.util.hash_array(ids, hash_key=key) for key in self._HASH_KEYS], axis=1,
+        )).view("S16").ravel()
+        unique, first_index, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        first = places[first_index]
+        known = np.zeros(len(unique), dtype=bool)
+        for level_keys, level_places in self._levels:
+            at = np.minimum(np.searchsorted(level_keys, unique), len(level_keys) - 1)
+            found = level_keys[at] == unique
+            first[found] = level_places[at[found]]
+            known |= found
+        self._add(unique[~known], first[~known])
+        return first[inverse]
+
+    def _add(self, keys: np.ndarray, places: np.ndarray) -> None:
+        while self._levels and len(self._levels[-1][0]) <= len(keys):
+            level_keys, level_places = self._levels.pop()
+            keys = np.concatenate([level_keys, keys])
+            places = np.concatenate([level_places, places])
+            order = np.argsort(keys)
+            keys, places = keys[order], places[order]
+        if len(keys):
+            self._levels.append((keys, places))
+
+
+
+@dataclass(frozen=True, eq=False)
+class _Inputs:
+    """Decoded inputs before cleaning.
+
+    ``docs`` has the article fields, ``text``, ``source``, ``row``, ``sha256`` and
+    ``page_title``/``page_date`` (HTML metadata), on a RangeIndex; ``notes`` has
+    (key, note) about decoding; ``removed`` has (key, line, text, rule) of what
+    HTML extraction left out; ``within`` is the manifest or table file name.
+    """
+
+    docs: pd.DataFrame
+    notes: pd.DataFrame
+    removed: pd.DataFrame
+    excluded: pd.DataFrame
+    within: str | None
+
+
+def _problem_line(source: str, row: object, reason: str, within: str | None) -> str:
+    if pd.isna(row):
+        return f"{source}: {reason}"
+    if within == MANIFEST:
+        return f"{MANIFEST} row {row} ({source}): {reason}"
+    return f"{within} row {row}: {reason}"
+
+
+def _excluded(listing: pd.DataFrame, reasons: pd.Series, within: str | None) -> pd.DataFrame:
+    """The ``excluded`` rows of the listing rows that have a reason; each is logged."""
+    bad = reasons.dropna()
+    excluded = pd.DataFrame({
+        "source": listing.loc[bad.index, "source"].to_numpy(),
+        "row": listing.loc[bad.index, "row"].astype("Int64").to_numpy(),
+        "doc_id": listing.loc[bad.index, "doc_id"].to_numpy(),
+        "reason": bad.to_numpy(),
+    })
+    for entry in excluded.itertuples(index=False):
+        LOG.warning(_problem_line(entry.source, entry.row, entry.reason, within))
+    return excluded
+
+
+def _folder_inputs(folder: Path, names: dict[str, str], within: str | None
+                   ) -> tuple[pd.DataFrame, pd.Series]:
+    """The files of a batch folder, and why each one that cannot be read is excluded."""
+    listing = _manifest_listing(folder / MANIFEST, names) if within else _folder_listing(folder)
+    reasons = _listing_problems(listing, within)
+    return listing, reasons
+
+
+def _read_files(folder: Path, listing: pd.DataFrame, within: str | None) -> _Inputs:
+    """Read the listed files of a batch folder; those that cannot be read are excluded."""
+    excluded = [empty("excluded")]
+    records, notes, discarded = [], [], []
+    for index in listing.index:
+        try:
+            record, decoding = _read_file(folder, listing.loc[index])
+        except UnreadableFile as error:
+            reason = pd.Series({index: f"the file {error}"}, dtype="str")
+            excluded.append(_excluded(listing, reason, within))
+            continue
+        notes += [(len(records), note) for note in decoding]
+        discarded += [(len(records), line, text) for line, text in record.pop("discarded")]
+        records.append(record | {"index": index})
+    read = pd.DataFrame.from_records(
+        records, columns=["index", "text", "sha256", "page_title", "page_date"])
+    docs = listing.loc[read.pop("index")].reset_index(drop=True)
+    docs[read.columns] = read
+    return _Inputs(docs, pd.DataFrame(notes, columns=["key", "note"]),
+                   pd.DataFrame(discarded, columns=_REMOVED_KEYED[:-1]).assign(
+                       rule=HTML_BOILERPLATE),
+                   pd.concat(excluded, ignore_index=True), within)
+
+
+def _manifest_listing(manifest: Path, names: dict[str, str]) -> pd.DataFrame:
+    table = pd.read_csv(manifest, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for required in ("path", names["outlet"]):
+        if required not in table.columns:
+            raise ValueError(f"{manifest}: no {required!r} column; add one "
+                             f"(columns found: {', '.join(table.columns)})")
+    table = table.apply(lambda column: column.str.strip()).replace("", np.nan)
+    listing = _standard_fields(table, names | {"path": "path"})
+    listing["path"] = listing["path"].str.replace("\\", "/", regex=False)
+    listing["source"] = listing["path"].map(posixpath.normpath, na_action="ignore")
+    listing["doc_id"] = listing["doc_id"].fillna(_stems(listing["source"]))
+    listing["row"] = np.arange(1, len(listing) + 1)
+    return listing
+
+
+def _folder_listing(folder: Path) -> pd.DataFrame:
+    files = []
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(root).relative_to(folder)
+        files += [(base / name).as_posix() for name in names
+                  if not name.startswith(".") and (root != str(folder) or name != MANIFEST)]
+    listing = pd.DataFrame({"path": pd.Series(sorted(files), dtype="str")})
+    parts = listing["path"].str.split("/")
+    return listing.assign(
+        source=listing["path"],
+        doc_id=_stems(listing["path"]),
+        outlet=parts.str[0].where(parts.str.len() > 1, folder.resolve().name),
+        outlet_group=pd.Series(np.nan, index=listing.index, dtype="str"),
+        date=np.nan, url=np.nan, title=np.nan, row=pd.NA,
+    ).astype({"date": "str", "url": "str", "title": "str"})
+
+
+def _stems(paths: pd.Series) -> pd.Series:
+    return paths.str.extract(r"([^/]*?)(?:\.[^./]*)?$", expand=False).replace("", np.nan)
+
+
+def _standard_fields(table: pd.DataFrame, names: dict[str, str], *,
+                     text_column: str | None = None) -> pd.DataFrame:
+    """Rename the mapped columns to their article names, as strings; keep every other
+    column, renaming one that would clash with an article column to ``input_<name>``."""
+    fields = {**names, **({"text": text_column} if text_column else {})}
+    mapped = {column: field for field, column in fields.items() if column in table.columns}
+    reserved = (*_ARTICLE_STANDARD, "path", "row", "page_title", "page_date")
+    clashes = {c: f"input_{c}" for c in table.columns if c not in mapped and c in reserved}
+    table = table.rename(columns=clashes | mapped)
+    for field in fields:
+        if field not in table.columns:
+            table[field] = pd.Series(np.nan, index=table.index, dtype="str")
+        elif not pd.api.types.is_string_dtype(table[field]):
+            table[field] = table[field].astype("str").where(table[field].notna())
+    return table
+
+
+def _outside(path: str) -> bool:
+    """Whether a manifest path is absolute or climbs out of the batch folder.
+
+    The test is lexical: a path through a symbolic link inside the folder is
+    inside, wherever the link points.
+    """
+    return (path.startswith("/") or path[1:2] == ":"
+            or posixpath.normpath(path).split("/")[0] == "..")
+
+
+def _listing_problems(listing: pd.DataFrame, within: str | None) -> pd.Series:
+    """The first thing wrong with each listed file that shows without reading it."""
+    path = listing["path"].fillna("")
+    suffix = path.str.extract(r"(\.[^./]*)$", expand=False).str.lower().fillna("")
+    reasons = _first_reason(listing.index, [
+        (path == "", "has no path; fill in the path column or delete the row"),
+        (path.map(_outside), "the path leads outside the batch folder; move the file into "
+                             "the folder and give its path relative to the folder"),
+        (~suffix.isin(TEXT_SUFFIXES + HTML_SUFFIXES),
+         "is not a .txt, .md, .html or .htm file; save the article in one of these forms"
+         + (" or delete the row" if within else " or move the file out of the batch folder")),
+        (listing["outlet"].isna(), "has no outlet; fill in the outlet column"),
+    ])
+    _flag_repeated_ids(listing, reasons, within=within)
+    return reasons
+
+
+def _read_file(folder: Path, entry: pd.Series) -> tuple[dict, list[str]]:
+    """Read, hash and decode one listed file (HTML: extract the article; the record's
+    ``discarded`` holds the (line, text) of each block of the page left out)."""
+    file = folder / entry["path"]
+    if not file.is_file():
+        raise UnreadableFile("does not exist; check the path or delete the row")
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(f"cannot be read ({error.strerror}); check its permissions") from None
+    text, notes = decode_bytes(raw)
+    if not text.strip():
+        raise UnreadableFile("is empty; put the article's text in it or remove it")
+    record = {"sha256": hashlib.sha256(raw).hexdigest(), "page_title": None, "page_date": None,
+              "discarded": ()}
+    suffix = posixpath.splitext(entry["source"])[1].lower()
+    if suffix in HTML_SUFFIXES:
+        page = extract_html(text)
+        text, record["page_title"], record["page_date"] = page.text, page.title, page.date
+        record["discarded"] = page.discarded
+        if page.discarded:
+            notes.append(f"removed {len(page.discarded)} block(s) of HTML page boilerplate")
+    elif suffix == ".md":
+        text = _MARKDOWN_HEADING.sub("", text)
+    return record | {"text": text}, notes
+
+
+def _table_suffix(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((suffix for suffix in TABLE_SUFFIXES if name.endswith(suffix)), None)
+
+
+def _batch_name(path: Path) -> str:
+    suffix = _table_suffix(path) if path.is_file() else None
+    name = path.resolve().name
+    return name[: -len(suffix)] if suffix else name
+
+
+def _table_parts(path: Path, text_column: str, names: dict[str, str]
+                 ) -> Iterator[pd.DataFrame]:
+    """The rows of a table file, :data:`PART_ROWS` at a time (one empty part at least)."""
+    suffix = _table_suffix(path)
+    try:
+        if suffix == ".parquet":
+            # read page by page: pre-buffered column chunks would be kept until the last
+            # part, and a whole row group (a whole file, as pandas writes it) read at once
+            file = pq.ParquetFile(path, pre_buffer=False, buffer_size=_READ_BUFFER)
+            parts = (batch.to_pandas() for batch in file.iter_batches(batch_size=PART_ROWS))
+        elif suffix.startswith(".jsonl"):
+            parts = _jsonl_parts(path)
+        else:
+            parts = (part.replace("", np.nan) for part in pd.read_csv(
+                path, dtype=str, keep_default_na=False, chunksize=PART_ROWS))
+        first = next(parts, None)
+    except (pa.ArrowInvalid, ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: cannot be read as a {suffix} table ({error}); "
+                         "check the file's format") from None
+    if first is None:
+        first = pd.DataFrame(columns=[text_column, names["outlet"]])
+    for option, column in (("text_column", text_column), ("outlet_column", names["outlet"])):
+        if column not in first.columns:
+            raise ValueError(f"{path}: no {column!r} column; name the right one with "
+                             f"{option}= (columns found: {', '.join(map(str, first.columns))})")
+    yield first
+    try:
+        yield from parts
+    except (pa.ArrowInvalid, ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: cannot be read as a {suffix} table ({error}); "
+                         "check the file's format") from None
+
+
+def _jsonl_parts(path: Path) -> Iterator[pd.DataFrame]:
+    """The rows of a JSON-lines file (gzipped or not), :data:`PART_ROWS` lines at a time."""
+    with pa.input_stream(str(path), compression="detect") as stream:
+        lines = io.BufferedReader(stream)
+        while True:
+            block = b"".join(itertools.islice(lines, PART_ROWS))
+            if not block.strip():
+                return
+            yield pyarrow.json.read_json(io.BytesIO(block)).to_pandas()
+
+
+def _table_inputs(table: pd.DataFrame, path: Path, names: dict[str, str], text_column: str,
+                  *, first_row: int, seen: _SeenIds) -> tuple[pd.DataFrame, pd.Series]:
+    """Rows of a table file as inputs, and why each one that cannot be read is excluded.
+
+    ``first_row`` is the 1-based number of the part's first row in the file;
+    ``seen`` holds the ids of earlier valid rows with their row numbers.
+    """
+    row = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index)
+    listing = _standard_fields(table, names, text_column=text_column).assign(
+        row=row, source=path.name + "#" + row.astype("str"))
+    if names["doc_id"] not in table.columns:
+        listing["doc_id"] = row.astype("str")
+    for field in ("text", "outlet", "doc_id"):
+        listing[field] = listing[field].where(listing[field].str.strip() != "")
+    reasons = _first_reason(listing.index, [
+        (listing["text"].isna(), f"has no text in column {text_column!r}; "
+                                 "fill it in or delete the row"),
+        (listing["outlet"].isna(), f"has no outlet in column {names['outlet']!r}; "
+                                   "fill it in or delete the row"),
+        (listing["doc_id"].isna(), f"has no id in column {names['doc_id']!r}; "
+                                   "fill it in or delete the row"),
+    ])
+    _flag_repeated_ids(listing, reasons, within=path.name, seen=seen)
+    return listing, reasons

@@ -1,0 +1,1 @@
+"""Run the layers on a batch: analysis in chunks, the cache, tables on disk, notebooks, reports."""

@@ -1,0 +1,237 @@
+"""Annotating one chunk of articles: segment, terms, actors, sentiment and the summary part."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sourcebias.annotate.actors import find_actors
+from sourcebias.annotate.folding import Corpus, prepare_corpus
+from sourcebias.annotate.lexicon import Lexicon
+from sourcebias.annotate.sentiment import score_sentiment
+from sourcebias.annotate.terms import find_terms
+from sourcebias.run.cache import (
+    Cache,
+    digest,
+)
+from sourcebias.run.sources import _SUMMARY_COLUMNS, _Chunk
+from sourcebias.run.store import table_schema, to_arrow
+from sourcebias.run.stream import (
+    Stats,
+)
+from sourcebias.segment.sentences import segment_articles
+from sourcebias.stats.overview import outlet_summary
+from sourcebias.tables import PER_ARTICLE_TABLES
+
+_FOLD_EVERY = 64
+
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What every chunk is annotated with, and which tables to return.
+
+    ``versions`` holds the code version of each cached stage (``segment``,
+    ``corpus``, ``sentiment``, ``hits``, ``mentions``, ``summary``), lexicon hashes
+    included.
+    """
+
+    terms: Lexicon
+    actors: Lexicon
+    domain: bool
+    cache: Cache
+    versions: dict[str, str]
+    tables: tuple[str, ...] = PER_ARTICLE_TABLES
+    partitions: Path | None = None
+
+    def keys(self, digests: bytes) -> dict[str, str]:
+        """Cache keys of each stage's result for articles with these digests."""
+        segmented = digest(self.versions["segment"], digests)
+        return {"segment": segmented, "corpus": digest(self.versions["corpus"], digests)} | {
+            stage: digest(self.versions[stage], segmented)
+            for stage in ("sentiment", "hits", "mentions")}
+
+
+@dataclass(frozen=True)
+class _Result:
+    """A chunk's tables (Arrow), what each stage cost, and its partial outlet summary
+    with the chunk's (outlet, outlet_group) pairs."""
+
+    tables: dict[str, pa.Table]
+    stats: Stats
+    summary: pd.DataFrame
+    groups: pd.DataFrame
+
+
+def _arrow(table: pd.DataFrame) -> pa.Table:
+    return to_arrow(table, table_schema(tuple(table.columns)))
+
+
+#: The sentence columns that placing hits and mentions needs (all but the texts).
+_SENTENCE_SPANS = ("doc_id", "sent_id", "is_title", "start", "end")
+
+
+@dataclass
+class _Segmentation:
+    """A chunk's ``sentences`` and ``voice`` (Arrow tables), converted to pandas only as
+    far as a stage needs: matching a lexicon never converts the sentence texts."""
+
+    tables: dict[str, pa.Table]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def sentences(self, *, texts: bool = True) -> pd.DataFrame:
+        """The sentences, with their texts or only where they are."""
+        if "sentences" not in self.frames and ("spans" not in self.frames or texts):
+            table = self.tables["sentences"]
+            name = "sentences" if texts else "spans"
+            self.frames[name] = (table if texts else table.select(list(_SENTENCE_SPANS))
+                                 ).to_pandas()
+        return self.frames.get("sentences", self.frames.get("spans"))
+
+    def voice(self) -> pd.DataFrame:
+        if "voice" not in self.frames:
+            self.frames["voice"] = self.tables["voice"].to_pandas()
+        return self.frames["voice"]
+
+
+def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
+    """The per-article tables of one chunk that ``settings.tables`` names, as Arrow tables,
+    each from the cache when it is there."""
+    stats = Stats()
+    articles = chunk.articles
+    size = {"articles": len(articles), "chars": int(articles["text"].str.len().sum())}
+    keys = settings.keys(chunk.digests)
+    cache = settings.cache
+    with stats.stage("segment", **size) as record:
+        tables = cache.load("segment", keys["segment"], ("sentences", "voice"))
+        if tables is None:
+            sentences, voice = segment_articles(articles)
+            tables = {"sentences": _arrow(sentences), "voice": _arrow(voice)}
+            segmentation = _Segmentation(tables, {"sentences": sentences, "voice": voice})
+            cache.store("segment", keys["segment"], tables)
+            record.computed = 1
+        else:
+            segmentation = _Segmentation(tables)
+            record.cached = 1
+    with stats.stage("terms+actors", **size) as record:
+        corpus = None
+        for name, find, lexicon in (("hits", find_terms, settings.terms),
+                                    ("mentions", find_actors, settings.actors)):
+            if name not in settings.tables:
+                continue
+            found = cache.load(name, keys[name], (name,))
+            if found is None:
+                corpus = corpus or _corpus(articles, cache, keys["corpus"])
+                found = {name: _arrow(find(corpus, sentences=segmentation.sentences(texts=False),
+                                           voice=segmentation.voice(), lexicon=lexicon))}
+                cache.store(name, keys[name], found)
+                record.computed += 1
+            else:
+                record.cached += 1
+            tables |= found
+    if "sentiment" in settings.tables:
+        with stats.stage("sentiment", **size) as record:
+            scored = cache.load("sentiment", keys["sentiment"], ("sentiment",))
+            if scored is None:
+                scored = {"sentiment": _arrow(score_sentiment(
+                    segmentation.sentences(), voice=segmentation.voice(), articles=articles,
+                    domain=settings.domain))}
+                cache.store("sentiment", keys["sentiment"], scored)
+                record.computed = 1
+            else:
+                record.cached = 1
+        tables |= scored
+    with stats.stage("summary", **size) as record:
+        counted = articles[list(_SUMMARY_COLUMNS)]
+        key = digest(settings.versions["summary"], keys["segment"],
+                     pd.util.hash_pandas_object(counted, index=False).to_numpy().tobytes())
+        summary = cache.load("summary", key, ("summary", "groups"))
+        if summary is None:
+            summary = {"summary": outlet_summary(articles, sentences=segmentation.sentences(),
+                                                 voice=segmentation.voice()),
+                       "groups": counted[["outlet", "outlet_group"]].drop_duplicates()}
+            summary = {name: pa.Table.from_pandas(table, preserve_index=False)
+                       for name, table in summary.items()}
+            cache.store("summary", key, summary)
+            record.computed = 1
+        else:
+            record.cached = 1
+    return _Result({name: tables[name] for name in settings.tables}, stats,
+                   summary["summary"].to_pandas(), summary["groups"].to_pandas())
+
+
+def _corpus(articles: pd.DataFrame, cache: Cache, key: str) -> Corpus:
+    """The articles normalised for matching (:func:`sourcebias.annotate.folding.prepare_corpus`),
+    from the cache when it holds them: the normalisation does not depend on the lexicons.
+
+    The normalised chunks are cached as they are (pickled, in one Arrow cell), so the
+    cache follows whatever :mod:`sourcebias.annotate.lexicon` keeps in them.
+    """
+    stored = cache.load("corpus", key, ("corpus",))
+    if stored is not None:
+        chunks = pickle.loads(stored["corpus"]["chunks"][0].as_py())
+        return Corpus(doc_ids=pd.Index(articles["doc_id"]),
+                      texts=articles["text"].fillna("").astype(str).tolist(), chunks=chunks)
+    corpus = prepare_corpus(articles)
+    cache.store("corpus", key, {"corpus": pa.table({"chunks": pa.array(
+        [pickle.dumps(corpus.chunks, protocol=pickle.HIGHEST_PROTOCOL)], pa.large_binary())})})
+    return corpus
+
+
+def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`sourcebias.outlet_summary` of a batch from those of its parts.
+
+    Counts add up; ``quote_share = n_words_quote / n_words`` (NaN without words) and
+    ``narrator_share = 1 - quote_share`` are computed from the sums, and
+    ``outlet_group`` joins the outlet's distinct groups in sorted order with
+    ``"; "`` (null when it has none), as ``outlet_summary`` does.
+
+    Parameters
+    ----------
+    parts : list of pandas.DataFrame
+        ``outlet_summary`` of each part of the articles (by outlet).
+    groups : pandas.DataFrame
+        ``outlet`` and ``outlet_group`` of the articles (repeats allowed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per outlet, sorted by outlet, with the columns of ``outlet_summary``.
+    """
+    counts = ["n_articles", "n_duplicates", "n_words", "n_words_narrator", "n_words_quote",
+              "n_sentences"]
+    totals = pd.concat(parts).groupby("outlet", sort=True)[counts].sum()
+    joined = groups.groupby("outlet")["outlet_group"].agg(
+        lambda g: "; ".join(sorted(g.dropna().astype("str").unique())))
+    n_words = totals["n_words"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quote_share = np.where(n_words > 0, totals["n_words_quote"].to_numpy() / n_words, np.nan)
+    table = totals.reset_index().assign(
+        outlet_group=totals.index.map(joined.replace("", None)),
+        narrator_share=1 - quote_share, quote_share=quote_share)
+    return table[list(parts[0].columns)].astype(parts[0].dtypes.to_dict())
+
+
+class _Summaries:
+    """The partial outlet summaries of the chunks annotated so far, folded together every
+    :data:`_FOLD_EVERY` chunks so that they stay small."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+        self.groups: list[pd.DataFrame] = []
+
+    def add(self, summary: pd.DataFrame, groups: pd.DataFrame) -> None:
+        self.parts.append(summary)
+        self.groups.append(groups)
+        if len(self.parts) >= _FOLD_EVERY:
+            self.groups = [pd.concat(self.groups).drop_duplicates()]
+            self.parts = [combine_summaries(self.parts, self.groups[0])]
+
+    def result(self) -> pd.DataFrame:
+        """The outlet summary of every chunk added."""
+        return combine_summaries(self.parts, pd.concat(self.groups))

@@ -1,0 +1,132 @@
+"""Running the analysis on local worker processes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from sourcebias.files import atomic_path
+from sourcebias.run.chunks import _annotate_chunk, _Settings, _Summaries
+from sourcebias.run.sources import _chunks, _Source
+from sourcebias.run.store import _META, ROW_GROUP_ROWS, Analysis, _write_meta, read_tables
+from sourcebias.run.stream import (
+    Stats,
+    TableWriter,
+    release_memory,
+    run_chunks,
+)
+from sourcebias.tables import PER_ARTICLE_TABLES, TABLE_NAMES
+
+
+def _table_keys(source: _Source, settings: _Settings) -> dict[str, str | None]:
+    """Keys of the output tables that depend only on content and code (None: not known)."""
+    keys = settings.keys(source.digests())
+    return {
+        **dict.fromkeys(("articles", "excluded", "removed"), source.key),
+        "sentences": keys["segment"], "voice": keys["segment"],
+        **{name: keys[name] for name in ("hits", "mentions", "sentiment")},
+    }
+
+
+def _up_to_date(out: Path, keys: dict[str, str | None]) -> set[str]:
+    """The tables in ``out`` that were written from the same content by the same code."""
+    try:
+        recorded = json.loads((out / _META).read_text(encoding="utf-8"))["tables"]
+    except (OSError, ValueError, KeyError):
+        return set()
+    fresh = set()
+    for name, key in keys.items():
+        path = out / f"{name}.parquet"
+        entry = recorded.get(name) or {}
+        if key is not None and entry.get("key") == key and path.is_file() \
+                and path.stat().st_size == entry.get("bytes"):
+            fresh.add(name)
+    return fresh
+
+
+def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexicons: dict,
+               jobs: int, chunk_size: int, stats: Stats) -> Analysis:
+    """Annotate in ``jobs`` local processes; write to ``out`` or keep in memory."""
+    meta = source.meta
+    keys = _table_keys(source, settings)
+    fresh = _up_to_date(out, keys) if out is not None and settings.cache.root else set()
+    settings = replace(settings, tables=tuple(t for t in PER_ARTICLE_TABLES if t not in fresh))
+    jobs = min(jobs, max(1, -(-meta["articles"] // chunk_size)))
+    parts: dict[str, list[pa.Table]] = {name: [] for name in settings.tables}
+    summaries = _Summaries()
+    writers: dict[str, TableWriter] = {}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / _META).unlink(missing_ok=True)
+    try:
+        for result in _timed(run_chunks(_annotate_chunk, _chunks(source, chunk_size),
+                                        settings=settings, jobs=jobs), stats, "annotate"):
+            stats.add(result.stats)
+            summaries.add(result.summary, result.groups)
+            with stats.stage("write"):
+                for name, table in result.tables.items():
+                    if out is None:
+                        parts[name].append(table)
+                        continue
+                    if name not in writers:
+                        writers[name] = TableWriter(out / f"{name}.parquet", table.schema,
+                                                    ROW_GROUP_ROWS[name])
+                    writers[name].write(table)
+            release_memory()
+        summary = summaries.result()
+        with stats.stage("write"):
+            if out is None:
+                tables = {name: pd.read_parquet(source.folder / f"{name}.parquet")
+                          for name in ("articles", "excluded", "removed")}
+                tables |= {name: pa.concat_tables(tables).to_pandas()
+                           for name, tables in parts.items()}
+                return Analysis(name=meta["name"], tables=tables, lexicons=lexicons,
+                                stats=stats, summary=summary)
+            for name in ("articles", "excluded", "removed"):
+                if name not in fresh:
+                    shutil.copyfile(source.folder / f"{name}.parquet", out / f"{name}.parquet")
+            while writers:
+                writers.popitem()[1].commit()
+    finally:
+        for writer in writers.values():
+            writer.abort()
+    for name in TABLE_NAMES:
+        _remove_parts(out, name)
+    _write_meta(out, name=meta["name"], lexicons=lexicons, tables={
+        name: {"key": keys[name], "bytes": (out / f"{name}.parquet").stat().st_size}
+        for name in TABLE_NAMES})
+    _write_stages(out, stats, jobs=jobs, chunk_size=chunk_size)
+    return replace(read_tables(out), lexicons=lexicons, stats=stats, summary=summary)
+
+
+def _timed(results: Iterator, stats: Stats, name: str) -> Iterator:
+    """Yield the results, recording the time from the first to the last as the stage
+    ``name`` as a whole."""
+    with stats.stage(name, whole=True):
+        yield from results
+
+
+def _parent(out: str | Path) -> Path:
+    """The folder that holds ``out`` (created if needed)."""
+    parent = Path(out).resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    return parent
+
+
+def _write_stages(out: Path, stats: Stats, **run: object) -> None:
+    """Record what each stage of this run cost in ``<out>/stages.json``."""
+    with atomic_path(out / "stages.json") as tmp:
+        tmp.write_text(json.dumps({"run": run, "stages": stats.as_dict()}, indent=2) + "\n",
+                       encoding="utf-8")
+
+
+def _remove_parts(out: Path, name: str) -> None:
+    """Remove a table's folder of parts left by an earlier run on a cluster."""
+    if (out / name).is_dir():
+        shutil.rmtree(out / name)

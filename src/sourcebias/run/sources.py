@@ -1,0 +1,275 @@
+"""Reading a batch in parts, in worker processes, into the cache."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from logging.handlers import BufferingHandler
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sourcebias.checks import unique_ids
+from sourcebias.config import DEFAULT_FURNITURE
+from sourcebias.read.batch import Batch, BatchPart, BatchReader, PartRead, read_part
+from sourcebias.read.inputs import LOG as READ_LOG
+from sourcebias.run.cache import (
+    Cache,
+    code_version,
+    digest,
+    digest_bytes,
+    file_digest,
+    folder_digest,
+)
+from sourcebias.run.store import ROW_GROUP_ROWS, _articles_schema, table_schema, to_arrow
+from sourcebias.run.stream import (
+    Stats,
+    TableWriter,
+    release_memory,
+)
+from sourcebias.tables import COLUMNS
+
+_ANNOTATED = ("doc_id", "title", "text")
+
+#: The article columns a chunk carries: those annotated, and those the outlet summary counts.
+_SUMMARY_COLUMNS = ("outlet", "outlet_group", "n_words", "duplicate_of")
+
+_CHUNK_COLUMNS = (*_ANNOTATED, *_SUMMARY_COLUMNS)
+
+_DIGEST_BYTES = 32
+
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A batch as read: a folder with ``articles``, ``excluded`` and ``removed`` as
+    Parquet, ``digests.bin`` (a sha256 per article of its doc_id, title and text)
+    and ``meta.json`` (name, number of articles); ``key`` is its cache key."""
+
+    folder: Path
+    key: str | None
+
+    @property
+    def meta(self) -> dict:
+        return json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+
+    def digests(self) -> bytes:
+        return (self.folder / "digests.bin").read_bytes()
+
+
+def _cache_folder(cache: str | Path | bool, *, out: str | Path | None,
+                  batch: str | Path | Batch) -> Path | None:
+    """The cache folder that ``cache=`` asks for; never inside the batch folder."""
+    if cache is False:
+        return None
+    if cache is True:
+        if out is None:
+            return None
+        folder = Path(out).resolve().parent / ".cache"
+    else:
+        folder = Path(cache).resolve()
+    if not isinstance(batch, Batch) and Path(batch).is_dir():
+        batch_folder = Path(batch).resolve()
+        if folder == batch_folder or batch_folder in folder.parents:
+            raise ValueError(f"{folder}: the cache would be inside the batch folder "
+                             f"{batch_folder}; write the output elsewhere or name another "
+                             "cache folder (--cache DIR)")
+    return folder
+
+
+def _read_key(path: Path, read_options: dict) -> str:
+    """The cache key of reading a batch: its bytes, the options, the rules and the code."""
+    options = dict(read_options)
+    furniture = options.pop("furniture", None)
+    furniture = getattr(furniture, "path", furniture) or DEFAULT_FURNITURE
+    content = folder_digest(path) if path.is_dir() else file_digest(path)
+    return digest(code_version("read", str(furniture)), path.resolve().name,
+                  json.dumps(options, sort_keys=True, default=str), content)
+
+
+def _read_source(batch: str | Path | Batch, *, read_options: dict, cache: Cache,
+                 scratch: Path, stats: Stats, run: Callable) -> _Source:
+    """The batch as read, from the cache when it holds it; ``run`` maps the reading of
+    its parts (see :func:`sourcebias.run.stream.run_chunks`)."""
+    if isinstance(batch, Batch):
+        with stats.stage("read", articles=len(batch.articles), whole=True):
+            unique_ids(batch.articles)
+            folder = scratch / "batch"
+            folder.mkdir()
+            _write_source(batch, folder)
+        return _Source(folder, None)
+    path = Path(batch)
+    with stats.stage("read", whole=True) as record:
+        key = _read_key(path, read_options) if path.exists() else None
+        folder = cache.entry("read", key) if key else None
+        if folder is None:
+            reader = BatchReader(path, **read_options)
+            folder = cache.store_folder(
+                "read", key, lambda f: _read_parts(reader, f, run=run, stats=stats))
+            if folder is None:
+                folder = scratch / "batch"
+                folder.mkdir()
+                _read_parts(reader, folder, run=run, stats=stats)
+        else:
+            record.cached = 1
+    return _Source(folder, key)
+
+
+def _read_part(part: BatchPart, shingle_folder: Path
+               ) -> tuple[PartRead, Stats, list[logging.LogRecord]]:
+    """Read one part of a batch (a worker's task); its warnings are returned, not logged,
+    so that the calling process logs them, wherever the part was read."""
+    stats = Stats()
+    logger = READ_LOG
+    caught = BufferingHandler(capacity=sys.maxsize)
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(caught)
+    try:
+        with stats.stage("read") as record:
+            read = read_part(part, shingle_folder=shingle_folder)
+            record.articles = len(read.articles)
+            record.chars = int(read.articles["text"].str.len().sum())
+            record.computed = 1
+    finally:
+        logger.removeHandler(caught)
+        logger.propagate = propagate
+    return read, stats, caught.buffer
+
+
+def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stats) -> None:
+    """Read a batch part by part, in parallel through ``run``, into a source folder.
+
+    Each part's articles are kept in a file of their own until the duplicates,
+    which need every article, are known; then they are written again, with
+    ``duplicate_of`` and ``duplicate_kind``, into one ``articles.parquet``.
+    """
+    parts = folder / "parts"
+    parts.mkdir()
+    removed = TableWriter(folder / "removed.parquet", table_schema(COLUMNS["removed"]),
+                          ROW_GROUP_ROWS["removed"])
+    schemas, sizes = [], []
+    for read, part_stats, warnings in run(_read_part, reader.parts(), settings=parts):
+        for warning in warnings:
+            logging.getLogger(warning.name).handle(warning)
+        stats.add(part_stats)
+        reader.add(read)
+        table = pa.Table.from_pandas(read.articles, preserve_index=False)
+        pq.write_table(table, parts / f"articles-{read.number:06d}.parquet", compression="lz4")
+        schemas.append(table.schema)
+        sizes.append(table.num_rows)
+        removed.write(to_arrow(read.removed, removed.schema))
+        release_memory()
+    removed.commit()
+    excluded = reader.excluded()
+    writer = TableWriter(folder / "excluded.parquet", table_schema(tuple(excluded.columns)),
+                         ROW_GROUP_ROWS["excluded"])
+    writer.write(to_arrow(excluded, writer.schema))
+    writer.commit()
+    writer = TableWriter(folder / "articles.parquet", _unified_schema(schemas),
+                         ROW_GROUP_ROWS["articles"])
+    chars = 0
+    with (folder / "digests.bin").open("wb") as digests:
+        for number, start in enumerate(np.cumsum([0, *sizes[:-1]]).tolist()):
+            part = pd.read_parquet(parts / f"articles-{number:06d}.parquet")
+            part[["duplicate_of", "duplicate_kind"]] = reader.duplicates(
+                start=start, stop=start + len(part)).to_numpy()
+            writer.write(to_arrow(part, writer.schema))
+            digests.write(article_digests(part))
+            chars += int(part["text"].str.len().sum())
+    writer.commit()
+    shutil.rmtree(parts)
+    meta = {"name": reader.name, "articles": sum(sizes), "chars": chars}
+    (folder / "meta.json").write_text(json.dumps(meta) + "\n", encoding="utf-8")
+
+
+def _unified_schema(schemas: list[pa.Schema]) -> pa.Schema:
+    """One schema for the articles of every part: types that hold each part's columns,
+    the standard columns typed as :data:`DTYPES` says."""
+    unified = pa.unify_schemas(schemas, promote_options="permissive")
+    standard = table_schema(tuple(c for c in (*COLUMNS["articles"], "duplicate_kind")
+                                  if c in unified.names))
+    fields = [standard.field(f.name) if f.name in standard.names else f for f in unified]
+    return pa.schema(fields, metadata=schemas[0].metadata)
+
+
+def article_digests(articles: pd.DataFrame) -> bytes:
+    """The sha256 of each article's ``doc_id``, title and text, concatenated.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Has ``doc_id``, ``title`` and ``text``.
+
+    Returns
+    -------
+    bytes
+        32 bytes per article, in table order.
+    """
+    doc_ids, titles, texts = (articles[c].astype(object).where(articles[c].notna(), None).tolist()
+                              for c in _ANNOTATED)
+    return b"".join(
+        digest_bytes(str(doc_id), "\0" if title is None else "\1" + title,
+                     "\0" if text is None else "\1" + text)
+        for doc_id, title, text in zip(doc_ids, titles, texts, strict=True)
+    )
+
+
+def _write_source(batch: Batch, folder: Path) -> None:
+    """Keep a batch as read: its tables as Parquet, the article digests and a summary."""
+    articles = batch.articles
+    rows = ROW_GROUP_ROWS["articles"]
+    writer = TableWriter(folder / "articles.parquet", _articles_schema(articles), rows)
+    with (folder / "digests.bin").open("wb") as digests:
+        for start in range(0, len(articles), rows):
+            part = articles.iloc[start:start + rows]
+            writer.write(to_arrow(part, writer.schema))
+            digests.write(article_digests(part))
+    writer.commit()
+    for name in ("excluded", "removed"):
+        table = getattr(batch, name)
+        writer = TableWriter(folder / f"{name}.parquet", table_schema(tuple(table.columns)),
+                             ROW_GROUP_ROWS[name])
+        writer.write(to_arrow(table, writer.schema))
+        writer.commit()
+    meta = {"name": batch.name, "articles": len(articles),
+            "chars": int(articles["text"].str.len().sum())}
+    (folder / "meta.json").write_text(json.dumps(meta) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Consecutive articles (the columns of :data:`_CHUNK_COLUMNS`), their digests and number."""
+
+    number: int
+    articles: pd.DataFrame
+    digests: bytes
+
+
+def _partitions(source: _Source, chunk_size: int, columns: tuple[str, ...] | None = None
+                ) -> Iterator[tuple[bytes, pa.Table]]:
+    """The articles (these columns, default all) in parts of ``chunk_size``, each with its
+    articles' digests; one empty part for an empty batch."""
+    # not pre-buffered: the buffered column chunks would be kept until the last part
+    file = pq.ParquetFile(source.folder / "articles.parquet", pre_buffer=False)
+    schema = file.schema_arrow if columns is None else pa.schema(
+        [file.schema_arrow.field(c) for c in columns], metadata=file.schema_arrow.metadata)
+    empty = True
+    with (source.folder / "digests.bin").open("rb") as digests:
+        for batch in file.iter_batches(batch_size=chunk_size, columns=schema.names):
+            empty = False
+            yield (digests.read(batch.num_rows * _DIGEST_BYTES),
+                   pa.Table.from_batches([batch], schema=schema))
+    if empty:
+        yield b"", schema.empty_table()
+
+
+def _chunks(source: _Source, chunk_size: int) -> Iterator[_Chunk]:
+    for number, (digests, table) in enumerate(_partitions(source, chunk_size, _CHUNK_COLUMNS)):
+        yield _Chunk(number, table.to_pandas(), digests)

@@ -1,0 +1,165 @@
+"""What every notebook of the suite opens first: the tables, the output folders, the palette.
+
+A notebook calls :func:`open_workspace` with its ``parameters`` cell. It loads
+the annotated tables that ``sourcebias report`` wrote, or analyses the batch
+when they are missing or were made with other lexicons, and it saves figures
+and tables under the report folder with the batch-wide outlet colours.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from IPython.display import display
+
+from sourcebias.annotate.lexicon import read_actors, read_terms
+from sourcebias.config import REPORTS_DIR, SEED_BATCH
+from sourcebias.figures.export import write_figure, write_table
+from sourcebias.figures.palette import OutletPalette, outlet_palette
+from sourcebias.run.analysis import analyze
+from sourcebias.run.store import Analysis, read_tables
+from sourcebias.stats.overview import outlet_groups
+
+
+@dataclass
+class Workspace:
+    """The analysis of one batch and where its report goes.
+
+    Attributes
+    ----------
+    analysis : Analysis
+        The annotated tables (``articles``, ``sentences``, ``voice``, ``hits``,
+        ``mentions``, ``sentiment``, ``excluded``, ``removed``).
+    out : Path
+        The report folder; figures go to ``out/figures``, tables to ``out/tables``.
+    palette : OutletPalette
+        The outlet colours of the batch, used by every figure: one colour per
+        outlet, or per ``outlet_group`` when the outlets outnumber the colours
+        (see :func:`sourcebias.figures.palette.outlet_palette`).
+    """
+
+    analysis: Analysis
+    out: Path
+    palette: OutletPalette
+
+    @property
+    def figures(self) -> Path:
+        """The folder of figures (PDF, SVG, PNG and the CSV behind each)."""
+        return self.out / "figures"
+
+    @property
+    def tables(self) -> Path:
+        """The folder of tables (CSV and LaTeX)."""
+        return self.out / "tables"
+
+    def write_figure(self, fig: Any, name: str, *, data: pd.DataFrame | None = None,
+                    width: str | float | None = None) -> None:
+        """Save a figure under :attr:`figures` (see :func:`sourcebias.figures.export.write_figure`).
+
+        ``name`` may hold any characters (an outlet name, say): it is turned into
+        a file name of lower-case letters, digits, ``_`` and ``-``.
+        """
+        write_figure(fig, file_name(name), out_dir=self.figures, data=data, width=width)
+
+    def write_table(self, table: pd.DataFrame, name: str, *, caption: str | None = None,
+                   show: bool = True, rows: int = 30) -> None:
+        """Save a table under :attr:`tables` as CSV and LaTeX, and display its first rows."""
+        write_table(table, file_name(name), out_dir=self.tables, caption=caption)
+        if show:
+            _show(table, rows=rows)
+
+
+def _show(table: pd.DataFrame, *, rows: int) -> None:
+    """Display the first rows of a table with every cell shown in full."""
+    with pd.option_context("display.max_colwidth", None):
+        display(table.head(rows))
+        if len(table) > rows:
+            print(f"{rows} of {len(table)} rows shown; the file in tables/ holds them all.")
+
+
+def file_name(name: str) -> str:
+    """A file name from any text: ``"Pro-government blog"`` gives ``"pro-government_blog"``."""
+    return re.sub(r"[^a-z0-9_-]+", "_", name.lower()).strip("_") or "unnamed"
+
+
+def browse(table: pd.DataFrame, *, by: str, rows: int = 20) -> None:
+    """Show a table, and in JupyterLab a drop-down that filters it by one column.
+
+    The static table is always displayed first, so executed and HTML copies of
+    a notebook show it; the drop-down works in a live kernel.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    by : str
+        The column to filter on (``category``, ``actor``, ``outlet`` ...).
+    rows : int, default 20
+        Rows shown at a time.
+    """
+    import ipywidgets as widgets
+
+    _show(table, rows=rows)
+    choices = ["(all)", *sorted(table[by].dropna().astype("str").unique())]
+    picker = widgets.Dropdown(options=choices, description=by)
+    shown = widgets.Output()
+
+    def update(change: dict) -> None:
+        keep = table[by].astype("str") == change["new"]
+        selected = table if change["new"] == "(all)" else table[keep]
+        shown.clear_output()
+        with shown:
+            _show(selected, rows=rows)
+
+    picker.observe(update, names="value")
+    display(widgets.VBox([picker, shown]))
+
+
+def _lexicons_changed(data_dir: Path) -> bool:
+    recorded = json.loads((data_dir / "analysis.json").read_text(encoding="utf-8"))["lexicons"]
+    current = {"terms": read_terms().describe(), "actors": read_actors().describe()}
+    return any(recorded.get(k, {}).get("sha256") != v["sha256"] for k, v in current.items())
+
+
+def open_workspace(
+    batch: str | Path | None = None,
+    *,
+    out_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    read_options: Mapping[str, str] | None = None,
+) -> Workspace:
+    """Load (or make) the annotated tables of a batch and prepare its report folder.
+
+    Parameters
+    ----------
+    batch : str or Path, optional
+        A batch folder or table file; default the seed batch.
+    out_dir : str or Path, optional
+        The report folder; default ``reports/<batch name>``.
+    data_dir : str or Path, optional
+        Where the Parquet tables are; default ``<out_dir>/data``. When it holds
+        no tables, or tables made with other lexicons, the batch is analysed
+        and the tables written there.
+    read_options : mapping, optional
+        Passed to :func:`sourcebias.read_batch` when the batch is analysed.
+
+    Returns
+    -------
+    Workspace
+    """
+    batch = Path(batch) if batch else SEED_BATCH
+    name = batch.name.split(".")[0]
+    out = Path(out_dir) if out_dir else REPORTS_DIR / name
+    data = Path(data_dir) if data_dir else out / "data"
+    if (data / "analysis.json").exists() and not _lexicons_changed(data):
+        analysis = read_tables(data)
+    else:
+        analysis = analyze(batch, out=data, read_options=dict(read_options or {}))
+    palette = outlet_palette(analysis.articles["outlet"],
+                                   groups=outlet_groups(analysis.articles))
+    return Workspace(analysis=analysis, out=out, palette=palette)

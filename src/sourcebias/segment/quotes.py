@@ -1,0 +1,356 @@
+"""Quotation spans of a corpus string: marks, continuation and scare quotes.
+
+The rules, with their seed examples, are documented in :mod:`sourcebias.segment.sentences`.
+Every function here works on one string holding all articles (paragraphs
+separated by blank lines) and on sorted numpy arrays of global offsets into it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+#: Marks that open a quotation (straight marks open only at the start of a word).
+OPENING_MARKS = "\"“«'‘‹"
+
+
+#: Marks that close a quotation, apostrophes included.
+CLOSING_MARKS = "\"”»'’›"
+
+
+#: One pass finds every quotation. It starts with one character class so that
+#: the regex engine skips ahead to the next mark. Double (a straight or curly double
+#: mark, or a guillemet): up to the next closing double mark, or else to the end
+#: of the paragraph (``closed`` is then unset); a straight mark opens only where
+#: a word can start. Single (a single mark or single guillemet at the start of a
+#: word): up to the first single mark that ends a word, within the paragraph;
+#: apostrophes (a mark followed by a letter, or after a space) are skipped, and
+#: without a closing mark there is no quotation (``single`` unset).
+_QUOTE = re.compile(
+    r"""
+    ["“«'‘‹]
+    (?:
+        (?<=["“«]) (?<![\w.,!?;%)\]’”'"]") (?!(?<=")\s)
+        [^"”»\n]*+ (?: \n(?![^\S\n]*\n) [^"”»\n]*+ )*+
+        (?P<closed>["”»])?
+    |
+        (?<=['‘‹]) (?<!\w['‘‹]) (?=[^\W\d_])
+        (?P<single>
+            [^'’›\n]*+
+            (?: (?: ['’›](?:(?=\w)|(?<=\s['’›])) | \n(?![^\S\n]*\n) ) [^'’›\n]*+ )*+
+            (?<=\S)['’›](?!\w)
+        )
+    )
+    """,
+    re.VERBOSE,
+)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+#: Sentence punctuation inside a quotation that makes it more than a label.
+_INNER_PUNCTUATION = re.compile(r"[!?;…]|[.:]\s")
+
+
+#: Characters that join two runs of word characters into one word in
+#: :data:`sourcebias.tables.WORD_PATTERN` (``\w+(?:['’\-]\w+)*``).
+_WORD_JOINERS = "'’-"
+
+
+#: Characters per slice when counting words, to bound memory.
+_COUNT_CHUNK = 1 << 23
+
+
+@dataclass(frozen=True)
+class QuoteRules:
+    """Compiled word lists that decide continuation and scare quotes."""
+
+    introduction: re.Pattern[str]
+    said_before: re.Pattern[str]
+    said_after: re.Pattern[str]
+    direct_speech: re.Pattern[str]
+    scare_max_words: int
+
+    @classmethod
+    def from_words(
+        cls, *, reporting_verbs: list[str], direct_speech_words: list[str], scare_max_words: int
+    ) -> QuoteRules:
+        """Compile the lists of ``data/segment.yaml``.
+
+        ``said_before`` matches the end of the text right before a quotation that
+        introduces speech (``said:``, ``told reporters,``); ``said_after`` the
+        start of the text right after one that attributes it (``, he said``,
+        ``" Maduro said``, ``", White House press secretary Sarah Sanders
+        said``); ``introduction`` a sentence end of at most ten words after a
+        reporting verb, then a colon (``He tweeted:``, ``Weld told the
+        interviewer:``); ``direct_speech`` a first- or second-person word as
+        written or capitalised ("us" and "Us", never "US").
+        """
+        verbs = "|".join(map(re.escape, sorted(reporting_verbs, key=len, reverse=True)))
+        token = r"(?:[A-Z][a-z]{0,3}\.|[^\s,.;:!?\"“”«»]+)"
+        forms = {f for w in direct_speech_words for f in (w, w[:1].upper() + w[1:])}
+        return cls(
+            introduction=re.compile(rf"\b(?:{verbs})\b(?:\s+\S+){{0,10}}?:$"),
+            said_before=re.compile(rf"(?::|\b(?:{verbs})\b[^.!?\"“”\n]{{0,40}},)\s*$"),
+            said_after=re.compile(
+                rf"[^\S\n]*,?[^\S\n]*(?:{token}[^\S\n]+){{0,6}}?(?:{verbs})\b"
+            ),
+            direct_speech=re.compile(rf"\b(?:{'|'.join(sorted(map(re.escape, forms)))})\b"),
+            scare_max_words=scare_max_words,
+        )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Global offsets of the paragraphs and sentences of a corpus string, sorted."""
+
+    para_start: np.ndarray
+    para_end: np.ndarray
+    para_doc: np.ndarray
+    sent_start: np.ndarray
+    sent_end: np.ndarray
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Quotations as marked in the text, before continuation: sorted global offsets."""
+
+    start: np.ndarray
+    end: np.ndarray
+    closed: np.ndarray
+    para: np.ndarray
+
+
+def find_marks(text: str, layout: Layout) -> Marks:
+    """Every quotation of ``text`` found by its marks (voice rules 1 to 4), in one pass."""
+    found = [(m.start(), m.end(), m.start("closed"), m.start("single"))
+             for m in _QUOTE.finditer(text)]
+    rows = np.array(found, dtype=np.int64).reshape(-1, 4)
+    start = rows[:, 0]
+    para = np.searchsorted(layout.para_start, start, side="right") - 1
+    return Marks(
+        start=start,
+        end=np.minimum(rows[:, 1], layout.para_end[para]),
+        closed=(rows[:, 2] >= 0) | (rows[:, 3] >= 0),
+        para=para,
+    )
+
+
+def quote_spans(
+    text: str, layout: Layout, marks: Marks, inner_words: np.ndarray, rules: QuoteRules
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Disjoint, sorted quotation spans of ``text`` with their scare flags.
+
+    Parameters
+    ----------
+    text : str
+    layout : Layout
+    marks : Marks
+        From :func:`find_marks`.
+    inner_words : numpy.ndarray of int
+        Words between each quotation's marks (see :func:`words_before`).
+    rules : QuoteRules
+
+    Returns
+    -------
+    start, end : numpy.ndarray of int64
+        Global offsets; a span includes its quotation marks.
+    scare : numpy.ndarray of bool
+    """
+    colon_ended = np.array([text[i - 1] == ":" for i in layout.para_end.tolist()], dtype=bool)
+    scare = _scare(text, marks, inner_words, colon_ended, layout, rules)
+    extra_start, extra_end = _continuations(text, marks, colon_ended, layout, rules)
+    return _union(marks.start, marks.end, scare, extra_start, extra_end)
+
+
+def words_before(text: str, points: np.ndarray) -> np.ndarray:
+    """Number of :data:`~sourcebias.tables.WORD_PATTERN` words that start before each point.
+
+    ``words_before(text, [b])[0] - words_before(text, [a])[0]`` equals
+    :func:`sourcebias.tables.count_words` of ``text[a:b]`` whenever ``a`` is the
+    start of a word or a non-word character (sentence and quotation bounds
+    are). One vectorised pass over ``text``, in slices to bound memory: a word
+    starts at a word character that follows neither a word character nor a
+    joiner (``'``, ``’``, ``-``) that itself follows a word character.
+    """
+    points = np.asarray(points, dtype=np.int64)
+    order = np.argsort(points, kind="stable")
+    ordered = points[order]
+    before = np.zeros(len(points), dtype=np.int64)
+    is_word, is_joiner = _character_tables()
+    seen = 0
+    for lo in range(0, max(len(text), 1), _COUNT_CHUNK):
+        hi = min(lo + _COUNT_CHUNK, len(text))
+        lead = min(lo, 2)
+        code = np.frombuffer(text[lo - lead : hi].encode("utf-32-le", "surrogatepass"), "<u4")
+        word = is_word[code]
+        run = np.flatnonzero(np.diff(word.view(np.int8), prepend=np.int8(0)) == 1)
+        run = run[run >= lead]
+        joined = (run >= 2) & is_joiner[code[run - 1]] & word[np.maximum(run - 2, 0)]
+        starts = run[~joined] + (lo - lead)
+        a, b = np.searchsorted(ordered, [lo, hi if hi < len(text) else len(text) + 1])
+        before[order[a:b]] = seen + np.searchsorted(starts, ordered[a:b])
+        seen += len(starts)
+    return before
+
+
+@lru_cache(maxsize=1)
+def _character_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Look-up tables over all code points: Python's ``\\w``, and the word joiners."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    is_word = np.zeros(sys.maxunicode + 1, dtype=bool)
+    is_word[[m.start() for m in _WORD_CHAR.finditer(every)]] = True
+    is_joiner = np.zeros(sys.maxunicode + 1, dtype=bool)
+    is_joiner[[ord(c) for c in _WORD_JOINERS]] = True
+    return is_word, is_joiner
+
+
+def _continuations(
+    text: str, marks: Marks, colon_ended: np.ndarray, layout: Layout, rules: QuoteRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spans that carry quotations across paragraphs (voice rules 5 and 6).
+
+    After a quotation left open at its paragraph's end, a following paragraph
+    that opens with a mark joins it (the paragraph break between is quote).
+    After a paragraph that introduces a statement (:func:`_introduces`), the
+    statement goes on through following paragraphs that open with a mark and
+    are left open, or that read as direct speech outside their own marks
+    (those are quote as a whole), up to the first other paragraph.
+    """
+    start, end = marks.start, marks.end
+    n_para = len(layout.para_start)
+    first = np.searchsorted(start, layout.para_start)
+    last = np.searchsorted(start, layout.para_end) - 1
+    has_quote = first <= last
+    opens_marked = np.zeros(n_para, dtype=bool)
+    opens_marked[has_quote] = start[first[has_quote]] == layout.para_start[has_quote]
+    left_open = np.zeros(n_para, dtype=bool)
+    left_open[has_quote] = ~marks.closed[last[has_quote]]
+    introduces = _introduces(text, colon_ended, layout, rules)
+    extra: list[tuple[int, int]] = []
+    for p in np.flatnonzero(left_open | introduces).tolist():
+        open_quote, statement = bool(left_open[p]), bool(introduces[p])
+        for j in range(p + 1, n_para):
+            if layout.para_doc[j] != layout.para_doc[p]:
+                break
+            bridge = (int(layout.para_end[j - 1]), int(layout.para_start[j]))
+            if opens_marked[j]:
+                if open_quote:
+                    extra.append(bridge)
+                open_quote = bool(left_open[j])
+                if not (statement and open_quote):
+                    break
+                continue
+            if not statement:
+                break
+            own = _narrator_text(text, j, range(first[j], last[j] + 1), start, end, layout)
+            if rules.direct_speech.search(own) is None:
+                break
+            extra.append((bridge[0] if open_quote else bridge[1], int(layout.para_end[j])))
+            open_quote = True
+    spans = np.array(extra, dtype=np.int64).reshape(-1, 2)
+    return spans[:, 0], spans[:, 1]
+
+
+def _introduces(
+    text: str, colon_ended: np.ndarray, layout: Layout, rules: QuoteRules
+) -> np.ndarray:
+    """Paragraphs whose last sentence ends with a reporting verb, at most ten words, a colon."""
+    out = np.zeros(len(colon_ended), dtype=bool)
+    paras = np.flatnonzero(colon_ended)
+    last_sentence = np.searchsorted(layout.sent_start, layout.para_end[paras]) - 1
+    for p, s in zip(paras.tolist(), layout.sent_start[last_sentence].tolist(), strict=True):
+        out[p] = rules.introduction.search(text, s, int(layout.para_end[p])) is not None
+    return out
+
+
+def _narrator_text(
+    text: str, p: int, quotes: range, start: np.ndarray, end: np.ndarray, layout: Layout
+) -> str:
+    """Paragraph ``p`` with its quotations (indices ``quotes``) cut out."""
+    cuts = [int(layout.para_start[p])]
+    for k in quotes:
+        cuts += [int(start[k]), int(end[k])]
+    cuts.append(int(layout.para_end[p]))
+    return " ".join(text[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True))
+
+
+def _scare(
+    text: str,
+    marks: Marks,
+    inner_words: np.ndarray,
+    colon_ended: np.ndarray,
+    layout: Layout,
+    rules: QuoteRules,
+) -> np.ndarray:
+    """Scare flag of each quotation (voice rule 8 of :mod:`sourcebias.segment.sentences`)."""
+    scare = np.zeros(len(marks.start), dtype=bool)
+    short = marks.closed & (inner_words >= 1) & (inner_words <= rules.scare_max_words)
+    sentence = np.searchsorted(layout.sent_start, marks.start, side="right") - 1
+    for k in np.flatnonzero(short).tolist():
+        p, s = int(marks.para[k]), int(sentence[k])
+        scare[k] = _is_label(
+            text,
+            int(marks.start[k]),
+            int(marks.end[k]),
+            paragraph=(int(layout.para_start[p]), int(layout.para_end[p])),
+            sentence=(int(layout.sent_start[s]), int(layout.sent_end[s])),
+            after_colon=p > 0 and bool(colon_ended[p - 1]),
+            rules=rules,
+        )
+    return scare
+
+
+def _is_label(
+    text: str,
+    a: int,
+    b: int,
+    *,
+    paragraph: tuple[int, int],
+    sentence: tuple[int, int],
+    after_colon: bool,
+    rules: QuoteRules,
+) -> bool:
+    """Whether the short, closed quotation ``text[a:b]`` is a label rather than speech."""
+    if _INNER_PUNCTUATION.search(text[a + 1 : b - 1].rstrip(" .,")):
+        return False
+    if a == paragraph[0] and after_colon:
+        return False
+    if not _WORD_CHAR.search(text, sentence[0], a) and not _WORD_CHAR.search(
+        text, b, max(b, sentence[1])
+    ):
+        return False
+    lead_in = text[max(paragraph[0], a - 80) : a].rstrip()
+    if lead_in.endswith((":", ",")) and rules.said_before.search(lead_in):
+        return False
+    return not rules.said_after.match(text, b, min(max(b, sentence[1]), b + 120))
+
+
+def _union(
+    start: np.ndarray,
+    end: np.ndarray,
+    scare: np.ndarray,
+    extra_start: np.ndarray,
+    extra_end: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge touching or overlapping spans; a merged span is never a scare quote."""
+    all_start = np.concatenate([start, extra_start])
+    all_end = np.concatenate([end, extra_end])
+    if len(all_start) == 0:
+        return all_start, all_end, np.zeros(0, dtype=bool)
+    order = np.lexsort((all_end, all_start))
+    s, e = all_start[order], all_end[order]
+    reach = np.maximum.accumulate(e)
+    head = np.ones(len(s), dtype=bool)
+    head[1:] = s[1:] > reach[:-1]
+    heads = np.flatnonzero(head)
+    u_start, u_end = s[heads], np.maximum.reduceat(e, heads)
+    k = np.searchsorted(u_start, start[scare])
+    u_scare = np.zeros(len(u_start), dtype=bool)
+    u_scare[k[u_end[k] == end[scare]]] = True
+    return u_start, u_end, u_scare

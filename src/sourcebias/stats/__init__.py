@@ -1,0 +1,1 @@
+"""Aggregate and compare outlets: rates, labels, tone, keyness and similarity, with intervals."""

@@ -1,0 +1,108 @@
+"""Per-outlet summary of a batch, and outlet groups."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sourcebias.checks import kept_articles, member, of_kept, require_columns
+from sourcebias.stats.rates import voice_words
+from sourcebias.tables import VOICES
+
+
+def outlet_groups(articles: pd.DataFrame) -> dict[str, str | None]:
+    """Each outlet's group, from the ``outlet_group`` of its articles.
+
+    An outlet whose articles name several groups gets them sorted and joined
+    by ``"; "``; one whose articles name none gets ``None``.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The ``articles`` table: ``outlet`` and ``outlet_group``.
+
+    Returns
+    -------
+    dict of str to str or None
+        Outlet name to group, in outlet order, e.g. for
+        ``sourcebias.outlet_palette(groups=...)``.
+
+    Examples
+    --------
+    >>> outlet_groups(articles)["www.foxnews.com"]  # doctest: +SKIP
+    'center; right'
+    """
+    require_columns(articles, "articles", ("outlet", "outlet_group"))
+    pairs = (articles[["outlet", "outlet_group"]].dropna().astype("str").drop_duplicates()
+             .sort_values(["outlet", "outlet_group"]))
+    joined = pairs.groupby("outlet")["outlet_group"].agg("; ".join)
+    return {str(outlet): joined.get(str(outlet))
+            for outlet in sorted(articles["outlet"].dropna().astype("str").unique())}
+
+
+def outlet_summary(
+    articles: pd.DataFrame,
+    *,
+    sentences: pd.DataFrame,
+    voice: pd.DataFrame,
+    by: str = "outlet",
+    include_duplicates: bool = False,
+) -> pd.DataFrame:
+    """The corpus at a glance: articles, words and voice per outlet.
+
+    ``quote_share = n_words_quote / n_words`` is the share of the outlet's
+    words that it quotes; ``narrator_share = 1 - quote_share`` is its own voice
+    (word counts from :func:`voice_words`).
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The ``articles`` table.
+    sentences : pandas.DataFrame
+        The ``sentences`` table of the same articles.
+    voice : pandas.DataFrame
+        The ``voice`` spans of the same articles.
+    by : str
+        The articles column that defines the groups.
+    include_duplicates : bool
+        Count articles whose ``duplicate_of`` is set in the word and sentence
+        totals; ``n_duplicates`` always counts them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``outlet_group`` (when ``by="outlet"``; several groups are
+        joined by ``"; "``, null when none), ``n_articles``, ``n_duplicates``, ``n_words``,
+        ``n_words_narrator``, ``n_words_quote``, ``narrator_share``,
+        ``quote_share`` and ``n_sentences``, one row per group of ``articles``.
+
+    Examples
+    --------
+    >>> outlet_summary(articles, sentences=sentences, voice=voice)
+    """
+    kept = kept_articles(articles, by=by, include_duplicates=include_duplicates)
+    words = voice_words(articles, voice=voice)
+    words = words[member(words["doc_id"], kept["doc_id"])]
+    words[by] = words["doc_id"].map(kept.set_index("doc_id")[by])
+    groups = pd.Index(sorted(articles[by].unique()), name=by)
+    per_voice = (words.pivot_table(index=by, columns="voice", values="n_words", aggfunc="sum")
+                 .reindex(index=groups, columns=list(VOICES)).fillna(0).astype("int64"))
+    n_sentences = of_kept(sentences, "sentences", articles=articles, kept=kept)["doc_id"].map(
+        kept.set_index("doc_id")[by]).value_counts()
+    n_words = per_voice["narrator"] + per_voice["quote"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quote_share = np.where(n_words > 0, per_voice["quote"] / n_words, np.nan)
+    table = pd.DataFrame({by: groups})
+    if by == "outlet" and "outlet_group" in articles.columns:
+        table["outlet_group"] = groups.map(pd.Series(outlet_groups(articles), dtype="str"))
+    return table.assign(
+        n_articles=groups.map(kept[by].value_counts()).fillna(0).astype("int64"),
+        n_duplicates=groups.map(articles.loc[articles["duplicate_of"].notna(), by].value_counts())
+        .fillna(0).astype("int64"),
+        n_words=n_words.to_numpy(),
+        n_words_narrator=per_voice["narrator"].to_numpy(),
+        n_words_quote=per_voice["quote"].to_numpy(),
+        narrator_share=1 - quote_share,
+        quote_share=quote_share,
+        n_sentences=groups.map(n_sentences).fillna(0).astype("int64"),
+    )
