@@ -22,6 +22,9 @@ SHOWN_WARNINGS = 20
 def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("batch", type=Path, help="a batch folder, or a .csv/.jsonl/.parquet file")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--lexicons", type=Path, metavar="DIR",
+                        help="a lexicon pack folder (terms.yaml, actors.yaml, optionally "
+                             "valence.yaml); default: the package's Venezuela 2019 pack")
     for name in READ_OPTIONS:
         flag = name.replace("_", "-")
         parser.add_argument(
@@ -80,7 +83,7 @@ def _analyze(args: argparse.Namespace) -> int:
     analysis = analyze(
         args.batch, out=args.out, read_options=_read_options(args), jobs=args.jobs,
         chunk_size=args.chunk_size, cache=False if args.no_cache else args.cache or True,
-        dask=args.dask,
+        dask=args.dask, lexicons=args.lexicons,
     )
     print(f"wrote {analysis.rows('articles')} articles' tables to {args.out}")
     _print_summary(analysis, args.out)
@@ -93,7 +96,7 @@ def _report(args: argparse.Namespace) -> int:
     command = "sourcebias " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     result = run_report(
         args.batch, out=args.out, notebooks=args.notebooks,
-        read_options=_read_options(args), command=command,
+        read_options=_read_options(args), lexicons=args.lexicons, command=command,
     )
     print(f"report written to {result.out} ({len(result.executed)} notebook(s) ran)")
     for failure in result.failures:

@@ -56,3 +56,9 @@ def pack_file(lexicons: str | os.PathLike[str] | None, role: str) -> Path:
         The file, which the reader of that role checks.
     """
     return Path(lexicons if lexicons is not None else DEFAULT_PACK) / PACK_FILES[role]
+
+
+def pack_valence(lexicons: str | os.PathLike[str] | None) -> Path:
+    """The domain valence file of a pack: its own ``valence.yaml``, else the default pack's."""
+    own = pack_file(lexicons, "valence")
+    return own if own.is_file() else DEFAULT_VALENCE

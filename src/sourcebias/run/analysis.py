@@ -52,7 +52,7 @@ from sourcebias.annotate.folding import prepare_corpus
 from sourcebias.annotate.lexicon import Lexicon, read_actors, read_terms
 from sourcebias.annotate.sentiment import score_sentiment
 from sourcebias.annotate.terms import find_terms
-from sourcebias.config import DEFAULT_SEGMENT_RULES, DEFAULT_VALENCE
+from sourcebias.config import DEFAULT_SEGMENT_RULES, pack_file, pack_valence
 from sourcebias.read.batch import (
     Batch,
 )
@@ -118,6 +118,7 @@ def analyze(
     batch: str | Path | Batch,
     *,
     out: str | Path | None = None,
+    lexicons: str | Path | None = None,
     terms: str | Path | Lexicon | None = None,
     actors: str | Path | Lexicon | None = None,
     domain: bool = True,
@@ -140,10 +141,14 @@ def analyze(
         large the batch; the tables of the returned analysis are then read
         from these files when first used. The folder is created if needed.
         Without ``out`` every table is kept in memory.
+    lexicons : str or Path, optional
+        A lexicon pack folder (``terms.yaml``, ``actors.yaml`` and optionally
+        ``valence.yaml``); the package's default pack when not given.
     terms, actors : str, Path or Lexicon, optional
-        Lexicon files; the project's ``data/lexicons`` files by default.
+        A lexicon file or a lexicon read already, in place of the pack's.
     domain : bool, default True
-        Score sentiment with and without the domain valence entries.
+        Score sentiment with and without the domain valence entries (the
+        pack's ``valence.yaml``, or the default pack's when it has none).
     read_options : dict, optional
         Keyword arguments for :func:`sourcebias.read_batch`
         (for example ``{"text_column": "content"}``).
@@ -176,8 +181,11 @@ def analyze(
             raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
     if dask is not None and out is None:
         raise ValueError("dask= needs out=: the workers write their tables there")
-    terms = terms if isinstance(terms, Lexicon) else read_terms(terms)
-    actors = actors if isinstance(actors, Lexicon) else read_actors(actors)
+    terms = terms if isinstance(terms, Lexicon) else read_terms(
+        terms if terms is not None else pack_file(lexicons, "terms"))
+    actors = actors if isinstance(actors, Lexicon) else read_actors(
+        actors if actors is not None else pack_file(lexicons, "actors"))
+    valence = pack_valence(lexicons)
     store = Cache(_cache_folder(cache, out=out, batch=batch))
     stats = Stats()
     with ExitStack() as stack:
@@ -191,11 +199,11 @@ def analyze(
         source = _read_source(batch, read_options=read_options or {}, cache=store,
                               scratch=scratch, stats=stats, run=run)
         settings = _Settings(
-            terms=terms, actors=actors, domain=domain, cache=store,
+            terms=terms, actors=actors, domain=domain, valence=valence, cache=store,
             versions={
                 "segment": code_version("segment", str(DEFAULT_SEGMENT_RULES)),
                 "sentiment": code_version("sentiment", *(
-                    [str(DEFAULT_VALENCE)] if domain else [])) + f"-domain={domain}",
+                    [str(valence)] if domain else [])) + f"-domain={domain}",
                 "hits": code_version("hits") + terms.sha256,
                 "mentions": code_version("mentions") + actors.sha256,
                 "summary": code_version("summary"),

@@ -44,6 +44,7 @@ class _Settings:
     terms: Lexicon
     actors: Lexicon
     domain: bool
+    valence: Path
     cache: Cache
     versions: dict[str, str]
     tables: tuple[str, ...] = PER_ARTICLE_TABLES
@@ -140,7 +141,7 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
             if scored is None:
                 scored = {"sentiment": _arrow(score_sentiment(
                     segmentation.sentences(), voice=segmentation.voice(), articles=articles,
-                    domain=settings.domain))}
+                    domain=settings.domain, valence=settings.valence))}
                 cache.store("sentiment", keys["sentiment"], scored)
                 record.computed = 1
             else:

@@ -21,16 +21,15 @@ from traitlets import default
 from sourcebias.config import (
     DEFAULT_FURNITURE,
     DEFAULT_SEGMENT_RULES,
-    DEFAULT_VALENCE,
     NOTEBOOK_DIR,
+    pack_valence,
 )
 from sourcebias.figures.export import write_provenance
 from sourcebias.files import atomic_path
 from sourcebias.run.analysis import analyze
 
-#: Rule files besides the two lexicons that change results; their hashes go into provenance.
+#: Rule files besides the lexicon pack that change results; their hashes go into provenance.
 RULE_FILES = {
-    "valence": DEFAULT_VALENCE,
     "furniture": DEFAULT_FURNITURE,
     "segment": DEFAULT_SEGMENT_RULES,
 }
@@ -127,6 +126,7 @@ def run_report(
     out: str | Path,
     notebooks: str | Path = NOTEBOOK_DIR,
     read_options: dict | None = None,
+    lexicons: str | Path | None = None,
     command: str | None = None,
 ) -> ReportResult:
     """Analyse a batch and run every notebook of the suite on it.
@@ -144,6 +144,8 @@ def run_report(
         The folder of numbered notebooks.
     read_options : dict, optional
         Passed to :func:`sourcebias.read_batch`.
+    lexicons : str or Path, optional
+        A lexicon pack folder; the package's default pack when not given.
     command : str, optional
         The command line, recorded in ``provenance.json``.
 
@@ -153,9 +155,10 @@ def run_report(
     """
     out = Path(out)
     data_dir = out / "data"
-    analysis = analyze(batch, out=data_dir, read_options=read_options)
+    analysis = analyze(batch, out=data_dir, read_options=read_options, lexicons=lexicons)
     parameters = {"batch": str(Path(batch).resolve()), "out_dir": str(out.resolve()),
-                  "data_dir": str(data_dir.resolve())}
+                  "data_dir": str(data_dir.resolve()),
+                  "lexicons": str(Path(lexicons).resolve()) if lexicons else ""}
     result = ReportResult(out=out)
     suite = list_notebooks(notebooks)
     for number, notebook in enumerate(suite, start=1):
@@ -168,8 +171,9 @@ def run_report(
     write_provenance(
         out,
         inputs=analysis.articles[["doc_id", "source", "sha256"]],
-        lexicons={**analysis.lexicons, **RULE_FILES},
+        lexicons={**analysis.lexicons, "valence": pack_valence(lexicons), **RULE_FILES},
         parameters={"batch": str(batch), "read_options": read_options or {},
+                    "lexicons": str(lexicons) if lexicons else "default pack",
                     "notebooks": [p.name for p in suite]},
         command=command or "",
     )

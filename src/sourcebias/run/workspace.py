@@ -12,19 +12,22 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from IPython.display import display
 
-from sourcebias.annotate.lexicon import read_actors, read_terms
-from sourcebias.config import REPORTS_DIR, SEED_BATCH
+from sourcebias.annotate.lexicon import Lexicon, read_actors, read_terms
+from sourcebias.config import REPORTS_DIR, SEED_BATCH, pack_file
 from sourcebias.figures.export import write_figure, write_table
+from sourcebias.figures.names import display_names
 from sourcebias.figures.palette import OutletPalette, outlet_palette
 from sourcebias.run.analysis import analyze
 from sourcebias.run.store import Analysis, read_tables
-from sourcebias.stats.overview import outlet_groups
+from sourcebias.stats.overview import outlet_groups, outlet_summary
+from sourcebias.stats.rates import voice_words
 
 
 @dataclass
@@ -42,11 +45,36 @@ class Workspace:
         The outlet colours of the batch, used by every figure: one colour per
         outlet, or per ``outlet_group`` when the outlets outnumber the colours
         (see :func:`sourcebias.figures.palette.outlet_palette`).
+    terms, actors : Lexicon
+        The lexicons of the pack the tables were made with.
     """
 
     analysis: Analysis
     out: Path
     palette: OutletPalette
+    terms: Lexicon
+    actors: Lexicon
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """Articles, words and own-voice share per outlet (:func:`sourcebias.outlet_summary`)."""
+        a = self.analysis
+        return outlet_summary(a.articles, sentences=a.sentences, voice=a.voice)
+
+    @cached_property
+    def n_articles(self) -> pd.Series:
+        """Articles per outlet that every aggregate rests on (near-duplicates left out)."""
+        return self.summary.set_index("outlet")["n_articles"]
+
+    @cached_property
+    def words(self) -> pd.DataFrame:
+        """Words per article and voice: the denominators of every rate."""
+        return voice_words(self.analysis.articles, voice=self.analysis.voice)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Display names of the ids in the tables, from the pack's lexicons."""
+        return display_names(terms=self.terms, actors=self.actors)
 
     @property
     def figures(self) -> Path:
@@ -120,10 +148,10 @@ def browse(table: pd.DataFrame, *, by: str, rows: int = 20) -> None:
     display(widgets.VBox([picker, shown]))
 
 
-def _lexicons_changed(data_dir: Path) -> bool:
+def _lexicons_changed(data_dir: Path, current: Mapping[str, Lexicon]) -> bool:
     recorded = json.loads((data_dir / "analysis.json").read_text(encoding="utf-8"))["lexicons"]
-    current = {"terms": read_terms().describe(), "actors": read_actors().describe()}
-    return any(recorded.get(k, {}).get("sha256") != v["sha256"] for k, v in current.items())
+    return any(recorded.get(kind, {}).get("sha256") != lexicon.sha256
+               for kind, lexicon in current.items())
 
 
 def open_workspace(
@@ -132,6 +160,7 @@ def open_workspace(
     out_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
     read_options: Mapping[str, str] | None = None,
+    lexicons: str | Path | None = None,
 ) -> Workspace:
     """Load (or make) the annotated tables of a batch and prepare its report folder.
 
@@ -147,6 +176,8 @@ def open_workspace(
         and the tables written there.
     read_options : mapping, optional
         Passed to :func:`sourcebias.read_batch` when the batch is analysed.
+    lexicons : str or Path, optional
+        A lexicon pack folder; the package's default pack when not given.
 
     Returns
     -------
@@ -156,10 +187,14 @@ def open_workspace(
     name = batch.name.split(".")[0]
     out = Path(out_dir) if out_dir else REPORTS_DIR / name
     data = Path(data_dir) if data_dir else out / "data"
-    if (data / "analysis.json").exists() and not _lexicons_changed(data):
+    lexicons = lexicons or None
+    pack = {"terms": read_terms(pack_file(lexicons, "terms")),
+            "actors": read_actors(pack_file(lexicons, "actors"))}
+    if (data / "analysis.json").exists() and not _lexicons_changed(data, pack):
         analysis = read_tables(data)
     else:
-        analysis = analyze(batch, out=data, read_options=dict(read_options or {}))
+        analysis = analyze(batch, out=data, read_options=dict(read_options or {}),
+                           lexicons=lexicons, **pack)
     palette = outlet_palette(analysis.articles["outlet"],
-                                   groups=outlet_groups(analysis.articles))
-    return Workspace(analysis=analysis, out=out, palette=palette)
+                             groups=outlet_groups(analysis.articles))
+    return Workspace(analysis=analysis, out=out, palette=palette, **pack)
