@@ -46,7 +46,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 from scipy.cluster import hierarchy
@@ -56,6 +55,7 @@ from sklearn.preprocessing import normalize
 
 from sourcebias._bootstrap import (
     check_bootstrap_options,
+    group_rng,
     percentile_interval,
     resample_counts,
     seed_entropy,
@@ -233,6 +233,251 @@ def story_table(articles: pd.DataFrame, stories: pd.DataFrame, *, n_top: int = 6
         "terms": terms,
     })
     return table
+
+
+# --------------------------------------------------------------------------- within stories
+
+
+def story_coverage(stories: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Which outlet told which story: the agenda, apart from how it was told.
+
+    Parameters
+    ----------
+    stories : pandas.DataFrame
+        What :func:`find_stories` returned.
+    by : str
+        The column naming the groups (``outlet``, or ``outlet_group`` after a merge).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per story and outlet, every pair included: ``story``, ``by``,
+        ``n_articles`` (0 where the outlet did not tell the story),
+        ``covered`` and ``n_outlets`` (outlets that told the story), ordered by
+        story then outlet.
+    """
+    _require(stories, "stories", ("story", by))
+    counts = stories.groupby(["story", by]).size()
+    grid = pd.MultiIndex.from_product([sorted(stories["story"].unique()),
+                                       sorted(stories[by].astype("str").unique())],
+                                      names=["story", by])
+    table = counts.reindex(grid, fill_value=0).rename("n_articles").reset_index()
+    table["covered"] = table["n_articles"] > 0
+    table["n_outlets"] = table.groupby("story")["covered"].transform("sum").astype("int64")
+    return table
+
+
+def story_terms(
+    hits: pd.DataFrame,
+    *,
+    stories: pd.DataFrame,
+    articles: pd.DataFrame,
+    words: pd.DataFrame | None = None,
+    level: str = "term",
+    voice: str = "narrator",
+    include_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Loaded terms each outlet used in each story it told, per 1,000 words.
+
+    The rate of an outlet in a story is ``1000 * hits / words`` over the
+    outlet's articles of that story, in the chosen voice.
+
+    Parameters
+    ----------
+    hits : pandas.DataFrame
+        The ``hits`` table.
+    stories : pandas.DataFrame
+        What :func:`find_stories` returned.
+    articles : pandas.DataFrame
+        The ``articles`` table (``doc_id``, ``n_words``, ``duplicate_of``).
+    words : pandas.DataFrame, optional
+        :func:`sourcebias.aggregate.voice_words`; required unless ``voice="all"``.
+    level : {"term", "category"}
+    voice : {"narrator", "quote", "all"}
+    include_duplicates : bool
+        Keep articles whose ``duplicate_of`` is set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``story``, ``outlet``, ``level``, ``n_articles``, ``n_hits``, ``n_words``
+        and ``rate_per_1000``: one row per entry and per story an outlet told
+        (0 hits included), for every entry found in ``hits``.
+    """
+    if level not in ("term", "category"):
+        raise ValueError(f"level must be 'term' or 'category', got {level!r}")
+    if voice not in ("narrator", "quote", "all"):
+        raise ValueError(f"voice must be 'narrator', 'quote' or 'all', got {voice!r}")
+    _require(hits, "hits", ("doc_id", level, "voice"))
+    units = _story_units(stories, articles, words, voice=voice,
+                         include_duplicates=include_duplicates)
+    chosen = hits if voice == "all" else hits[hits["voice"] == voice]
+    counted = chosen.merge(units[["doc_id", "story", "outlet"]], on="doc_id")
+    n_hits = counted.groupby(["story", "outlet", level]).size().rename("n_hits")
+    cells = units.groupby(["story", "outlet"]).agg(n_articles=("doc_id", "size"),
+                                                   n_words=("n_words", "sum"))
+    keys = sorted(hits[level].dropna().unique())
+    grid = pd.MultiIndex.from_tuples(
+        [(*cell, key) for cell in cells.index for key in keys], names=["story", "outlet", level])
+    table = n_hits.reindex(grid, fill_value=0).reset_index()
+    table = table.join(cells, on=["story", "outlet"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(table["n_words"] > 0, 1000 * table["n_hits"] / table["n_words"], np.nan)
+    return table[["story", "outlet", level, "n_articles", "n_hits", "n_words"]].assign(
+        rate_per_1000=rate)
+
+
+def story_labels(
+    mentions: pd.DataFrame,
+    *,
+    stories: pd.DataFrame,
+    articles: pd.DataFrame,
+    include_duplicates: bool = False,
+) -> pd.DataFrame:
+    """The labels each outlet gave each actor in each story it told.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        The ``mentions`` table (``doc_id``, ``actor``, ``label``).
+    stories : pandas.DataFrame
+        What :func:`find_stories` returned.
+    articles : pandas.DataFrame
+        The ``articles`` table.
+    include_duplicates : bool
+        Keep articles whose ``duplicate_of`` is set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``story``, ``outlet``, ``actor``, ``label`` (lower-cased), ``n_mentions``
+        (mentions of the actor with this label), ``n_actor_mentions`` (all
+        mentions of the actor by the outlet in the story) and ``share``
+        (their ratio). Only labelled mentions give rows.
+    """
+    _require(mentions, "mentions", ("doc_id", "actor", "label"))
+    units = _story_units(stories, articles, None, voice="all",
+                         include_duplicates=include_duplicates)
+    joined = mentions.merge(units[["doc_id", "story", "outlet"]], on="doc_id")
+    total = joined.groupby(["story", "outlet", "actor"]).size().rename("n_actor_mentions")
+    labelled = joined[joined["label"].notna()].assign(label=lambda m: m["label"].str.lower())
+    table = (labelled.groupby(["story", "outlet", "actor", "label"]).size()
+             .rename("n_mentions").reset_index().join(total, on=["story", "outlet", "actor"]))
+    return table.assign(share=table["n_mentions"] / table["n_actor_mentions"])
+
+
+def paired_differences(
+    table: pd.DataFrame,
+    *,
+    value: str = "rate_per_1000",
+    key: str = "term",
+    outlets: list[str] | None = None,
+    n_boot: int = 2000,
+    ci: float = 0.95,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """Differences between two outlets over the stories both told, with bootstrap intervals.
+
+    For outlets ``a`` and ``b`` and each ``key`` (a term, a category, a label),
+    the difference is the mean over the stories both told of
+    ``value_a - value_b`` (each story weighs the same: a paired design, so
+    what each outlet chose to cover drops out). Its interval is the percentile
+    interval (Efron & Tibshirani 1993, ch. 13) over ``n_boot`` resamples of
+    the shared stories, drawn with replacement: the story is the unit.
+    A pair with fewer than two shared stories has no interval.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Per story, outlet and key: :func:`story_terms` or :func:`story_labels`
+        (``key="label"``, ``value="share"``; a story where an outlet used the
+        actor but not the label has no row and counts as 0 when the other
+        outlet's row exists).
+    value : str
+        The column compared.
+    key : str
+        The column naming what is compared.
+    outlets : list of str, optional
+        The outlets to pair (every pair, in sorted order); default all.
+    n_boot, ci, random_state :
+        Resamples, coverage and seed (:mod:`sourcebias._bootstrap`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet_a``, ``outlet_b``, ``key``, ``n_stories`` (told by both),
+        ``mean_a``, ``mean_b``, ``difference`` (``mean_a - mean_b``),
+        ``ci_low``, ``ci_high``, ``ci_method`` and ``note``.
+    """
+    check_bootstrap_options(n_boot, ci)
+    _require(table, "table", ("story", "outlet", key, value))
+    wide = table.pivot_table(index=["story", key], columns="outlet", values=value,
+                             aggfunc="first")
+    names = sorted(wide.columns) if outlets is None else sorted(outlets)
+    seed = seed_entropy(random_state)
+    method = f"{ci * 100:g}% percentile bootstrap over shared stories (B={n_boot})"
+    rows = []
+    for a_pos, outlet_a in enumerate(names):
+        for outlet_b in names[a_pos + 1:]:
+            pair = wide.reindex(columns=[outlet_a, outlet_b])
+            told = _told(table, outlet_a, outlet_b)
+            pair = pair[pair.index.get_level_values("story").isin(told)].fillna(0.0)
+            diffs = (pair[outlet_a] - pair[outlet_b]).unstack(key, fill_value=0.0)
+            means = pair.groupby(level=key).mean()
+            rng = group_rng(seed, f"{outlet_a}\n{outlet_b}")
+            low, high = _story_interval(diffs.to_numpy(), n_boot=n_boot, ci=ci, rng=rng)
+            for k, column in enumerate(diffs.columns):
+                note = None if len(diffs) >= 2 and low[k] < high[k] else (
+                    "fewer than 2 shared stories: no interval" if len(diffs) < 2
+                    else "no spread across resamples: no interval")
+                rows.append({
+                    "outlet_a": outlet_a, "outlet_b": outlet_b, key: column,
+                    "n_stories": len(diffs),
+                    "mean_a": means.loc[column, outlet_a], "mean_b": means.loc[column, outlet_b],
+                    "difference": diffs[column].mean(),
+                    "ci_low": low[k] if note is None else np.nan,
+                    "ci_high": high[k] if note is None else np.nan,
+                    "ci_method": method if note is None else None, "note": note,
+                })
+    columns = ["outlet_a", "outlet_b", key, "n_stories", "mean_a", "mean_b", "difference",
+               "ci_low", "ci_high", "ci_method", "note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _told(table: pd.DataFrame, outlet_a: str, outlet_b: str) -> list[str]:
+    """The stories both outlets told (a row of either in ``table`` means it told it)."""
+    by_outlet = table.groupby("outlet")["story"].agg(set)
+    return sorted(by_outlet.get(outlet_a, set()) & by_outlet.get(outlet_b, set()))
+
+
+def _story_interval(diffs: np.ndarray, *, n_boot: int, ci: float,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of column means over resamples of the rows (stories)."""
+    n = diffs.shape[0]
+    if n < 2:
+        nan = np.full(diffs.shape[1], np.nan)
+        return nan, nan.copy()
+    means = np.vstack([counts @ diffs / n for counts in
+                       resample_counts(n, n_boot=n_boot, rng=rng)])
+    return percentile_interval(means, ci=ci)
+
+
+def _story_units(stories: pd.DataFrame, articles: pd.DataFrame, words: pd.DataFrame | None,
+                 *, voice: str, include_duplicates: bool) -> pd.DataFrame:
+    """The kept articles with their story, outlet and word count in the voice."""
+    _require(stories, "stories", ("doc_id", "story", "outlet"))
+    _require(articles, "articles", ("doc_id", "n_words", "duplicate_of"))
+    kept = articles if include_duplicates else articles[articles["duplicate_of"].isna()]
+    units = stories[["doc_id", "story", "outlet"]].merge(kept[["doc_id", "n_words"]],
+                                                         on="doc_id")
+    if voice != "all":
+        if words is None:
+            raise ValueError(f"voice={voice!r} needs words= (sourcebias.voice_words), "
+                             "or use voice='all'")
+        _require(words, "words", ("doc_id", "voice", "n_words"))
+        in_voice = words[words["voice"] == voice].set_index("doc_id")["n_words"]
+        units["n_words"] = in_voice.reindex(units["doc_id"]).fillna(0).to_numpy()
+    return units
 
 
 # --------------------------------------------------------------------------- vectors
