@@ -35,8 +35,9 @@ from sourcebias._bootstrap import (
 )
 from sourcebias._stories import article_days
 
-#: Period names, their pandas frequency, and the longest batch span (days) each is chosen for.
-FREQUENCIES = {"day": ("D", 45), "week": ("W-MON", 365), "month": ("M", None)}
+#: Period names, their pandas frequency (weeks run Monday to Sunday), and the longest
+#: batch span (days) each is chosen for.
+FREQUENCIES = {"day": ("D", 45), "week": ("W-SUN", 365), "month": ("M", None)}
 MEASURES = ("terms", "attention", "labels")
 _UNITS = {"terms": "per 1,000 words", "attention": "share of articles",
           "labels": "share of the actor's mentions"}
