@@ -106,3 +106,9 @@ def test_before_after_measures_the_change_with_an_interval() -> None:
     assert 0 < row["ci_low"] < row["difference"] < row["ci_high"]
     near = before_after(articles, marker="2019-04-30", hits=hits, days=5).iloc[0]
     assert (near["n_before"], near["n_after"]) == (5, 4), "04-25..29 before; 05-01..04 after"
+
+
+def test_smoothing_leaves_empty_periods_empty() -> None:
+    articles = _batch(["2019-04-29", "2019-05-01"], ["X"] * 2)
+    table = smooth(timeline(articles, hits=_hits({"d0": 3}), frequency="day"), window=3)
+    assert np.isnan(table["smoothed"].iloc[1]), "30 April has no article"

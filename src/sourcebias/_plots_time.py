@@ -83,7 +83,7 @@ def plot_coverage(
 def plot_timeline(
     timeline: pd.DataFrame,
     *,
-    key: str,
+    key: str | None,
     markers: pd.DataFrame | None = None,
     smoothed: bool = False,
     palette: Mapping[str, Any] | None = None,
@@ -117,8 +117,13 @@ def plot_timeline(
     name = _namer(names)
     drawn = timeline[(timeline["key"] == key) & timeline["period"].notna()]
     if drawn.empty:
-        raise ValueError(f"plot_timeline: nothing dated for key {key!r}; the timeline has "
-                         f"{sorted(timeline['key'].dropna().unique())}")
+        ax = _new_axes(ax, width=width, height=1.5)
+        undated = int(timeline.groupby("outlet")["n_undated"].first().sum())
+        ax.text(0.5, 0.5, f"no dated article for {name(key) if key else 'this measure'} "
+                f"({undated} undated article(s))", transform=ax.transAxes, ha="center")
+        ax.set_axis_off()
+        _record(ax, timeline)
+        return ax
     outlets = _outlet_order(drawn["outlet"], name)
     colours = _colours(drawn["outlet"], palette)
     ax = _new_axes(ax, width=width, height=2.8)
@@ -144,6 +149,9 @@ def plot_timeline(
     ax.set_xlabel(f"{frequency} (n = dated articles per outlet)\nband: "
                   f"95% article bootstrap within the {frequency}{how}"
                   + (f"; {int(undated)} undated article(s) left out" if undated else "") + ")")
+    if frequency == "day":
+        span = (drawn["period"].max() - drawn["period"].min()).days
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, span // 8)))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize="small", frameon=False)

@@ -235,6 +235,19 @@ def story_table(articles: pd.DataFrame, stories: pd.DataFrame, *, n_top: int = 6
     return table
 
 
+def story_summary(table: pd.DataFrame) -> str:
+    """One sentence on what :func:`story_table` found, saying plainly when the batch is one
+    story (so within-story comparison is the whole batch) or none is told by two outlets."""
+    shared = int((table["n_outlets"] >= 2).sum())
+    if len(table) == 1:
+        return (f"The batch tells one story ({table['n_articles'].iloc[0]} articles, "
+                f"{table['n_outlets'].iloc[0]} outlets): comparing within stories is comparing "
+                "the whole batch, and paired differences rest on that one story (no interval).")
+    return (f"{len(table)} stories; {shared} told by at least two outlets, which the paired "
+            f"comparison uses; {int(table['n_undated'].sum())} article(s) without a date were "
+            "placed by their text alone.")
+
+
 # --------------------------------------------------------------------------- within stories
 
 

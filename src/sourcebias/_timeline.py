@@ -207,7 +207,7 @@ def smooth(table: pd.DataFrame, *, window: int = 3) -> pd.DataFrame:
     """Add ``smoothed``: the centred rolling mean of ``value`` over ``window`` periods.
 
     The mean runs over each outlet's and key's consecutive periods (empty
-    periods are skipped, not counted as 0), with at least one value; the
+    periods are skipped, not counted as 0, and stay empty), with at least one value; the
     ``smoothing`` column names it, e.g. ``"centred rolling mean over 3 weeks"``.
     """
     if int(window) != window or window < 1:
@@ -216,7 +216,8 @@ def smooth(table: pd.DataFrame, *, window: int = 3) -> pd.DataFrame:
     smoothed = (ordered.groupby(["outlet", "key"], sort=False)["value"]
                 .transform(lambda v: v.rolling(window, center=True, min_periods=1).mean()))
     frequency = table["frequency"].iloc[0] if len(table) else "period"
-    return table.assign(smoothed=smoothed.reindex(table.index),
+    smoothed = smoothed.reindex(table.index).where(table["n_articles"] > 0)
+    return table.assign(smoothed=smoothed,
                         smoothing=f"centred rolling mean over {window} {frequency}s")
 
 
@@ -305,6 +306,44 @@ def before_after(
                 "n_undated": int((mine & day.isna().to_numpy()).sum()),
             })
     return pd.DataFrame(rows)
+
+
+def around_markers(articles: pd.DataFrame, *, markers: pd.DataFrame, **options: object
+                   ) -> pd.DataFrame:
+    """:func:`before_after` around each event marker, stacked with ``marker`` and ``date``.
+
+    With no marker the table is empty (with the columns of :func:`before_after`).
+    """
+    parts = [before_after(articles, marker=date, **options).assign(marker=label, date=date)
+             for date, label in zip(markers["date"], markers["label"], strict=True)]
+    columns = ["marker", "date", "outlet", "key", "measure", "unit", "n_before", "n_after",
+               "before", "after", "difference", "ci_low", "ci_high", "note", "n_undated"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(
+        columns=columns)
+
+
+def top_keys(table: pd.DataFrame, n: int = 1) -> list[str]:
+    """The ``n`` keys of a timeline with the largest numerator summed over outlets and periods."""
+    totals = table.dropna(subset=["key"]).groupby("key")["numerator"].sum()
+    return totals.sort_values(ascending=False, kind="stable").index[:n].tolist()
+
+
+def date_summary(articles: pd.DataFrame) -> str:
+    """One sentence on the batch's dates: their span and the period chosen, or that there
+    are none, and how many articles have no readable date."""
+    days = article_days(articles["date"])
+    undated = int(days.isna().sum())
+    left_out = (f" {undated} of {len(days)} article(s) have no readable date and are left out "
+                "of the time figures (listed below)." if undated else "")
+    if days.notna().sum() == 0:
+        return (f"No article of this batch has a readable date, so nothing can be shown over "
+                f"time.{left_out}")
+    first, last = days.min(), days.max()
+    if first == last:
+        return (f"Every dated article appeared on {first:%d %B %Y}: one day, so the time "
+                f"figures show a single point per outlet.{left_out}")
+    return (f"Dated articles run from {first:%d %B %Y} to {last:%d %B %Y}; the figures count "
+            f"per {choose_frequency(days)}.{left_out}")
 
 
 # --------------------------------------------------------------------------- helpers
