@@ -1,4 +1,4 @@
-"""Lexicons of loaded terms and actors: reading, checking and matching them.
+"""Lexicons of loaded terms and actors: their data model, reading and checking.
 
 Two YAML files that researchers edit hold the lexicons. By default they are
 ``data/lexicons/terms.yaml`` and ``data/lexicons/actors.yaml``, looked up first

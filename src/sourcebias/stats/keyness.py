@@ -1,8 +1,7 @@
-"""Compare outlets: distinctive vocabulary (keyness), similarity and attribution.
+"""Distinctive vocabulary: keyness of each outlet against the others, with the measure named.
 
 Every function takes the tidy tables of :mod:`sourcebias.tables` and returns a
-tidy :class:`pandas.DataFrame` (or, for :func:`attribution`, a small result
-object of DataFrames).
+tidy :class:`pandas.DataFrame`.
 
 Text is tokenised once per call with scikit-learn's ``CountVectorizer`` using
 :data:`sourcebias.tables.WORD_PATTERN` (so "self-proclaimed" and "Guaidó's"

@@ -1,5 +1,4 @@
-"""Per-outlet aggregates: voice word counts, term rates with bootstrap intervals,
-actor-label tables, keyword-in-context concordances and sentiment toward actors.
+"""Per-outlet rates: words per voice, and loaded-term rates with bootstrap intervals.
 
 Every function takes the tidy tables of :mod:`sourcebias.tables` and returns a
 tidy :class:`pandas.DataFrame`.  Articles whose ``duplicate_of`` is set are left
