@@ -7,13 +7,13 @@ import re
 import pandas as pd
 import pytest
 
-from sourcebias.annotate.actors import EXTRA_COLUMNS, find_actors
+from sourcebias.annotate.actors import find_actors
 from sourcebias.annotate.folding import prepare_corpus
 from sourcebias.annotate.lexicon import read_terms
 from sourcebias.segment.sentences import segment_articles
-from sourcebias.tables import COLUMNS
+from sourcebias.tables import COLUMNS, EXTRA_COLUMNS
 
-MENTION_COLUMNS = [*COLUMNS["mentions"], *EXTRA_COLUMNS]
+MENTION_COLUMNS = [*COLUMNS["mentions"], *EXTRA_COLUMNS["mentions"]]
 
 
 def tables(*texts: str):

@@ -78,6 +78,16 @@ import sys
 import numpy as np
 import pandas as pd
 
+#: The columns a layer adds beyond the minimum of :data:`COLUMNS`, in the order it writes them:
+#: ``duplicate_kind`` (``exact`` or ``near``) of articles, the matched ``pattern`` of hits, and of
+#: mentions the actor's group, the pattern and where the label was found.
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("duplicate_kind",),
+    "hits": ("pattern",),
+    "mentions": ("group", "pattern", "label_surface", "label_start", "label_end",
+                 "label_voice", "label_scare"),
+}
+
 #: A word: letters or digits, with inner apostrophes or hyphens ("Guaidó's",
 #: "self-proclaimed" and "d’état" are one word each). Used for every word count.
 WORD_PATTERN = r"\w+(?:['’\-]\w+)*"
@@ -192,8 +202,8 @@ def check_columns(table: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def empty(name: str) -> pd.DataFrame:
-    """An empty table with the columns of ``name``."""
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS[name]})
+    """An empty table with the columns of ``name``, each of its type in :data:`DTYPES`."""
+    return pd.DataFrame({c: pd.Series(dtype=DTYPES.get(c, "str")) for c in COLUMNS[name]})
 
 
 #: The tables ``analyze`` writes, in order, as ``<name>.parquet``.

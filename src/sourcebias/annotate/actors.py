@@ -64,11 +64,9 @@ from sourcebias.annotate.folding import Corpus, prepare_corpus
 from sourcebias.annotate.lexicon import LabelWords, Lexicon, read_actors
 from sourcebias.annotate.matching import inside, match_lexicon
 from sourcebias.segment.locate import containing, locate
-from sourcebias.tables import COLUMNS, WORD_PATTERN
+from sourcebias.tables import COLUMNS, EXTRA_COLUMNS, WORD_PATTERN
 
 #: Extra columns of the mentions table, after those of :data:`sourcebias.tables.COLUMNS`.
-EXTRA_COLUMNS = ("group", "pattern", "label_surface", "label_start", "label_end",
-                 "label_voice", "label_scare")
 
 
 #: Characters of sentence read on each side of a mention.
@@ -256,7 +254,7 @@ def find_actors(
                               ["doc_id", "label_start", "label_end"]]
     mentions = mentions[~inside(mentions, describing.set_axis(["doc_id", "start", "end"], axis=1))]
     mentions = _place_labels(mentions.reset_index(drop=True), sentences=sentences, voice=voice)
-    return mentions[[*COLUMNS["mentions"], *EXTRA_COLUMNS]]
+    return mentions[[*COLUMNS["mentions"], *EXTRA_COLUMNS["mentions"]]]
 
 
 def _place_labels(mentions: pd.DataFrame, *, sentences: pd.DataFrame, voice: pd.DataFrame

@@ -19,10 +19,9 @@ from sourcebias.annotate.folding import Corpus, prepare_corpus
 from sourcebias.annotate.lexicon import Lexicon, read_terms
 from sourcebias.annotate.matching import match_lexicon
 from sourcebias.segment.locate import locate
-from sourcebias.tables import COLUMNS, WORD_PATTERN
+from sourcebias.tables import COLUMNS, EXTRA_COLUMNS, WORD_PATTERN
 
 #: Extra column of the hits table: the pattern (as written in the lexicon) that matched.
-EXTRA_COLUMNS = ("pattern",)
 
 
 #: Characters per word of the negation window that a negator may stand before a hit:
@@ -87,7 +86,7 @@ def find_terms(
     is_negator = found["negator"].to_numpy()
     hits = found[~is_negator].rename(columns={"entry": "term"}).reset_index(drop=True)
     hits["negated"] = _negated(hits, found[is_negator], corpus=corpus, lexicon=lexicon)
-    return hits[[*COLUMNS["hits"], *EXTRA_COLUMNS]]
+    return hits[[*COLUMNS["hits"], *EXTRA_COLUMNS["hits"]]]
 
 
 def _negated(hits: pd.DataFrame, negators: pd.DataFrame, *, corpus: Corpus, lexicon: Lexicon

@@ -25,7 +25,7 @@ from sourcebias.read.decode import (
     decode_bytes,
     extract_html,
 )
-from sourcebias.tables import COLUMNS, empty
+from sourcebias.tables import COLUMNS, EXTRA_COLUMNS, empty
 
 
 def _first_reason(index: pd.Index, checks: list[tuple[pd.Series, str]]) -> pd.Series:
@@ -77,7 +77,7 @@ PART_ROWS = 2_000
 
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 
-_ARTICLE_STANDARD = (*COLUMNS["articles"], "duplicate_kind")
+_ARTICLE_STANDARD = (*COLUMNS["articles"], *EXTRA_COLUMNS["articles"])
 
 #: The columns of ``removed`` rows before the article's doc_id is known.
 _REMOVED_KEYED = ["key", "line", "text", "rule"]
