@@ -42,7 +42,7 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
+    return max(centre - half, 0.0), min(centre + half, 1.0)
 
 
 def _mask(length: int, starts, ends) -> np.ndarray:
@@ -91,8 +91,10 @@ def speaker_score(gold: pd.DataFrame, predicted: pd.DataFrame) -> tuple[int, int
         "src_end": spans[("end", "Source")].astype(int),
     }).reset_index(drop=True)
     pairs = wanted.reset_index().merge(predicted[predicted["source_start"] >= 0], on="doc_id")
-    hit = ((pairs["content_start"] <= pairs["mid"]) & (pairs["content_end"] > pairs["mid"])
-           & (pairs["source_start"] < pairs["src_end"]) & (pairs["source_end"] > pairs["src_start"]))
+    covers = (pairs["content_start"] <= pairs["mid"]) & (pairs["content_end"] > pairs["mid"])
+    overlaps = ((pairs["source_start"] < pairs["src_end"])
+                & (pairs["source_end"] > pairs["src_start"]))
+    hit = covers & overlaps
     return int(pairs.loc[hit, "index"].nunique()), len(wanted)
 
 

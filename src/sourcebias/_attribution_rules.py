@@ -21,6 +21,8 @@ _BETWEEN = frozenset("""
     again often frequently first even just already still specifically explicitly directly
     openly immediately quickly subsequently separately originally earlier long simply
     actually really apparently clearly herself himself themselves itself has
+    on last this today yesterday tonight week month year night morning afternoon evening
+    monday tuesday wednesday thursday friday saturday sunday
 """.split())
 #: Pronouns and relative pronouns that are sources on their own.
 _PRONOUNS = frozenset("he she they it we i you who which that this these those one".split())
@@ -38,10 +40,21 @@ _NOT_HEAD = frozenset("""
 _TOKEN = re.compile(r"[\w’'.\-]+|[^\w\s]")
 #: After the cue: optional object, then "that" or a colon, where the content starts.
 _OPENS = re.compile(r"[^\S\n]*(?:[^.!?;:\"“”\n]{0,60}?(?:\bthat\b|:))?[^\S\n]*", re.UNICODE)
+#: A letter or digit: content without one is dropped.
+_WORDY = re.compile(r"[^\W_]")
+#: Characters that join a word to the one before ("self-proclaimed", "opposition-ruled").
+_JOINERS = "-'’"
+#: Words after a cue that start a circumstance, not content ("said in an email.").
+_TAIL = re.compile(r"(?:in|on|at|during|last|this|late|early|earlier|later|after|before|"
+                   r"while|when|via|through|from|to|Monday|Tuesday|Wednesday|Thursday|Friday|"
+                   r"Saturday|Sunday)\b[^,;:\"“”]*$")
+#: A quotation closed with a comma, then at most six words up to the source ('", press
+#: secretary Sarah Sanders said').
+_QUOTE_THEN_NAME = re.compile(r"(?:[,!?][\"”’']|[\"”’'],)\s+(?:\S+\s+){0,6}$")
 #: Marks that may close a quotation.
 _CLOSERS = "\"”’'»"
 #: Characters trimmed from the end of a content span.
-_TRAILING = " \n\t,;:-—–"
+_TRAILING = " \n\t,;:-—–."
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,8 @@ class CueFinder:
         """``(start, end)`` rows of the cues of ``corpus`` that are whole words."""
         found = self._automaton.find_matches_as_indexes(corpus)
         rows = [(a, b) for _, a, b in found
-                if not corpus[a - 1].isalnum() and not corpus[b : b + 1].isalnum()]
+                if not (corpus[a - 1].isalnum() or corpus[a - 1] in _JOINERS)
+                and not (corpus[b : b + 1].isalnum() or corpus[b : b + 1] == "-")]
         return np.array(rows, dtype=np.int64).reshape(-1, 2)
 
 
@@ -100,7 +114,10 @@ def attributions(corpus: str, layout: Layout, cues: CueFinder) -> pd.DataFrame:
             rows.append((n, a, b, forward, cs, ce, src_a, src_b))
     frame = pd.DataFrame(rows, columns=["attribution", "content_start", "content_end", "forward",
                                         "cue_start", "cue_end", "source_start", "source_end"])
-    frame = _extend(frame[frame["content_end"] > frame["content_start"]], layout)
+    frame = _extend(frame, layout)
+    wordy = [_WORDY.search(corpus, a, b) is not None for a, b in
+             zip(frame["content_start"].tolist(), frame["content_end"].tolist(), strict=True)]
+    frame = frame.loc[np.array(wordy, dtype=bool)]
     frame = pd.concat([frame, _uncued_quotes(frame, layout)], ignore_index=True)
     return frame.sort_values(["attribution", "content_start"], kind="stable",
                              ignore_index=True)
@@ -124,9 +141,17 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int
     right = _trim(corpus, right_start, se)
     comma_before = according or corpus[clause_end - 2 : clause_end].rstrip().endswith(
         (",", "—", "–", *_CLOSERS))
+    quote_then_name = None if comma_before else _QUOTE_THEN_NAME.search(corpus, ss, clause_end)
+    if quote_then_name is not None:
+        comma_before = True
+        before = _trim(corpus, ss, quote_then_name.start() + 2)
     spaces_after = corpus.count(" ", right[0], min(right[1], right[0] + 40))
+    if comma_before and before[1] > before[0] and _TAIL.match(corpus, right[0], right[1]):
+        spaces_after = 0
     pieces = []
-    if (after or comma_before) and before[1] > before[0]:
+    if right[0] == right[1] and corpus[se - 1 : se] == ":":
+        pieces.append((se, se, True))
+    elif (after or comma_before) and before[1] > before[0]:
         pieces.append((*before, False))
         if spaces_after >= 2 and corpus.rfind(",", right_start - 2, right_start) >= 0:
             pieces.append((*right, True))
@@ -148,7 +173,7 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
         return None
     word = words[k]
     if word == ",":
-        return _appositive_source(corpus, lo, cs, words)
+        return _appositive_source(corpus, lo, cs, words, k)
     end = _end_of(corpus, lo, cs, words, k)
     lower = word.lower()
     if lower in _PRONOUNS:
@@ -192,19 +217,21 @@ def _end_of(corpus: str, lo: int, hi: int, words: list[str], k: int) -> int:
     return _start_of(corpus, lo, hi, words, k) + len(words[k])
 
 
-def _appositive_source(corpus: str, lo: int, hi: int, words: list[str]) -> tuple[int, int] | None:
+def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: int
+                       ) -> tuple[int, int] | None:
     """The name before an appositive ("Revesz, director of the institute, said"), or ``None``.
 
-    The name opens its clause (the sentence, or the text after a quotation and
-    its comma) and runs to the clause's first comma, in at most six words.
+    ``words[comma]`` is the comma before the cue. The name opens its clause
+    (the sentence, or the text after a quotation and its comma) and runs to
+    the clause's first comma, in at most six words.
     """
     begin = 0
-    for i in range(len(words) - 2, 0, -1):
+    for i in range(comma - 1, 0, -1):
         if words[i] in _CLOSERS and words[i - 1] == ",":
             begin = i + 1
             break
-    name = words[begin:-1]
-    stop = next((i for i, w in enumerate(name) if w in (",", "(", "—", "–")), None)
+    name = words[begin:comma]
+    stop = next((i for i, w in enumerate(name) if w in (",", "(", "—", "–")), len(name))
     if not stop or stop > 6 or not (name[0][:1].isupper() or name[0].lower() in _DETERMINERS):
         return None
     end = _end_of(corpus, lo, hi, words, begin + stop - 1)
@@ -235,8 +262,9 @@ def _source_after(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
 
 
 def _trim(corpus: str, a: int, b: int) -> tuple[int, int]:
-    """``[a, b)`` without leading spaces and trailing spaces, commas and dashes."""
-    while a < b and corpus[a].isspace():
+    """``[a, b)`` without leading spaces and commas, and trailing spaces, commas, dashes and
+    periods (a period inside closing quotation marks stays)."""
+    while a < b and (corpus[a].isspace() or corpus[a] in ",;"):
         a += 1
     while b > a and corpus[b - 1] in _TRAILING:
         b -= 1
@@ -248,7 +276,8 @@ def _extend(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
 
     A piece before its cue starts at the start of a quotation that holds its
     first character; a piece after its cue ends at the end of a quotation that
-    starts inside it.
+    starts inside it; an empty piece after a cue and colon ("He tweeted:")
+    becomes the quotation that opens the next paragraph.
     """
     qa, qb = layout.quote_start, layout.quote_end
     a = frame["content_start"].to_numpy().copy()
@@ -262,6 +291,9 @@ def _extend(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     k = np.maximum(np.searchsorted(qa, b, side="left") - 1, 0)
     ahead = forward & (qa[k] >= a) & (qa[k] < b) & (qb[k] > b)
     b[ahead] = qb[k[ahead]]
+    k = np.minimum(np.searchsorted(qa, b, side="left"), len(qa) - 1)
+    colon = forward & (a == b) & (qa[k] >= b) & (qa[k] - b <= 3)
+    a[colon], b[colon] = qa[k[colon]], qb[k[colon]]
     return frame.drop(columns="forward").assign(content_start=a, content_end=b)
 
 

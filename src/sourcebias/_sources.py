@@ -36,12 +36,14 @@ def resolve_sources(
        which is the head in "Stein spokeswoman Melezia Figueroa").
     2. *Pronoun* ("he", "she", "who", "they", "it" ...): the actor of the
        nearest source resolved before it in the same article, if that lies in
-       the same or the previous sentence; otherwise the actor of the nearest
+       the same or the previous sentence; otherwise the actor of the first
+       mention (the likely subject) of the sentence that holds the nearest
        mention before the source span in the article.
     3. *Description* ("the minister", "the defense ministry"): the actor of the
        nearest mention before the span in the same article whose ``label``
-       holds the description's last word; "the minister" after "Defense
-       Minister Vladimir Padrino" is Padrino.
+       holds the description's last word, or failing that the first such
+       mention after it; "the minister" after "Defense Minister Vladimir
+       Padrino" is Padrino.
 
     Otherwise both stay empty.
 
@@ -89,6 +91,7 @@ def resolve_sources(
     last_word = words.str[-1].fillna("").to_numpy(object)
     pronoun = has & ~named & np.isin(last_word, list(PRONOUNS)) & (words.str.len() == 1)
     sentence_of = _sentence_index(sentences, docs, s_start)
+    m_sentence = _sentence_index(sentences, docs, m_key)
     resolved_at, resolved_actor, resolved_sentence = -1, "", -1
     for i in np.flatnonzero(has).tolist():
         if pronoun[i]:
@@ -96,8 +99,8 @@ def resolve_sources(
                     and resolved_at >= doc_base[i]:
                 actor[i] = resolved_actor
             elif in_doc[i]:
-                actor[i] = m_actor[before[i]]
-        elif not named[i] and in_doc[i] and last_word[i]:
+                actor[i] = m_actor[_subject(before[i], m_key, m_sentence)]
+        elif not named[i] and last_word[i]:
             actor[i] = _described(last_word[i], before[i], doc_base[i], m_key, m_label, m_actor)
         if actor[i]:
             resolved_at, resolved_actor, resolved_sentence = int(s_start[i]), actor[i], \
@@ -107,13 +110,25 @@ def resolve_sources(
     return out
 
 
+def _subject(k: int, key: np.ndarray, sentence: np.ndarray) -> int:
+    """The first mention of the sentence that holds mention ``k`` (its likely subject)."""
+    return int(np.searchsorted(sentence, sentence[k], side="left"))
+
+
 def _described(word: str, k: int, base: int, key: np.ndarray, label: np.ndarray,
                actor: np.ndarray) -> str:
-    """Actor of the nearest mention at or before ``k`` in the article whose label holds ``word``."""
-    while k >= 0 and key[k] >= base:
-        if word in label[k].split():
-            return actor[k]
-        k -= 1
+    """Actor of the nearest mention whose label holds ``word``: at or before ``k`` in the
+    article, else the first after it (a headline's "Defense Minister" named later)."""
+    j = k
+    while j >= 0 and key[j] >= base:
+        if word in label[j].split():
+            return actor[j]
+        j -= 1
+    j = k + 1
+    while j < len(key) and key[j] < base + _STRIDE:
+        if word in label[j].split():
+            return actor[j]
+        j += 1
     return ""
 
 
