@@ -38,8 +38,8 @@ _NOT_HEAD = frozenset("""
 """.split())
 #: A word as the rules read it: letters, digits and inner marks, or one other mark.
 _TOKEN = re.compile(r"[\w’'.\-]+|[^\w\s]")
-#: After the cue: optional object, then "that" or a colon, where the content starts.
-_OPENS = re.compile(r"[^\S\n]*(?:[^.!?;:\"“”\n]{0,60}?(?:\bthat\b|:))?[^\S\n]*", re.UNICODE)
+#: Characters after a cue searched for the "that" or colon that opens the content.
+_OPENS_WITHIN = 60
 #: A letter or digit: content without one is dropped.
 _WORDY = re.compile(r"[^\W_]")
 #: Characters that join a word to the one before ("self-proclaimed", "opposition-ruled").
@@ -137,7 +137,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int
         return []
     before = _trim(corpus, ss, clause_end)
     right_start = min(after[1] if after else ce, se)
-    right_start += len(_OPENS.match(corpus, right_start, se).group())
+    right_start = _content_start(corpus, right_start, min(se, right_start + _OPENS_WITHIN))
     right = _trim(corpus, right_start, se)
     comma_before = according or corpus[clause_end - 2 : clause_end].rstrip().endswith(
         (",", "—", "–", *_CLOSERS))
@@ -160,6 +160,17 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int
     elif before[1] > before[0]:
         pieces.append((*before, False))
     return [(a, b, forward, src[0], src[1]) for a, b, forward in pieces]
+
+
+def _content_start(corpus: str, a: int, b: int) -> int:
+    """Where content after a cue starts: after the first " that " or colon in ``[a, b)`` that
+    no quotation mark precedes ("told reporters that ...", "said:"), else at ``a``."""
+    quote = min((i for i in (corpus.find('"', a, b), corpus.find("“", a, b)) if i >= 0),
+                default=b)
+    that = corpus.find(" that ", a - 1, quote)
+    colon = corpus.find(":", a, quote)
+    ends = [i + 5 for i in (that,) if i >= 0] + [i + 1 for i in (colon,) if i >= 0]
+    return min(ends) if ends else a
 
 
 def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
