@@ -362,7 +362,7 @@ def test_rules_file_can_be_replaced(tmp_path: Path):
     rules = tmp_path / "segment.yaml"
     rules.write_text(text, encoding="utf-8")
     articles = pd.DataFrame({"doc_id": ["a"], "title": [None],
-                             "text": ['The "Operation Freedom" and the "weak" army.']})
+                             "text": ['The "free world" and the "weak" army.']})
     _, voice = segment_articles(articles, rules=rules)
     assert voice.loc[voice["voice"] == "quote", "scare"].tolist() == [False, True]
 

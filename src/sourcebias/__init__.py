@@ -41,6 +41,7 @@ _PUBLIC = {
     "event_markers": "stats.timeline",
     "figure_style": "figures.style",
     "find_actors": "annotate.actors",
+    "find_attributions": "segment.attribution",
     "find_stories": "stats.stories",
     "find_terms": "annotate.terms",
     "keyness": "stats.keyness",
@@ -48,6 +49,7 @@ _PUBLIC = {
     "keyness_table": "stats.counts",
     "kwic": "stats.kwic",
     "label_table": "stats.labels",
+    "mark_attributed": "annotate.sources",
     "near_duplicates": "stats.similarity",
     "open_workspace": "run.workspace",
     "outlet_groups": "stats.overview",
@@ -72,6 +74,7 @@ _PUBLIC = {
     "read_tables": "run.store",
     "read_terms": "annotate.lexicon",
     "read_valence": "annotate.sentiment",
+    "resolve_sources": "annotate.sources",
     "score_sentiment": "annotate.sentiment",
     "segment_articles": "segment.sentences",
     "smooth": "stats.timeline",
@@ -111,6 +114,7 @@ __all__ = [
     "event_markers",
     "figure_style",
     "find_actors",
+    "find_attributions",
     "find_stories",
     "find_terms",
     "keyness",
@@ -118,6 +122,7 @@ __all__ = [
     "keyness_table",
     "kwic",
     "label_table",
+    "mark_attributed",
     "near_duplicates",
     "open_workspace",
     "outlet_groups",
@@ -142,6 +147,7 @@ __all__ = [
     "read_tables",
     "read_terms",
     "read_valence",
+    "resolve_sources",
     "score_sentiment",
     "segment_articles",
     "smooth",
@@ -180,6 +186,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.actors import find_actors
     from sourcebias.annotate.lexicon import Lexicon, LexiconError, read_actors, read_terms
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
+    from sourcebias.annotate.sources import mark_attributed, resolve_sources
     from sourcebias.annotate.terms import find_terms
     from sourcebias.figures.export import write_figure, write_provenance, write_table
     from sourcebias.figures.keyness import plot_keyness
@@ -196,6 +203,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.run.analysis import analyze
     from sourcebias.run.store import Analysis, read_tables
     from sourcebias.run.workspace import Workspace, browse, open_workspace
+    from sourcebias.segment.attribution import find_attributions
     from sourcebias.segment.sentences import segment_articles
     from sourcebias.stats.classify import OutletClassification, classify_outlets
     from sourcebias.stats.counts import keyness_table, term_counts

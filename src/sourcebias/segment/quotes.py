@@ -51,8 +51,16 @@ _QUOTE = re.compile(
 
 
 _WORD_CHAR = re.compile(r"\w")
-
-
+#: A closing double mark with nothing open: a curly or angle mark, or a straight one after a word.
+_STRAY_CLOSE = re.compile(r'[”»]|(?<=[\w.,!?;…])"')
+#: A word of a quotation, for the title test.
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+#: Words that may stay lower-case in a title ("Who Wants to Be a Millionaire?").
+_MINOR_WORDS = frozenset("a an the and or nor but of to in on at for with by from as vs".split())
+#: Words of a colon-ended sentence that introduces a block quotation without a reporting verb.
+_CLAUSE_WORDS = 5
+#: Most words a quoted title or nickname may have.
+_TITLE_MAX_WORDS = 10
 #: Sentence punctuation inside a quotation that makes it more than a label.
 _INNER_PUNCTUATION = re.compile(r"[!?;…]|[.:]\s")
 
@@ -246,6 +254,10 @@ def _continuations(
                 if not (statement and open_quote):
                     break
                 continue
+            close = _stray_close(text, j, start[first[j]] if first[j] <= last[j] else None, layout)
+            if open_quote and close is not None:
+                extra.append((bridge[0], close))
+                break
             if not statement:
                 break
             own = _narrator_text(text, j, range(first[j], last[j] + 1), start, end, layout)
@@ -257,15 +269,26 @@ def _continuations(
     return spans[:, 0], spans[:, 1]
 
 
+def _stray_close(text: str, p: int, first_quote: int | None, layout: Layout) -> int | None:
+    """End of a closing double mark that opens nothing in paragraph ``p``, before its first
+    quotation: a quotation run on from the paragraph before without a new opening mark."""
+    end = int(layout.para_end[p]) if first_quote is None else int(first_quote)
+    found = _STRAY_CLOSE.search(text, int(layout.para_start[p]), end)
+    return None if found is None else found.end()
+
+
 def _introduces(
     text: str, colon_ended: np.ndarray, layout: Layout, rules: QuoteRules
 ) -> np.ndarray:
-    """Paragraphs whose last sentence ends with a reporting verb, at most ten words, a colon."""
+    """Paragraphs whose last sentence ends with a colon after a reporting verb and at most ten
+    words, or is a clause of at least :data:`_CLAUSE_WORDS` words ending with a colon ("provides
+    the following commentary on the encounter:"; "Related news:" is neither)."""
     out = np.zeros(len(colon_ended), dtype=bool)
     paras = np.flatnonzero(colon_ended)
     last_sentence = np.searchsorted(layout.sent_start, layout.para_end[paras]) - 1
     for p, s in zip(paras.tolist(), layout.sent_start[last_sentence].tolist(), strict=True):
-        out[p] = rules.introduction.search(text, s, int(layout.para_end[p])) is not None
+        out[p] = rules.introduction.search(text, s, int(layout.para_end[p])) is not None or len(
+            text[s : int(layout.para_end[p])].split()) >= _CLAUSE_WORDS
     return out
 
 
@@ -288,12 +311,20 @@ def _scare(
     layout: Layout,
     rules: QuoteRules,
 ) -> np.ndarray:
-    """Scare flag of each quotation (voice rule 8 of :mod:`sourcebias.segment.sentences`)."""
+    """Scare flag of each quotation (voice rule 8 of :mod:`sourcebias.segment.sentences`).
+
+    Quotations of up to :data:`_TITLE_MAX_WORDS` words written as a title or
+    nickname are candidates too, whatever their length or punctuation.
+    """
     scare = np.zeros(len(marks.start), dtype=bool)
     short = marks.closed & (inner_words >= 1) & (inner_words <= rules.scare_max_words)
+    short |= marks.closed & (inner_words >= 2) & (inner_words <= _TITLE_MAX_WORDS)
     sentence = np.searchsorted(layout.sent_start, marks.start, side="right") - 1
     for k in np.flatnonzero(short).tolist():
         p, s = int(marks.para[k]), int(sentence[k])
+        title = _is_title(text[int(marks.start[k]) + 1 : int(marks.end[k]) - 1])
+        if inner_words[k] > rules.scare_max_words and not title:
+            continue
         scare[k] = _is_label(
             text,
             int(marks.start[k]),
@@ -302,8 +333,16 @@ def _scare(
             sentence=(int(layout.sent_start[s]), int(layout.sent_end[s])),
             after_colon=p > 0 and bool(colon_ended[p - 1]),
             rules=rules,
+            title=title,
         )
     return scare
+
+
+def _is_title(inner: str) -> bool:
+    """Whether a quotation's inner text is written as a title or nickname (title case, 2+ words)."""
+    words = _TITLE_WORD.findall(inner)
+    return len(words) >= 2 and words[0][0].isupper() and all(
+        w[0].isupper() or w in _MINOR_WORDS for w in words)
 
 
 def _is_label(
@@ -315,9 +354,14 @@ def _is_label(
     sentence: tuple[int, int],
     after_colon: bool,
     rules: QuoteRules,
+    title: bool = False,
 ) -> bool:
-    """Whether the short, closed quotation ``text[a:b]`` is a label rather than speech."""
-    if _INNER_PUNCTUATION.search(text[a + 1 : b - 1].rstrip(" .,")):
+    """Whether the short, closed quotation ``text[a:b]`` is a label rather than speech.
+
+    A quotation written as a title or nickname (``title``) may hold sentence
+    punctuation ("Who Wants to Be a Millionaire?").
+    """
+    if not title and _INNER_PUNCTUATION.search(text[a + 1 : b - 1].rstrip(" .,")):
         return False
     if a == paragraph[0] and after_colon:
         return False

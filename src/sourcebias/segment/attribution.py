@@ -1,0 +1,180 @@
+"""Attributions: who says (or thinks, or reports) what, with cue, source and content spans.
+
+:func:`find_attributions` returns the ``attributions`` table: one row per
+content piece of each attribution found. Candidate places come from one pass
+of the cue lexicon over all texts; only sentences holding a cue, and quotation
+spans of the ``voice`` table, get further work. The rules, tuned on the train
+and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
+
+1. *Cues* are word forms of the cue lexicon (``resources/models/attribution.json``,
+   built by ``benchmarks/build_attribution_model.py`` from PolNeAR train: the
+   forms that were annotated as a cue at least as often as the model's
+   ``min_precision`` of their occurrences), plus the phrase "according to".
+2. *Source before the cue* ("Padrino said", "the ministry has also said",
+   "who told"): after skipping auxiliaries and adverbs, a pronoun, a relative
+   pronoun, a run of capitalised words, or a noun phrase back to its
+   determiner (:mod:`sourcebias.segment.cues`).
+3. *Source after the cue* ("said Padrino.", "according to the ministry,"): a
+   noun phrase right after the cue that ends its clause.
+4. *Content after the cue* ("Padrino said (that) the coup had failed."): from
+   after the cue, its object and a "that" or colon, to the end of the
+   sentence; a quotation that starts there and runs on is followed to its end.
+5. *Content before the cue* ('"We stand firm," he said.', "The coup failed,
+   Padrino said."): from the sentence start, or the start of a quotation that
+   reaches into the sentence, to the comma before the source. With the cue
+   in the middle ("The coup, he said, failed.") both sides are content.
+6. *Quotations without a cue* (quote voice spans that are not scare quotes and
+   hold no attribution yet) are direct content; their source is that of the
+   nearest attribution before them in the same or the previous paragraph.
+
+``kind`` is ``direct`` when the content lies within quotation spans,
+``mixed`` when it holds quoted and unquoted words, ``indirect`` otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from importlib.resources import files
+
+import numpy as np
+import pandas as pd
+
+from sourcebias.segment import cues as rules
+
+#: Columns of the ``attributions`` table.
+COLUMNS = (
+    "doc_id", "attribution_id", "kind", "content_start", "content_end", "cue_start",
+    "cue_end", "cue", "source_start", "source_end", "source_text", "source_actor",
+    "source_name",
+)
+
+_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class CueModel:
+    """The cue lexicon: word forms and the automaton that finds them."""
+
+    forms: tuple[str, ...]
+    finder: rules.CueFinder
+
+    @classmethod
+    def from_forms(cls, forms: list[str]) -> CueModel:
+        """Compile a lexicon of lower-case cue word forms ("according to" is always one)."""
+        forms = tuple(sorted({*forms, "according to"}))
+        return cls(forms=forms, finder=rules.CueFinder(forms))
+
+
+@functools.cache
+def load_model() -> CueModel:
+    """The cue lexicon shipped with the package (``resources/models/attribution.json``)."""
+    path = files("sourcebias") / "resources" / "models" / "attribution.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return CueModel.from_forms([row[0] for row in data["cues"]])
+
+
+def find_attributions(
+    articles: pd.DataFrame,
+    sentences: pd.DataFrame,
+    voice: pd.DataFrame,
+    *,
+    model: CueModel | None = None,
+) -> pd.DataFrame:
+    """Find the attributions of each article: cue, source and content spans.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        An ``articles`` table (``doc_id``, ``text``).
+    sentences, voice : pandas.DataFrame
+        The tables :func:`sourcebias.segment.segment` returns for ``articles``.
+    model : CueModel, optional
+        The cue lexicon (default: :func:`load_model`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``attributions`` table, columns :data:`COLUMNS`: one row per
+        content piece; offsets into ``articles.text``; ``attribution_id``
+        numbers the attributions of an article from 0; ``source_start``,
+        ``source_end`` are -1 and ``source_text`` is empty when no source was
+        found; ``source_actor`` and ``source_name`` are empty (filled by
+        :func:`sourcebias.annotate.sources.resolve_sources`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sourcebias.segment.sentences import segment_articles
+    >>> articles = pd.DataFrame({"doc_id": ["a"], "title": [None],
+    ...                          "text": ["Padrino said the coup had failed."]})
+    >>> found = find_attributions(articles, *segment_articles(articles))
+    >>> found[["kind", "cue", "source_text"]].values.tolist()
+    [['indirect', 'said', 'Padrino']]
+    >>> articles["text"][0][found["content_start"][0]:found["content_end"][0]]
+    'the coup had failed'
+    """
+    model = model or load_model()
+    texts = articles["text"].tolist()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    doc_start = np.cumsum(np.concatenate([[len(_SEPARATOR)], lengths + len(_SEPARATOR)]))[:-1]
+    corpus = _SEPARATOR + _SEPARATOR.join(texts)
+    index = pd.Index(articles["doc_id"])
+    s_doc = index.get_indexer(sentences["doc_id"])
+    v_doc = index.get_indexer(voice["doc_id"])
+    quotes = voice["voice"].to_numpy() == "quote"
+    layout = rules.Layout(
+        sent_start=sentences["start"].to_numpy(np.int64) + doc_start[s_doc],
+        sent_end=sentences["end"].to_numpy(np.int64) + doc_start[s_doc],
+        para=sentences["para_id"].to_numpy(np.int64) + 100_000 * s_doc,
+        quote_start=voice["start"].to_numpy(np.int64)[quotes] + doc_start[v_doc[quotes]],
+        quote_end=voice["end"].to_numpy(np.int64)[quotes] + doc_start[v_doc[quotes]],
+        quote_scare=voice["scare"].to_numpy(bool)[quotes],
+    )
+    order = np.argsort(layout.sent_start, kind="stable")
+    layout = layout.sorted(order)
+    found = rules.attributions(corpus, layout, model.finder)
+    return _table(found, corpus, doc_start, articles["doc_id"].to_numpy(), layout)
+
+
+def _table(
+    found: pd.DataFrame,
+    corpus: str,
+    doc_start: np.ndarray,
+    doc_ids: np.ndarray,
+    layout: rules.Layout,
+) -> pd.DataFrame:
+    """The ``attributions`` table from global offsets."""
+    if found.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    anchor = np.where(found["cue_start"] >= 0, found["cue_start"], found["content_start"])
+    found = found.assign(anchor=anchor).sort_values(
+        ["anchor", "attribution", "content_start"], kind="stable", ignore_index=True)
+    doc = np.searchsorted(doc_start, found["anchor"].to_numpy(), side="right") - 1
+    base = doc_start[doc]
+    has_source = found["source_start"].to_numpy() >= 0
+    has_cue = found["cue_start"].to_numpy() >= 0
+    first = np.r_[True, doc[1:] != doc[:-1]]
+    attribution = found["attribution"].to_numpy()
+    new = np.r_[True, attribution[1:] != attribution[:-1]]
+    counter = np.cumsum(new) - 1
+    attribution_id = counter - np.maximum.accumulate(np.where(first, counter, 0))
+    kind = rules.kinds(found, layout)
+    return pd.DataFrame({
+        "doc_id": doc_ids[doc],
+        "attribution_id": attribution_id.astype(np.int64),
+        "kind": kind,
+        "content_start": found["content_start"].to_numpy() - base,
+        "content_end": found["content_end"].to_numpy() - base,
+        "cue_start": np.where(has_cue, found["cue_start"].to_numpy() - base, -1),
+        "cue_end": np.where(has_cue, found["cue_end"].to_numpy() - base, -1),
+        "cue": [corpus[a:b] if a >= 0 else "" for a, b in
+                zip(found["cue_start"], found["cue_end"], strict=True)],
+        "source_start": np.where(has_source, found["source_start"].to_numpy() - base, -1),
+        "source_end": np.where(has_source, found["source_end"].to_numpy() - base, -1),
+        "source_text": [corpus[a:b] if a >= 0 else "" for a, b in
+                        zip(found["source_start"], found["source_end"], strict=True)],
+        "source_actor": "",
+        "source_name": "",
+    })

@@ -1,0 +1,363 @@
+"""The rules of :mod:`sourcebias.segment.attribution`, over one corpus string and global offsets.
+
+Every function works on the string holding all articles (joined by blank
+lines) and sorted numpy arrays of global offsets into it, like
+:mod:`sourcebias.segment.quotes`. The rules are listed in :mod:`sourcebias.segment.attribution`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import ahocorasick_rs
+import numpy as np
+import pandas as pd
+
+#: Words between a source and its cue that belong to neither ("he has also said").
+_BETWEEN = frozenset("""
+    has have had also previously later then repeatedly recently once was is were are been be
+    would will did does do not never n't publicly privately reportedly initially further
+    again often frequently first even just already still specifically explicitly directly
+    openly immediately quickly subsequently separately originally earlier long simply
+    actually really apparently clearly herself himself themselves itself has
+    on last this today yesterday tonight week month year night morning afternoon evening
+    monday tuesday wednesday thursday friday saturday sunday
+""".split())
+#: Pronouns and relative pronouns that are sources on their own.
+_PRONOUNS = frozenset("he she they it we i you who which that this these those one".split())
+#: Determiners and possessives that open a noun phrase.
+_DETERMINERS = frozenset("the a an his her their its our my your this that these those "
+                         "some many most several two three both other another".split())
+#: Words that cannot end a source noun phrase.
+_NOT_HEAD = frozenset("""
+    to of and or but in on at for with by from as if than because while when where after
+    before since although though not no so than into about over under what how why whether
+    there here also the a an his her their its our my your be being been is was are were
+    has have had it's
+""".split())
+#: A word as the rules read it: letters, digits and inner marks, or one other mark.
+_TOKEN = re.compile(r"[\w’'.\-]+|[^\w\s]")
+#: Characters after a cue searched for the "that" or colon that opens the content.
+_OPENS_WITHIN = 60
+#: A letter or digit: content without one is dropped.
+_WORDY = re.compile(r"[^\W_]")
+#: Characters that join a word to the one before ("self-proclaimed", "opposition-ruled").
+_JOINERS = "-'’"
+#: Words after a cue that start a circumstance, not content ("said in an email.").
+_TAIL = re.compile(r"(?:in|on|at|during|last|this|late|early|earlier|later|after|before|"
+                   r"while|when|via|through|from|to|Monday|Tuesday|Wednesday|Thursday|Friday|"
+                   r"Saturday|Sunday)\b[^,;:\"“”]*$")
+#: A quotation closed with a comma, then at most six words up to the source ('", press
+#: secretary Sarah Sanders said').
+_QUOTE_THEN_NAME = re.compile(r"(?:[,!?][\"”’']|[\"”’'],)\s+(?:\S+\s+){0,6}$")
+#: Marks that may close a quotation.
+_CLOSERS = "\"”’'»"
+#: Characters trimmed from the end of a content span.
+_TRAILING = " \n\t,;:-—–."
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Sentences, paragraphs and quotation spans of the corpus string (global offsets)."""
+
+    sent_start: np.ndarray
+    sent_end: np.ndarray
+    para: np.ndarray
+    quote_start: np.ndarray
+    quote_end: np.ndarray
+    quote_scare: np.ndarray
+
+    def sorted(self, order: np.ndarray) -> Layout:
+        """The layout with its sentences in ``order``, and its quotations sorted."""
+        q = np.argsort(self.quote_start, kind="stable")
+        return replace(
+            self, sent_start=self.sent_start[order], sent_end=self.sent_end[order],
+            para=self.para[order], quote_start=self.quote_start[q],
+            quote_end=self.quote_end[q], quote_scare=self.quote_scare[q],
+        )
+
+
+class CueFinder:
+    """Every cue form, as written in lower case or capitalised, found by Aho-Corasick."""
+
+    def __init__(self, forms: tuple[str, ...]) -> None:
+        variants = sorted({v for f in forms for v in (f, f[:1].upper() + f[1:])})
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            variants, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.DFA)
+
+    def find(self, corpus: str) -> np.ndarray:
+        """``(start, end)`` rows of the cues of ``corpus`` that are whole words."""
+        found = self._automaton.find_matches_as_indexes(corpus)
+        rows = [(a, b) for _, a, b in found
+                if not (corpus[a - 1].isalnum() or corpus[a - 1] in _JOINERS)
+                and not (corpus[b : b + 1].isalnum() or corpus[b : b + 1] == "-")]
+        return np.array(rows, dtype=np.int64).reshape(-1, 2)
+
+
+def attributions(corpus: str, layout: Layout, cues: CueFinder) -> pd.DataFrame:
+    """Attribution pieces found in ``corpus`` (global offsets, sorted by attribution).
+
+    Returns a frame with ``attribution`` (a running number), ``content_start``,
+    ``content_end``, ``cue_start``, ``cue_end`` (-1 for quotations without a
+    cue), ``source_start`` and ``source_end`` (-1 when none was found).
+    """
+    cues = cues.find(corpus)
+    sentence = np.searchsorted(layout.sent_start, cues[:, 0], side="right") - 1
+    inside = (sentence >= 0) & (cues[:, 1] <= layout.sent_end[np.maximum(sentence, 0)])
+    cues, sentence = cues[inside], sentence[inside]
+    rows: list[tuple[int, int, int, int, int, int, int, int]] = []
+    starts, ends = layout.sent_start.tolist(), layout.sent_end.tolist()
+    for n, ((cs, ce), s) in enumerate(zip(cues.tolist(), sentence.tolist(), strict=True)):
+        for a, b, forward, src_a, src_b in _one(corpus, cs, ce, starts[s], ends[s]):
+            rows.append((n, a, b, forward, cs, ce, src_a, src_b))
+    frame = pd.DataFrame(rows, columns=["attribution", "content_start", "content_end", "forward",
+                                        "cue_start", "cue_end", "source_start", "source_end"])
+    frame = _extend(frame, layout)
+    wordy = [_WORDY.search(corpus, a, b) is not None for a, b in
+             zip(frame["content_start"].tolist(), frame["content_end"].tolist(), strict=True)]
+    frame = frame.loc[np.array(wordy, dtype=bool)]
+    frame = pd.concat([frame, _uncued_quotes(frame, layout)], ignore_index=True)
+    return frame.sort_values(["attribution", "content_start"], kind="stable",
+                             ignore_index=True)
+
+
+def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int, bool, int, int]]:
+    """Content pieces (start, end, whether after the cue) and source of one cue (rules 2 to 5)."""
+    according = corpus.startswith(("according", "According"), cs)
+    src = None if according else _source_before(corpus, ss, cs)
+    after = _source_after(corpus, ce, se) if src is None else None
+    if after is not None:
+        src = after
+        clause_end = cs
+    elif src is not None:
+        clause_end = src[0]
+    else:
+        return []
+    before = _trim(corpus, ss, clause_end)
+    right_start = min(after[1] if after else ce, se)
+    right_start = _content_start(corpus, right_start, min(se, right_start + _OPENS_WITHIN))
+    right = _trim(corpus, right_start, se)
+    comma_before = according or corpus[clause_end - 2 : clause_end].rstrip().endswith(
+        (",", "—", "–", *_CLOSERS))
+    quote_then_name = None if comma_before else _QUOTE_THEN_NAME.search(corpus, ss, clause_end)
+    if quote_then_name is not None:
+        comma_before = True
+        before = _trim(corpus, ss, quote_then_name.start() + 2)
+    spaces_after = corpus.count(" ", right[0], min(right[1], right[0] + 40))
+    if comma_before and before[1] > before[0] and _TAIL.match(corpus, right[0], right[1]):
+        spaces_after = 0
+    pieces = []
+    if right[0] == right[1] and corpus[se - 1 : se] == ":":
+        pieces.append((se, se, True))
+    elif (after or comma_before) and before[1] > before[0]:
+        pieces.append((*before, False))
+        if spaces_after >= 2 and corpus.rfind(",", right_start - 2, right_start) >= 0:
+            pieces.append((*right, True))
+    elif spaces_after >= 1 or corpus[right[0] : right[0] + 1] in "\"“":
+        pieces.append((*right, True))
+    elif before[1] > before[0]:
+        pieces.append((*before, False))
+    return [(a, b, forward, src[0], src[1]) for a, b, forward in pieces]
+
+
+def _content_start(corpus: str, a: int, b: int) -> int:
+    """Where content after a cue starts: after the first " that " or colon in ``[a, b)`` that
+    no quotation mark precedes ("told reporters that ...", "said:"), else at ``a``."""
+    quote = min((i for i in (corpus.find('"', a, b), corpus.find("“", a, b)) if i >= 0),
+                default=b)
+    that = corpus.find(" that ", a - 1, quote)
+    colon = corpus.find(":", a, quote)
+    ends = [i + 5 for i in (that,) if i >= 0] + [i + 1 for i in (colon,) if i >= 0]
+    return min(ends) if ends else a
+
+
+def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
+    """The source noun phrase right before a cue (rule 2), or ``None``."""
+    lo = max(ss, cs - 100)
+    words = _TOKEN.findall(corpus, lo, cs)
+    k = len(words) - 1
+    while k >= 0 and words[k].lower() in _BETWEEN:
+        k -= 1
+    if k < 0:
+        return None
+    word = words[k]
+    if word == ",":
+        return _appositive_source(corpus, lo, cs, words, k)
+    end = _end_of(corpus, lo, cs, words, k)
+    lower = word.lower()
+    if lower in _PRONOUNS:
+        return end - len(word), end
+    if lower in _NOT_HEAD or not word[0].isalnum():
+        return None
+    end -= len(word) - len(word.rstrip("."))
+    j = k
+    if word[0].isupper():
+        while j > 0 and (words[j - 1][:1].isupper() or words[j - 1] in ("of", "de")):
+            j -= 1
+        while j < k and not words[j][:1].isupper():
+            j += 1
+        if j > 0 and words[j - 1].lower() in _DETERMINERS:
+            j -= 1
+    else:
+        for step in range(1, 4):
+            prev = words[k - step] if k - step >= 0 else ","
+            if prev.lower() in _DETERMINERS:
+                j = k - step
+                break
+            if not prev[0].isalnum() or prev.lower() in _NOT_HEAD:
+                break
+            j = k - step
+    return _start_of(corpus, lo, cs, words, j), end
+
+
+def _start_of(corpus: str, lo: int, hi: int, words: list[str], j: int) -> int:
+    """Start offset of ``words[j]``, the words being those found in ``corpus[lo:hi]``.
+
+    Walks back from the last word, so the cost is the number of words after ``j``.
+    """
+    pos = hi
+    for word in reversed(words[j:]):
+        pos = corpus.rfind(word, lo, pos)
+    return pos
+
+
+def _end_of(corpus: str, lo: int, hi: int, words: list[str], k: int) -> int:
+    """End offset of ``words[k]`` (see :func:`_start_of`)."""
+    return _start_of(corpus, lo, hi, words, k) + len(words[k])
+
+
+def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: int
+                       ) -> tuple[int, int] | None:
+    """The name before an appositive ("Revesz, director of the institute, said"), or ``None``.
+
+    ``words[comma]`` is the comma before the cue. The name opens its clause
+    (the sentence, or the text after a quotation and its comma) and runs to
+    the clause's first comma, in at most six words.
+    """
+    begin = 0
+    for i in range(comma - 1, 0, -1):
+        if words[i] in _CLOSERS and words[i - 1] == ",":
+            begin = i + 1
+            break
+    name = words[begin:comma]
+    stop = next((i for i, w in enumerate(name) if w in (",", "(", "—", "–")), len(name))
+    if not stop or stop > 6 or not (name[0][:1].isupper() or name[0].lower() in _DETERMINERS):
+        return None
+    end = _end_of(corpus, lo, hi, words, begin + stop - 1)
+    end -= len(name[stop - 1]) - len(name[stop - 1].rstrip("."))
+    return _start_of(corpus, lo, hi, words, begin), end
+
+
+def _source_after(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
+    """The source noun phrase right after a cue that ends its clause (rule 3), or ``None``."""
+    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(corpus, ce, min(se, ce + 70))]
+    if not tokens:
+        return None
+    k = 0
+    first = tokens[0][1]
+    if first.lower() in _PRONOUNS - {"that", "which", "who", "this", "one"}:
+        return tokens[0][0], tokens[0][0] + len(first)
+    if not (first[:1].isupper() or first.lower() in _DETERMINERS):
+        return None
+    limit = 6 if first[:1].isupper() else 3
+    while k + 1 < len(tokens) and k < limit and tokens[k + 1][1][0].isalnum() \
+            and tokens[k + 1][1].lower() not in ("that", "to", "and", "in", "on", "at"):
+        k += 1
+    last = tokens[k]
+    if k + 1 < len(tokens) and tokens[k + 1][1] not in (",", ".", ";", "(", "—", "–", ":") \
+            and tokens[k + 1][1] not in _CLOSERS:
+        return None
+    return tokens[0][0], last[0] + len(last[1].rstrip("."))
+
+
+def _trim(corpus: str, a: int, b: int) -> tuple[int, int]:
+    """``[a, b)`` without leading spaces and commas, and trailing spaces, commas, dashes and
+    periods (a period inside closing quotation marks stays)."""
+    while a < b and (corpus[a].isspace() or corpus[a] in ",;"):
+        a += 1
+    while b > a and corpus[b - 1] in _TRAILING:
+        b -= 1
+    return a, b
+
+
+def _extend(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    """Follow quotations beyond the sentence (rules 4 and 5), vectorised.
+
+    A piece before its cue starts at the start of a quotation that holds its
+    first character; a piece after its cue ends at the end of a quotation that
+    starts inside it; an empty piece after a cue and colon ("He tweeted:")
+    becomes the quotation that opens the next paragraph.
+    """
+    qa, qb = layout.quote_start, layout.quote_end
+    a = frame["content_start"].to_numpy().copy()
+    b = frame["content_end"].to_numpy().copy()
+    if len(qa) == 0 or len(a) == 0:
+        return frame.drop(columns="forward")
+    forward = frame["forward"].to_numpy()
+    k = np.maximum(np.searchsorted(qa, a, side="right") - 1, 0)
+    back = ~forward & (qa[k] <= a) & (qb[k] > a)
+    a[back] = qa[k[back]]
+    k = np.maximum(np.searchsorted(qa, b, side="left") - 1, 0)
+    ahead = forward & (qa[k] >= a) & (qa[k] < b) & (qb[k] > b)
+    b[ahead] = qb[k[ahead]]
+    k = np.minimum(np.searchsorted(qa, b, side="left"), len(qa) - 1)
+    colon = forward & (a == b) & (qa[k] >= b) & (qa[k] - b <= 3)
+    a[colon], b[colon] = qa[k[colon]], qb[k[colon]]
+    return frame.drop(columns="forward").assign(content_start=a, content_end=b)
+
+
+def _uncued_quotes(found: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    """Quotations that are not scare quotes and hold no content yet (rule 6)."""
+    keep = ~layout.quote_scare
+    qa, qb = layout.quote_start[keep], layout.quote_end[keep]
+    order = np.argsort(found["content_start"].to_numpy(), kind="stable")
+    ca = found["content_start"].to_numpy()[order]
+    cb = np.maximum.accumulate(found["content_end"].to_numpy()[order]) if len(ca) else ca
+    k = np.searchsorted(ca, qb, side="left") - 1
+    covered = (k >= 0) & (cb[np.maximum(k, 0)] >= qb) if len(ca) else np.zeros(len(qa), bool)
+    qa, qb = qa[~covered], qb[~covered]
+    sentence = np.searchsorted(layout.sent_start, qa, side="right") - 1
+    para = layout.para[np.maximum(sentence, 0)]
+    cue_order = np.argsort(found["cue_start"].to_numpy(), kind="stable")
+    cue_at = found["cue_start"].to_numpy()[cue_order]
+    j = np.searchsorted(cue_at, qa, side="left") - 1
+    src_a = np.full(len(qa), -1, dtype=np.int64)
+    src_b = np.full(len(qa), -1, dtype=np.int64)
+    if len(cue_at):
+        prev = cue_order[np.maximum(j, 0)]
+        cue_sentence = np.searchsorted(layout.sent_start, cue_at[np.maximum(j, 0)],
+                                       side="right") - 1
+        near = (j >= 0) & (para - layout.para[cue_sentence] <= 1) & (
+            para >= layout.para[cue_sentence])
+        src_a = np.where(near, found["source_start"].to_numpy()[prev], -1)
+        src_b = np.where(near, found["source_end"].to_numpy()[prev], -1)
+    start = int(found["attribution"].max()) + 1 if len(found) else 0
+    return pd.DataFrame({
+        "attribution": np.arange(start, start + len(qa)),
+        "content_start": qa, "content_end": qb, "cue_start": -1, "cue_end": -1,
+        "source_start": src_a, "source_end": src_b,
+    })
+
+
+def kinds(found: pd.DataFrame, layout: Layout) -> np.ndarray:
+    """``direct``, ``mixed`` or ``indirect`` for each row's attribution (by quoted share)."""
+    a = found["content_start"].to_numpy()
+    b = found["content_end"].to_numpy()
+    quoted = _quoted_before(b, layout) - _quoted_before(a, layout)
+    per = pd.DataFrame({"attribution": found["attribution"], "quoted": quoted, "length": b - a})
+    total = per.groupby("attribution", sort=False)[["quoted", "length"]].transform("sum")
+    share = (total["quoted"] / total["length"].clip(lower=1)).to_numpy()
+    return np.where(share >= 0.9, "direct", np.where(share > 0, "mixed", "indirect"))
+
+
+def _quoted_before(points: np.ndarray, layout: Layout) -> np.ndarray:
+    """Quoted characters (non-scare quotation spans included) before each global offset."""
+    qa, qb = layout.quote_start, layout.quote_end
+    if len(qa) == 0:
+        return np.zeros(len(points), dtype=np.int64)
+    before = np.concatenate([[0], np.cumsum(qb - qa)])
+    k = np.searchsorted(qa, points, side="right") - 1
+    inside = np.clip(points - qa[np.maximum(k, 0)], 0, (qb - qa)[np.maximum(k, 0)])
+    return np.where(k >= 0, before[np.maximum(k, 0)] + inside, 0)

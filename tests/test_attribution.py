@@ -1,0 +1,253 @@
+"""Attributions (who says what), their sources, and the quote rules they rely on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sourcebias.annotate.actors import find_actors
+from sourcebias.annotate.sources import mark_attributed, resolve_sources
+from sourcebias.segment.attribution import COLUMNS, find_attributions
+from sourcebias.segment.sentences import segment_articles
+
+
+def attributions_of(*texts: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Articles made of ``texts`` and their attributions."""
+    articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "title": None,
+                             "text": list(texts)})
+    return articles, find_attributions(articles, *segment_articles(articles))
+
+
+def content(articles: pd.DataFrame, row: pd.Series) -> str:
+    text = articles.set_index("doc_id").at[row["doc_id"], "text"]
+    return text[row["content_start"] : row["content_end"]]
+
+
+# -- crafted cases -------------------------------------------------------------------------
+
+
+def test_indirect_speech_has_its_source_and_content():
+    articles, found = attributions_of("Padrino said the coup had failed.")
+    assert list(found.columns) == list(COLUMNS)
+    assert len(found) == 1
+    row = found.iloc[0]
+    assert (row["kind"], row["cue"], row["source_text"]) == ("indirect", "said", "Padrino")
+    assert content(articles, row) == "the coup had failed"
+
+
+def test_quotation_before_its_reporting_clause_is_direct():
+    articles, found = attributions_of('"We stand firm," the minister said on Tuesday.')
+    row = found.iloc[0]
+    assert row["kind"] == "direct"
+    assert row["source_text"] == "the minister"
+    assert content(articles, row) == '"We stand firm,"'
+
+
+def test_according_to_takes_the_source_after_the_cue():
+    articles, found = attributions_of("According to the ministry, the coup had failed.",
+                                      "The coup had failed, according to Padrino.")
+    by_doc = found.set_index("doc_id")
+    assert by_doc.at["d0", "source_text"] == "the ministry"
+    assert content(articles, found.iloc[0]) == "the coup had failed"
+    assert by_doc.at["d1", "source_text"] == "Padrino"
+    assert content(articles, found.iloc[1]) == "The coup had failed"
+
+
+def test_reporting_clause_after_an_appositive_names_the_source():
+    articles, found = attributions_of(
+        "Richard Revesz, director of the institute, said the states were exaggerating.")
+    row = found.iloc[0]
+    assert row["source_text"] == "Richard Revesz"
+    assert content(articles, row) == "the states were exaggerating"
+
+
+def test_a_word_ending_in_a_cue_is_no_cue():
+    _, found = attributions_of("The self-proclaimed leader of the opposition-ruled assembly left.")
+    assert found.empty
+
+
+def test_narration_without_cue_or_quotation_is_not_attributed():
+    _, found = attributions_of("The army moved into the capital on Tuesday.")
+    assert found.empty
+
+
+# -- quote rules ---------------------------------------------------------------------------
+
+
+def quotes(text: str) -> list[tuple[str, bool]]:
+    articles = pd.DataFrame({"doc_id": ["a"], "title": [None], "text": [text]})
+    _, voice = segment_articles(articles)
+    quoted = voice[voice["voice"] == "quote"]
+    return [(text[a:b], bool(s)) for a, b, s in zip(quoted["start"], quoted["end"],
+                                                    quoted["scare"], strict=True)]
+
+
+def test_quotation_run_on_into_an_unmarked_paragraph_ends_at_its_closing_mark():
+    text = ("Smith spoke at length. “We will not back down from this fight.\n\n"
+            "We will win in November,” he said at the rally.\n\nThe crowd cheered.")
+    assert quotes(text) == [("“We will not back down from this fight.\n\n"
+                             "We will win in November,”", False)]
+
+
+def test_colon_introduces_a_block_quotation_without_a_reporting_verb():
+    text = ("The senator provides the following commentary on the encounter:\n\n"
+            "We were never told about the meeting, and I find that troubling.\n\n"
+            "The White House did not respond.")
+    assert quotes(text) == [
+        ("We were never told about the meeting, and I find that troubling.", False)]
+
+
+def test_related_news_heading_still_introduces_nothing():
+    text = "Related news:\n\nWe will never surrender, our leaders said."
+    assert quotes(text) == []
+
+
+def test_quoted_titles_and_nicknames_are_labels_not_speech():
+    text = ('The "Celebrity Apprentice" star spoke. Mattis, nicknamed "Mad Dog Mattis," '
+            'arrived. He watched "Who Wants to Be a Millionaire?" last night.')
+    assert quotes(text) == [('"Celebrity Apprentice"', True), ('"Mad Dog Mattis,"', True),
+                            ('"Who Wants to Be a Millionaire?"', True)]
+
+
+def test_a_quoted_sentence_in_title_case_after_said_stays_speech():
+    assert quotes('He said: "We Will Win Again." Then he left.') == [
+        ('"We Will Win Again."', False)]
+
+
+# -- seed articles -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed(seed_batch):
+    articles = seed_batch.articles
+    sentences, voice = segment_articles(articles)
+    mentions = find_actors(articles, sentences=sentences, voice=voice)
+    found = resolve_sources(find_attributions(articles, sentences, voice), mentions, sentences)
+    texts = dict(zip(articles["doc_id"], articles["text"], strict=True))
+    found["content"] = [texts[d][a:b] for d, a, b in
+                        zip(found["doc_id"], found["content_start"], found["content_end"],
+                            strict=True)]
+    return found, mentions
+
+
+def rows_with(found: pd.DataFrame, doc: str, phrase: str) -> pd.DataFrame:
+    return found[found["doc_id"].str.startswith(doc) & found["content"].str.contains(
+        phrase, regex=False)]
+
+
+def test_seed_000_padrino_tweets_are_the_armed_forces_words(seed):
+    found, _ = seed
+    tweets = rows_with(found, "000", "The armed forces remain firm")
+    assert "tweeted" in tweets["cue"].tolist()
+    tweeted = tweets[tweets["cue"] == "tweeted"].iloc[0]
+    assert tweeted["kind"] == "direct"
+    assert tweeted["source_actor"] == "armed_forces"
+    says = rows_with(found, "000", "staying loyal to Maduro").iloc[0]
+    assert says["source_text"] == "The head of the Venezuelan military"
+    assert says["source_actor"] == "armed_forces"
+
+
+def test_seed_001_and_003_maduro_words(seed):
+    found, _ = seed
+    trust = rows_with(found, "001", "I trust you").iloc[0]
+    assert (trust["kind"], trust["source_text"], trust["source_actor"]) == (
+        "direct", "the president", "maduro")
+    capture = rows_with(found, "003", "If a traitor emerges")
+    assert capture.iloc[0]["source_actor"] == "maduro"
+    assert capture.iloc[0]["source_name"] == "Nicolás Maduro"
+
+
+def test_seed_002_self_proclaimed_is_maduro_quoted(seed):
+    found, _ = seed
+    quoted = rows_with(found, "002", "The self-proclaimed, Juan Guaido")
+    assert len(quoted) == 1
+    assert quoted.iloc[0]["kind"] == "direct"
+    assert quoted.iloc[0]["source_actor"] == "maduro"
+
+
+def test_seed_002_outlet_paraphrases_an_official(seed):
+    found, _ = seed
+    row = rows_with(found, "002", "prepared to take military action").iloc[0]
+    assert row["kind"] == "indirect"
+    assert row["source_text"] == "US Secretary of State Mike Pompeo"
+    assert row["source_actor"] == "us_government"
+
+
+def test_mentions_inside_attributed_content_carry_the_source(seed):
+    found, mentions = seed
+    marked = mark_attributed(mentions, found)
+    assert {"attributed", "source_actor"} <= set(marked.columns)
+    quoted = rows_with(found, "002", "The self-proclaimed, Juan Guaido").iloc[0]
+    inside = marked[(marked["doc_id"] == quoted["doc_id"])
+                    & (marked["start"] >= quoted["content_start"])
+                    & (marked["end"] <= quoted["content_end"])]
+    assert inside["actor"].tolist() == ["guaido", "lopez"]
+    assert inside["attributed"].all()
+    assert (inside["source_actor"] == "maduro").all()
+    assert 0.2 < marked["attributed"].mean() < 0.9
+
+
+def test_mark_attributed_by_midpoint():
+    attributions = pd.DataFrame({"doc_id": ["a", "a"], "content_start": [10, 40],
+                                 "content_end": [30, 50], "source_actor": ["x", ""]})
+    table = pd.DataFrame({"doc_id": ["a", "a", "a", "b"], "start": [0, 12, 45, 12],
+                          "end": [8, 20, 60, 20]})
+    marked = mark_attributed(table, attributions)
+    assert marked["attributed"].tolist() == [False, True, False, False]
+    assert marked["source_actor"].tolist() == ["", "x", "", ""]
+
+
+def test_pronoun_source_resolves_to_the_speaker_named_before(seed_batch):
+    text = ("Defense Minister Vladimir Padrino arrived in Caracas. "
+            "He said the coup had failed.")
+    articles = pd.DataFrame({"doc_id": ["a"], "title": [None], "text": [text]})
+    sentences, voice = segment_articles(articles)
+    mentions = find_actors(articles, sentences=sentences, voice=voice)
+    found = resolve_sources(find_attributions(articles, sentences, voice), mentions, sentences)
+    assert found["source_text"].tolist() == ["He"]
+    assert found["source_actor"].tolist() == ["padrino"]
+
+
+# -- PolNeAR dev ---------------------------------------------------------------------------
+
+
+def test_polnear_dev_sample_beats_the_quote_mark_baseline(shared_data: Path):
+    folder = shared_data / "polnear" / "dev"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    paths = sorted((folder / "batch").glob("*.txt"))[::6]
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    articles = pd.DataFrame({"doc_id": [p.stem for p in paths], "title": None, "text": texts})
+    sentences, voice = segment_articles(articles)
+    found = find_attributions(articles, sentences, voice)
+    quoted = voice[voice["voice"] == "quote"]
+    gold_chars = predicted_chars = baseline_chars = hit = baseline_hit = 0
+    for doc_id, text, path in zip(articles["doc_id"], texts, paths, strict=True):
+        ann = (folder / "attributions" / f"{path.stem}.ann").read_text(encoding="utf-8")
+        gold = np.zeros(len(text), dtype=bool)
+        for ranges in re.findall(r"^T\d+\tContent ([\d ;]+)\t", ann, flags=re.MULTILINE):
+            for piece in ranges.split(";"):
+                a, b = map(int, piece.split())
+                gold[a:b] = True
+        visible = np.array([not c.isspace() for c in text])
+        pred = np.zeros(len(text), dtype=bool)
+        for a, b in found.loc[found["doc_id"] == doc_id, ["content_start", "content_end"]].values:
+            pred[a:b] = True
+        base = np.zeros(len(text), dtype=bool)
+        for a, b in quoted.loc[quoted["doc_id"] == doc_id, ["start", "end"]].values:
+            base[a:b] = True
+        gold, pred, base = gold & visible, pred & visible, base & visible
+        gold_chars += gold.sum()
+        predicted_chars += pred.sum()
+        baseline_chars += base.sum()
+        hit += (gold & pred).sum()
+        baseline_hit += (gold & base).sum()
+    f1 = 2 * hit / (gold_chars + predicted_chars)
+    baseline_f1 = 2 * baseline_hit / (gold_chars + baseline_chars)
+    assert len(articles) == 14
+    assert f1 > baseline_f1 + 0.1
+    assert f1 > 0.7
