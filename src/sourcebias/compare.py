@@ -4,11 +4,15 @@ Every function takes the tidy tables of :mod:`sourcebias.tables` and returns a
 tidy :class:`pandas.DataFrame` (or, for :func:`attribution`, a small result
 object of DataFrames).
 
-Text is tokenised once per call with scikit-learn's ``CountVectorizer`` using
-:data:`sourcebias.tables.WORD_PATTERN` (so "self-proclaimed" and "Guaidó's"
-are one token each), lower-cased, with no stop words and no frequency cut-off
-unless asked. By default only the outlet's own voice is counted: the narrator
-spans of the ``voice`` table, with quotations cut out (see ``voice_filter``).
+Text is tokenised once per call with scikit-learn's ``CountVectorizer``. The
+keyness counts (:func:`term_counts`) use :class:`sourcebias._tokens.Tokenizer`:
+folded as the lexicons fold ("Guaidó" = "Guaido"), abbreviations whole
+("u.s.", "fbi"), no numbers or single letters, and house style (honorifics,
+outlets' own names) left out unless ``house_style=False``. Similarity and
+attribution use :data:`sourcebias.tables.WORD_PATTERN` (so "self-proclaimed" and
+"Guaidó's" are one token each), lower-cased. No frequency cut-off unless asked.
+By default only the outlet's own voice is counted: the narrator spans of the
+``voice`` table, with quotations cut out (see ``voice_filter``).
 Each kept stretch of text is its own tokenisation unit, so an n-gram never
 bridges a cut-out quotation. Articles whose ``duplicate_of`` is set are left out
 unless ``include_duplicates=True``.
@@ -30,6 +34,8 @@ from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 from sourcebias import _keyness
+from sourcebias._tokens import Tokenizer, fold_texts
+from sourcebias._tokens import house_style as _house_style
 from sourcebias.tables import WORD_PATTERN
 
 MEASURES = ("chi2", "lr", "pmi", "logodds")
@@ -409,6 +415,7 @@ def term_counts(
     ngram_range: tuple[int, int] = (1, 1),
     include_duplicates: bool = False,
     stop_words: str | list[str] | None = None,
+    house_style: bool = True,
 ) -> pd.DataFrame:
     """Count every term in each group's text (the input of :func:`keyness`).
 
@@ -438,7 +445,10 @@ def term_counts(
     include_duplicates : bool
         Count articles whose ``duplicate_of`` is set too.
     stop_words : "english", list of str or None
-        Words not counted (none by default), as in ``CountVectorizer``.
+        Further words not counted: scikit-learn's English stop words, or the words.
+    house_style : bool
+        Leave out honorifics and the outlets' own names (see
+        :func:`sourcebias._tokens.house_style`; its ``caption()`` says what).
 
     Returns
     -------
@@ -447,9 +457,10 @@ def term_counts(
         occurs in it, ordered by group and term.
     """
     kept = _kept_articles(articles, by=by, include_duplicates=include_duplicates)
+    tokenizer = _house_style(kept, ngram_range=ngram_range, stop_words=stop_words, on=house_style)
     matrix, terms = _document_terms(
         kept, sentences=sentences, voice=voice, voice_filter=voice_filter,
-        include_titles=include_titles, ngram_range=ngram_range, stop_words=stop_words,
+        include_titles=include_titles, tokenizer=tokenizer,
     )
     groups, per_group = _group_sums(kept[by], matrix)
     cells = per_group.tocoo()
@@ -479,13 +490,14 @@ def keyness_table(
     ngram_range: tuple[int, int] = (1, 1),
     include_duplicates: bool = False,
     stop_words: str | list[str] | None = None,
+    house_style: bool = True,
 ) -> pd.DataFrame:
     """:func:`term_counts` then :func:`keyness`, in one call.
 
     Parameters
     ----------
     articles, sentences, voice, by, voice_filter, include_titles, ngram_range, \
-include_duplicates, stop_words
+include_duplicates, stop_words, house_style
         As in :func:`term_counts`.
     target, reference, measure, correction, prior, prior_scale, variance, min_count
         As in :func:`keyness`.
@@ -507,7 +519,7 @@ include_duplicates, stop_words
     counts = term_counts(
         articles, sentences=sentences, voice=voice, by=by, voice_filter=voice_filter,
         include_titles=include_titles, ngram_range=ngram_range,
-        include_duplicates=include_duplicates, stop_words=stop_words,
+        include_duplicates=include_duplicates, stop_words=stop_words, house_style=house_style,
     )
     return keyness(
         counts, target=target, reference=reference, measure=measure, correction=correction,
@@ -532,8 +544,13 @@ def _document_terms(
     articles: pd.DataFrame, *, sentences: pd.DataFrame, voice: pd.DataFrame,
     voice_filter: str | None, include_titles: bool, ngram_range: tuple[int, int] = (1, 1),
     stop_words: str | list[str] | None = None, min_df: int = 1,
+    tokenizer: Tokenizer | None = None,
 ) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Articles x terms count matrix (rows in ``articles`` order) and the sorted terms."""
+    """Articles x terms count matrix (rows in ``articles`` order) and the sorted terms.
+
+    With a ``tokenizer`` the pieces are folded (:func:`sourcebias._tokens.fold_texts`)
+    and it makes the terms; ``ngram_range`` and ``stop_words`` are then its own.
+    """
     spans = _kept_spans(articles, sentences=sentences, voice=voice,
                         voice_filter=voice_filter, include_titles=include_titles)
     texts = articles["text"].to_numpy(dtype=object)
@@ -542,10 +559,14 @@ def _document_terms(
         texts[r][s:e] for r, s, e in zip(row, spans["start"].to_numpy(), spans["end"].to_numpy(),
                                          strict=True)
     ]
-    vectorizer = CountVectorizer(
-        token_pattern=WORD_PATTERN, lowercase=True, ngram_range=ngram_range,
-        stop_words=stop_words, min_df=min_df, dtype=np.int64,
-    )
+    if tokenizer is None:
+        vectorizer = CountVectorizer(
+            token_pattern=WORD_PATTERN, lowercase=True, ngram_range=ngram_range,
+            stop_words=stop_words, min_df=min_df, dtype=np.int64,
+        )
+    else:
+        pieces = fold_texts(pieces)
+        vectorizer = CountVectorizer(analyzer=tokenizer, min_df=min_df, dtype=np.int64)
     try:
         by_piece = vectorizer.fit_transform(pieces)
     except ValueError as error:  # scikit-learn's "empty vocabulary"
