@@ -42,7 +42,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from .lexicon import _fold_table
 
 __all__ = ["CAPITAL_ABBREVIATIONS", "HONORIFICS", "Tokenizer", "fold_texts", "house_style",
-           "self_names"]
+           "normalise", "self_names"]
 
 #: Honorifics of house style, dropped by default.
 HONORIFICS = ("mr", "mrs", "ms", "dr")
@@ -92,6 +92,14 @@ def fold_texts(texts: Sequence[str]) -> list[str]:
     folded[np.cumsum(lengths + 1)[:-1] - 1] = _SEPARATOR
     folded = folded[folded != _DROPPED]
     return folded.tobytes().decode("utf-32-le").split("\x1e")
+
+
+def normalise(folded: str) -> str:
+    """A folded text in the tokens' spelling: lower case, "US" as ``u.s.``, longer
+    abbreviations closed up (``fbi``), possessive ``'s`` cut."""
+    text = _CAPITALS.sub(lambda m: CAPITAL_ABBREVIATIONS[m.group(1)], folded).lower()
+    text = _LONG_ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
+    return _POSSESSIVE.sub("", text)
 
 
 def self_names(outlets: Iterable[str]) -> tuple[str, ...]:
@@ -196,9 +204,7 @@ class Tokenizer:
 
     def tokens(self, folded: str) -> list[str | None]:
         """The unigrams of one folded text, None where an n-gram must break."""
-        text = _CAPITALS.sub(lambda m: CAPITAL_ABBREVIATIONS[m.group(1)], folded).lower()
-        text = _LONG_ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
-        text = _POSSESSIVE.sub("", text)
+        text = normalise(folded)
         if self.drop_phrases:
             text = self._phrases.sub(" \x1a ", text)
         stop = self._stop
