@@ -104,8 +104,8 @@ class Suggestions:
     terms, actors, labels : pandas.DataFrame
         The tables of :func:`suggest_terms`, :func:`suggest_actors` and
         :func:`suggest_labels`.
-    target : str
-        The outlet or group whose voice the terms describe.
+    target : str or None
+        The outlet or group whose voice the terms describe (None: every outlet).
     by : str
         The articles column that holds ``target``.
     batch : str
@@ -117,7 +117,7 @@ class Suggestions:
     terms: pd.DataFrame
     actors: pd.DataFrame
     labels: pd.DataFrame
-    target: str
+    target: str | None
     by: str
     batch: str
     label_words: object
@@ -434,6 +434,17 @@ def _unique_ids(ids: pd.Series) -> list[str]:
     return unique
 
 
+def distinct_spellings(variants: str) -> list[str]:
+    """The ``"; "``-separated spellings that differ once folded (the first of each), as
+    lexicon patterns must."""
+    spellings = str(variants).split("; ")
+    keys = [" ".join(k.lower().split()) for k in fold_texts(spellings)]
+    first: dict[str, str] = {}
+    for key, spelling in zip(keys, spellings, strict=True):
+        first.setdefault(key, spelling)
+    return list(first.values())
+
+
 # --------------------------------------------------------------------------- labels
 
 
@@ -444,7 +455,7 @@ def actors_lexicon(actors: pd.DataFrame, *, label_words: object,
     entries = tuple(
         Entry(id=row.actor, category="suggested", name=row.name, note=None, line=0,
               patterns=tuple(Pattern(text=v, case_sensitive=False, line=0)
-                             for v in str(row.variants).split("; ")))
+                             for v in distinct_spellings(row.variants)))
         for row in actors.itertuples(index=False))
     return Lexicon(kind="actors", path=Path(path), sha256="", version="draft", entries=entries,
                    categories=(("suggested", "suggested actors"),), labels=label_words)
@@ -511,7 +522,7 @@ def suggest(
     *,
     sentences: pd.DataFrame,
     voice: pd.DataFrame,
-    target: str,
+    target: str | None = None,
     terms: Lexicon | None = None,
     actors: Lexicon | None = None,
     batch: str = "",
@@ -523,8 +534,10 @@ def suggest(
     Parameters
     ----------
     articles, sentences, voice : pandas.DataFrame
-    target : str
-        The outlet or group whose terms are suggested (:func:`suggest_terms`).
+    target : str, optional
+        The outlet or group whose terms are suggested (:func:`suggest_terms`);
+        by default every outlet in turn against the rest, the ``n_terms`` best
+        scores of all kept (a ``target`` column says whose voice each is).
     terms, actors : Lexicon, optional
         The pack the suggestions extend; the default pack by default.
     batch : str
@@ -535,10 +548,18 @@ def suggest(
     -------
     Suggestions
     """
-    by = target_column(articles, target)
+    by = target_column(articles, target) if target is not None else "outlet"
     actors_lexicon_ = actors if actors is not None else load_actors()
-    term_table = suggest_terms(articles, sentences=sentences, voice=voice, target=target,
-                               terms=terms, n=n_terms)
+    targets = [target] if target is not None else sorted(articles["outlet"].dropna().unique())
+    term_table = pd.concat([
+        suggest_terms(articles, sentences=sentences, voice=voice, target=t, terms=terms,
+                      n=n_terms).assign(target=t)
+        for t in targets], ignore_index=True)
+    count_columns = [c for c in term_table.columns if c.startswith("count_")]
+    term_table = (term_table.sort_values(["score", "term"], ascending=[False, True])
+                  .drop_duplicates("term").head(n_terms).reset_index(drop=True))
+    term_table[count_columns] = term_table[count_columns].fillna(0).astype("int64")
+    term_table["rank"] = np.arange(1, len(term_table) + 1)
     actor_table = suggest_actors(articles, sentences=sentences, actors=actors_lexicon_, by=by,
                                  n=n_actors)
     labels = suggest_labels(articles, sentences=sentences, voice=voice, actors=actor_table,
