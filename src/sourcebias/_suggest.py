@@ -27,8 +27,8 @@ Terms (:func:`suggest_terms`)
 Actors (:func:`suggest_actors`)
     Runs of capitalised words in every sentence, cut after their last title word
     ("Venezuelan President Nicolás Maduro" -> "Nicolás Maduro", title
-    ``president``) and without leading words that are mostly written in lower
-    case inside sentences ("The", "But", "Despite").
+    ``president``) and without leading or trailing stop words or words mostly
+    written in lower case inside sentences ("The", "But", "Seven").
     Spellings are grouped when they fold to the same letters (Guaidó =
     Guaido), when a full name's first name is close to another's with the same
     surname (Nicolas/Nicholas Maduro), or when a one-word name is that surname
@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +94,7 @@ _UPPER = "[" + "".join(re.escape(chr(c)) for c in range(0x10000) if chr(c).isupp
 _NAME_WORD = rf"{_UPPER}[\w'’\-]*"
 _NAME_RUN = re.compile(rf"(?:(?<=\s)|^)({_NAME_WORD}(?:\s+{_NAME_WORD})*)")
 _OPENING_WORD = re.compile(r"^\W*\w+")
-_PREVIOUS = re.compile(r"([^\W\d_][\w\-]*)\.?\s+$")
+_PREVIOUS = re.compile(r"[^\W\d_][\w\-]*")
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,18 @@ def _is_content(term: str, proper: frozenset[str]) -> bool:
 def _proper_words(texts: pd.Series) -> frozenset[str]:
     """Folded lower-case words written with a capital in more than :data:`PROPER_SHARE`
     of their uses inside sentences (a sentence's first word, capitalised anyway, is not read)."""
+    shares = _capital_shares(texts)
+    return frozenset(shares.index[shares > PROPER_SHARE])
+
+
+def _lower_case_words(texts: pd.Series) -> frozenset[str]:
+    """Words written in lower case in most of their uses inside sentences, and stop words."""
+    shares = _capital_shares(texts)
+    return frozenset(shares.index[shares <= PROPER_SHARE]) | ENGLISH_STOP_WORDS
+
+
+def _capital_shares(texts: pd.Series) -> pd.Series:
+    """Share of capitalised uses of each folded lower-case word inside sentences."""
     vectorizer = CountVectorizer(lowercase=False, token_pattern=r"(?u)\b[^\W\d_]\w+\b",
                                  dtype=np.int64)
     inside = pd.Series(fold_texts(texts.tolist())).str.replace(_OPENING_WORD, "", regex=True)
@@ -231,7 +244,7 @@ def _proper_words(texts: pd.Series) -> frozenset[str]:
     lower = forms.str.lower()
     total = pd.Series(counts).groupby(lower).sum()
     capitalised = pd.Series(counts * capital).groupby(lower).sum()
-    return frozenset(total.index[(capitalised / total) > PROPER_SHARE])
+    return capitalised / total
 
 
 def _in_pack(candidates: pd.Series, lexicon: Lexicon) -> np.ndarray:
@@ -317,8 +330,7 @@ def suggest_actors(
     lexicon = actors if actors is not None else load_actors()
     titles = frozenset(w for t in lexicon.labels.titles + SHORT_TITLES for w in t.lower().split()
                        if w not in ENGLISH_STOP_WORDS)
-    proper = _proper_words(sentences["text"])
-    names = _names(sentences, proper, titles, lexicon)
+    names = _names(sentences, _lower_case_words(sentences["text"]), titles, lexicon)
     if names.empty:
         return pd.DataFrame(columns=["rank", "actor", "name", "variants", "count", "titles",
                                      "source"])
@@ -329,8 +341,8 @@ def suggest_actors(
     names["actor_key"] = names["key"].map(canonical)
     rows = []
     for key, mentions in names.groupby("actor_key", sort=False):
-        if len(mentions) < min_count:
-            continue
+        if len(mentions) < min_count or mentions["opening"].all():
+            continue  # too rare, or only ever a capitalised first word
         spellings = mentions["name"].value_counts()
         full = [s for s in spellings.index if " " in s] or list(spellings.index)
         title_counts = mentions["title"].dropna().value_counts()
@@ -353,15 +365,17 @@ def suggest_actors(
                  ].reset_index(drop=True)
 
 
-def _names(sentences: pd.DataFrame, proper: frozenset[str], titles: frozenset[str],
+def _names(sentences: pd.DataFrame, lower_case: frozenset[str], titles: frozenset[str],
            lexicon: Lexicon) -> pd.DataFrame:
-    """Every name in the sentences: ``doc_id``, ``name`` and the ``title`` before it."""
+    """Every name in the sentences: ``doc_id``, ``name``, the ``title`` before it,
+    ``in_pack`` and ``opening`` (a one-word name that opens its sentence)."""
     rows = []
     known = {" ".join(p.lower().split())
              for p in fold_texts([p.text for e in lexicon.entries for p in e.patterns])}
     for doc_id, text in zip(sentences["doc_id"].to_numpy(), sentences["text"].to_numpy(),
                             strict=True):
-        for match in _NAME_RUN.finditer(str(text)):
+        text = str(text)
+        for match in _NAME_RUN.finditer(text):
             words = match.group(1).split()
             bare = [_bare(w) for w in words]
             last_title = max((i for i, b in enumerate(bare) if b in titles), default=-1)
@@ -370,20 +384,23 @@ def _names(sentences: pd.DataFrame, proper: frozenset[str], titles: frozenset[st
                 first_title -= 1
             title = " ".join(bare[first_title:last_title + 1]) or None
             words = words[last_title + 1:]
-            while words and _bare(words[0]) not in proper:
-                words = words[1:]
-            while words and _bare(words[-1]) not in proper:
+            opening = last_title < 0 and match.start() == len(text) - len(text.lstrip())
+            while words and _bare(words[0]) in lower_case:
+                words, opening = words[1:], False
+            while words and _bare(words[-1]) in lower_case:
                 words = words[:-1]
             words = [w[:-2] if re.search(r"['’]s$", w) else w for w in words]
             if not words or any(_bare(w) in CALENDAR for w in words):
                 continue
             if title is None:
-                previous = _PREVIOUS.search(str(text)[:match.start()])
-                if previous and previous.group(1).lower() in titles:
-                    title = previous.group(1).lower()
+                before = [_bare(w) for w in _PREVIOUS.findall(text[max(0, match.start() - 60):
+                                                                  match.start()])]
+                kept = list(itertools.takewhile(lambda w: w in titles, reversed(before)))
+                title = " ".join(reversed(kept)) or None
             name = " ".join(words)
-            rows.append((doc_id, name, title, " ".join(_bare(w) for w in words) in known))
-    return pd.DataFrame(rows, columns=["doc_id", "name", "title", "in_pack"])
+            rows.append((doc_id, name, title, " ".join(_bare(w) for w in words) in known,
+                         opening and len(words) == 1))
+    return pd.DataFrame(rows, columns=["doc_id", "name", "title", "in_pack", "opening"])
 
 
 @functools.lru_cache(maxsize=65536)
