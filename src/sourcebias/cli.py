@@ -1,4 +1,5 @@
-"""The ``sourcebias`` command: ``analyze`` a batch into tables, or ``report`` on it."""
+"""The ``sourcebias`` command: ``analyze`` a batch into tables, ``report`` on it, or
+``suggest`` a draft lexicon pack from it."""
 
 from __future__ import annotations
 
@@ -104,6 +105,27 @@ def _report(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _suggest(args: argparse.Namespace) -> int:
+    from sourcebias.annotate.lexicon import read_actors, read_terms
+    from sourcebias.read.batch import read_batch
+    from sourcebias.run.draft_pack import write_draft_pack
+    from sourcebias.segment.sentences import segment_articles
+    from sourcebias.stats.suggest import suggest
+
+    batch = read_batch(args.batch, **_read_options(args))
+    sentences, voice = segment_articles(batch.articles)
+    pack = args.lexicons
+    suggestions = suggest(
+        batch.articles, sentences=sentences, voice=voice, target=args.target, batch=batch.name,
+        terms=read_terms(pack / "terms.yaml") if pack else None,
+        actors=read_actors(pack / "actors.yaml") if pack else None,
+    )
+    out = write_draft_pack(suggestions, args.out)
+    print(f"draft pack written to {out}: {len(suggestions.terms)} terms, "
+          f"{len(suggestions.actors)} actors, {len(suggestions.labels)} labels suggested")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``sourcebias`` command."""
     parser = argparse.ArgumentParser(
@@ -120,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR,
                         help="folder of numbered notebooks (default: the project's)")
     report.set_defaults(run=_report)
+    suggest = commands.add_parser("suggest", help="suggest terms, actors and labels: write a "
+                                  "draft lexicon pack to edit")
+    _add_batch_arguments(suggest)
+    suggest.add_argument("--target", metavar="OUTLET_OR_GROUP",
+                         help="suggest terms of this outlet or group against the rest "
+                              "(default: each outlet in turn)")
+    suggest.set_defaults(run=_suggest)
     return parser
 
 

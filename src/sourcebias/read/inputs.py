@@ -312,6 +312,13 @@ def _batch_name(path: Path) -> str:
     return name[: -len(suffix)] if suffix else name
 
 
+def _csv_delimiter(path: Path) -> str:
+    """The delimiter of a CSV file: the commonest of ``,``, ``;`` and tab in its header line."""
+    with pa.input_stream(str(path), compression="detect") as stream:
+        header = stream.read(1 << 16).split(b"\n", 1)[0]
+    return max(",;\t", key=lambda c: header.count(c.encode()))
+
+
 def _table_parts(path: Path, text_column: str, names: dict[str, str]
                  ) -> Iterator[pd.DataFrame]:
     """The rows of a table file, :data:`PART_ROWS` at a time (one empty part at least)."""
@@ -326,7 +333,8 @@ def _table_parts(path: Path, text_column: str, names: dict[str, str]
             parts = _jsonl_parts(path)
         else:
             parts = (part.replace("", np.nan) for part in pd.read_csv(
-                path, dtype=str, keep_default_na=False, chunksize=PART_ROWS))
+                path, dtype=str, keep_default_na=False, chunksize=PART_ROWS,
+                sep=_csv_delimiter(path)))
         first = next(parts, None)
     except (pa.ArrowInvalid, ValueError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: cannot be read as a {suffix} table ({error}); "

@@ -11,6 +11,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from sourcebias.checks import choice, first_bad, kept_articles, require_columns
 from sourcebias.stats.keyness import VOICE_FILTERS, keyness
+from sourcebias.stats.tokens import Tokenizer, fold_texts
+from sourcebias.stats.tokens import house_style as _house_style
 from sourcebias.tables import WORD_PATTERN
 
 
@@ -25,6 +27,7 @@ def term_counts(
     ngram_range: tuple[int, int] = (1, 1),
     include_duplicates: bool = False,
     stop_words: str | list[str] | None = None,
+    house_style: bool = True,
 ) -> pd.DataFrame:
     """Count every term in each group's text (the input of :func:`keyness`).
 
@@ -54,7 +57,10 @@ def term_counts(
     include_duplicates : bool
         Count articles whose ``duplicate_of`` is set too.
     stop_words : "english", list of str or None
-        Words not counted (none by default), as in ``CountVectorizer``.
+        Further words not counted: scikit-learn's English stop words, or the words.
+    house_style : bool
+        Leave out honorifics and the outlets' own names (see
+        :func:`sourcebias.stats.tokens.house_style`; its ``caption()`` says what).
 
     Returns
     -------
@@ -63,9 +69,10 @@ def term_counts(
         occurs in it, ordered by group and term.
     """
     kept = kept_articles(articles, by=by, include_duplicates=include_duplicates, need_text=True)
+    tokenizer = _house_style(kept, ngram_range=ngram_range, stop_words=stop_words, on=house_style)
     matrix, terms = _document_terms(
         kept, sentences=sentences, voice=voice, voice_filter=voice_filter,
-        include_titles=include_titles, ngram_range=ngram_range, stop_words=stop_words,
+        include_titles=include_titles, tokenizer=tokenizer,
     )
     groups, per_group = _group_sums(kept[by], matrix)
     cells = per_group.tocoo()
@@ -95,13 +102,14 @@ def keyness_table(
     ngram_range: tuple[int, int] = (1, 1),
     include_duplicates: bool = False,
     stop_words: str | list[str] | None = None,
+    house_style: bool = True,
 ) -> pd.DataFrame:
     """:func:`term_counts` then :func:`keyness`, in one call.
 
     Parameters
     ----------
     articles, sentences, voice, by, voice_filter, include_titles, ngram_range, \
-include_duplicates, stop_words
+include_duplicates, stop_words, house_style
         As in :func:`term_counts`.
     target, reference, measure, correction, prior, prior_scale, variance, min_count
         As in :func:`keyness`.
@@ -123,7 +131,7 @@ include_duplicates, stop_words
     counts = term_counts(
         articles, sentences=sentences, voice=voice, by=by, voice_filter=voice_filter,
         include_titles=include_titles, ngram_range=ngram_range,
-        include_duplicates=include_duplicates, stop_words=stop_words,
+        include_duplicates=include_duplicates, stop_words=stop_words, house_style=house_style,
     )
     return keyness(
         counts, target=target, reference=reference, measure=measure, correction=correction,
@@ -135,8 +143,13 @@ def _document_terms(
     articles: pd.DataFrame, *, sentences: pd.DataFrame, voice: pd.DataFrame,
     voice_filter: str | None, include_titles: bool, ngram_range: tuple[int, int] = (1, 1),
     stop_words: str | list[str] | None = None, min_df: int = 1,
+    tokenizer: Tokenizer | None = None,
 ) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Articles x terms count matrix (rows in ``articles`` order) and the sorted terms."""
+    """Articles x terms count matrix (rows in ``articles`` order) and the sorted terms.
+
+    With a ``tokenizer`` the pieces are folded (:func:`sourcebias._tokens.fold_texts`)
+    and it makes the terms; ``ngram_range`` and ``stop_words`` are then its own.
+    """
     spans = _kept_spans(articles, sentences=sentences, voice=voice,
                         voice_filter=voice_filter, include_titles=include_titles)
     texts = articles["text"].to_numpy(dtype=object)
@@ -145,10 +158,14 @@ def _document_terms(
         texts[r][s:e] for r, s, e in zip(row, spans["start"].to_numpy(), spans["end"].to_numpy(),
                                          strict=True)
     ]
-    vectorizer = CountVectorizer(
-        token_pattern=WORD_PATTERN, lowercase=True, ngram_range=ngram_range,
-        stop_words=stop_words, min_df=min_df, dtype=np.int64,
-    )
+    if tokenizer is None:
+        vectorizer = CountVectorizer(
+            token_pattern=WORD_PATTERN, lowercase=True, ngram_range=ngram_range,
+            stop_words=stop_words, min_df=min_df, dtype=np.int64,
+        )
+    else:
+        pieces = fold_texts(pieces)
+        vectorizer = CountVectorizer(analyzer=tokenizer, min_df=min_df, dtype=np.int64)
     try:
         by_piece = vectorizer.fit_transform(pieces)
     except ValueError as error:  # scikit-learn's "empty vocabulary"
