@@ -76,6 +76,7 @@ _PUBLIC = {
     "read_valence": "annotate.sentiment",
     "resolve_sources": "annotate.sources",
     "score_sentiment": "annotate.sentiment",
+    "score_targets": "annotate.targets",
     "segment_articles": "segment.sentences",
     "smooth": "stats.timeline",
     "story_coverage": "stats.stories",
@@ -149,6 +150,7 @@ __all__ = [
     "read_valence",
     "resolve_sources",
     "score_sentiment",
+    "score_targets",
     "segment_articles",
     "smooth",
     "story_coverage",
@@ -187,6 +189,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.lexicon import Lexicon, LexiconError, read_actors, read_terms
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
     from sourcebias.annotate.sources import mark_attributed, resolve_sources
+    from sourcebias.annotate.targets import score_targets
     from sourcebias.annotate.terms import find_terms
     from sourcebias.figures.export import write_figure, write_provenance, write_table
     from sourcebias.figures.keyness import plot_keyness
