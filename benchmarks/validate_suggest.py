@@ -39,7 +39,7 @@ from scipy import stats
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from sourcebias._suggest import suggest_terms
-from sourcebias._tokens import Tokenizer, fold_texts
+from sourcebias._tokens import Tokenizer
 from sourcebias.batch import read_batch
 from sourcebias.compare import keyness, term_counts
 from sourcebias.segment import segment
@@ -54,8 +54,8 @@ def marked_words(biased_words) -> set[str]:
     tokenizer = Tokenizer()
     phrases = [w for cell in biased_words.dropna() for w in ast.literal_eval(cell)]
     marked: set[str] = set()
-    for folded in fold_texts(phrases):
-        words = tokenizer(folded)
+    for prepared in tokenizer.prepare(phrases):
+        words = tokenizer(prepared)
         marked.add(" ".join(words))
         marked.update(words)
     return marked

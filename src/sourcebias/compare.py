@@ -34,7 +34,7 @@ from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 from sourcebias import _keyness
-from sourcebias._tokens import Tokenizer, fold_texts
+from sourcebias._tokens import Tokenizer
 from sourcebias._tokens import house_style as _house_style
 from sourcebias.tables import WORD_PATTERN
 
@@ -548,7 +548,7 @@ def _document_terms(
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Articles x terms count matrix (rows in ``articles`` order) and the sorted terms.
 
-    With a ``tokenizer`` the pieces are folded (:func:`sourcebias._tokens.fold_texts`)
+    With a ``tokenizer`` the pieces are prepared by it (folded, dropped words marked)
     and it makes the terms; ``ngram_range`` and ``stop_words`` are then its own.
     """
     spans = _kept_spans(articles, sentences=sentences, voice=voice,
@@ -565,7 +565,7 @@ def _document_terms(
             stop_words=stop_words, min_df=min_df, dtype=np.int64,
         )
     else:
-        pieces = fold_texts(pieces)
+        pieces = tokenizer.prepare(pieces)
         vectorizer = CountVectorizer(analyzer=tokenizer, min_df=min_df, dtype=np.int64)
     try:
         by_piece = vectorizer.fit_transform(pieces)
