@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from sourcebias.checks import choice, first_bad, kept_articles, require_columns
 from sourcebias.stats.keyness import VOICE_FILTERS, keyness
-from sourcebias.stats.tokens import Tokenizer, fold_texts
+from sourcebias.stats.tokens import Tokenizer
 from sourcebias.stats.tokens import house_style as _house_style
 from sourcebias.tables import WORD_PATTERN
 
@@ -147,7 +147,7 @@ def _document_terms(
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Articles x terms count matrix (rows in ``articles`` order) and the sorted terms.
 
-    With a ``tokenizer`` the pieces are folded (:func:`sourcebias._tokens.fold_texts`)
+    With a ``tokenizer`` the pieces are prepared by it (folded, dropped words marked)
     and it makes the terms; ``ngram_range`` and ``stop_words`` are then its own.
     """
     spans = _kept_spans(articles, sentences=sentences, voice=voice,
@@ -164,7 +164,7 @@ def _document_terms(
             stop_words=stop_words, min_df=min_df, dtype=np.int64,
         )
     else:
-        pieces = fold_texts(pieces)
+        pieces = tokenizer.prepare(pieces)
         vectorizer = CountVectorizer(analyzer=tokenizer, min_df=min_df, dtype=np.int64)
     try:
         by_piece = vectorizer.fit_transform(pieces)
