@@ -6,11 +6,12 @@ A batch is either
   With a ``manifest.csv`` (columns ``path`` and ``outlet``; optional ``doc_id``,
   ``outlet_group``, ``date``, ``url``, ``title``; any other column is kept), the
   manifest's rows are the batch: files it does not list are not read. Its paths
-  are relative to the folder and may pass through symbolic links, but may not be
-  absolute or climb out of the folder with ``..``. Without a manifest, every file
-  under the folder is read (hidden files and folders aside); the outlet is the
-  name of the top-level sub-folder the file sits in, or the batch folder's own
-  name for files directly in it.
+  are relative to the folder. Without a manifest, every file under the folder is
+  read (hidden files and folders aside); the outlet is the name of the top-level
+  sub-folder the file sits in, or the batch folder's own name for files directly
+  in it. Every path is resolved with its symbolic links followed and must stay
+  inside the batch folder: one that is absolute, climbs out with ``..`` or leads
+  out through a link (a file, a sub-folder, a manifest row) is excluded unopened.
 * or one ``.csv``, ``.jsonl``, ``.parquet`` (or ``.csv.gz``, ``.jsonl.gz``) table
   with one row per article. Its columns are mapped with the ``*_column`` options
   and every other column is kept.

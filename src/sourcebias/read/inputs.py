@@ -63,6 +63,9 @@ LOG = logging.getLogger("sourcebias.read")
 
 MANIFEST = "manifest.csv"
 
+#: What an ``excluded`` reason says of a path that is not inside the batch folder.
+OUTSIDE = "leads outside the batch folder"
+
 TEXT_SUFFIXES = (".txt", ".md")
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -164,8 +167,8 @@ def _excluded(listing: pd.DataFrame, reasons: pd.Series, within: str | None) -> 
 def _folder_inputs(folder: Path, names: dict[str, str], within: str | None
                    ) -> tuple[pd.DataFrame, pd.Series]:
     """The files of a batch folder, and why each one that cannot be read is excluded."""
-    listing = _manifest_listing(folder / MANIFEST, names) if within else _folder_listing(folder)
-    reasons = _listing_problems(listing, within)
+    listing = _manifest_listing(folder, names) if within else _folder_listing(folder)
+    reasons = _listing_problems(folder, listing, within)
     return listing, reasons
 
 
@@ -193,7 +196,11 @@ def _read_files(folder: Path, listing: pd.DataFrame, within: str | None) -> _Inp
                    pd.concat(excluded, ignore_index=True), within)
 
 
-def _manifest_listing(manifest: Path, names: dict[str, str]) -> pd.DataFrame:
+def _manifest_listing(folder: Path, names: dict[str, str]) -> pd.DataFrame:
+    manifest = folder / MANIFEST
+    if not stays_inside(folder.resolve(), MANIFEST):
+        raise ValueError(f"{manifest}: {OUTSIDE} (it is a link to a file elsewhere); put the "
+                         "manifest itself in the batch folder")
     table = pd.read_csv(manifest, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for required in ("path", names["outlet"]):
         if required not in table.columns:
@@ -208,14 +215,36 @@ def _manifest_listing(manifest: Path, names: dict[str, str]) -> pd.DataFrame:
     return listing
 
 
-def _folder_listing(folder: Path) -> pd.DataFrame:
-    files = []
+def batch_files(folder: Path) -> list[str]:
+    """Every file under a batch folder, as sorted paths relative to it (hidden files and
+    folders aside, the manifest aside), and every linked sub-folder that leads outside it.
+
+    Links to folders are followed only when they resolve inside the folder, and a
+    folder reached twice (through a link) is walked once, so that a link can
+    neither lead out of the batch nor loop. A sub-folder that leads outside is
+    listed, not walked, so that :func:`_listing_problems` can exclude it.
+    """
+    inside = folder.resolve()
+    walked = {inside}
+    found = []
     for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         base = Path(root).relative_to(folder)
-        files += [(base / name).as_posix() for name in names
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            real = Path(root, name).resolve()
+            if not real.is_relative_to(inside):
+                found.append((base / name).as_posix())
+            elif real not in walked:
+                walked.add(real)
+                kept.append(name)
+        dirs[:] = kept
+        found += [(base / name).as_posix() for name in names
                   if not name.startswith(".") and (root != str(folder) or name != MANIFEST)]
-    listing = pd.DataFrame({"path": pd.Series(sorted(files), dtype="str")})
+    return sorted(found)
+
+
+def _folder_listing(folder: Path) -> pd.DataFrame:
+    listing = pd.DataFrame({"path": pd.Series(batch_files(folder), dtype="str")})
     parts = listing["path"].str.split("/")
     return listing.assign(
         source=listing["path"],
@@ -248,23 +277,35 @@ def _standard_fields(table: pd.DataFrame, names: dict[str, str], *,
 
 
 def _outside(path: str) -> bool:
-    """Whether a manifest path is absolute or climbs out of the batch folder.
-
-    The test is lexical: a path through a symbolic link inside the folder is
-    inside, wherever the link points.
-    """
+    """Whether a manifest path is absolute or climbs out of the batch folder as written."""
     return (path.startswith("/") or path[1:2] == ":"
             or posixpath.normpath(path).split("/")[0] == "..")
 
 
-def _listing_problems(listing: pd.DataFrame, within: str | None) -> pd.Series:
-    """The first thing wrong with each listed file that shows without reading it."""
+def stays_inside(inside: Path, path: str) -> bool:
+    """Whether ``path`` (relative to the resolved batch folder ``inside``), with every
+    symbolic link on the way followed, is still under ``inside``. Nothing is opened."""
+    return not path or (inside / path).resolve().is_relative_to(inside)
+
+
+def _listing_problems(folder: Path, listing: pd.DataFrame, within: str | None) -> pd.Series:
+    """The first thing wrong with each listed file that shows without reading it.
+
+    A path that leads outside the batch folder, as written (absolute, ``..``) or
+    through a symbolic link (to a file or a folder), is excluded before anything
+    is opened.
+    """
     path = listing["path"].fillna("")
     suffix = path.str.extract(r"(\.[^./]*)$", expand=False).str.lower().fillna("")
+    written_outside = path.map(_outside).astype(bool)
+    inside = folder.resolve()
+    linked_outside = ~written_outside & ~path.map(lambda p: stays_inside(inside, p)).astype(bool)
     reasons = _first_reason(listing.index, [
         (path == "", "has no path; fill in the path column or delete the row"),
-        (path.map(_outside), "the path leads outside the batch folder; move the file into "
-                             "the folder and give its path relative to the folder"),
+        (written_outside, f"the path {OUTSIDE}; move the file into the folder and give its "
+                          "path relative to the folder"),
+        (linked_outside, f"the path {OUTSIDE} through a symbolic link, so it is not read; "
+                         "copy the file into the batch folder"),
         (~suffix.isin(TEXT_SUFFIXES + HTML_SUFFIXES),
          "is not a .txt, .md, .html or .htm file; save the article in one of these forms"
          + (" or delete the row" if within else " or move the file out of the batch folder")),
