@@ -21,6 +21,7 @@ from sourcebias.read.inputs import (
     _Inputs,
     _problem_line,
 )
+from sourcebias.read.language import detect_languages
 from sourcebias.tables import COLUMNS, count_words
 
 
@@ -55,6 +56,7 @@ def _clean(inputs: _Inputs, furniture: Furniture
     unknown = pd.Series(np.nan, index=docs.index, dtype="str")
     articles = docs.assign(
         title=title, date=date.fillna(dateline), text=text, n_words=count_words(text),
+        language=detect_languages(text),
         problems=notes.groupby("key", sort=False)["note"].agg("; ".join)
         .reindex(docs.index, fill_value=""),
         duplicate_of=unknown, duplicate_kind=unknown,
