@@ -27,6 +27,7 @@ _PUBLIC = {
     "Batch": "read.batch",
     "Lexicon": "annotate.lexicon",
     "LexiconError": "annotate.lexicon",
+    "NotComputable": "checks",
     "OutletClassification": "stats.classify",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
@@ -79,6 +80,7 @@ __all__ = [
     "Batch",
     "Lexicon",
     "LexiconError",
+    "NotComputable",
     "OutletClassification",
     "Workspace",
     "actor_sentiment",
@@ -145,6 +147,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.lexicon import Lexicon, LexiconError, read_actors, read_terms
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
     from sourcebias.annotate.terms import find_terms
+    from sourcebias.checks import NotComputable
     from sourcebias.figures.export import write_figure, write_provenance, write_table
     from sourcebias.figures.keyness import plot_keyness
     from sourcebias.figures.labels import plot_label_matrix

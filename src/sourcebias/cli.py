@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sourcebias import __version__
 from sourcebias.config import NOTEBOOK_DIR
+from sourcebias.files import FolderBusy
 from sourcebias.run.stream import DEFAULT_CHUNK_SIZE
 
 READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title", "path")
@@ -177,6 +178,13 @@ def main(argv: list[str] | None = None) -> int:
         # in one line that names the file and what to do; a traceback adds nothing.
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    except FolderBusy as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: nothing was written to {args.out} (what was begun is removed)"
+              if args.command == "report" else "interrupted", file=sys.stderr)
+        return 130
     finally:
         logger.removeHandler(printer)
         logger.setLevel(level)

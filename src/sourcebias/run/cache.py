@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from sourcebias import __version__
+from sourcebias.files import clear_stale
 from sourcebias.read.inputs import MANIFEST, batch_files, stays_inside
 
 #: Arrow IPC compression of cached tables: fast to write and to read back.
@@ -119,6 +120,11 @@ class Cache:
 
     root: Path | None
 
+    def clear_stale(self) -> int:
+        """Remove the temporary entries that killed processes left behind (an
+        interrupted one removes its own); returns how many."""
+        return 0 if self.root is None else clear_stale(self.root, "*/*/.*.tmp")
+
     def entry(self, stage: str, key: str) -> Path | None:
         """The folder of an entry if it is complete, else None."""
         if self.root is None:
@@ -173,7 +179,7 @@ class Cache:
         if self.root is None:
             return None
         final = self.root / stage / key[:2] / key
-        temporary = final.with_name(f".{key}.{uuid.uuid4().hex}.tmp")
+        temporary = final.with_name(f".{key}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
         temporary.mkdir(parents=True)
         try:
             write(temporary)
