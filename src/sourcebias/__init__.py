@@ -27,6 +27,7 @@ _PUBLIC = {
     "Batch": "read.batch",
     "Lexicon": "annotate.lexicon",
     "LexiconError": "annotate.lexicon",
+    "NotComputable": "checks",
     "OutletClassification": "stats.classify",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
@@ -101,6 +102,7 @@ __all__ = [
     "Batch",
     "Lexicon",
     "LexiconError",
+    "NotComputable",
     "OutletClassification",
     "Workspace",
     "actor_sentiment",
@@ -191,6 +193,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.sources import mark_attributed, resolve_sources
     from sourcebias.annotate.targets import score_targets
     from sourcebias.annotate.terms import find_terms
+    from sourcebias.checks import NotComputable
     from sourcebias.figures.export import write_figure, write_provenance, write_table
     from sourcebias.figures.keyness import plot_keyness
     from sourcebias.figures.labels import plot_label_matrix

@@ -14,6 +14,12 @@ import pandas as pd
 from sourcebias.tables import VOICES
 
 
+class NotComputable(ValueError):
+    """What a batch cannot give: a comparison with one outlet, a figure of terms that
+    never occur. The message says what cannot be computed and why; a report's
+    notebook prints it and goes on (``except sb.NotComputable``)."""
+
+
 def require_columns(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
     """Raise naming the ``columns`` that ``table`` (called ``name``) lacks."""
     missing = [column for column in columns if column not in table.columns]

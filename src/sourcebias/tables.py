@@ -18,10 +18,14 @@ same ``doc_id``, half-open as in Python slicing: ``text[start:end]``.
     ``title``         the headline, or null when none was found
     ``text``          the cleaned article; the headline, when known, is its first paragraph
     ``n_words``       number of words in ``text`` (see :data:`WORD_PATTERN`)
-    ``source``        the file path (relative to the batch) or ``file.csv#row``
+    ``source``        the file path (relative to the batch) or ``file.csv row N``
     ``sha256``        hash of the raw bytes (files) or of the raw text (tables)
     ``duplicate_of``  null, or the ``doc_id`` of the earlier article this one repeats
     ``problems``      what was repaired or removed, in words, ``"; "``-separated
+    ``language``      (str) the language of the article's first 500 characters, as an
+                      ISO 639 code (``en``, ``es``, ``ru`` ...), or null when it has no
+                      letters; see :mod:`sourcebias.read.language`. Sentiment scores only
+                      ``en`` articles (VADER is English only)
 
 ``excluded``
     One row per input that did not become an article, so that articles in =
@@ -99,7 +103,7 @@ VOICES = ("narrator", "quote")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": (
         "doc_id", "outlet", "outlet_group", "date", "url", "title", "text",
-        "n_words", "source", "sha256", "duplicate_of", "problems",
+        "n_words", "source", "sha256", "duplicate_of", "problems", "language",
     ),
     "excluded": ("source", "row", "doc_id", "reason"),
     "removed": ("doc_id", "line", "text", "rule"),
@@ -223,4 +227,5 @@ DTYPES = {
     **dict.fromkeys(("quote_share", "neg", "neu", "pos", "compound"), "float64"),
     **dict.fromkeys(("is_title", "scare", "negated"), "bool"),
     "label_scare": "boolean",
+    "language": "str",
 }

@@ -18,6 +18,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import blended_transform_factory, offset_copy
 from scipy.cluster import hierarchy
 
+from sourcebias.checks import NotComputable
 from sourcebias.figures.data import _in_order
 from sourcebias.figures.layout import _font_points, _small_font, _text_colour_on, _text_width
 from sourcebias.figures.style import _DASH, _MARKERS
@@ -330,7 +331,8 @@ def _similarity_matrix(similarity: pd.DataFrame) -> pd.DataFrame:
     ]).drop_duplicates(["outlet_a", "outlet_b"])
     outlets = sorted(set(both["outlet_a"]) | set(both["outlet_b"]))
     if len(outlets) < 2:
-        raise ValueError("plot_similarity: need at least two outlets to cluster")
+        raise NotComputable("plot_similarity: need at least two outlets to cluster; this "
+                            f"table has {len(outlets)}")
     matrix = both.pivot(index="outlet_a", columns="outlet_b", values="cosine").reindex(
         index=outlets, columns=outlets)
     for i in range(len(outlets)):

@@ -53,6 +53,7 @@ from sourcebias.annotate.lexicon import Lexicon, read_actors, read_terms
 from sourcebias.annotate.sentiment import score_sentiment
 from sourcebias.annotate.terms import find_terms
 from sourcebias.config import DEFAULT_SEGMENT_RULES, pack_file, pack_valence
+from sourcebias.files import clear_stale
 from sourcebias.read.batch import (
     Batch,
 )
@@ -187,6 +188,9 @@ def analyze(
         actors if actors is not None else pack_file(lexicons, "actors"))
     valence = pack_valence(lexicons)
     store = Cache(_cache_folder(cache, out=out, batch=batch))
+    store.clear_stale()
+    if out is not None and Path(out).is_dir():
+        clear_stale(out)
     stats = Stats()
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(

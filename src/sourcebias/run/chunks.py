@@ -25,7 +25,7 @@ from sourcebias.run.stream import (
     Stats,
 )
 from sourcebias.segment.sentences import segment_articles
-from sourcebias.stats.overview import outlet_summary
+from sourcebias.stats.overview import merge_language_counts, outlet_summary
 from sourcebias.tables import PER_ARTICLE_TABLES
 
 _FOLD_EVERY = 64
@@ -187,10 +187,10 @@ def _corpus(articles: pd.DataFrame, cache: Cache, key: str) -> Corpus:
 def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.DataFrame:
     """The :func:`sourcebias.outlet_summary` of a batch from those of its parts.
 
-    Counts add up; ``quote_share = n_words_quote / n_words`` (NaN without words) and
-    ``narrator_share = 1 - quote_share`` are computed from the sums, and
-    ``outlet_group`` joins the outlet's distinct groups in sorted order with
-    ``"; "`` (null when it has none), as ``outlet_summary`` does.
+    Counts add up (``languages`` too, per language); ``quote_share = n_words_quote /
+    n_words`` (NaN without words) and ``narrator_share = 1 - quote_share`` are
+    computed from the sums, and ``outlet_group`` joins the outlet's distinct groups
+    in sorted order with ``"; "`` (null when it has none), as ``outlet_summary`` does.
 
     Parameters
     ----------
@@ -215,6 +215,10 @@ def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.Dat
     table = totals.reset_index().assign(
         outlet_group=totals.index.map(joined.replace("", None)),
         narrator_share=1 - quote_share, quote_share=quote_share)
+    if "languages" in parts[0].columns:
+        every = pd.concat(parts)
+        table["languages"] = totals.index.map(merge_language_counts(
+            every["languages"].set_axis(every["outlet"].to_numpy())))
     return table[list(parts[0].columns)].astype(parts[0].dtypes.to_dict())
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sourcebias.checks import as_list, choice, first_bad, require_columns
+from sourcebias.checks import NotComputable, as_list, choice, first_bad, require_columns
 from sourcebias.stats import measures as _keyness
 
 MEASURES = ("chi2", "lr", "pmi", "logodds")
@@ -269,8 +269,9 @@ class _CountTable:
                 raise ValueError(f"group(s) {', '.join(map(repr, overlap))} are both target "
                                  "and reference")
         if not references:
-            raise ValueError(f"no reference group: counts has no group besides the target "
-                             f"({', '.join(map(repr, sorted(known)))})")
+            raise NotComputable(f"no reference group: counts has no group besides the target "
+                                f"({', '.join(map(repr, sorted(known)))}), so nothing to "
+                                "compare it with")
         return targets, references
 
     def _check_known(self, names: list[str], side: str) -> None:
