@@ -23,8 +23,8 @@ import scipy.sparse as sp
 
 from sourcebias.checks import as_list, choice, kept_articles, of_kept, require_columns
 from sourcebias.stats.bootstrap import check_bootstrap_options, grouped_ratio_intervals
-from sourcebias.stats.rates import ONE_ARTICLE, _bootstrap_method, _interval_columns
-from sourcebias.tables import count_words
+from sourcebias.stats.rates import ONE_ARTICLE, _bootstrap_method, _interval_columns, term_rates
+from sourcebias.tables import OWN, count_words
 
 #: The attribution kinds, and ``all`` for every attributed word whatever its kind.
 KINDS = ("all", "direct", "indirect", "mixed")
@@ -34,6 +34,9 @@ NO_SOURCE = "(no source)"
 
 #: The ``source_actor`` of attributed words whose source is no actor of the lexicons.
 OTHER_SOURCE = "(other source)"
+
+#: The one category of :func:`voice_rates`.
+ALL_TERMS = "all loaded terms"
 
 _STRIDE = np.int64(1) << 40
 
@@ -313,3 +316,51 @@ def source_terms(
         **interval,
     )
     return table.reset_index(drop=True)
+
+
+def voice_rates(
+    hits: pd.DataFrame,
+    *,
+    articles: pd.DataFrame,
+    words: pd.DataFrame,
+    voices: Iterable[str] = (OWN, "narrator", "quote"),
+    by: str = "outlet",
+    include_duplicates: bool = False,
+    n_boot: int = 2000,
+    ci: float = 0.95,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """All loaded terms together, per 1,000 words of each voice: own, narrator and quoted.
+
+    :func:`sourcebias.term_rates` with every hit in one category,
+    ``all loaded terms``, so the rate is ``1000 * hits / words`` of the voice
+    with the same bootstrap interval over articles. Side by side, the voices
+    show how much of an outlet's loaded language is its own assertion
+    (``own``: narrator text not attributed to a source), how much is
+    paraphrase (the rest of ``narrator``) and how much verbatim quotation
+    (``quote``).
+
+    Parameters
+    ----------
+    hits : pandas.DataFrame
+        The ``hits`` table (with ``attributed`` for ``own``).
+    articles : pandas.DataFrame
+        The ``articles`` table.
+    words : pandas.DataFrame
+        From :func:`sourcebias.voice_words` with ``voices`` counted.
+    voices : sequence of {"own", "narrator", "quote"}
+        The voices, in the order of the rows.
+    by, include_duplicates, n_boot, ci, random_state
+        As in :func:`sourcebias.term_rates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`sourcebias.term_rates` (``level="category"``),
+        one row per group and voice, ``category`` being ``all loaded terms``.
+    """
+    pooled = hits.assign(category=ALL_TERMS, term=ALL_TERMS)
+    return term_rates(pooled, articles=articles, words=words, by=by, level="category",
+                      voice=tuple(voices), entries=[ALL_TERMS],
+                      include_duplicates=include_duplicates, n_boot=n_boot, ci=ci,
+                      random_state=random_state)
