@@ -106,7 +106,8 @@ EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
 
 #: The columns ``analyze`` adds to these tables, after the finders' own (:data:`EXTRA_COLUMNS`),
 #: once attributions are known: ``attributed`` (the row's span lies in attributed content, by
-#: the midpoint rule of :func:`sourcebias.annotate.sources.mark_attributed`) and
+#: the midpoint rule of :func:`sourcebias.annotate.sources.mark_attributed`; a sentence, in the
+#: extent of an attribution from its first to its last character of content, cue and source) and
 #: ``source_actor`` (that content's source actor, null when unknown or not attributed).
 #: ``voice`` and ``scare`` keep their meaning: the outlet's own voice in the strict sense
 #: (:data:`OWN`) is ``voice == "narrator"`` and not ``attributed``.

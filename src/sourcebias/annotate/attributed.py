@@ -150,8 +150,8 @@ def mark_tables(tables: dict[str, pd.DataFrame],
     dict of str to pandas.DataFrame
         The same tables, ``voice`` cut with :func:`split_voice`, each with the
         columns of :data:`sourcebias.tables.ATTRIBUTED_COLUMNS` added (by
-        :func:`sourcebias.annotate.sources.mark_attributed`; ``source_actor``
-        null where unknown).
+        :func:`sourcebias.annotate.sources.mark_attributed`, see
+        :func:`mark_spans`; ``source_actor`` null where unknown).
     """
     return {name: mark_spans(split_voice(table, attributions) if name == "voice" else table,
                              attributions, name=name)
@@ -159,13 +159,32 @@ def mark_tables(tables: dict[str, pd.DataFrame],
 
 
 def mark_spans(table: pd.DataFrame, attributions: pd.DataFrame, *, name: str) -> pd.DataFrame:
-    """``table`` (``doc_id``, ``start``, ``end``) with ``attributed`` and ``source_actor``."""
+    """``table`` (``doc_id``, ``start``, ``end``) with ``attributed`` and ``source_actor``.
+
+    Voice spans, hits and mentions are marked against the content pieces. A
+    sentence is marked against the whole extent of each attribution, from the
+    first to the last character of its content, cue and source, so that "The
+    coup failed, the minister said." is attributed as a whole although its
+    content ends before its midpoint.
+    """
     sources = attributions.assign(source_actor=attributions["source_actor"].fillna(""))
+    if name == "sentences":
+        sources = sources.assign(**_extent(sources))
     marked = mark_attributed(table[["doc_id", "start", "end"]], sources)
     columns = ATTRIBUTED_COLUMNS[name]
     return table.assign(attributed=marked["attributed"].to_numpy(bool),
                         source_actor=_null_if_empty(marked["source_actor"])
                         )[[*[c for c in table.columns if c not in columns], *columns]]
+
+
+def _extent(attributions: pd.DataFrame) -> dict[str, np.ndarray]:
+    """``content_start`` and ``content_end`` widened to the cue and source spans (-1: none)."""
+    starts = [attributions[c].to_numpy(np.int64) for c in ("content_start", "cue_start",
+                                                           "source_start")]
+    ends = [attributions[c].to_numpy(np.int64) for c in ("content_end", "cue_end", "source_end")]
+    big = np.iinfo(np.int64).max
+    return {"content_start": np.minimum.reduce([np.where(a >= 0, a, big) for a in starts]),
+            "content_end": np.maximum.reduce(ends)}
 
 
 def _null_if_empty(values: pd.Series) -> np.ndarray:
