@@ -7,6 +7,12 @@ and ``articles`` keeps every extra manifest or file column as metadata.
 Offsets (``start``, ``end``) are character offsets into ``articles.text`` of the
 same ``doc_id``, half-open as in Python slicing: ``text[start:end]``.
 
+The ``sentences``, ``voice``, ``hits`` and ``mentions`` that ``analyze`` writes
+also carry ``attributed`` and ``source_actor`` (:data:`ATTRIBUTED_COLUMNS`):
+whether the row lies in content attributed to a source, and that source's
+actor. The outlet's own voice in the strict sense (:data:`OWN`, ``"own"``) is
+``voice == "narrator"`` and not ``attributed``.
+
 ``articles``
     One row per article that was read.
 
