@@ -47,7 +47,8 @@ def attribute(
     Returns
     -------
     dict of str to pandas.DataFrame
-        ``attributions`` (see :func:`resolve_attributions`), and ``sentences``,
+        ``attributions`` (found by :func:`sourcebias.segment.attribution.find_attributions`,
+        resolved by :func:`resolve_attributions`), and ``sentences``,
         ``voice`` (cut at content boundaries, :func:`split_voice`), ``hits``
         and ``mentions`` with ``attributed`` and ``source_actor`` added.
 
@@ -57,34 +58,41 @@ def attribute(
     ...                    mentions=mentions, actors=read_actors())  # doctest: +SKIP
     >>> tables["hits"].query("voice == 'narrator' and not attributed")  # doctest: +SKIP
     """
-    attributions = resolve_attributions(articles, sentences=sentences, voice=voice,
-                                        mentions=mentions, actors=actors)
+    attributions = resolve_attributions(find_attributions(articles, sentences, voice),
+                                        sentences=sentences, mentions=mentions, actors=actors)
     marked = mark_tables({"sentences": sentences, "voice": voice, "hits": hits,
                           "mentions": mentions}, attributions)
     return {"attributions": attributions, **marked}
 
 
 def resolve_attributions(
-    articles: pd.DataFrame,
+    found: pd.DataFrame,
     *,
     sentences: pd.DataFrame,
-    voice: pd.DataFrame,
     mentions: pd.DataFrame,
     actors: Lexicon,
 ) -> pd.DataFrame:
-    """The ``attributions`` table of the articles, with sources resolved to actors.
+    """The ``attributions`` table with sources resolved to actors.
 
-    :func:`sourcebias.segment.attribution.find_attributions` then
-    :func:`sourcebias.annotate.sources.resolve_sources`; an unresolved
-    ``source_actor`` or ``source_name`` is null (``source_text`` stays ``""``
-    when the text names no source).
+    :func:`sourcebias.annotate.sources.resolve_sources` on the attributions
+    that :func:`sourcebias.segment.attribution.find_attributions` found; an
+    unresolved ``source_actor`` or ``source_name`` is null (``source_text``
+    stays ``""`` when the text names no source).
+
+    Parameters
+    ----------
+    found : pandas.DataFrame
+        The attributions of the articles, as ``find_attributions`` returns them.
+    sentences, mentions : pandas.DataFrame
+        The ``sentences`` and ``mentions`` of the same articles.
+    actors : Lexicon
+        The actors lexicon the mentions came from (for ``source_name``).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``COLUMNS["attributions"]`` of :mod:`sourcebias.tables`.
     """
-    found = find_attributions(articles, sentences, voice)
     resolved = resolve_sources(found, mentions, sentences, lexicon=actors)
     for column in ("source_actor", "source_name"):
         resolved[column] = _null_if_empty(resolved[column])

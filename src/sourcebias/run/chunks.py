@@ -25,6 +25,7 @@ from sourcebias.run.store import table_schema, to_arrow
 from sourcebias.run.stream import (
     Stats,
 )
+from sourcebias.segment.attribution import find_attributions
 from sourcebias.segment.sentences import segment_articles
 from sourcebias.stats.overview import outlet_summary
 from sourcebias.tables import ATTRIBUTED_COLUMNS, PER_ARTICLE_TABLES
@@ -39,8 +40,9 @@ class _Settings:
 
     ``versions`` holds the code version of each cached stage (``segment``,
     ``corpus``, ``sentiment``, ``hits``, ``mentions``, ``attributions``, ``summary``),
-    lexicon hashes included. The attributions depend on the mentions (their sources
-    are resolved to actors), so their key is made from the mentions' key.
+    lexicon hashes included. The attributions are found from the segmentation alone
+    (cached as ``found``), then their sources are resolved to actors from the mentions,
+    so the key of the resolved ``attributions`` is made from the mentions' key.
     """
 
     terms: Lexicon
@@ -58,7 +60,8 @@ class _Settings:
         keys = {"segment": segmented, "corpus": digest(self.versions["corpus"], digests)} | {
             stage: digest(self.versions[stage], segmented)
             for stage in ("sentiment", "hits", "mentions")}
-        return keys | {"attributions": digest(self.versions["attributions"], keys["mentions"])}
+        return keys | {"found": digest(self.versions["attributions"], segmented),
+                       "attributions": digest(self.versions["attributions"], keys["mentions"])}
 
 
 @dataclass(frozen=True)
@@ -149,10 +152,14 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
     if marked or "attributions" in settings.tables:
         with stats.stage("attribution", **size) as record:
             if attributions is None:
+                found = cache.load("found", keys["found"], ("found",))
+                if found is None:
+                    found = {"found": _arrow(find_attributions(
+                        articles, segmentation.sentences(texts=False), segmentation.voice()))}
+                    cache.store("found", keys["found"], found)
                 attributions = {"attributions": _arrow(resolve_attributions(
-                    articles, sentences=segmentation.sentences(texts=False),
-                    voice=segmentation.voice(), mentions=tables["mentions"].to_pandas(),
-                    actors=settings.actors))}
+                    found["found"].to_pandas(), sentences=segmentation.sentences(texts=False),
+                    mentions=tables["mentions"].to_pandas(), actors=settings.actors))}
                 cache.store("attributions", keys["attributions"], attributions)
                 record.computed = 1
             else:
