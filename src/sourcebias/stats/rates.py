@@ -376,6 +376,15 @@ def _in_voice(hits: pd.DataFrame, voice: str) -> np.ndarray:
     return hits["voice"].to_numpy() == voice
 
 
+def _voice_column(words: pd.DataFrame, voice: str) -> pd.Series:
+    """Words per article (indexed by ``doc_id``) in ``voice``; raises when words has none."""
+    chosen = words[words["voice"] == voice]
+    if chosen.empty and len(words):
+        raise ValueError(f"words has no rows for voice {voice!r}: compute words with "
+                         f"voice_words(articles, voice=voice_spans, voices=(..., {voice!r}))")
+    return chosen.set_index("doc_id")["n_words"]
+
+
 def term_voice_counts(
     hits: pd.DataFrame,
     *,
