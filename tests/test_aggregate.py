@@ -268,7 +268,7 @@ def test_term_rates_bad_input(crafted):
     with pytest.raises(ValueError, match=rf"hits row {len(hits)} \(doc_id 'zz'\) has a doc_id th"):
         term_rates(stray, articles=articles, voice="all")
     with pytest.raises(ValueError, match="voice must be one of"):
-        term_rates(hits, articles=articles, voice="own")
+        term_rates(hits, articles=articles, voice="mine")
     with pytest.raises(ValueError, match="n_boot"):
         term_rates(hits, articles=articles, voice="all", n_boot=0)
 

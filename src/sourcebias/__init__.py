@@ -34,6 +34,8 @@ _PUBLIC = {
     "analyze": "run.analysis",
     "around_markers": "stats.timeline",
     "article_sentiment": "stats.tone",
+    "attribute": "annotate.attributed",
+    "attributed_words": "stats.sources",
     "before_after": "stats.timeline",
     "browse": "run.workspace",
     "classify_outlets": "stats.classify",
@@ -66,9 +68,12 @@ _PUBLIC = {
     "plot_paired_differences": "figures.time",
     "plot_sentiment": "figures.sentiment",
     "plot_similarity": "figures.similarity",
+    "plot_source_share": "figures.sources",
+    "plot_source_shares": "figures.sources",
     "plot_term_heatmap": "figures.terms",
     "plot_term_rates": "figures.terms",
     "plot_timeline": "figures.time",
+    "plot_voice_rates": "figures.sources",
     "plot_voice_share": "figures.voice",
     "read_actors": "annotate.lexicon",
     "read_batch": "read.batch",
@@ -80,6 +85,8 @@ _PUBLIC = {
     "score_targets": "annotate.targets",
     "segment_articles": "segment.sentences",
     "smooth": "stats.timeline",
+    "source_shares": "stats.sources",
+    "source_terms": "stats.sources",
     "story_coverage": "stats.stories",
     "story_labels": "stats.stories",
     "story_summary": "stats.stories",
@@ -91,6 +98,7 @@ _PUBLIC = {
     "timeline": "stats.timeline",
     "top_keys": "stats.timeline",
     "undated_articles": "stats.timeline",
+    "voice_rates": "stats.sources",
     "voice_words": "stats.rates",
     "write_figure": "figures.export",
     "write_provenance": "figures.export",
@@ -109,6 +117,8 @@ __all__ = [
     "analyze",
     "around_markers",
     "article_sentiment",
+    "attribute",
+    "attributed_words",
     "before_after",
     "browse",
     "classify_outlets",
@@ -141,9 +151,12 @@ __all__ = [
     "plot_paired_differences",
     "plot_sentiment",
     "plot_similarity",
+    "plot_source_share",
+    "plot_source_shares",
     "plot_term_heatmap",
     "plot_term_rates",
     "plot_timeline",
+    "plot_voice_rates",
     "plot_voice_share",
     "read_actors",
     "read_batch",
@@ -155,6 +168,8 @@ __all__ = [
     "score_targets",
     "segment_articles",
     "smooth",
+    "source_shares",
+    "source_terms",
     "story_coverage",
     "story_labels",
     "story_summary",
@@ -166,6 +181,7 @@ __all__ = [
     "timeline",
     "top_keys",
     "undated_articles",
+    "voice_rates",
     "voice_words",
     "write_figure",
     "write_provenance",
@@ -188,6 +204,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.actors import find_actors
+    from sourcebias.annotate.attributed import attribute
     from sourcebias.annotate.lexicon import Lexicon, LexiconError, read_actors, read_terms
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
     from sourcebias.annotate.sources import mark_attributed, resolve_sources
@@ -201,6 +218,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.figures.palette import outlet_palette
     from sourcebias.figures.sentiment import plot_actor_sentiment, plot_sentiment
     from sourcebias.figures.similarity import plot_similarity
+    from sourcebias.figures.sources import plot_source_share, plot_source_shares, plot_voice_rates
     from sourcebias.figures.style import figure_style
     from sourcebias.figures.terms import plot_term_heatmap, plot_term_rates
     from sourcebias.figures.time import plot_coverage, plot_paired_differences, plot_timeline
@@ -219,6 +237,12 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.stats.overview import outlet_groups, outlet_summary
     from sourcebias.stats.rates import term_rates, term_voice_counts, voice_words
     from sourcebias.stats.similarity import near_duplicates, outlet_similarity
+    from sourcebias.stats.sources import (
+        attributed_words,
+        source_shares,
+        source_terms,
+        voice_rates,
+    )
     from sourcebias.stats.stories import (
         find_stories,
         paired_differences,

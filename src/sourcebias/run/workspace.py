@@ -28,6 +28,7 @@ from sourcebias.run.analysis import analyze
 from sourcebias.run.store import Analysis, read_tables
 from sourcebias.stats.overview import outlet_groups, outlet_summary
 from sourcebias.stats.rates import voice_words
+from sourcebias.tables import TABLE_NAMES
 
 
 @dataclass
@@ -154,6 +155,12 @@ def _lexicons_changed(data_dir: Path, current: Mapping[str, Lexicon]) -> bool:
                for kind, lexicon in current.items())
 
 
+def _has_every_table(data_dir: Path) -> bool:
+    """Whether the folder holds every table of :data:`TABLE_NAMES` (older runs wrote fewer)."""
+    return all((data_dir / f"{name}.parquet").is_file() or (data_dir / name).is_dir()
+               for name in TABLE_NAMES)
+
+
 def open_workspace(
     batch: str | Path | None = None,
     *,
@@ -172,8 +179,8 @@ def open_workspace(
         The report folder; default ``reports/<batch name>``.
     data_dir : str or Path, optional
         Where the Parquet tables are; default ``<out_dir>/data``. When it holds
-        no tables, or tables made with other lexicons, the batch is analysed
-        and the tables written there.
+        no tables, not every table, or tables made with other lexicons, the
+        batch is analysed and the tables written there.
     read_options : mapping, optional
         Passed to :func:`sourcebias.read_batch` when the batch is analysed.
     lexicons : str or Path, optional
@@ -190,7 +197,8 @@ def open_workspace(
     lexicons = lexicons or None
     pack = {"terms": read_terms(pack_file(lexicons, "terms")),
             "actors": read_actors(pack_file(lexicons, "actors"))}
-    if (data / "analysis.json").exists() and not _lexicons_changed(data, pack):
+    if (data / "analysis.json").exists() and not _lexicons_changed(data, pack) \
+            and _has_every_table(data):
         analysis = read_tables(data)
     else:
         analysis = analyze(batch, out=data, read_options=dict(read_options or {}),

@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from sourcebias.checks import NotComputable, as_list, choice, first_bad, require_columns
 from sourcebias.stats import measures as _keyness
+from sourcebias.tables import OWN
 
 MEASURES = ("chi2", "lr", "pmi", "logodds")
 
@@ -32,7 +33,7 @@ VARIANCES = ("two-term", "four-term")
 
 
 #: Which spans of the ``voice`` table each ``voice_filter`` keeps.
-VOICE_FILTERS = ("narrator", "narrator+scare", "quote", None)
+VOICE_FILTERS = ("narrator", "narrator+scare", "quote", OWN, None)
 
 
 KEYNESS_COLUMNS = (

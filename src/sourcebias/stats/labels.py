@@ -14,9 +14,11 @@ from sourcebias.checks import (
     first_bad,
     kept_articles,
     of_kept,
+    own_voice,
     require_columns,
 )
 from sourcebias.stats.kwic import _collapse
+from sourcebias.tables import OWN
 
 
 def label_table(
@@ -47,8 +49,10 @@ def label_table(
         The ``articles`` table the mentions were found in.
     sentences : pandas.DataFrame, optional
         The ``sentences`` table; needed for example sentences (``examples > 0``).
-    voice : {"narrator", "quote", "all"}
-        Which mentions count: those in the outlet's own voice, in quotation, or all.
+    voice : {"narrator", "quote", "own", "all"}
+        Which mentions count: those in the outlet's own voice, in quotation,
+        in its own voice in the strict sense (``own``: narrator text not
+        attributed to a source; needs the ``attributed`` column), or all.
     actors : list of str, optional
         Actor ids to keep; default all.
     by : str
@@ -73,7 +77,7 @@ def label_table(
     --------
     >>> label_table(mentions, articles=articles, sentences=sentences, actors=["guaido"])
     """
-    choice(voice, ("narrator", "quote", "all"), "voice")
+    choice(voice, ("narrator", "quote", OWN, "all"), "voice")
     if examples > 0 and sentences is None:
         raise ValueError("label_table(examples>0) needs sentences=...; or pass examples=0")
     kept = kept_articles(articles, by=by, include_duplicates=include_duplicates)
@@ -81,7 +85,9 @@ def label_table(
     if voice != "all":
         check_voices(mentions, "mentions")
     found = of_kept(mentions, "mentions", articles=articles, kept=kept)
-    if voice != "all":
+    if voice == OWN:
+        found = found[own_voice(found, "mentions")]
+    elif voice != "all":
         found = found[found["voice"] == voice]
     if actors is not None:
         found = found[found["actor"].isin(as_list(actors))]
