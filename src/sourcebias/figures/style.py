@@ -137,7 +137,9 @@ def figure_style(
     Combines seaborn's axes style and plotting ``context`` (scaled by the
     style's ``font_scale`` for that context), the style's fonts and its extra
     rcParams, through :func:`matplotlib.rc_context`. Figures must be created
-    inside the block to take the style.
+    inside the block to take the style. Interactive mode is left as the block
+    found it or as code inside it set it (a Jupyter kernel switches it on when
+    its first figure is drawn), so figures keep showing after the block.
 
     Parameters
     ----------
@@ -171,11 +173,18 @@ def figure_style(
         **loaded["rc"],
     }
     token = _ACTIVE_STYLE.set(loaded)
+    interactive = mpl.is_interactive()
     try:
         with mpl.rc_context(rc):
-            yield loaded
+            try:
+                yield loaded
+            finally:
+                # A Jupyter kernel switches interactive mode on when the first
+                # figure is drawn; rc_context would switch it back off on exit.
+                interactive = mpl.is_interactive()
     finally:
         _ACTIVE_STYLE.reset(token)
+        mpl.interactive(interactive)
 
 
 def column_width(width: str | float) -> float:
