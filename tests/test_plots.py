@@ -181,7 +181,8 @@ def _outlet_rates(outlets: list[str], terms: list[str]) -> pd.DataFrame:
     """Narrator rates of ``terms`` in ``outlets``, without intervals."""
     rows = [
         {"outlet": outlet, "category": term, "voice": "narrator",
-         "n_articles": 1 + i % 3, "rate_per_1000": float((i * 7 + j) % 11),
+         "n_articles": 1 + i % 3, "n_hits": (i * 7 + j) % 11,
+         "rate_per_1000": float((i * 7 + j) % 11),
          "ci_low": np.nan, "ci_high": np.nan, "note": "1 article: no interval"}
         for i, outlet in enumerate(outlets) for j, term in enumerate(terms)
     ]
@@ -499,20 +500,32 @@ def test_term_heatmap_facets_voices_and_writes_rates_and_n(rates):
     assert narrator.get_xlabel() == "Term"
     cells = [t.get_text() for t in narrator.texts]
     assert len(cells) == len(TERMS) * len(OUTLETS)
-    assert "6.0" in cells and "0" in cells
-    assert all(" ".join(bar.get_ylabel().split()) == "Rate per 1,000 words of that voice"
-               for bar in fig.axes[2:4])
+    assert "6.0\n3 hits\n3.0–12" in cells and "2.0\n1 hit\n1.0–4.0" in cells
+    assert len(fig.axes) == 3, "one colour bar for both panels"
+    assert " ".join(fig.axes[2].get_ylabel().split()) == "Rate per 1,000 words of that voice"
+    hatched = [p for p in narrator.patches if p.get_hatch()]
+    hits = rates[rates["voice"] == "narrator"]["n_hits"]
+    assert len(hatched) == ((hits > 0) & (hits < 5)).sum()
+    caption = " ".join(fig.get_supxlabel().split())
+    assert "Cell text: rate per 1,000 words of that voice; hits; interval." in caption
+    assert "Intervals: exact Poisson 95%." in caption
+    assert "Hatched: 1–4 hits" in caption and "One colour scale for all panels." in caption
     drawn = plotted_data(fig)
     assert set(drawn["voice"]) == {"narrator", "quote"}
     assert len(drawn) == 2 * len(TERMS) * len(OUTLETS)
 
 
-def test_term_heatmap_gives_each_voice_its_own_colour_scale(rates):
+def test_term_heatmap_shares_one_colour_scale_unless_asked_and_says_which(rates):
     louder = rates.assign(rate_per_1000=rates["rate_per_1000"].where(
         rates["voice"] != "quote", rates["rate_per_1000"] * 10))
     fig = plot_term_heatmap(louder)
     narrator, quote = (ax.collections[0] for ax in fig.axes[:2])
+    assert quote.norm.vmax == narrator.norm.vmax == louder["rate_per_1000"].max()
+    fig = plot_term_heatmap(louder, shared_scale=False)
+    narrator, quote = (ax.collections[0] for ax in fig.axes[:2])
     assert quote.norm.vmax == pytest.approx(10 * narrator.norm.vmax)
+    assert len(fig.axes) == 4
+    assert "Each panel has its own colour scale." in " ".join(fig.get_supxlabel().split())
 
 
 def test_term_heatmap_runs_the_longer_list_down_the_page(rates):
@@ -533,8 +546,7 @@ def test_term_heatmap_turns_crowded_labels_upright_so_they_stay_under_their_pane
     assert {label.get_rotation() for label in fig.axes[1].get_xticklabels()} == {90.0}
     fig.canvas.draw()
     left_edge = fig.axes[1].get_window_extent().x0
-    colour_bar = fig.axes[2].get_tightbbox()
-    assert colour_bar.x1 <= left_edge
+    assert fig.axes[0].get_window_extent().x1 <= left_edge
     assert all(label.get_window_extent().x0 >= left_edge
                for label in fig.axes[1].get_xticklabels())
 

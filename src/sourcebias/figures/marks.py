@@ -43,28 +43,40 @@ def _heatmap(
     xticklabels: list[str],
     yticklabels: list[str],
     rotation: float,
-    colorbar: str,
+    colorbar: str | None,
     percent: bool = False,
+    hatched: np.ndarray | None = None,
 ) -> None:
-    """A seaborn heatmap with written cells (when given) and its colour bar."""
+    """A seaborn heatmap with written cells (when given), its colour bar (unless
+    ``colorbar`` is None) and a hatch over the cells where ``hatched`` is True."""
     sns.heatmap(
         matrix, ax=ax, cmap=cmap, vmin=vmin, vmax=vmax,
         annot=annotations if annotations is not None else False, fmt="",
-        annot_kws={"fontsize": _small_font()}, linewidths=0.5, linecolor="white",
-        xticklabels=xticklabels, yticklabels=yticklabels, cbar=False,
+        annot_kws={"fontsize": _small_font(), "linespacing": 1.1}, linewidths=0.5,
+        linecolor="white", xticklabels=xticklabels, yticklabels=yticklabels, cbar=False,
     )
-    bar = ax.figure.colorbar(ax.collections[0], ax=ax, pad=0.03, shrink=0.9, aspect=15,
-                             fraction=0.1)
-    bar.set_label(colorbar)
-    bar.outline.set_visible(False)
-    if percent:
-        bar.ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    if colorbar is not None:
+        _colorbar(ax.figure, ax.collections[0], ax, colorbar, percent=percent)
+    if hatched is not None:
+        for row, column in zip(*np.nonzero(hatched), strict=True):
+            ax.add_patch(Rectangle((column, row), 1, 1, fill=False, hatch="///",
+                                   edgecolor=(0.5, 0.5, 0.5, 0.45), linewidth=0.0))
     ax.tick_params(length=0)
     ax.tick_params(axis="y", labelrotation=0)
     for label in ax.get_xticklabels():
         label.set(rotation=rotation,
                   horizontalalignment="right" if 0 < rotation < 90 else "center",
                   rotation_mode="anchor" if 0 < rotation < 90 else "default")
+
+
+def _colorbar(fig: Figure, mappable: Any, ax: Axes | Sequence[Axes], label: str, *,
+              percent: bool = False) -> None:
+    """A frameless colour bar right of ``ax`` (one Axes or several sharing it)."""
+    bar = fig.colorbar(mappable, ax=ax, pad=0.03, shrink=0.9, aspect=15, fraction=0.1)
+    bar.set_label(label)
+    bar.outline.set_visible(False)
+    if percent:
+        bar.ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
 
 
 def _forest(
