@@ -866,10 +866,15 @@ def test_similarity_clusters_the_closest_outlets_together(similarity):
     assert [to_hex(c) for c in strip] == [palette[o] for o in order]
 
 
-def test_similarity_scales_colour_to_the_pairs_and_leaves_the_diagonal_blank(similarity):
+def test_similarity_anchors_colour_at_0_and_1_and_leaves_the_diagonal_blank(similarity):
     fig = plot_similarity(similarity, n_articles=dict.fromkeys(OUTLETS, 1))
     mesh = _heat(fig).collections[0]
-    assert mesh.norm.vmin == pytest.approx(0.4) and mesh.norm.vmax == pytest.approx(0.95)
+    assert (mesh.norm.vmin, mesh.norm.vmax) == (0.0, 1.0)
+    bar = next(ax for ax in fig.axes if "full scale 0 to 1" in ax.get_xlabel())
+    assert "diagonal left blank" in bar.get_xlabel()
+    tree = next(ax for ax in fig.axes if "linkage" in ax.get_title(loc="left"))
+    assert tree.axison and "1 − cosine" in tree.get_ylabel()
+    assert tree.get_ylim()[1] >= 1 - 0.4
     cells = np.ma.masked_invalid(mesh.get_array()).reshape(4, 4)
     assert np.ma.getmaskarray(cells).diagonal().all()
     assert "1.00" not in [t.get_text() for t in _heat(fig).texts]

@@ -310,7 +310,13 @@ def _dendrogram(ax: Axes, linkage: np.ndarray, *, method: str) -> None:
     ax.set_xlim(0, 10 * (len(linkage) + 1))
     height = max(max(d) for d in tree["dcoord"])
     ax.set_ylim(0, 1.05 * height if height > 0 else 1.0)
-    ax.set_axis_off()
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(3))
+    ax.tick_params(axis="y", labelsize=_small_font(), length=2, pad=1)
+    ax.tick_params(axis="x", bottom=False, labelbottom=False)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_ylabel("Height\n(1 − cosine)", fontsize=_small_font(), rotation=0, ha="right",
+                  va="center")
     ax.set_title(f"{method} linkage on 1 − cosine", fontsize=_small_font(),
                  fontweight="normal", loc="left", color="0.3")
 

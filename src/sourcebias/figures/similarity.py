@@ -36,9 +36,12 @@ def plot_similarity(
 
     Outlets are ordered by hierarchical clustering
     (:func:`scipy.cluster.hierarchy.linkage` with ``method``) on the distance
-    ``1 − cosine``, whose tree is drawn above the columns. The colour scale
-    spans the similarities between different outlets; the diagonal (1 by
-    definition) is left blank. A strip under the tree shows each outlet's
+    ``1 − cosine``, whose tree is drawn above the columns with its height
+    axis (the ``1 − cosine`` at which clusters join). The colour scale is
+    anchored at 0 and 1, the whole range of a cosine between TF-IDF vectors
+    (which have no negative weights), so that a narrow spread of similarities
+    looks narrow; the colour bar says so. The diagonal (1 by definition) is
+    left blank. A strip under the tree shows each outlet's
     colour when the outlets have distinct colours, or their group's colour
     when the palette colours groups (the legend names them). Cells carry
     their value when it fits.
@@ -98,10 +101,9 @@ def plot_similarity(
     if strip:
         _colour_strip(fig.add_subplot(grid[1]), [colours[o] for o in order])
     shown = matrix.loc[order, order]
-    off_diagonal = shown.to_numpy()[~np.eye(len(order), dtype=bool)]
     sns.heatmap(
         shown, ax=heat, mask=np.eye(len(order), dtype=bool), cmap=style["similarity_cmap"],
-        vmin=float(off_diagonal.min()), vmax=float(off_diagonal.max()),
+        vmin=0.0, vmax=1.0,
         annot=_fits(["0.00"], cell_in, cell_in), fmt=".2f",
         annot_kws={"fontsize": _small_font()}, linewidths=0.5, linecolor="white",
         xticklabels=labels, yticklabels=labels, cbar=False, square=False,
@@ -113,7 +115,7 @@ def plot_similarity(
     heat.set_ylabel(f"{_group_title('outlet')} (n = articles)")
     colorbar = fig.colorbar(heat.collections[0], ax=heat, location="bottom", shrink=0.7,
                             aspect=25, pad=0.05)
-    colorbar.set_label("Cosine similarity\n(diagonal left blank)")
+    colorbar.set_label("Cosine similarity, full scale 0 to 1\n(diagonal left blank)")
     colorbar.outline.set_visible(False)
     long = shown.rename_axis(index="outlet_a", columns="outlet_b")
     drawn = long.stack().rename("cosine").reset_index()
