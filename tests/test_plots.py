@@ -874,7 +874,7 @@ def test_similarity_anchors_colour_at_0_and_1_and_leaves_the_diagonal_blank(simi
     assert "diagonal left blank" in bar.get_xlabel()
     tree = next(ax for ax in fig.axes if "linkage" in ax.get_title(loc="left"))
     assert tree.axison and "1 − cosine" in tree.get_ylabel()
-    assert tree.get_ylim()[1] >= 1 - 0.4
+    assert len(tree.get_yticks()) >= 2 and tree.get_ylim()[0] == 0
     cells = np.ma.masked_invalid(mesh.get_array()).reshape(4, 4)
     assert np.ma.getmaskarray(cells).diagonal().all()
     assert "1.00" not in [t.get_text() for t in _heat(fig).texts]
