@@ -812,28 +812,40 @@ def test_actor_sentiment_shows_n_per_panel_and_dashes_outlets_that_never_name_th
 # --------------------------------------------------------------------------- compare figures
 
 
-def test_keyness_bars_diverge_by_log_ratio_and_hollow_the_non_significant(keyness):
+def test_keyness_draws_only_significant_terms_and_names_the_measure_in_the_caption(keyness):
     ax = plot_keyness(keyness, target="Sputnik", reference="Aggregator A", n_articles=(4, 7),
                       top=4)
     drawn = plotted_data(ax.figure)
-    assert list(drawn["term"]) == ["t0", "t2", "t4", "t6", "t7", "t5", "t3", "t1"]
-    assert (drawn["signed_statistic"].head(4) > 0).all()
-    assert (drawn["signed_statistic"].tail(4) < 0).all()
-    hollow = [p.get_facecolor() == WHITE for p in ax.patches]
-    assert hollow == list(drawn["p_adjusted"] >= 0.05)
+    significant = keyness[keyness["p_adjusted"] < 0.05]
+    assert 0 < len(significant) < len(keyness)
+    assert list(drawn["term"]) == list(
+        significant.assign(s=np.sign(significant["log_ratio"]) * significant["statistic"])
+        .sort_values("s", ascending=False)["term"])
+    assert (drawn["p_adjusted"] < 0.05).all()
+    assert not any(p.get_facecolor() == WHITE for p in ax.patches)
     label = " ".join(ax.get_xlabel().split())
-    assert "log-likelihood G2, signed, correction: Williams (1976)" in label
-    assert "hollow: Benjamini–Hochberg adjusted p ≥ 0.05" in label
+    assert label.startswith("log-likelihood G2, signed: > 0 more in Sputnik, < 0 more in "
+                            "Aggregator A")
+    assert "Drawn: Benjamini–Hochberg adjusted p < 0.05, at most 4 a side." in label
+    assert "Correction: Williams (1976)." in label
     assert _legend_texts(ax) == ["Sputnik (n=4)", "Aggregator A (n=7)"]
 
 
-def test_keyness_without_p_values_draws_every_bar_filled(keyness):
+def test_keyness_says_when_nothing_is_significant(keyness):
+    ax = plot_keyness(keyness.assign(p_adjusted=0.5), target="Sputnik", n_articles=(1, 4))
+    assert not ax.patches
+    assert [t.get_text() for t in ax.texts] == [
+        "nothing significant at q < 0.05\n(Benjamini–Hochberg)"]
+    assert plotted_data(ax.figure).empty
+
+
+def test_keyness_without_p_values_draws_the_top_terms_and_says_untested(keyness):
     pmi = keyness.assign(p=np.nan, p_adjusted=np.nan, measure="PMI ln(a/E) (quanteda)",
                          correction="none")
     ax = plot_keyness(pmi, target="www.sputniknews.com", n_articles=(1, 4), top=3)
-    assert not any(p.get_facecolor() == WHITE for p in ax.patches)
+    assert len(ax.patches) == 6
     label = " ".join(ax.get_xlabel().split())
-    assert "hollow" not in label and "correction" not in label
+    assert "untested" in label and "Correction" not in label
     assert _legend_texts(ax)[0] == "sputniknews.com (n=1)"
 
 
