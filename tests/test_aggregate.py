@@ -12,7 +12,7 @@ import pytest
 
 from sourcebias.stats.bootstrap import percentile_interval, resampled_sums
 from sourcebias.stats.kwic import kwic
-from sourcebias.stats.labels import label_table
+from sourcebias.stats.labels import label_table, spelling_key
 from sourcebias.stats.overview import outlet_summary
 from sourcebias.stats.rates import term_rates, voice_words
 from sourcebias.stats.tone import actor_sentiment, article_sentiment, outlet_sentiment
@@ -338,6 +338,29 @@ def test_label_table_options(labelled):
     assert set(only_q["actor"]) == {"guaido"}
     with pytest.raises(ValueError, match="needs sentences"):
         label_table(mentions, articles=articles)
+
+
+def test_label_table_folds_british_and_american_spellings(labelled):
+    articles, _, mentions = labelled
+    spelt = mentions.assign(label=mentions["label"].replace(
+        {"self-proclaimed president": "national security adviser",
+         "Self-proclaimed  president": "National Security Advisor"}))
+    table = label_table(spelt, articles=articles, examples=0)
+    p = table[(table["outlet"] == "P") & (table["actor"] == "guaido")]
+    assert list(p["count"]) == [2, 1]
+    assert p["label"].iloc[0] == "national security adviser"  # the earlier of two forms
+
+
+def test_spelling_key_folds_endings_but_not_short_words():
+    pairs = [("adviser", "advisor"), ("Labour leader", "labor leader"),
+             ("recognised", "recognized"), ("organisation", "organization"),
+             ("analyse", "analyze"), ("centre-right", "center-right"),
+             ("defence minister", "defense minister")]
+    for british, american in pairs:
+        assert spelling_key(pd.Series([british])).iloc[0] == spelling_key(
+            pd.Series([american])).iloc[0], british
+    kept = ["four", "hour", "rise", "president", "our"]
+    assert list(spelling_key(pd.Series(kept))) == kept
 
 
 # ----------------------------------------------------------------------------- kwic
