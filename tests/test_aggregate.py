@@ -349,6 +349,10 @@ def test_label_table_folds_british_and_american_spellings(labelled):
     p = table[(table["outlet"] == "P") & (table["actor"] == "guaido")]
     assert list(p["count"]) == [2, 1]
     assert p["label"].iloc[0] == "national security adviser"  # the earlier of two forms
+    spelt.loc[spelt["doc_id"] == "q1", "label"] = "National Security Advisor"
+    table = label_table(spelt, articles=articles, examples=0)
+    assert set(table.loc[table["actor"] == "guaido", "label"]) == {
+        "National Security Advisor", "a puppet"}, "the batch's commonest form in every outlet"
 
 
 def test_spelling_key_folds_endings_but_not_short_words():
@@ -557,9 +561,11 @@ def test_seed_label_table(seed):
     sputnik = table[(table["outlet"] == "Sputnik") & (table["actor"] == "guaido")]
     assert sputnik["label"].str.contains("self-proclaimed", case=False).any()
     for example, label in zip(table["examples"], table["label"], strict=True):
-        # labels are normalised (case, apostrophes, quotation marks): compare words
-        words = set(re.findall(WORD_PATTERN, example.casefold().replace("’", "'")))
-        assert set(re.findall(WORD_PATTERN, label.casefold())) <= words
+        # labels are normalised (case, apostrophes, quotation marks, spelling): compare
+        # the words' spelling keys
+        keyed = spelling_key(pd.Series([example.replace("’", "'"), label]))
+        words = set(re.findall(WORD_PATTERN, keyed.iloc[0]))
+        assert set(re.findall(WORD_PATTERN, keyed.iloc[1])) <= words
 
 
 def test_seed_kwic_matches_the_hits(seed):

@@ -31,7 +31,7 @@ from sourcebias.config import DEFAULT_PACK
 from sourcebias.figures import style as plots
 from sourcebias.figures.export import DATA_ATTR, plotted_data
 from sourcebias.figures.keyness import plot_keyness
-from sourcebias.figures.labels import plot_label_matrix
+from sourcebias.figures.labels import TooFewMentions, plot_label_matrix
 from sourcebias.figures.names import display_names
 from sourcebias.figures.palette import outlet_palette
 from sourcebias.figures.sentiment import plot_actor_sentiment, plot_sentiment
@@ -685,8 +685,9 @@ def test_label_matrix_pools_outlets_per_actor(labels):
     leader = drawn[(drawn["label"] == "opposition leader") & (drawn["actor"] == "Guaidó")]
     assert leader["count"].item() == 3
     assert leader["share"].item() == pytest.approx(3 / 24)
-    assert "26%" in [t.get_text() for t in ax.texts]
-    assert ax.get_xlabel() == "Actor (n = mentions)" and ax.get_ylabel() == "Label"
+    assert "26%\n(5)" in [t.get_text() for t in ax.texts]
+    assert ax.get_xlabel().split("\n")[0] == "Actor (n = mentions)"
+    assert ax.get_ylabel() == "Label"
     assert isinstance(ax.figure.axes[-1].yaxis.get_major_formatter(), PercentFormatter)
 
 
@@ -696,9 +697,31 @@ def test_label_matrix_divides_by_labelled_mentions_when_known(labels):
     drawn = plotted_data(ax.figure).set_index(["label", "outlet"])["share"]
     assert drawn[("self-proclaimed", "Sputnik")] == 0.75
     assert drawn[("opposition leader", "Iran Press")] == 1.0
-    assert " ".join(ax.get_xlabel().split()) == "Outlet (n = labelled mentions of Guaidó)"
+    assert " ".join(ax.get_xlabel().split()) == (
+        "Outlet (n = labelled mentions of Guaidó) "
+        "Cell: share of the outlet's labelled mentions (count).")
     assert [t.replace("\n", " ") for t in _ticks(ax, "x")] == [
         "Aggregator A (n=1)", "Iran Press (n=2)", "Sputnik (n=4)"]
+
+
+def test_label_matrix_keeps_every_outlet_as_a_column(labels):
+    ax = plot_label_matrix(labels, actor="Maduro", outlets=OUTLETS)
+    assert [t.replace("\n", " ") for t in _ticks(ax, "x")] == [
+        "Aggregator A (n=9)", "Aggregator B (n=0)", "Iran Press (n=10)",
+        "Pro-government blog (n=0)", "Sputnik (n=0)"]
+    cells = np.ma.masked_invalid(ax.collections[0].get_array()).reshape(2, 5)
+    assert np.ma.getmaskarray(cells)[:, [1, 3, 4]].all()
+    assert not np.ma.getmaskarray(cells)[:, [0, 2]].any()
+    assert "Blank column: no mention of the actor." in " ".join(ax.get_xlabel().split())
+    assert sorted(set(plotted_data(ax.figure)["outlet"])) == OUTLETS
+
+
+def test_label_matrix_refuses_too_few_mentions_with_a_sentence(labels):
+    one = labels[(labels["actor"] == "Guaidó") & (labels["outlet"] == "Aggregator A")]
+    with pytest.raises(TooFewMentions, match=r"^Juan Guaidó: 4 mentions in the batch, fewer "
+                       r"than 5, so no label matrix is drawn\.$"):
+        plot_label_matrix(one.replace({"Guaidó": "guaido"}), actor="guaido")
+    assert plot_label_matrix(one, actor="Guaidó", min_n=4)
 
 
 def test_label_matrix_for_one_actor_spreads_outlets_and_keeps_the_top_labels(labels):

@@ -28,6 +28,7 @@ _PUBLIC = {
     "Lexicon": "annotate.lexicon",
     "LexiconError": "annotate.lexicon",
     "OutletClassification": "stats.classify",
+    "TooFewMentions": "figures.labels",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
     "analyze": "run.analysis",
@@ -80,6 +81,7 @@ __all__ = [
     "Lexicon",
     "LexiconError",
     "OutletClassification",
+    "TooFewMentions",
     "Workspace",
     "actor_sentiment",
     "analyze",
@@ -147,7 +149,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.terms import find_terms
     from sourcebias.figures.export import write_figure, write_provenance, write_table
     from sourcebias.figures.keyness import plot_keyness
-    from sourcebias.figures.labels import plot_label_matrix
+    from sourcebias.figures.labels import TooFewMentions, plot_label_matrix
     from sourcebias.figures.names import display_names
     from sourcebias.figures.palette import outlet_palette
     from sourcebias.figures.sentiment import plot_actor_sentiment, plot_sentiment

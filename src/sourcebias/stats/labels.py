@@ -36,7 +36,8 @@ def label_table(
     Labels are grouped case-insensitively with whitespace collapsed and
     British and American spellings folded together (:func:`spelling_key`:
     "adviser" and "advisor", "defence" and "defense"), and shown in their most
-    frequent written form (the earliest on ties).
+    frequent written form in the whole batch (the earliest on ties), so that a
+    label reads the same in every outlet.
     ``share = count / n_labelled``, the label's share of the outlet's labelled
     mentions of that actor in the voice.
 
@@ -98,11 +99,12 @@ def label_table(
     labelled = labelled.assign(_form=form, _key=spelling_key(form), _pos=np.arange(len(form)))
     keys = [by, "actor", "_key"]
     count = labelled.groupby(keys).size().rename("count")
-    written = (labelled.groupby([*keys, "_form"]).agg(n=("_pos", "size"), first=("_pos", "min"))
+    spelled = ["actor", "_key"]  # one written form per label in the whole batch
+    written = (labelled.groupby([*spelled, "_form"]).agg(n=("_pos", "size"), first=("_pos", "min"))
                .reset_index()
-               .sort_values([*keys, "n", "first"], ascending=[True, True, True, False, True])
-               .drop_duplicates(keys).set_index(keys)["_form"].rename("label"))
-    table = pd.concat([count, written], axis=1).reset_index()
+               .sort_values([*spelled, "n", "first"], ascending=[True, True, False, True])
+               .drop_duplicates(spelled).set_index(spelled)["_form"].rename("label"))
+    table = count.reset_index().join(written, on=spelled)
     table = table.merge(n_mentions.reset_index(), on=[by, "actor"])
     table["n_labelled"] = table.groupby([by, "actor"])["count"].transform("sum")
     table["share"] = table["count"] / table["n_labelled"]
