@@ -40,6 +40,7 @@ from sourcebias.figures.style import figure_style
 from sourcebias.figures.terms import plot_term_heatmap, plot_term_rates
 from sourcebias.figures.voice import plot_voice_share
 from sourcebias.stats.overview import outlet_groups
+from sourcebias.stats.tone import outlet_sentiment
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "batches" / "seed"
 OUTLETS = ["Aggregator A", "Aggregator B", "Iran Press", "Pro-government blog", "Sputnik"]
@@ -75,7 +76,7 @@ def rates() -> pd.DataFrame:
 
 @pytest.fixture
 def articles() -> pd.DataFrame:
-    return pd.read_csv(SEED / "manifest.csv")[["doc_id", "outlet"]]
+    return pd.read_csv(SEED / "manifest.csv")[["doc_id", "outlet"]].assign(duplicate_of=None)
 
 
 @pytest.fixture
@@ -351,7 +352,7 @@ def test_rows_of_groups_take_the_group_colours_of_the_batch_palette(grouped):
 def test_sentiment_in_group_colours_names_the_groups(grouped):
     palette = outlet_palette(grouped, groups=grouped)
     articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(grouped))],
-                             "outlet": list(grouped)})
+                             "outlet": list(grouped), "duplicate_of": None})
     sentiment = pd.DataFrame([
         {"doc_id": doc_id, "sent_id": k, "lexicon": lexicon, "compound": (k - 2) / 4}
         for doc_id in articles["doc_id"] for k in range(5) for lexicon in ("vader", "vader+domain")
@@ -743,27 +744,56 @@ def test_label_matrix_turns_column_labels_that_do_not_fit(labels):
     assert all("\n" not in t and not t.startswith("www.") for t in _ticks(ax, "x"))
 
 
-def test_sentiment_boxes_per_outlet_on_the_seed_articles(sentiment, articles):
+@pytest.fixture
+def tones() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three outlets of eight articles, three sentences each; one article of
+    outlet B lies far beyond the others."""
+    articles, rows = [], []
+    for outlet, centre in (("A", -0.2), ("B", 0.0), ("C", 0.3)):
+        for k in range(8):
+            doc = f"{outlet}{k}"
+            articles.append({"doc_id": doc, "outlet": outlet, "duplicate_of": None})
+            base = 0.95 if (outlet, k) == ("B", 7) else centre + 0.02 * (k - 3.5)
+            for sent in range(3):
+                for lexicon, shift in (("vader", 0.0), ("vader+domain", -0.05)):
+                    rows.append({"doc_id": doc, "sent_id": sent, "lexicon": lexicon,
+                                 "compound": base + shift + 0.01 * sent})
+    return pd.DataFrame(rows), pd.DataFrame(articles)
+
+
+def test_sentiment_draws_the_tables_mean_and_interval_over_articles(tones):
+    sentiment, articles = tones
     palette = outlet_palette(articles["outlet"])
     with figure_style():
         ax = plot_sentiment(sentiment, articles=articles, palette=palette)
-    stats = plotted_data(ax.figure)
-    assert len(stats) == 2 * articles["outlet"].nunique()
-    sputnik = sentiment.merge(articles, on="doc_id").query(
-        "outlet == 'Sputnik' and lexicon == 'vader'")["compound"]
-    row = stats[(stats["outlet"] == "Sputnik") & (stats["lexicon"] == "vader")].iloc[0]
-    assert row["median"] == pytest.approx(np.median(sputnik))
-    assert row["n_sentences"] == len(sputnik) and row["n_articles"] == 1
+    stats = plotted_data(ax.figure).set_index(["outlet", "lexicon"])
+    table = pd.concat([outlet_sentiment(sentiment, articles=articles, lexicon=lexicon)
+                       for lexicon in ("vader", "vader+domain")]).set_index(
+        ["outlet", "lexicon"])
+    for column in ("mean_compound", "ci_low", "ci_high", "n_articles", "n_sentences"):
+        np.testing.assert_allclose(stats[column], table.loc[stats.index, column])
+    diamonds = next(c for c in _points(ax) if c.get_paths() and len(c.get_offsets()) == 6)
+    np.testing.assert_allclose(sorted(diamonds.get_offsets()[:, 0]),
+                               sorted(table["mean_compound"]))
+    intervals = next(c for c in ax.collections if isinstance(c, LineCollection))
+    assert len(intervals.get_segments()) == 6
+    assert stats.loc[("B", "vader"), "n_beyond_whiskers"] == 1
+    fliers = [line for line in ax.lines if line.get_marker() == "o" and len(line.get_xdata())]
+    assert len(fliers) == 2 and all(line.get_xdata()[0] > 0.9 for line in fliers)
+    assert "A (n=8; 24)" in _ticks(ax)
+    label = " ".join(ax.get_xlabel().split())
+    assert "○ the 2 articles beyond the whiskers" in label
+    assert "◆ mean, the table's mean_compound; black bar: 95% percentile bootstrap" in label
+    assert "n = articles; sentences." in label
     boxes = [p for p in ax.patches if p.get_facecolor() != (0, 0, 0, 0)]
     faces = [to_hex(p.get_facecolor()) for p in boxes]
-    assert faces.count("#ffffff") == 5
+    assert faces.count("#ffffff") == 3
     assert set(faces) - {"#ffffff"} == set(palette.values())
-    assert "Sputnik (n=1)" in _ticks(ax)
-    assert "whiskers: 1.5 IQR" in ax.get_xlabel()
     assert _legend_texts(ax) == ["VADER", "VADER + domain lexicon"]
 
 
-def test_sentiment_medians_stay_visible_on_dark_filled_boxes(sentiment, articles):
+def test_sentiment_medians_stay_visible_on_dark_filled_boxes(tones):
+    sentiment, articles = tones
     grey = dict.fromkeys(articles["outlet"], "#4d4d4d")
     ax = plot_sentiment(sentiment, articles=articles, palette=grey)
     stats = plotted_data(ax.figure)
@@ -772,11 +802,22 @@ def test_sentiment_medians_stay_visible_on_dark_filled_boxes(sentiment, articles
                and abs(line.get_ydata()[1] - line.get_ydata()[0]) < 0.5
                and line.get_xdata()[0] in set(stats["median"])]
     colours = {to_hex(line.get_color()) for line in medians}
-    assert colours == {"#000000", "#ffffff"}
+    assert colours == {"#4d4d4d", "#ffffff"}
+
+
+def test_sentiment_on_the_seed_articles_says_there_is_no_interval(sentiment, articles):
+    ax = plot_sentiment(sentiment, articles=articles)
+    stats = plotted_data(ax.figure)
+    assert len(stats) == 2 * articles["outlet"].nunique()
+    assert stats["ci_low"].isna().all() and (stats["n_articles"] == 1).all()
+    assert "Sputnik (n=1; 18)" in _ticks(ax) or any(t.startswith("Sputnik (n=1; ")
+                                                     for t in _ticks(ax))
+    label = " ".join(ax.get_xlabel().split())
+    assert "no article beyond the whiskers" in label and "no interval" in label
 
 
 def test_sentiment_refuses_unknown_articles(sentiment, articles):
-    with pytest.raises(ValueError, match=r"not in articles.*first: 004_"):
+    with pytest.raises(ValueError, match=r"doc_id that is not in articles"):
         plot_sentiment(sentiment, articles=articles.head(4))
 
 
@@ -795,12 +836,12 @@ def test_sentiment_draws_one_scope_of_a_scoped_table(sentiment, articles):
 
 def test_sentiment_by_outlet_group(sentiment):
     groups = pd.read_csv(SEED / "manifest.csv")[["doc_id", "outlet", "outlet_group"]]
-    ax = plot_sentiment(sentiment, articles=groups, by="outlet_group")
+    ax = plot_sentiment(sentiment, articles=groups.assign(duplicate_of=None), by="outlet_group")
     stats = plotted_data(ax.figure)
     assert sorted(stats["outlet_group"].unique()) == [
         "aggregator", "pro-government blog", "state media"]
-    assert "state media (n=2)" in _ticks(ax)
-    assert ax.get_ylabel() == "Outlet group (n = articles)"
+    assert any(t.startswith("state media (n=2; ") for t in _ticks(ax))
+    assert ax.get_ylabel() == "Outlet group"
 
 
 def test_actor_sentiment_marks_lexicons_and_missing_intervals(actor_sentiment):

@@ -10,7 +10,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib import cbook
+from matplotlib import cbook, patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -244,21 +244,21 @@ def _figure_legend(fig: Figure, handles: list[Any]) -> None:
                handletextpad=0.4, columnspacing=1.2)
 
 
-def _box_stats(scored: pd.DataFrame, lexicons: Sequence[str], outlets: Sequence[str]
+def _box_stats(scores: pd.DataFrame, lexicons: Sequence[str], outlets: Sequence[str]
                ) -> pd.DataFrame:
-    """Tukey box-plot statistics of ``compound`` per outlet and lexicon."""
+    """Tukey box-plot statistics of the article scores (``mean_compound``) per
+    outlet and lexicon, with the scores beyond the whiskers in ``fliers``."""
     rows = []
-    for (outlet, lexicon), block in scored.groupby(["outlet", "lexicon"], sort=True):
-        values = block["compound"].dropna().to_numpy()
+    for (outlet, lexicon), block in scores.groupby(["outlet", "lexicon"], sort=True):
+        values = block["mean_compound"].dropna().to_numpy()
         if len(values) == 0:
             continue
         stats = cbook.boxplot_stats(values, whis=1.5)[0]
         rows.append({
-            "outlet": outlet, "lexicon": lexicon,
-            "n_articles": block["doc_id"].nunique(), "n_sentences": len(values),
-            "mean": stats["mean"], "whisker_low": stats["whislo"], "q1": stats["q1"],
-            "median": stats["med"], "q3": stats["q3"], "whisker_high": stats["whishi"],
-            "n_beyond_whiskers": len(stats["fliers"]),
+            "outlet": outlet, "lexicon": lexicon, "whisker_low": stats["whislo"],
+            "q1": stats["q1"], "median": stats["med"], "q3": stats["q3"],
+            "whisker_high": stats["whishi"], "n_beyond_whiskers": len(stats["fliers"]),
+            "fliers": stats["fliers"],
         })
     stats = pd.DataFrame(rows)
     return _in_order(stats, {"outlet": list(outlets), "lexicon": lexicons})
@@ -272,22 +272,26 @@ def _draw_boxes(
     lexicons: Sequence[str],
     colours: Mapping[str, Any],
 ) -> None:
-    """Horizontal boxes from precomputed statistics: hollow plain, filled domain.
+    """Horizontal boxes from precomputed statistics: hollow plain, filled domain,
+    the scores beyond the whiskers as small hollow circles, the mean
+    (``mean_compound``) as a diamond on its interval (``ci_low``, ``ci_high``).
 
-    The median line is black, or white on a dark filled box of non-zero width."""
+    The median line takes the outlet's colour, or black or white, whichever
+    reads better, on a filled box of non-zero width."""
     row = stats["outlet"].map({o: i for i, o in enumerate(outlets)})
     shift = stats["lexicon"].map({lexicons[0]: -0.2, lexicons[1]: 0.2})
+    y = (row + shift).to_numpy()
     boxes = [
         {"med": s.median, "q1": s.q1, "q3": s.q3, "whislo": s.whisker_low,
-         "whishi": s.whisker_high, "mean": s.mean, "fliers": []}
+         "whishi": s.whisker_high, "fliers": s.fliers}
         for s in stats.itertuples()
     ]
     artists = ax.bxp(
-        boxes, positions=(row + shift).tolist(), widths=0.34, orientation="horizontal",
-        patch_artist=True, showmeans=True, showfliers=False, manage_ticks=False,
+        boxes, positions=y.tolist(), widths=0.34, orientation="horizontal",
+        patch_artist=True, showmeans=False, showfliers=True, manage_ticks=False,
         medianprops={"color": "black", "linewidth": 1.0},
-        meanprops={"marker": "D", "markerfacecolor": "black", "markeredgecolor": "white",
-                   "markersize": 3.5, "markeredgewidth": 0.5},
+        flierprops={"marker": "o", "markersize": 2.0, "markerfacecolor": "none",
+                    "markeredgewidth": 0.5},
     )
     for i, s in enumerate(stats.itertuples()):
         colour = colours[s.outlet]
@@ -295,10 +299,17 @@ def _draw_boxes(
         artists["boxes"][i].set(facecolor=colour if filled else "white",
                                 edgecolor=colour, linewidth=1.0)
         on_fill = filled and s.q3 > s.q1
-        artists["medians"][i].set(color=_text_colour_on(colour) if on_fill else "black")
+        artists["medians"][i].set(color=_text_colour_on(colour) if on_fill else colour)
+        artists["fliers"][i].set(markeredgecolor=colour)
         for part in ("whiskers", "caps"):
             for line in artists[part][2 * i:2 * i + 2]:
                 line.set(color=colour, linewidth=1.0)
+    halo = [patheffects.withStroke(linewidth=2.6, foreground="white")]
+    bars = stats["ci_low"].notna() & stats["ci_high"].notna()
+    ax.hlines(y[bars], stats.loc[bars, "ci_low"], stats.loc[bars, "ci_high"], colors="black",
+              linewidth=1.4, zorder=4, path_effects=halo)
+    ax.scatter(stats["mean_compound"], y, marker="D", s=14, color="black", edgecolors="white",
+               linewidths=0.5, zorder=5)
 
 
 def _dendrogram(ax: Axes, linkage: np.ndarray, *, method: str) -> None:
