@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import inspect
 import itertools
 import json
 import subprocess
@@ -191,6 +192,9 @@ def _outlet_rates(outlets: list[str], terms: list[str]) -> pd.DataFrame:
 
 
 CATEGORIES = [entry for entry, _ in read_terms().categories]
+
+#: The display names of the default pack, as a notebook's ``ws.names`` holds them.
+NAMES = display_names()
 
 
 # --------------------------------------------------------------------------- palette, style
@@ -471,7 +475,7 @@ def test_figures_show_names_not_ids(rates):
     ids = rates.assign(term=rates["term"].map({"coup": "coup_detat", "traitors": "traitor",
                                                "legitimate": "legitimate",
                                                "self-proclaimed": "self_proclaimed"}))
-    fig = plot_term_heatmap(ids, names={"Sputnik": "Sputnik News"})
+    fig = plot_term_heatmap(ids, names={**NAMES, "Sputnik": "Sputnik News"})
     ticks = _ticks(fig.axes[0], "x")
     assert "self-proclaimed" in ticks and "coup d'état" in ticks
     assert "Sputnik News (n=5)" in _ticks(fig.axes[0])
@@ -533,7 +537,8 @@ def test_term_heatmap_runs_the_longer_list_down_the_page(rates):
     few_outlets = plot_term_heatmap(rates[rates["outlet"].isin(OUTLETS[:2])])
     assert sorted(_ticks(few_outlets.axes[0])) == sorted(TERMS)
     assert few_outlets.axes[0].get_ylabel() == "Term"
-    many = plot_term_heatmap(_many_outlet_rates(16, CATEGORIES), voice_facets=("narrator",))
+    many = plot_term_heatmap(_many_outlet_rates(16, CATEGORIES), voice_facets=("narrator",),
+                             names=NAMES)
     assert len(_ticks(many.axes[0])) == 16
     assert many.axes[0].get_xlabel() == "Category"
     assert "loyalty and betrayal" in _ticks(many.axes[0], "x")
@@ -721,13 +726,13 @@ def test_label_matrix_refuses_too_few_mentions_with_a_sentence(labels):
     one = labels[(labels["actor"] == "Guaidó") & (labels["outlet"] == "Aggregator A")]
     with pytest.raises(TooFewMentions, match=r"^Juan Guaidó: 4 mentions in the batch, fewer "
                        r"than 5, so no label matrix is drawn\.$"):
-        plot_label_matrix(one.replace({"Guaidó": "guaido"}), actor="guaido")
+        plot_label_matrix(one.replace({"Guaidó": "guaido"}), actor="guaido", names=NAMES)
     assert plot_label_matrix(one, actor="Guaidó", min_n=4)
 
 
 def test_label_matrix_for_one_actor_spreads_outlets_and_keeps_the_top_labels(labels):
     actors = labels.replace({"Guaidó": "guaido"})
-    ax = plot_label_matrix(actors, actor="guaido", top=2, value="count")
+    ax = plot_label_matrix(actors, actor="guaido", top=2, value="count", names=NAMES)
     assert [t.replace("\n", " ") for t in _ticks(ax, "x")] == [
         "Aggregator A (n=4)", "Iran Press (n=8)", "Sputnik (n=12)"]
     assert _ticks(ax) == ["opposition leader", "self-proclaimed"]
@@ -864,7 +869,7 @@ def test_actor_sentiment_shows_n_per_panel_and_dashes_outlets_that_never_name_th
         actor_sentiment):
     table = actor_sentiment.replace({"Guaidó": "guaido", "Maduro": "us_government"})
     table = table[~((table["outlet"] == "Iran Press") & (table["actor"] == "guaido"))]
-    fig = plot_actor_sentiment(table, actors=["guaido", "us_government"])
+    fig = plot_actor_sentiment(table, actors=["guaido", "us_government"], names=NAMES)
     guaido, us = fig.axes
     assert [guaido.get_title(), us.get_title()] == ["Juan Guaidó", "US government"]
     assert [t.get_text() for t in guaido.texts] == ["–", "1", "2", "n"]
@@ -988,3 +993,65 @@ def test_label_matrix_stands_short_column_labels_upright_over_their_n(labels):
         ax = plot_label_matrix(short, actor="Guaidó")
     assert _ticks(ax, "x") == ["AFP\n(n=4)", "IRNA\n(n=8)", "RIA\n(n=12)"]
     assert {label.get_rotation() for label in ax.get_xticklabels()} == {0.0}
+
+
+# --------------------------------------------------------------------------- one signature
+
+
+PLOTS = (plot_voice_share, plot_term_heatmap, plot_term_rates, plot_label_matrix,
+         plot_sentiment, plot_actor_sentiment, plot_keyness, plot_similarity)
+
+
+def test_every_plot_takes_data_first_then_keywords_names_and_ax_or_fig():
+    for plot in PLOTS:
+        parameters = list(inspect.signature(plot).parameters.values())
+        assert parameters[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD, plot.__name__
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters[1:]), plot
+        keywords = {p.name: p for p in parameters[1:]}
+        assert "names" in keywords and keywords["names"].default is None, plot.__name__
+        returned = inspect.signature(plot).return_annotation
+        if "ax" in keywords:
+            assert returned in (Axes, "Axes") and "fig" not in keywords, plot.__name__
+        else:
+            assert returned in (Figure, "Figure") and keywords["fig"].default is None, plot
+
+
+def test_multi_panel_plots_draw_into_an_empty_figure_they_are_given(rates, similarity):
+    given = plt.figure(figsize=(5.0, 1.0))
+    assert plot_term_rates(rates, fig=given) is given
+    assert given.get_figwidth() == 5.0 and given.get_figheight() > 1.0
+    assert len(given.axes) == len(TERMS)
+    assert plot_similarity(similarity, n_articles=dict.fromkeys(OUTLETS, 1),
+                           fig=plt.figure()).get_figwidth() == plt.rcParams["figure.figsize"][0]
+    with pytest.raises(ValueError, match="fig= must be an empty Figure"):
+        plot_term_heatmap(rates, fig=given)
+
+
+def test_plots_never_read_lexicons_and_read_the_default_style_once(
+        monkeypatch, rates, labels, keyness, similarity, tones, actor_sentiment):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a plot function read a lexicon")
+
+    import sourcebias.annotate.lexicon as lexicon
+    import sourcebias.figures.names as names
+    for module in (lexicon, names):
+        monkeypatch.setattr(module, "read_terms", refuse)
+        monkeypatch.setattr(module, "read_actors", refuse)
+    reads = []
+    original = plots.read_style
+    monkeypatch.setattr(plots, "read_style", lambda path=None: reads.append(path) or original(path))
+    plots._default_style.cache_clear()
+    sentiment, articles = tones
+    plot_voice_share(pd.DataFrame({"outlet": OUTLETS, "n_articles": 2, "narrator_share": 0.7,
+                                   "quote_share": 0.3}))
+    plot_term_heatmap(rates)
+    plot_term_rates(rates)
+    plot_label_matrix(labels, actor="Guaidó")
+    plot_sentiment(sentiment, articles=articles)
+    plot_actor_sentiment(actor_sentiment)
+    plot_keyness(keyness, n_articles=(1, 1))
+    plot_similarity(similarity, n_articles=dict.fromkeys(OUTLETS, 1))
+    with figure_style():
+        plot_term_rates(rates)
+    assert reads == [None]
+    plots._default_style.cache_clear()

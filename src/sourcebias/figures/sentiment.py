@@ -159,6 +159,7 @@ def plot_actor_sentiment(
     palette: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
     width: str | float = "double",
+    fig: Figure | None = None,
 ) -> Figure:
     """Interval plots of the sentiment of sentences that mention each actor.
 
@@ -188,13 +189,18 @@ def plot_actor_sentiment(
         Outlet colours from :func:`outlet_palette`; default built from this table.
         Group colours are named in the legend.
     names : mapping of str to str, optional
-        Display names laid over :func:`display_names` (actors, outlets, lexicons).
+        Display names of actors, outlets and lexicons (e.g. ``ws.names``).
     width : "single", "double" or float
         Figure width; as many panels sit side by side as fit it.
+    fig : matplotlib.figure.Figure, optional
+        An empty Figure to draw into, at its width (``width`` is then
+        ignored); its height is set to fit.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One Axes per actor; a Figure, since the panels share rows, an x range
+        and a legend.
     """
     table = _as_outlet(actor_sent, by, ("actor", "lexicon", "n_articles", "mean_compound",
                                         "ci_low", "ci_high"),
@@ -210,7 +216,8 @@ def plot_actor_sentiment(
     shown = _in_order(shown, {"actor": order, "outlet": outlets, "lexicon": list(lexicons)})
     labels = [name(o) for o in outlets]
     fig, axes = _facets(len(order), row_labels=labels, width=width,
-                        row_height=1.6 * current_style()["point_row_height_in"], right_in=0.2)
+                        row_height=1.6 * current_style()["point_row_height_in"], right_in=0.2,
+                        fig=fig)
     panels = []
     absent = False
     for ax, actor in zip(axes, order, strict=True):

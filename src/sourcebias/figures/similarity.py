@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -16,7 +15,13 @@ from scipy.spatial.distance import squareform
 from sourcebias.checks import require_columns
 from sourcebias.figures.data import _group_title
 from sourcebias.figures.export import _record
-from sourcebias.figures.layout import _fits, _small_font, _text_width
+from sourcebias.figures.layout import (
+    _figure_width,
+    _fits,
+    _new_figure,
+    _small_font,
+    _text_width,
+)
 from sourcebias.figures.marks import _colour_strip, _dendrogram, _figure_legend, _similarity_matrix
 from sourcebias.figures.names import _n_labels, _namer
 from sourcebias.figures.palette import _colours, _group_handles
@@ -31,6 +36,7 @@ def plot_similarity(
     palette: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
     width: str | float | None = None,
+    fig: Figure | None = None,
 ) -> Figure:
     """Clustered heatmap of the cosine similarity between outlets.
 
@@ -59,14 +65,19 @@ def plot_similarity(
         Outlet colours from :func:`outlet_palette`; default built from this table.
         Group colours are named in the legend.
     names : mapping of str to str, optional
-        Display names laid over :func:`display_names` (outlets).
+        Display names of the outlets (e.g. ``ws.names``).
     width : "single", "double" or float, optional
         Figure width; default a single column, or double when the outlets'
         rows would be lower than the style's ``point_row_height_in``.
+    fig : matplotlib.figure.Figure, optional
+        An empty Figure to draw into, at its width (``width`` is then
+        ignored); its height is set to fit.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The tree, the colour strip, the matrix and its colour bar; a Figure,
+        since they are laid out together.
     """
     require_columns(similarity, "plot_similarity: the similarity",
                     ("outlet_a", "outlet_b", "cosine"))
@@ -84,6 +95,7 @@ def plot_similarity(
     labels = _n_labels([name(o) for o in order], n[order].to_numpy())
     style = current_style()
     label_in = _text_width(labels, "ytick.labelsize") + 0.45
+    width = _figure_width(fig, width)
     if width is None:
         needed = label_in + style["point_row_height_in"] * len(order)
         width = "single" if needed <= column_width("single") else "double"
@@ -91,8 +103,8 @@ def plot_similarity(
     strip = bool(colours.groups) or len({colours[o] for o in order}) == len(order)
     tree_in, strip_in, colorbar_in = 0.4, 0.09 if strip else 0.0, 0.55
     heat_in = cell_in * len(order)
-    fig = plt.figure(layout="constrained", figsize=(
-        column_width(width), tree_in + strip_in + heat_in + label_in - 0.3 + colorbar_in))
+    fig = _new_figure(fig, width=width,
+                      height=tree_in + strip_in + heat_in + label_in - 0.3 + colorbar_in)
     grid = fig.add_gridspec(3 if strip else 2, 1,
                             height_ratios=[tree_in, *([strip_in] if strip else []), heat_in])
     tree = fig.add_subplot(grid[0])

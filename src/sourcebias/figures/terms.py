@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -23,8 +22,10 @@ from sourcebias.figures.export import _record
 from sourcebias.figures.layout import (
     _column_labels,
     _facets,
+    _figure_width,
     _fits,
     _label_height,
+    _new_figure,
     _panel_title,
     _rotation,
     _small_font,
@@ -58,6 +59,7 @@ def plot_term_heatmap(
     by: str = "outlet",
     shared_scale: bool = True,
     names: Mapping[str, str] | None = None,
+    fig: Figure | None = None,
 ) -> Figure:
     """Heatmap of loaded-term rates, terms × outlets, one panel per voice.
 
@@ -92,11 +94,14 @@ def plot_term_heatmap(
         One colour scale for every panel (default), or one per panel.
     names : mapping of str to str, optional
         Display names of outlets, terms and voices (e.g. ``ws.names``).
+    fig : matplotlib.figure.Figure, optional
+        An empty Figure to draw into, at its width; its height is set to fit.
+        Default a new double-column figure.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Double column wide, one Axes per voice; terms sorted by their summed
+        Double column wide (or as wide as ``fig``), one Axes per voice; terms sorted by their summed
         rate, highest first. A Figure rather than an Axes, since the panels
         and their shared colour bar are laid out together.
     """
@@ -118,7 +123,8 @@ def plot_term_heatmap(
     down_labels = _n_labels(outlet_names, outlet_n) if outlets_down else entry_names
     colorbar_in = 0.75
     n_bars = 1 if shared_scale else len(voice_facets)
-    panel_in = (column_width("double") - _text_width(down_labels, "ytick.labelsize") - 0.4
+    width = _figure_width(fig, "double")
+    panel_in = (column_width(width) - _text_width(down_labels, "ytick.labelsize") - 0.4
                 - n_bars * colorbar_in) / len(voice_facets)
     cell_in = panel_in / (len(entries) if outlets_down else len(outlets))
     if outlets_down:
@@ -133,10 +139,8 @@ def plot_term_heatmap(
                                shared_scale=shared_scale or len(voice_facets) == 1)
     height = (max(style["row_height_in"], row_in) * len(down_labels)
               + _label_height(across_labels, rotation) + 0.75 + 0.15 * len(caption))
-    fig, axes = plt.subplots(
-        1, len(voice_facets), sharey=True, squeeze=False, layout="constrained",
-        figsize=(column_width("double"), height),
-    )
+    fig = _new_figure(fig, width=width, height=height)
+    axes = fig.subplots(1, len(voice_facets), sharey=True, squeeze=False)
     highest = shown["rate_per_1000"].max()
     vmax = float(highest) if pd.notna(highest) and highest > 0 else 1.0
     colorbar = "Rate per\n1,000 words\nof that voice"
@@ -245,6 +249,7 @@ def plot_term_rates(
     palette: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
     width: str | float = "double",
+    fig: Figure | None = None,
 ) -> Figure:
     """Interval plots of term rates: one panel per term, one row per outlet.
 
@@ -276,13 +281,17 @@ def plot_term_rates(
         Outlet colours from :func:`outlet_palette`; default built from this table.
         Group colours are named in the legend.
     names : mapping of str to str, optional
-        Display names laid over :func:`display_names`.
+        Display names of outlets, terms and voices (e.g. ``ws.names``).
     width : "single", "double" or float
         Figure width; as many panels sit side by side as fit it.
+    fig : matplotlib.figure.Figure, optional
+        An empty Figure to draw into, at its width (``width`` is then
+        ignored); its height is set to fit.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One Axes per panel; a Figure, since the panels share rows and a legend.
     """
     entry = _level_column(rates, level, "plot_term_rates")
     table = _as_outlet(rates, by, (entry, *_RATE_COLUMNS, "ci_low", "ci_high"), "rates",
@@ -297,7 +306,7 @@ def plot_term_rates(
     n = shown.groupby("outlet")["n_articles"].max()
     labels = _n_labels([name(o) for o in outlets], [n[o] for o in outlets])
     fig, axes = _facets(len(order), row_labels=labels, width=width,
-                        row_height=current_style()["point_row_height_in"])
+                        row_height=current_style()["point_row_height_in"], fig=fig)
     panels = []
     absent = False
     for ax, value in zip(axes, order, strict=True):
