@@ -872,8 +872,11 @@ def test_actor_sentiment_shows_n_per_panel_and_dashes_outlets_that_never_name_th
     fig = plot_actor_sentiment(table, actors=["guaido", "us_government"], names=NAMES)
     guaido, us = fig.axes
     assert [guaido.get_title(), us.get_title()] == ["Juan Guaidó", "US government"]
-    assert [t.get_text() for t in guaido.texts] == ["–", "1", "2", "n"]
-    assert [t.get_text() for t in us.texts] == ["1", "2", "3", "n"]
+    assert [t.get_text() for t in guaido.texts] == ["–", "1; 9", "2; 9", "n"]
+    assert [t.get_text() for t in us.texts] == ["1; 9", "2; 2", "3; 9", "n"]
+    assert "n = articles; sentences" in " ".join(fig.get_supxlabel().split())
+    no_sentences = plot_actor_sentiment(table.drop(columns="n_sentences"), names=NAMES)
+    assert [t.get_text() for t in no_sentences.axes[1].texts] == ["1", "2", "3", "n"]
     assert _legend_texts(fig)[-1] == "no sentence names the actor"
     assert guaido.get_xlim() == us.get_xlim()
 

@@ -129,14 +129,17 @@ def _forest(
 
 
 def _n_column(ax: Axes, block: pd.DataFrame, outlets: Sequence[str]) -> None:
-    """Each outlet's ``n_articles`` right of the panel, under an ``n`` header."""
+    """Each outlet's ``n_articles`` (and ``n_sentences`` when the block has
+    them, as ``articles; sentences``) right of the panel, under an ``n`` header."""
     right = offset_copy(blended_transform_factory(ax.transAxes, ax.transData), ax.figure,
                         x=3, units="points")
     style = {"ha": "left", "va": "center", "fontsize": _small_font(), "color": "0.35"}
-    n = block.groupby("outlet")["n_articles"].max()
+    columns = ["n_articles", *(["n_sentences"] if "n_sentences" in block.columns else [])]
+    n = block.groupby("outlet")[columns].max()
     for y, outlet in enumerate(outlets):
         if outlet in n.index:
-            ax.text(1.0, y, f"{int(n[outlet]):,}", transform=right, **style)
+            ax.text(1.0, y, "; ".join(f"{int(v):,}" for v in n.loc[outlet]), transform=right,
+                    **style)
     ax.text(1.0, -0.5, "n", transform=right, **{**style, "va": "bottom", "fontstyle": "italic"})
 
 

@@ -167,7 +167,8 @@ def plot_actor_sentiment(
     (marker shape) at ``mean_compound`` with its interval as a bar. A point
     without an interval is hollow, and the legend gives the table's ``note``;
     an outlet without a row for the actor shows a dash. Right of each panel,
-    ``n`` is the number of articles whose sentences name the actor. Panels
+    ``n`` is the number of articles whose sentences name the actor and, when
+    the table has ``n_sentences``, the number of those sentences. Panels
     share both axes.
 
     Parameters
@@ -216,8 +217,8 @@ def plot_actor_sentiment(
     shown = _in_order(shown, {"actor": order, "outlet": outlets, "lexicon": list(lexicons)})
     labels = [name(o) for o in outlets]
     fig, axes = _facets(len(order), row_labels=labels, width=width,
-                        row_height=1.6 * current_style()["point_row_height_in"], right_in=0.2,
-                        fig=fig)
+                        row_height=1.6 * current_style()["point_row_height_in"],
+                        right_in=0.45 if "n_sentences" in shown.columns else 0.2, fig=fig)
     panels = []
     absent = False
     for ax, actor in zip(axes, order, strict=True):
@@ -233,8 +234,9 @@ def plot_actor_sentiment(
     drawn = pd.concat(panels, ignore_index=True)
     _share_x(axes, drawn, "mean_compound")
     fig.supylabel(_group_title(by), fontsize=mpl.rcParams["axes.labelsize"])
+    n_text = "articles; sentences" if "n_sentences" in shown.columns else "articles"
     _figure_xlabel(fig, "Mean compound score (VADER, −1 to 1) of sentences naming the actor; "
-                   "n = articles", *_bars_line(drawn, interval))
+                   f"n = {n_text}", *_bars_line(drawn, interval))
     lexicon_handles = [
         Line2D([], [], linestyle="none", marker=_MARKERS[i], color="0.3", label=name(lex))
         for i, lex in enumerate(lexicons)
