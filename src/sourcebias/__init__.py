@@ -29,6 +29,7 @@ _PUBLIC = {
     "LexiconError": "annotate.lexicon",
     "NotComputable": "checks",
     "OutletClassification": "stats.classify",
+    "TooFewMentions": "figures.labels",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
     "analyze": "run.analysis",
@@ -112,6 +113,7 @@ __all__ = [
     "LexiconError",
     "NotComputable",
     "OutletClassification",
+    "TooFewMentions",
     "Workspace",
     "actor_sentiment",
     "analyze",
@@ -213,7 +215,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.checks import NotComputable
     from sourcebias.figures.export import write_figure, write_provenance, write_table
     from sourcebias.figures.keyness import plot_keyness
-    from sourcebias.figures.labels import plot_label_matrix
+    from sourcebias.figures.labels import TooFewMentions, plot_label_matrix
     from sourcebias.figures.names import display_names
     from sourcebias.figures.palette import outlet_palette
     from sourcebias.figures.sentiment import plot_actor_sentiment, plot_sentiment

@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import display
+from IPython import get_ipython
+from IPython.display import Image, display
 
 from sourcebias.annotate.lexicon import Lexicon, read_actors, read_terms
+from sourcebias.checks import NotComputable
 from sourcebias.config import REPORTS_DIR, SEED_BATCH, pack_file
-from sourcebias.figures.export import write_figure, write_table
+from sourcebias.figures.export import _figure_of, write_figure, write_table
 from sourcebias.figures.names import display_names
 from sourcebias.figures.palette import OutletPalette, outlet_palette
+from sourcebias.figures.style import figure_style
 from sourcebias.run.analysis import analyze
 from sourcebias.run.store import Analysis, read_tables
 from sourcebias.stats.overview import outlet_groups, outlet_summary
@@ -87,14 +92,35 @@ class Workspace:
         """The folder of tables (CSV and LaTeX)."""
         return self.out / "tables"
 
+    @contextmanager
+    def drawing(self) -> Iterator[None]:
+        """Draw in the figure style; what this batch cannot give is said, not raised.
+
+        A figure that the batch cannot support (one outlet, terms that never
+        occur, too few mentions: :class:`sourcebias.checks.NotComputable`) prints
+        one line saying what and why, and the notebook goes on.
+        """
+        try:
+            with figure_style():
+                yield
+        except NotComputable as reason:
+            print(f"Not computed for this batch: {reason}")
+
     def write_figure(self, fig: Any, name: str, *, data: pd.DataFrame | None = None,
                     width: str | float | None = None) -> None:
-        """Save a figure under :attr:`figures` (see :func:`sourcebias.figures.export.write_figure`).
+        """Save a figure under :attr:`figures` and, in a Jupyter kernel, show it.
 
-        ``name`` may hold any characters (an outlet name, say): it is turned into
-        a file name of lower-case letters, digits, ``_`` and ``-``.
+        See :func:`sourcebias.figures.export.write_figure`. ``name`` may hold any
+        characters (an outlet name, say): it is turned into a file name of
+        lower-case letters, digits, ``_`` and ``-``. In a kernel the saved PNG
+        is displayed in the cell's output and the figure is closed, so every
+        figure a cell saves shows in that cell exactly once, on every run.
         """
-        write_figure(fig, file_name(name), out_dir=self.figures, data=data, width=width)
+        paths = write_figure(fig, file_name(name), out_dir=self.figures, data=data, width=width)
+        if _in_kernel():
+            display(Image(data=paths["png"].read_bytes(), format="png",
+                          width=round(_figure_of(fig).get_figwidth() * _SHOWN_DPI)))
+            plt.close(_figure_of(fig))
 
     def write_table(self, table: pd.DataFrame, name: str, *, caption: str | None = None,
                    show: bool = True, rows: int = 30) -> None:
@@ -102,6 +128,16 @@ class Workspace:
         write_table(table, file_name(name), out_dir=self.tables, caption=caption)
         if show:
             _show(table, rows=rows)
+
+
+#: Pixels per inch of a figure shown in a notebook (the saved PNG, scaled down).
+_SHOWN_DPI = 100
+
+
+def _in_kernel() -> bool:
+    """Whether the code runs in a Jupyter kernel, whose cells show displayed images."""
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _show(table: pd.DataFrame, *, rows: int) -> None:
