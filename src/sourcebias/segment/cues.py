@@ -20,10 +20,13 @@ _BETWEEN = frozenset("""
     would will did does do not never n't publicly privately reportedly initially further
     again often frequently first even just already still specifically explicitly directly
     openly immediately quickly subsequently separately originally earlier long simply
-    actually really apparently clearly herself himself themselves itself has
+    actually really apparently clearly herself himself themselves itself
+    may might can could should must
     on last this today yesterday tonight week month year night morning afternoon evening
     monday tuesday wednesday thursday friday saturday sunday
 """.split())
+#: An adverb in -ly between a source and its cue ("sharply criticized").
+_ADVERB = re.compile(r"[a-z]{3,}ly")
 #: Pronouns and relative pronouns that are sources on their own.
 _PRONOUNS = frozenset("he she they it we i you who which that this these those one".split())
 #: Determiners and possessives that open a noun phrase.
@@ -96,17 +99,34 @@ class CueFinder:
         return np.array(rows, dtype=np.int64).reshape(-1, 2)
 
 
-def attributions(corpus: str, layout: Layout, cues: CueFinder) -> pd.DataFrame:
+def candidates(corpus: str, layout: Layout, cues: CueFinder) -> tuple[np.ndarray, np.ndarray]:
+    """Cue candidates of ``corpus`` that lie within a sentence, and their sentence numbers."""
+    found = cues.find(corpus)
+    sentence = np.searchsorted(layout.sent_start, found[:, 0], side="right") - 1
+    inside = (sentence >= 0) & (found[:, 1] <= layout.sent_end[np.maximum(sentence, 0)])
+    return found[inside], sentence[inside]
+
+
+def quoted(points: np.ndarray, layout: Layout) -> np.ndarray:
+    """Whether each global offset lies inside a quotation that is not a scare quote."""
+    qa, qb = layout.quote_start, layout.quote_end
+    k = np.searchsorted(qa, points, side="right") - 1
+    safe = np.maximum(k, 0)
+    if len(qa) == 0:
+        return np.zeros(len(points), dtype=bool)
+    return (k >= 0) & (qb[safe] > points) & ~layout.quote_scare[safe]
+
+
+def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.ndarray
+                 ) -> pd.DataFrame:
     """Attribution pieces found in ``corpus`` (global offsets, sorted by attribution).
 
-    Returns a frame with ``attribution`` (a running number), ``content_start``,
-    ``content_end``, ``cue_start``, ``cue_end`` (-1 for quotations without a
-    cue), ``source_start`` and ``source_end`` (-1 when none was found).
+    ``cues`` are the ``(start, end)`` rows of the cues kept and ``sentence``
+    their sentence numbers (:func:`candidates`). Returns a frame with
+    ``attribution`` (a running number), ``content_start``, ``content_end``,
+    ``cue_start``, ``cue_end`` (-1 for quotations without a cue),
+    ``source_start`` and ``source_end`` (-1 when none was found).
     """
-    cues = cues.find(corpus)
-    sentence = np.searchsorted(layout.sent_start, cues[:, 0], side="right") - 1
-    inside = (sentence >= 0) & (cues[:, 1] <= layout.sent_end[np.maximum(sentence, 0)])
-    cues, sentence = cues[inside], sentence[inside]
     rows: list[tuple[int, int, int, int, int, int, int, int]] = []
     starts, ends = layout.sent_start.tolist(), layout.sent_end.tolist()
     for n, ((cs, ce), s) in enumerate(zip(cues.tolist(), sentence.tolist(), strict=True)):
@@ -169,7 +189,7 @@ def _content_start(corpus: str, a: int, b: int) -> int:
                 default=b)
     that = corpus.find(" that ", a - 1, quote)
     colon = corpus.find(":", a, quote)
-    ends = [i + 5 for i in (that,) if i >= 0] + [i + 1 for i in (colon,) if i >= 0]
+    ends = [i + 1 for i in (that,) if i >= 0] + [i + 1 for i in (colon,) if i >= 0]
     return min(ends) if ends else a
 
 
@@ -178,8 +198,13 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     lo = max(ss, cs - 100)
     words = _TOKEN.findall(corpus, lo, cs)
     k = len(words) - 1
-    while k >= 0 and words[k].lower() in _BETWEEN:
-        k -= 1
+    while k >= 0:
+        if words[k] == ")" and k >= 2 and words[k - 2] == "(":
+            k -= 3  # a party label: "Gov. Pat McCrory (R) said"
+        elif words[k].lower() in _BETWEEN or _ADVERB.fullmatch(words[k]):
+            k -= 1
+        else:
+            break
     if k < 0:
         return None
     word = words[k]
