@@ -172,9 +172,14 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int
     if right[0] == right[1] and corpus[se - 1 : se] == ":":
         pieces.append((se, se, True))
     elif (after or comma_before) and before[1] > before[0]:
-        pieces.append((*before, False))
-        if spaces_after >= 2 and corpus.rfind(",", right_start - 2, right_start) >= 0:
-            pieces.append((*right, True))
+        comma_after = corpus.rfind(",", right_start - 2, right_start) >= 0
+        if (spaces_after >= 2 and not (after or comma_after)
+                and corpus[before[1] - 1] not in _CLOSERS):
+            pieces.append((*right, True))  # "After the meeting, the ministry said that ..."
+        else:
+            pieces.append((*before, False))
+            if spaces_after >= 2 and comma_after:
+                pieces.append((*right, True))
     elif spaces_after >= 1 or corpus[right[0] : right[0] + 1] in "\"“":
         pieces.append((*right, True))
     elif before[1] > before[0]:
