@@ -90,8 +90,10 @@ def candidate_table(articles: pd.DataFrame, gold: pd.DataFrame, forms: list[str]
     form = pd.Series([corpus[a:b].lower() for a, b in cues.tolist()])
     counts = form.value_counts()
     pair_forms = sorted(counts.index[counts >= pair_min])
-    table = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
-                     rules.quoted(cues[:, 0], layout), frozenset(pair_forms))
+    values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
+                      rules.quoted(cues[:, 0], layout), frozenset(pair_forms))
+    table = pd.DataFrame({family: [f"{family}={v}" for v in values[family]]
+                          for family in FAMILIES})
     spans = gold[gold["role"] == "Cue"]
     doc = pd.Index(articles["doc_id"]).get_indexer(spans["doc_id"])
     edges = np.zeros(len(corpus) + 1, dtype=np.int64)
@@ -103,17 +105,19 @@ def candidate_table(articles: pd.DataFrame, gold: pd.DataFrame, forms: list[str]
 
 
 def fit_filter(table: pd.DataFrame, label: np.ndarray, min_feature: int, c: float
-               ) -> tuple[dict[str, float], float]:
-    """Weights (rounded to 4 decimals) and bias of the logistic regression of the cue filter."""
+               ) -> tuple[dict[str, dict[str, float]], float]:
+    """Weights (per family and value, rounded to 4 decimals) and bias of the cue filter."""
     counts = Counter(v for family in FAMILIES for v in table[family])
     rows = [{v: 1 for v in row if counts[v] >= min_feature}
             for row in table[list(FAMILIES)].itertuples(index=False)]
     vectorizer = DictVectorizer(sort=True)
     x = vectorizer.fit_transform(rows)
     model = LogisticRegression(C=c, max_iter=5000).fit(x, label)
-    weights = {name: round(float(w), 4) for name, w in
-               zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
-               if round(float(w), 4) != 0}
+    weights: dict[str, dict[str, float]] = {family: {} for family in FAMILIES}
+    for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True):
+        family, _, value = name.partition("=")
+        if round(float(w), 4) != 0:
+            weights[family][value] = round(float(w), 4)
     return weights, round(float(model.intercept_[0]), 4)
 
 
@@ -154,7 +158,8 @@ def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(model, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                    encoding="utf-8")
-    print(f"{len(cues)} cue forms, {len(weights)} filter weights ({len(label)} candidates, "
+    n_weights = sum(map(len, weights.values()))
+    print(f"{len(cues)} cue forms, {n_weights} filter weights ({len(label)} candidates, "
           f"{label.mean():.2f} cues) written to {OUT}")
 
 

@@ -66,7 +66,7 @@ class CueModel:
 
     forms: tuple[str, ...]
     finder: rules.CueFinder
-    weights: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)
     bias: float = 0.0
     threshold: float = 0.0
     pair_forms: frozenset[str] = frozenset()
@@ -82,9 +82,9 @@ class CueModel:
         """Whether each cue candidate passes the filter (its score reaches the threshold)."""
         if not self.weights or len(cues) == 0:
             return np.ones(len(cues), dtype=bool)
-        table = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
-                         rules.quoted(cues[:, 0], layout), self.pair_forms)
-        return scores(table, self.weights, self.bias) >= self.threshold
+        values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
+                          rules.quoted(cues[:, 0], layout), self.pair_forms)
+        return scores(values, self.weights, self.bias) >= self.threshold
 
 
 @functools.cache

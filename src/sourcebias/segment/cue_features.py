@@ -13,8 +13,8 @@ few categorical features, read from the corpus string around it:
        kind (``f`` when the form has a weight of its own, else ``rare``);
 ``q``  whether it lies inside a quotation (quote voice span, not a scare quote).
 
-Its score is a logistic regression (Cox, *JRSS B* 1958) over the indicator of
-each feature, ``1 / (1 + exp(-(b + sum of weights)))``, with weights learned
+Its score is a logistic regression (Cox, *JRSS B* 1958) over the indicators of
+the feature values, ``1 / (1 + exp(-(b + sum of weights)))``, with weights learned
 from PolNeAR train by ``benchmarks/build_attribution_model.py``; features
 without a weight count 0. Candidates scoring below the model's threshold are
 dropped before the span rules run.
@@ -22,14 +22,12 @@ dropped before the span rules run.
 
 from __future__ import annotations
 
-import re
+import functools
 
 import numpy as np
-import pandas as pd
 
-#: A word as the features read it, or one other mark.
-_NEXT = re.compile(r"\s*([\w’'.\-]+|[^\w\s])")
-_PREV = re.compile(r"([\w’'\-]+\.?|[^\w\s])\s*$")
+#: Marks read on their own when they end the word before a cue or open the one after.
+_MARKS = ",;:\"“”‘’'«»()—–?!."
 #: Pronouns (subjects and relative) and determiners, for the neighbour kinds.
 _PRONOUNS = frozenset("he she they we i you it who which that this one".split())
 _DETERMINERS = frozenset("the a an his her their its our my your this these those".split())
@@ -38,6 +36,7 @@ _QUOTES = frozenset("\"“”‘’'«»")
 FAMILIES = ("f", "p", "n", "pc", "nc", "q")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _kind(word: str) -> str:
     """The kind of a neighbouring word or mark."""
     if word in ("<s>", "</s>"):
@@ -57,8 +56,8 @@ def _kind(word: str) -> str:
 
 
 def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np.ndarray,
-             quoted: np.ndarray, forms: frozenset[str]) -> pd.DataFrame:
-    """The features of each cue candidate, one column per family of :data:`FAMILIES`.
+             quoted: np.ndarray, forms: frozenset[str]) -> dict[str, list[str]]:
+    """The features of each cue candidate: one list of values per family of :data:`FAMILIES`.
 
     Parameters
     ----------
@@ -71,37 +70,54 @@ def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np
     quoted : numpy.ndarray
         Whether each candidate lies in a quotation.
     forms : frozenset of str
-        The forms that have a weight of their own (others pair their
-        neighbour kinds with ``rare``).
+        The forms that have neighbour-kind weights of their own (others pair
+        their neighbour kinds with ``rare``).
 
     Returns
     -------
-    pandas.DataFrame
-        Strings ``family=value``, one column per family.
+    dict of str to list of str
+        For each family, the value of each candidate.
     """
-    prev, after, form = [], [], []
-    for (cs, ce), ss, se in zip(cues.tolist(), sent_start.tolist(), sent_end.tolist(),
-                                strict=True):
-        form.append(corpus[cs:ce].lower())
-        m = _PREV.search(corpus, max(ss, cs - 40), cs)
-        prev.append(m.group(1) if m else "<s>")
-        m = _NEXT.match(corpus, ce, se)
-        after.append(m.group(1) if m else "</s>")
+    starts, ends = cues[:, 0].tolist(), cues[:, 1].tolist()
+    form = [corpus[a:b].lower() for a, b in zip(starts, ends, strict=True)]
+    before = [corpus[max(ss, a - 40):a].rsplit(None, 1)
+              for a, ss in zip(starts, sent_start.tolist(), strict=True)]
+    prev = [_last(w[-1]) if w else "<s>" for w in before]
+    after = [corpus[b:min(se, b + 40)].split(None, 1)
+             for b, se in zip(ends, sent_end.tolist(), strict=True)]
+    nxt = [_first(w[0]) if w else "</s>" for w in after]
     kind = [f if f in forms else "rare" for f in form]
-    return pd.DataFrame({
-        "f": [f"f={f}" for f in form],
-        "p": [f"p={w.lower()}" for w in prev],
-        "n": [f"n={w.lower()}" for w in after],
-        "pc": [f"pc={k}|{_kind(w)}" for k, w in zip(kind, prev, strict=True)],
-        "nc": [f"nc={k}|{_kind(w)}" for k, w in zip(kind, after, strict=True)],
-        "q": np.where(quoted, "q=1", "q=0"),
-    })
+    return {
+        "f": form,
+        "p": [w.lower() for w in prev],
+        "n": [w.lower() for w in nxt],
+        "pc": [f"{k}|{_kind(w)}" for k, w in zip(kind, prev, strict=True)],
+        "nc": [f"{k}|{_kind(w)}" for k, w in zip(kind, nxt, strict=True)],
+        "q": ["1" if q else "0" for q in quoted.tolist()],
+    }
 
 
-def scores(table: pd.DataFrame, weights: dict[str, float], bias: float) -> np.ndarray:
-    """Logistic scores of the candidates whose :func:`features` are ``table``."""
-    total = np.full(len(table), bias)
-    lookup = pd.Series(weights, dtype=float)
+def _last(chunk: str) -> str:
+    """The word or mark that ends a chunk of text without spaces."""
+    return chunk[-1] if chunk[-1] in _MARKS else chunk
+
+
+def _first(chunk: str) -> str:
+    """The word or mark that opens a chunk of text without spaces."""
+    if chunk[0] in _MARKS:
+        return chunk[0]
+    return chunk.rstrip(_MARKS) or chunk
+
+
+def scores(values: dict[str, list[str]], weights: dict[str, dict[str, float]], bias: float
+           ) -> np.ndarray:
+    """Logistic scores of the candidates whose :func:`features` are ``values``.
+
+    ``weights`` holds, for each family, the weight of each value (others count 0).
+    """
+    n = len(values["f"])
+    total = np.full(n, bias)
     for family in FAMILIES:
-        total += table[family].map(lookup).fillna(0.0).to_numpy()
+        table = weights.get(family, {})
+        total += np.fromiter((table.get(v, 0.0) for v in values[family]), float, n)
     return 1.0 / (1.0 + np.exp(-total))
