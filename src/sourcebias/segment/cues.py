@@ -42,7 +42,7 @@ _NOT_HEAD = frozenset("""
 #: A word as the rules read it: letters, digits and inner marks, or one other mark.
 _TOKEN = re.compile(r"[\w’'.\-]+|[^\w\s]")
 #: Characters after a cue searched for the "that" or colon that opens the content.
-_OPENS_WITHIN = 60
+_OPENS_WITHIN = 25
 #: A letter or digit: content without one is dropped.
 _WORDY = re.compile(r"[^\W_]")
 #: Characters that join a word to the one before ("self-proclaimed", "opposition-ruled").
