@@ -78,20 +78,13 @@ def count_forms(articles, gold) -> tuple[Counter, Counter]:
     return total, as_cue
 
 
-def candidate_table(articles: pd.DataFrame, gold: pd.DataFrame, forms: list[str],
-                    pair_min: int) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """Features and labels of every cue candidate of ``articles``, and the paired forms.
-
-    A form is paired (its neighbour kinds get weights of their own) when it has
-    at least ``pair_min`` candidates.
-    """
+def candidate_table(articles: pd.DataFrame, gold: pd.DataFrame, forms: list[str]
+                    ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Features (``family=value`` strings) and labels of every cue candidate of ``articles``."""
     corpus, doc_start, layout = corpus_layout(articles, *segment_articles(articles))
     cues, sentence = rules.candidates(corpus, layout, CueModel.from_forms(forms).finder)
-    form = pd.Series([corpus[a:b].lower() for a, b in cues.tolist()])
-    counts = form.value_counts()
-    pair_forms = sorted(counts.index[counts >= pair_min])
     values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
-                      rules.quoted(cues[:, 0], layout), frozenset(pair_forms))
+                      rules.quoted(cues[:, 0], layout))
     table = pd.DataFrame({family: [f"{family}={v}" for v in values[family]]
                           for family in FAMILIES})
     spans = gold[gold["role"] == "Cue"]
@@ -101,7 +94,7 @@ def candidate_table(articles: pd.DataFrame, gold: pd.DataFrame, forms: list[str]
     np.add.at(edges, spans["end"].to_numpy() + doc_start[doc], -1)
     inside = np.concatenate([[0], np.cumsum(np.cumsum(edges) > 0)])
     label = (inside[cues[:, 1]] - inside[cues[:, 0]]) > 0
-    return table, label, pair_forms
+    return table, label
 
 
 def fit_filter(table: pd.DataFrame, label: np.ndarray, min_feature: int, c: float
@@ -126,7 +119,6 @@ def main() -> None:
     parser.add_argument("--min-precision", type=float, default=0.1)
     parser.add_argument("--min-count", type=int, default=3)
     parser.add_argument("--min-feature", type=int, default=3)
-    parser.add_argument("--pair-min", type=int, default=30)
     parser.add_argument("--c", type=float, default=1.0)
     parser.add_argument("--threshold", type=float, default=0.25)
     args = parser.parse_args()
@@ -137,8 +129,7 @@ def main() -> None:
         if as_cue[form] >= args.min_count and as_cue[form] >= args.min_precision * total[form]
         and form not in FUNCTION_WORDS and form.isalpha() and not form.endswith("ly")
     )
-    table, label, pair_forms = candidate_table(articles, gold, [c[0] for c in cues],
-                                               args.pair_min)
+    table, label = candidate_table(articles, gold, [c[0] for c in cues])
     weights, bias = fit_filter(table, label, args.min_feature, args.c)
     model = {
         "description": "Cue word forms of the attribution layer (sourcebias.segment.attribution): "
@@ -152,7 +143,7 @@ def main() -> None:
         "filter": {
             "candidates": len(label), "cues": int(label.sum()), "c": args.c,
             "min_feature": args.min_feature, "threshold": args.threshold, "bias": bias,
-            "pair_forms": pair_forms, "weights": weights,
+            "weights": weights,
         },
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)

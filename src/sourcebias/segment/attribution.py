@@ -59,9 +59,8 @@ class CueModel:
     """The cue lexicon, the automaton that finds its forms, and the learned cue filter.
 
     ``weights``, ``bias`` and ``threshold`` are those of the logistic
-    regression of :mod:`sourcebias.segment.cue_features`; ``pair_forms`` the
-    forms whose neighbour kinds have weights of their own. With no weights
-    every candidate is kept.
+    regression of :mod:`sourcebias.segment.cue_features` (weights per feature
+    family and value). With no weights every candidate is kept.
     """
 
     forms: tuple[str, ...]
@@ -69,7 +68,6 @@ class CueModel:
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
     bias: float = 0.0
     threshold: float = 0.0
-    pair_forms: frozenset[str] = frozenset()
 
     @classmethod
     def from_forms(cls, forms: list[str], **filter_) -> CueModel:
@@ -83,7 +81,7 @@ class CueModel:
         if not self.weights or len(cues) == 0:
             return np.ones(len(cues), dtype=bool)
         values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
-                          rules.quoted(cues[:, 0], layout), self.pair_forms)
+                          rules.quoted(cues[:, 0], layout))
         return scores(values, self.weights, self.bias) >= self.threshold
 
 
@@ -95,8 +93,7 @@ def load_model() -> CueModel:
     found = data.get("filter", {})
     return CueModel.from_forms(
         [row[0] for row in data["cues"]], weights=found.get("weights", {}),
-        bias=found.get("bias", 0.0), threshold=found.get("threshold", 0.0),
-        pair_forms=frozenset(found.get("pair_forms", ())))
+        bias=found.get("bias", 0.0), threshold=found.get("threshold", 0.0))
 
 
 def corpus_layout(articles: pd.DataFrame, sentences: pd.DataFrame, voice: pd.DataFrame
