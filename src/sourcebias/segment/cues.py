@@ -200,6 +200,11 @@ def _content_start(corpus: str, a: int, b: int) -> int:
 
 def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     """The source noun phrase right before a cue (rule 2), or ``None``."""
+    if cs - ss >= 3 and corpus[cs - 1] == " ":  # the common "he said", without tokenising
+        start = max(corpus.rfind(" ", ss, cs - 1) + 1, ss)
+        word = corpus[start : cs - 1].lower()
+        if word in _PRONOUNS and word not in _BETWEEN:
+            return start, cs - 1
     lo = max(ss, cs - 100)
     words = _TOKEN.findall(corpus, lo, cs)
     k = len(words) - 1
