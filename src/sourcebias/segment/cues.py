@@ -29,6 +29,8 @@ _BETWEEN = frozenset("""
 _ADVERB = re.compile(r"[a-z]{3,}ly")
 #: Pronouns and relative pronouns that are sources on their own.
 _PRONOUNS = frozenset("he she they it we i you who which that this these those one".split())
+#: Pronouns that are sources after a cue ("said he").
+_SUBJECTS = _PRONOUNS - {"that", "which", "who", "this", "one"}
 #: Determiners and possessives that open a noun phrase.
 _DETERMINERS = frozenset("the a an his her their its our my your this that these those "
                          "some many most several two three both other another".split())
@@ -41,6 +43,8 @@ _NOT_HEAD = frozenset("""
 """.split())
 #: A word as the rules read it: letters, digits and inner marks, or one other mark.
 _TOKEN = re.compile(r"[\w’'.\-]+|[^\w\s]")
+#: Text up to the " that" or colon that opens the content after a cue (no quotation mark before).
+_OPENER = re.compile(r"[^\"“]*?(?: (?=that )|:)")
 #: Characters after a cue searched for the "that" or colon that opens the content.
 _OPENS_WITHIN = 25
 #: A letter or digit: content without one is dropped.
@@ -188,14 +192,11 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int
 
 
 def _content_start(corpus: str, a: int, b: int) -> int:
-    """Where content after a cue starts: after the first " that " or colon in ``[a, b)`` that
-    no quotation mark precedes ("told reporters that ...", "said:"), else at ``a``."""
-    quote = min((i for i in (corpus.find('"', a, b), corpus.find("“", a, b)) if i >= 0),
-                default=b)
-    that = corpus.find(" that ", a - 1, quote)
-    colon = corpus.find(":", a, quote)
-    ends = [i + 1 for i in (that,) if i >= 0] + [i + 1 for i in (colon,) if i >= 0]
-    return min(ends) if ends else a
+    """Where content after a cue starts: at the first " that " or after the first colon in
+    ``[a, b)`` that no quotation mark precedes ("told reporters that ...", "said:"), else
+    at ``a``."""
+    found = _OPENER.match(corpus, a - 1, b)
+    return found.end() if found else a
 
 
 def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
@@ -287,15 +288,17 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
 
 def _source_after(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
     """The source noun phrase right after a cue that ends its clause (rule 3), or ``None``."""
-    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(corpus, ce, min(se, ce + 70))]
-    if not tokens:
+    hi = min(se, ce + 70)
+    found = _TOKEN.search(corpus, ce, hi)
+    if found is None:
         return None
-    k = 0
-    first = tokens[0][1]
-    if first.lower() in _PRONOUNS - {"that", "which", "who", "this", "one"}:
-        return tokens[0][0], tokens[0][0] + len(first)
+    first = found.group()
+    if first.lower() in _SUBJECTS:
+        return found.span()
     if not (first[:1].isupper() or first.lower() in _DETERMINERS):
         return None
+    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(corpus, found.start(), hi)]
+    k = 0
     limit = 6 if first[:1].isupper() else 3
     while k + 1 < len(tokens) and k < limit and tokens[k + 1][1][0].isalnum() \
             and tokens[k + 1][1].lower() not in ("that", "to", "and", "in", "on", "at"):
