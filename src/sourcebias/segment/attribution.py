@@ -9,7 +9,9 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
 1. *Cues* are word forms of the cue lexicon (``resources/models/attribution.json``,
    built by ``benchmarks/build_attribution_model.py`` from PolNeAR train: the
    forms that were annotated as a cue at least as often as the model's
-   ``min_precision`` of their occurrences), plus the phrase "according to".
+   ``min_precision`` of their occurrences), plus the phrase "according to",
+   that pass the learned cue filter (a logistic regression over the form and
+   its neighbouring words, :mod:`sourcebias.segment.cue_features`).
 2. *Source before the cue* ("Padrino said", "the ministry has also said",
    "who told"): after skipping auxiliaries and adverbs, a pronoun, a relative
    pronoun, a run of capitalised words, or a noun phrase back to its
@@ -17,12 +19,14 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
 3. *Source after the cue* ("said Padrino.", "according to the ministry,"): a
    noun phrase right after the cue that ends its clause.
 4. *Content after the cue* ("Padrino said (that) the coup had failed."): from
-   after the cue, its object and a "that" or colon, to the end of the
-   sentence; a quotation that starts there and runs on is followed to its end.
+   after the cue and its object, at a "that" or after a colon, to the end of
+   the sentence; a quotation that starts there and runs on is followed to its end.
 5. *Content before the cue* ('"We stand firm," he said.', "The coup failed,
    Padrino said."): from the sentence start, or the start of a quotation that
    reaches into the sentence, to the comma before the source. With the cue
-   in the middle ("The coup, he said, failed.") both sides are content.
+   in the middle ("The coup, he said, failed.") both sides are content. An
+   opening phrase before the comma is not content when more than a time or
+   place follows the cue ("After the meeting, the ministry said that ...").
 6. *Quotations without a cue* (quote voice spans that are not scare quotes and
    hold no attribution yet) are direct content; their source is that of the
    nearest attribution before them in the same or the previous paragraph.
