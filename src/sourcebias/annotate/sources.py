@@ -68,6 +68,8 @@ def resolve_sources(
     lexicon = read_actors() if lexicon is None else lexicon
     names = {entry.id: entry.name for entry in lexicon.entries}
     out = attributions.copy()
+    if mentions.empty or out.empty:  # nothing to resolve to, or nothing to resolve
+        return out.assign(source_actor="", source_name="")
     docs = pd.Index(pd.unique(pd.concat([attributions["doc_id"], mentions["doc_id"]])))
     m = mentions.sort_values(["doc_id", "start"], kind="stable")
     m_key = _key(docs, m["doc_id"], m["start"])
