@@ -39,7 +39,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from vaderSentiment.vaderSentiment import N_SCALAR, SentimentIntensityAnalyzer
 
-from sourcebias import _targets
+from sourcebias.annotate import targets as _targets
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "sourcebias" / "resources" / "models"
 C_GRID = (0.05, 0.1, 0.2, 0.4)
