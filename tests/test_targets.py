@@ -15,10 +15,12 @@ from sourcebias.annotate.targets import (
     _HASHER,
     CLASSES,
     _feature_string,
+    mention_targets,
     predict_proba,
     score_targets,
     sentence_compound,
     target_features,
+    target_model_validation,
 )
 from sourcebias.segment.sentences import segment_articles
 
@@ -210,3 +212,32 @@ def test_probabilities_equal_the_reference_on_newsmtsc_dev(shared_data, name: st
     expected = predict_proba(_reference(targets), compound)
     np.testing.assert_array_equal(scored[["p_negative", "p_neutral", "p_positive"]].to_numpy(),
                                   expected)
+
+
+def test_mention_targets_on_the_seed_batch(seed_batch) -> None:
+    from sourcebias.run.analysis import analyze
+
+    analysis = analyze(seed_batch, jobs=1, cache=False)
+    mentions, sentiment = analysis.mentions, analysis.sentiment
+    targets = mention_targets(mentions, analysis.sentences, sentiment)
+    assert len(targets) == len(mentions)
+    assert set(targets["voice"]) == {"narrator", "quote"}  # quoted mentions are kept
+    article = analysis.articles.set_index("doc_id")["text"]
+    for row, mention in zip(targets.itertuples(), mentions.itertuples(), strict=True):
+        assert row.text[row.start:row.end] == article[mention.doc_id][mention.start:mention.end]
+    whole = sentiment[(sentiment["lexicon"] == "vader") & (sentiment["scope"] == "sentence")]
+    expected = targets[["doc_id", "sent_id"]].merge(whole, on=["doc_id", "sent_id"])["compound"]
+    np.testing.assert_array_equal(targets["compound"].to_numpy(), expected.to_numpy())
+    scored = score_targets(targets)
+    assert scored["polarity"].isin(CLASSES).all() and len(scored) == len(mentions)
+    with pytest.raises(ValueError, match="no sentence"):
+        mention_targets(mentions, analysis.sentences.iloc[1:], sentiment)
+
+
+def test_target_model_validation_reads_the_sidecar() -> None:
+    table = target_model_validation()
+    model = table[table["method"] == "target model"].set_index("file")
+    assert set(model.index) == {"dev_mt", "dev_rw"}
+    assert (model["macro_f1"] > 0.6).all() and (model["targets"] > 300).all()
+    neutral = table[table["method"] == "always neutral"].set_index("file")
+    assert (model["macro_f1"] > neutral["macro_f1"] + 0.3).all()

@@ -30,6 +30,7 @@ _PUBLIC = {
     "OutletClassification": "stats.classify",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
+    "actor_tone": "stats.tone",
     "analyze": "run.analysis",
     "around_markers": "stats.timeline",
     "article_sentiment": "stats.tone",
@@ -77,6 +78,8 @@ _PUBLIC = {
     "resolve_sources": "annotate.sources",
     "score_sentiment": "annotate.sentiment",
     "score_targets": "annotate.targets",
+    "mention_targets": "annotate.targets",
+    "target_model_validation": "annotate.targets",
     "segment_articles": "segment.sentences",
     "smooth": "stats.timeline",
     "story_coverage": "stats.stories",
@@ -104,6 +107,7 @@ __all__ = [
     "OutletClassification",
     "Workspace",
     "actor_sentiment",
+    "actor_tone",
     "analyze",
     "around_markers",
     "article_sentiment",
@@ -124,6 +128,7 @@ __all__ = [
     "kwic",
     "label_table",
     "mark_attributed",
+    "mention_targets",
     "near_duplicates",
     "open_workspace",
     "outlet_groups",
@@ -158,6 +163,7 @@ __all__ = [
     "story_summary",
     "story_table",
     "story_terms",
+    "target_model_validation",
     "term_counts",
     "term_rates",
     "term_voice_counts",
@@ -189,7 +195,11 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.lexicon import Lexicon, LexiconError, read_actors, read_terms
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
     from sourcebias.annotate.sources import mark_attributed, resolve_sources
-    from sourcebias.annotate.targets import score_targets
+    from sourcebias.annotate.targets import (
+        mention_targets,
+        score_targets,
+        target_model_validation,
+    )
     from sourcebias.annotate.terms import find_terms
     from sourcebias.figures.export import write_figure, write_provenance, write_table
     from sourcebias.figures.keyness import plot_keyness
@@ -235,4 +245,9 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
         top_keys,
         undated_articles,
     )
-    from sourcebias.stats.tone import actor_sentiment, article_sentiment, outlet_sentiment
+    from sourcebias.stats.tone import (
+        actor_sentiment,
+        actor_tone,
+        article_sentiment,
+        outlet_sentiment,
+    )

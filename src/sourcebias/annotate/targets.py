@@ -28,6 +28,7 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -39,14 +40,16 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from sourcebias.annotate.vader import FastVader
+from sourcebias.checks import first_bad, require_columns
 from sourcebias.tables import _character_classes
 
 #: The classes, in the order of the model's rows and of the probability columns.
 CLASSES = ("negative", "neutral", "positive")
 #: Columns added by :func:`score_targets`.
 SCORE_COLUMNS = ("polarity", "p_negative", "p_neutral", "p_positive")
-#: The model file inside the package.
+#: The model file inside the package, and its provenance sidecar.
 MODEL_FILE = "resources/models/target_sentiment.npz"
+SIDECAR_FILE = "resources/models/target_sentiment.json"
 #: Width of the hashed feature space (murmurhash3 with seed 0, as in scikit-learn).
 N_FEATURES = 2**20
 #: Words nearest the target on each side (``l1``/``r1``) and next nearest (``l2``/``r2``).
@@ -123,6 +126,88 @@ def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
     for k, name in enumerate(SCORE_COLUMNS[1:]):
         result[name] = probabilities[:, k]
     return result
+
+
+def mention_targets(mentions: pd.DataFrame, sentences: pd.DataFrame,
+                    sentiment: pd.DataFrame) -> pd.DataFrame:
+    """Each actor mention as a target of :func:`score_targets`.
+
+    The mention's offsets (article offsets, as in the ``mentions`` table)
+    become offsets into its sentence, ``start - sentence start``, and the
+    sentence's whole-sentence VADER compound (``lexicon="vader"``,
+    ``scope="sentence"``: the input the model was trained with) is attached.
+    Every mention is kept, in the outlet's own voice or quoted.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        The ``mentions`` table (``doc_id``, ``sent_id``, ``start``, ``end``,
+        ``actor``, ``voice``).
+    sentences : pandas.DataFrame
+        The ``sentences`` table (``doc_id``, ``sent_id``, ``start``, ``text``).
+    sentiment : pandas.DataFrame
+        The ``sentiment`` table (``doc_id``, ``sent_id``, ``lexicon``,
+        ``compound``, optionally ``scope``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mention, in the order of ``mentions``: ``doc_id``,
+        ``sent_id``, ``actor``, ``voice``, ``text`` (the sentence), ``start``,
+        ``end`` (in ``text``) and ``compound``.
+
+    Raises
+    ------
+    ValueError
+        When a column is missing, a mention has no sentence or no
+        whole-sentence VADER score, or its offsets fall outside its sentence.
+
+    Examples
+    --------
+    >>> score_targets(mention_targets(mentions, sentences, sentiment))
+    """
+    require_columns(mentions, "mentions", ("doc_id", "sent_id", "start", "end", "actor",
+                                           "voice"))
+    require_columns(sentences, "sentences", ("doc_id", "sent_id", "start", "text"))
+    require_columns(sentiment, "sentiment", ("doc_id", "sent_id", "lexicon", "compound"))
+    keys = ["doc_id", "sent_id"]
+    whole = sentiment[(sentiment["lexicon"] == "vader")
+                      & ((sentiment["scope"] == "sentence") if "scope" in sentiment.columns
+                         else True)]
+    first_bad(whole, whole.duplicated(keys), "sentiment",
+              "repeats a sentence's whole-sentence 'vader' score")
+    table = (mentions[[*keys, "actor", "voice", "start", "end"]].reset_index(drop=True)
+             .merge(sentences[[*keys, "start", "text"]].rename(columns={"start": "at"}),
+                    on=keys, how="left", validate="many_to_one")
+             .merge(whole[[*keys, "compound"]], on=keys, how="left", validate="many_to_one"))
+    first_bad(table, table["text"].isna(), "mentions", "has no sentence in the sentences table")
+    first_bad(table, table["compound"].isna(), "mentions",
+              "is in a sentence without a whole-sentence 'vader' score")
+    start = table["start"].to_numpy(np.int64) - table["at"].to_numpy(np.int64)
+    end = table["end"].to_numpy(np.int64) - table["at"].to_numpy(np.int64)
+    lengths = table["text"].str.len().to_numpy()
+    first_bad(table, (start < 0) | (end <= start) | (end > lengths), "mentions",
+              "has offsets outside its sentence")
+    return table.assign(start=start, end=end)[
+        [*keys, "actor", "voice", "text", "start", "end", "compound"]]
+
+
+def target_model_validation() -> pd.DataFrame:
+    """The shipped model's figures on NewsMTSC's dev files, from its sidecar.
+
+    Written by ``benchmarks/build_target_model.py`` when it builds the model:
+    macro-F1 (the unweighted mean of the three classes' F1) and accuracy of
+    the model, of sentence VADER (the compound's ±0.05 thresholds, one label
+    per sentence) and of always answering ``neutral``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``file`` (``dev_mt``, ``dev_rw``), ``method``, ``targets``,
+        ``macro_f1``, ``accuracy``.
+    """
+    with resources.files("sourcebias").joinpath(SIDECAR_FILE).open(encoding="utf-8") as handle:
+        return pd.DataFrame(json.load(handle)["validation"])
 
 
 def _checked(targets: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
