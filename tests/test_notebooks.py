@@ -19,6 +19,7 @@ pytestmark = pytest.mark.notebooks
 EXPECTED_FIGURES = (
     "voice_share", "category_heatmap", "category_rates_narrator", "focus_term_heatmap",
     "labels_maduro", "labels_guaido", "sentence_sentiment", "actor_sentiment",
+    "actor_tone_narrator",
     "outlet_similarity",
 )
 EXPECTED_TABLES = (
@@ -26,7 +27,7 @@ EXPECTED_TABLES = (
     "focus_term_rates", "kwic_terms", "headline_terms", "labels_narrator", "labels_quoted",
     "self_proclaimed_legitimate", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
     "keyness", "outlet_similarity", "near_duplicates", "attribution_scores",
-    "attribution_terms",
+    "attribution_terms", "actor_tone", "target_model_validation",
 )
 
 

@@ -60,6 +60,7 @@ _PUBLIC = {
     "outlet_summary": "stats.overview",
     "paired_differences": "stats.stories",
     "plot_actor_sentiment": "figures.sentiment",
+    "plot_actor_tone": "figures.tone",
     "plot_coverage": "figures.time",
     "plot_keyness": "figures.keyness",
     "plot_label_matrix": "figures.labels",
@@ -138,6 +139,7 @@ __all__ = [
     "outlet_summary",
     "paired_differences",
     "plot_actor_sentiment",
+    "plot_actor_tone",
     "plot_coverage",
     "plot_keyness",
     "plot_label_matrix",
@@ -211,6 +213,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.figures.style import figure_style
     from sourcebias.figures.terms import plot_term_heatmap, plot_term_rates
     from sourcebias.figures.time import plot_coverage, plot_paired_differences, plot_timeline
+    from sourcebias.figures.tone import plot_actor_tone
     from sourcebias.figures.voice import plot_voice_share
     from sourcebias.read.batch import Batch, read_batch
     from sourcebias.run.analysis import analyze
