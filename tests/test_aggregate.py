@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sourcebias.annotate.targets import mention_targets, score_targets
 from sourcebias.stats.bootstrap import percentile_interval, resampled_sums
 from sourcebias.stats.kwic import kwic
 from sourcebias.stats.labels import label_table, spelling_key
 from sourcebias.stats.overview import outlet_summary
 from sourcebias.stats.rates import term_rates, voice_words
-from sourcebias.stats.tone import actor_sentiment, article_sentiment, outlet_sentiment
+from sourcebias.stats.tone import actor_sentiment, actor_tone, article_sentiment, outlet_sentiment
 from sourcebias.tables import WORD_PATTERN, count_words
 
 # ----------------------------------------------------------------------------- crafted tables
@@ -593,3 +594,53 @@ def test_seed_sentiment_means(seed):
     assert (narrator["scope"] == "narrator").all()
     assert (narrator["n_sentences"].sum() < table["n_sentences"].sum())
     assert (narrator["note"] == "1 article: no interval").all()
+
+
+def test_actor_sentiment_scores_every_mention_with_the_target_model(scored):
+    articles, sentences, mentions, sentiment = scored
+    texts = articles.set_index("doc_id")["text"]
+    sentences = sentences.assign(start=[texts[d].index(t) for d, t in
+                                        zip(sentences["doc_id"], sentences["text"], strict=True)])
+    plain = actor_sentiment(sentiment, mentions=mentions, articles=articles)
+    both = actor_sentiment(sentiment, mentions=mentions, articles=articles, sentences=sentences)
+    pd.testing.assert_frame_equal(both[plain.columns], plain)  # the VADER columns are unchanged
+    scored_mentions = score_targets(mention_targets(mentions, sentences, sentiment))
+    tone = scored_mentions["p_positive"] - scored_mentions["p_negative"]
+    guaido = both.set_index(["outlet", "actor"]).loc[("P", "guaido")]
+    # two mentions in p1, one in p2 and one in p3, all in the outlet's own voice
+    expected = tone[(scored_mentions["actor"] == "guaido")
+                    & scored_mentions["doc_id"].isin(["p1", "p2", "p3"])]
+    assert guaido["voice"] == "narrator" and guaido["n_mentions"] == 4 == len(expected)
+    assert guaido["mean_tone"] == pytest.approx(expected.mean())
+    assert guaido["tone_ci_low"] <= guaido["mean_tone"] <= guaido["tone_ci_high"]
+    # the quoted mention of Maduro is scored too, in its own voice
+    quoted = actor_sentiment(sentiment, mentions=mentions, articles=articles,
+                             sentences=sentences, voice="quote").set_index(["outlet", "actor"])
+    assert quoted.index.tolist() == [("P", "maduro")]
+    assert quoted.loc[("P", "maduro"), "n_mentions"] == 1
+    quote = (scored_mentions["actor"] == "maduro") & (scored_mentions["voice"] == "quote")
+    assert quoted.loc[("P", "maduro"), "mean_tone"] == pytest.approx(tone[quote].iloc[0])
+    assert quoted.loc[("P", "maduro"), "note"] == "1 article: no interval"
+    everything = actor_sentiment(sentiment, mentions=mentions, articles=articles,
+                                 sentences=sentences, voice="all")
+    assert everything.groupby("outlet")["n_mentions"].sum().to_dict() == {"P": 6, "Q": 1}
+
+
+def test_actor_tone_sets_vader_and_the_target_model_side_by_side(scored):
+    articles, sentences, mentions, sentiment = scored
+    texts = articles.set_index("doc_id")["text"]
+    sentences = sentences.assign(start=[texts[d].index(t) for d, t in
+                                        zip(sentences["doc_id"], sentences["text"], strict=True)])
+    table = actor_tone(sentiment, mentions=mentions, sentences=sentences, articles=articles)
+    assert set(table["method"]) == {"VADER", "target model"}
+    assert set(table["voice"]) == {"narrator", "quote"}
+    row = table.set_index(["outlet", "actor", "voice", "method"])
+    assert row.loc[("P", "guaido", "narrator", "VADER"), "n"] == 4  # sentences
+    assert row.loc[("P", "guaido", "narrator", "target model"), "n"] == 4  # mentions
+    assert row.loc[("P", "maduro", "quote", "target model"), "n"] == 1
+    narrator = actor_sentiment(sentiment, mentions=mentions, articles=articles,
+                               sentences=sentences).set_index(["outlet", "actor"])
+    assert row.loc[("P", "guaido", "narrator", "target model"), "mean"] == pytest.approx(
+        narrator.loc[("P", "guaido"), "mean_tone"])
+    assert row.loc[("P", "guaido", "narrator", "VADER"), "mean"] == pytest.approx(
+        narrator.loc[("P", "guaido"), "mean_compound"])

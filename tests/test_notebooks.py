@@ -20,14 +20,15 @@ pytestmark = pytest.mark.notebooks
 EXPECTED_FIGURES = (
     "voice_share", "category_heatmap", "category_rates_narrator", "focus_term_heatmap",
     "labels_maduro", "labels_guaido", "sentence_sentiment", "actor_sentiment",
-    "outlet_similarity", "voice_rates", "source_shares_all",
+    "actor_tone_narrator", "outlet_similarity", "voice_rates", "source_shares_all",
 )
 EXPECTED_TABLES = (
     "articles", "outlet_summary", "removed_text", "excluded_inputs", "category_rates",
     "focus_term_rates", "kwic_terms", "headline_terms", "labels_narrator", "labels_quoted",
     "self_proclaimed_legitimate", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
     "keyness", "outlet_similarity", "near_duplicates", "attribution_scores",
-    "attribution_terms", "voice_rates", "source_shares", "source_terms",
+    "attribution_terms", "voice_rates", "source_shares", "source_terms", "actor_tone",
+    "target_model_validation",
 )
 
 

@@ -10,7 +10,18 @@ import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
 
-from sourcebias.annotate.targets import CLASSES, score_targets, sentence_compound
+from sourcebias.annotate import targets as targets_module
+from sourcebias.annotate.targets import (
+    _HASHER,
+    CLASSES,
+    _feature_string,
+    mention_targets,
+    predict_proba,
+    score_targets,
+    sentence_compound,
+    target_features,
+    target_model_validation,
+)
 from sourcebias.segment.sentences import segment_articles
 
 #: Sentences that praise the first target and attack the second.
@@ -131,3 +142,102 @@ def test_dev_mt_macro_f1_beats_sentence_vader(shared_data) -> None:
     vader = np.select([compound >= 0.05, compound <= -0.05], ["positive", "negative"], "neutral")
     assert model > 0.6
     assert model > f1_score(gold["label"], vader, average="macro") + 0.05
+
+
+def _reference(targets: pd.DataFrame):
+    """The features hashed one target at a time from the reference definition."""
+    return _HASHER.transform(map(_feature_string, targets["text"], targets["start"].tolist(),
+                                 targets["end"].tolist()))
+
+
+#: Sentences whose targets stress the sentence-wise features: words cut by the
+#: target, negations before, inside and after it, skipped words, clause words
+#: inside hyphenated words, lower-casing that changes length, no words at all.
+EDGES = [
+    ("Maduro's regime is not a democracy, but Guaidó’s allies aren't happy.", "Maduro"),
+    ("Maduro's regime is not a democracy, but Guaidó’s allies aren't happy.", "Guaidó"),
+    ("The anti-Maduro protesters were not the Maduro loyalists.", "Maduro"),
+    ("He is not a Maduro ally, yet Ortega is.", "Maduro"),
+    ("He is not Maduro, whereas Ortega is never a friend.", "Maduro"),
+    ("It was an all-but-certain win for Ortega, not yet official.", "Ortega"),
+    ("İstanbul hosted Ortega; ΣΟΦΙΑ did not.", "Ortega"),
+    ("Ortega", "Ortega"),
+    ("— Ortega —", "Ortega"),
+    ("Don't trust Don, don't.", "Don"),
+    ("Critics said no no Ortega would win, no matter what.", "Ortega"),
+    ("Nobody can not be Ortega's friend: cannot, won't, shan't.", "Ortega"),
+]
+
+
+def test_features_equal_the_reference_on_crafted_sentences() -> None:
+    rows = [(text, text.index(name), text.index(name) + len(name)) for text, name in EDGES]
+    rows += [(text, 0, 2) for text, _ in EDGES if len(text) > 2]
+    rows += [(text, len(text) - 3, len(text) - 1) for text, _ in EDGES]
+    targets = pd.DataFrame(rows, columns=["text", "start", "end"])
+    features = target_features(targets["text"].tolist(), targets["start"].to_numpy(),
+                               targets["end"].to_numpy())
+    assert (features != _reference(targets)).nnz == 0
+
+
+def test_features_equal_the_reference_on_seed_sentences(seed_batch) -> None:
+    sentences = segment_articles(seed_batch.articles)[0]
+    rows = [(text, m.start(), m.end()) for text in sentences["text"]
+            for m in re.finditer(r"\b[A-Z]\w+(?:['’]s)?", text)]
+    targets = pd.DataFrame(rows, columns=["text", "start", "end"])
+    assert len(targets) > 200
+    features = target_features(targets["text"].tolist(), targets["start"].to_numpy(),
+                               targets["end"].to_numpy())
+    assert (features != _reference(targets)).nnz == 0
+
+
+def test_sentences_parsed_in_slices_give_the_same_features(monkeypatch) -> None:
+    rows = [(text, text.index(name), text.index(name) + len(name)) for text, name in EDGES]
+    targets = pd.DataFrame(rows * 3, columns=["text", "start", "end"])
+    args = (targets["text"].tolist(), targets["start"].to_numpy(), targets["end"].to_numpy())
+    whole = target_features(*args)
+    monkeypatch.setattr(targets_module, "_CHUNK_CHARS", 64)
+    assert (target_features(*args) != whole).nnz == 0
+
+
+@pytest.mark.parametrize("name", ["dev_mt", "dev_rw"])
+def test_probabilities_equal_the_reference_on_newsmtsc_dev(shared_data, name: str) -> None:
+    rows = []
+    with (shared_data / "newsmtsc" / f"{name}.jsonl").open(encoding="utf-8") as lines:
+        for record in map(json.loads, lines):
+            rows += [(record["sentence_normalized"], t["from"], t["to"])
+                     for t in record["targets"]]
+    targets = pd.DataFrame(rows, columns=["text", "start", "end"])
+    compound = sentence_compound(targets["text"].tolist())
+    scored = score_targets(targets.assign(compound=compound))
+    expected = predict_proba(_reference(targets), compound)
+    np.testing.assert_array_equal(scored[["p_negative", "p_neutral", "p_positive"]].to_numpy(),
+                                  expected)
+
+
+def test_mention_targets_on_the_seed_batch(seed_batch) -> None:
+    from sourcebias.run.analysis import analyze
+
+    analysis = analyze(seed_batch, jobs=1, cache=False)
+    mentions, sentiment = analysis.mentions, analysis.sentiment
+    targets = mention_targets(mentions, analysis.sentences, sentiment)
+    assert len(targets) == len(mentions)
+    assert set(targets["voice"]) == {"narrator", "quote"}  # quoted mentions are kept
+    article = analysis.articles.set_index("doc_id")["text"]
+    for row, mention in zip(targets.itertuples(), mentions.itertuples(), strict=True):
+        assert row.text[row.start:row.end] == article[mention.doc_id][mention.start:mention.end]
+    whole = sentiment[(sentiment["lexicon"] == "vader") & (sentiment["scope"] == "sentence")]
+    expected = targets[["doc_id", "sent_id"]].merge(whole, on=["doc_id", "sent_id"])["compound"]
+    np.testing.assert_array_equal(targets["compound"].to_numpy(), expected.to_numpy())
+    scored = score_targets(targets)
+    assert scored["polarity"].isin(CLASSES).all() and len(scored) == len(mentions)
+    with pytest.raises(ValueError, match="no sentence"):
+        mention_targets(mentions, analysis.sentences.iloc[1:], sentiment)
+
+
+def test_target_model_validation_reads_the_sidecar() -> None:
+    table = target_model_validation()
+    model = table[table["method"] == "target model"].set_index("file")
+    assert set(model.index) == {"dev_mt", "dev_rw"}
+    assert (model["macro_f1"] > 0.6).all() and (model["targets"] > 300).all()
+    neutral = table[table["method"] == "always neutral"].set_index("file")
+    assert (model["macro_f1"] > neutral["macro_f1"] + 0.3).all()

@@ -32,6 +32,7 @@ _PUBLIC = {
     "TooFewMentions": "figures.labels",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
+    "actor_tone": "stats.tone",
     "analyze": "run.analysis",
     "around_markers": "stats.timeline",
     "article_sentiment": "stats.tone",
@@ -54,6 +55,7 @@ _PUBLIC = {
     "kwic": "stats.kwic",
     "label_table": "stats.labels",
     "mark_attributed": "annotate.sources",
+    "mention_targets": "annotate.targets",
     "near_duplicates": "stats.similarity",
     "open_workspace": "run.workspace",
     "outlet_groups": "stats.overview",
@@ -63,6 +65,7 @@ _PUBLIC = {
     "outlet_summary": "stats.overview",
     "paired_differences": "stats.stories",
     "plot_actor_sentiment": "figures.sentiment",
+    "plot_actor_tone": "figures.tone",
     "plot_coverage": "figures.time",
     "plot_keyness": "figures.keyness",
     "plot_label_matrix": "figures.labels",
@@ -93,6 +96,7 @@ _PUBLIC = {
     "story_summary": "stats.stories",
     "story_table": "stats.stories",
     "story_terms": "stats.stories",
+    "target_model_validation": "annotate.targets",
     "term_counts": "stats.counts",
     "term_rates": "stats.rates",
     "term_voice_counts": "stats.rates",
@@ -116,6 +120,7 @@ __all__ = [
     "TooFewMentions",
     "Workspace",
     "actor_sentiment",
+    "actor_tone",
     "analyze",
     "around_markers",
     "article_sentiment",
@@ -138,6 +143,7 @@ __all__ = [
     "kwic",
     "label_table",
     "mark_attributed",
+    "mention_targets",
     "near_duplicates",
     "open_workspace",
     "outlet_groups",
@@ -147,6 +153,7 @@ __all__ = [
     "outlet_summary",
     "paired_differences",
     "plot_actor_sentiment",
+    "plot_actor_tone",
     "plot_coverage",
     "plot_keyness",
     "plot_label_matrix",
@@ -177,6 +184,7 @@ __all__ = [
     "story_summary",
     "story_table",
     "story_terms",
+    "target_model_validation",
     "term_counts",
     "term_rates",
     "term_voice_counts",
@@ -210,7 +218,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.lexicon import Lexicon, LexiconError, read_actors, read_terms
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
     from sourcebias.annotate.sources import mark_attributed, resolve_sources
-    from sourcebias.annotate.targets import score_targets
+    from sourcebias.annotate.targets import mention_targets, score_targets, target_model_validation
     from sourcebias.annotate.terms import find_terms
     from sourcebias.checks import NotComputable
     from sourcebias.figures.export import write_figure, write_provenance, write_table
@@ -224,6 +232,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.figures.style import figure_style
     from sourcebias.figures.terms import plot_term_heatmap, plot_term_rates
     from sourcebias.figures.time import plot_coverage, plot_paired_differences, plot_timeline
+    from sourcebias.figures.tone import plot_actor_tone
     from sourcebias.figures.voice import plot_voice_share
     from sourcebias.read.batch import Batch, read_batch
     from sourcebias.run.analysis import analyze
@@ -239,12 +248,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.stats.overview import outlet_groups, outlet_summary
     from sourcebias.stats.rates import term_rates, term_voice_counts, voice_words
     from sourcebias.stats.similarity import near_duplicates, outlet_similarity
-    from sourcebias.stats.sources import (
-        attributed_words,
-        source_shares,
-        source_terms,
-        voice_rates,
-    )
+    from sourcebias.stats.sources import attributed_words, source_shares, source_terms, voice_rates
     from sourcebias.stats.stories import (
         find_stories,
         paired_differences,
@@ -264,4 +268,9 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
         top_keys,
         undated_articles,
     )
-    from sourcebias.stats.tone import actor_sentiment, article_sentiment, outlet_sentiment
+    from sourcebias.stats.tone import (
+        actor_sentiment,
+        actor_tone,
+        article_sentiment,
+        outlet_sentiment,
+    )

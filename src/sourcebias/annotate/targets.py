@@ -28,7 +28,10 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
 from __future__ import annotations
 
 import functools
+import json
 import re
+import sys
+from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
@@ -37,13 +40,16 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from sourcebias.annotate.vader import FastVader
+from sourcebias.checks import first_bad, require_columns
+from sourcebias.tables import _character_classes
 
 #: The classes, in the order of the model's rows and of the probability columns.
 CLASSES = ("negative", "neutral", "positive")
 #: Columns added by :func:`score_targets`.
 SCORE_COLUMNS = ("polarity", "p_negative", "p_neutral", "p_positive")
-#: The model file inside the package.
+#: The model file inside the package, and its provenance sidecar.
 MODEL_FILE = "resources/models/target_sentiment.npz"
+SIDECAR_FILE = "resources/models/target_sentiment.json"
 #: Width of the hashed feature space (murmurhash3 with seed 0, as in scikit-learn).
 N_FEATURES = 2**20
 #: Words nearest the target on each side (``l1``/``r1``) and next nearest (``l2``/``r2``).
@@ -59,6 +65,13 @@ _NEGATION = re.compile(
 _CLAUSE = re.compile(
     r"[;:,—–()\"“”]|\b(?:but|while|although|though|whereas|however|yet|despite)\b"
 )
+_MARK_WORDS = frozenset(("but", "while", "although", "though", "whereas", "however", "yet",
+                         "despite"))
+_CLAUSE_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_MARK_WORDS))})\b")
+#: Where a negation word that ends a token opens (the token "anti-no" opens at "no").
+_NEGATION_AT = re.compile(r"\b(?:not|no|never|without|nor|cannot|\w+n[’']t)$")
+#: Endings of every word that can open a :data:`_NEGATION` match.
+_NEGATION_ENDINGS = ("not", "no", "never", "without", "nor", "n't", "n’t")
 _HASHER = HashingVectorizer(analyzer=str.split, n_features=N_FEATURES,
                             alternate_sign=False, norm=None, binary=True)
 
@@ -115,6 +128,88 @@ def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+def mention_targets(mentions: pd.DataFrame, sentences: pd.DataFrame,
+                    sentiment: pd.DataFrame) -> pd.DataFrame:
+    """Each actor mention as a target of :func:`score_targets`.
+
+    The mention's offsets (article offsets, as in the ``mentions`` table)
+    become offsets into its sentence, ``start - sentence start``, and the
+    sentence's whole-sentence VADER compound (``lexicon="vader"``,
+    ``scope="sentence"``: the input the model was trained with) is attached.
+    Every mention is kept, in the outlet's own voice or quoted.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        The ``mentions`` table (``doc_id``, ``sent_id``, ``start``, ``end``,
+        ``actor``, ``voice``).
+    sentences : pandas.DataFrame
+        The ``sentences`` table (``doc_id``, ``sent_id``, ``start``, ``text``).
+    sentiment : pandas.DataFrame
+        The ``sentiment`` table (``doc_id``, ``sent_id``, ``lexicon``,
+        ``compound``, optionally ``scope``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mention, in the order of ``mentions``: ``doc_id``,
+        ``sent_id``, ``actor``, ``voice``, ``text`` (the sentence), ``start``,
+        ``end`` (in ``text``) and ``compound``.
+
+    Raises
+    ------
+    ValueError
+        When a column is missing, a mention has no sentence or no
+        whole-sentence VADER score, or its offsets fall outside its sentence.
+
+    Examples
+    --------
+    >>> score_targets(mention_targets(mentions, sentences, sentiment))
+    """
+    require_columns(mentions, "mentions", ("doc_id", "sent_id", "start", "end", "actor",
+                                           "voice"))
+    require_columns(sentences, "sentences", ("doc_id", "sent_id", "start", "text"))
+    require_columns(sentiment, "sentiment", ("doc_id", "sent_id", "lexicon", "compound"))
+    keys = ["doc_id", "sent_id"]
+    whole = sentiment[(sentiment["lexicon"] == "vader")
+                      & ((sentiment["scope"] == "sentence") if "scope" in sentiment.columns
+                         else True)]
+    first_bad(whole, whole.duplicated(keys), "sentiment",
+              "repeats a sentence's whole-sentence 'vader' score")
+    table = (mentions[[*keys, "actor", "voice", "start", "end"]].reset_index(drop=True)
+             .merge(sentences[[*keys, "start", "text"]].rename(columns={"start": "at"}),
+                    on=keys, how="left", validate="many_to_one")
+             .merge(whole[[*keys, "compound"]], on=keys, how="left", validate="many_to_one"))
+    first_bad(table, table["text"].isna(), "mentions", "has no sentence in the sentences table")
+    first_bad(table, table["compound"].isna(), "mentions",
+              "is in a sentence without a whole-sentence 'vader' score")
+    start = table["start"].to_numpy(np.int64) - table["at"].to_numpy(np.int64)
+    end = table["end"].to_numpy(np.int64) - table["at"].to_numpy(np.int64)
+    lengths = table["text"].str.len().to_numpy()
+    first_bad(table, (start < 0) | (end <= start) | (end > lengths), "mentions",
+              "has offsets outside its sentence")
+    return table.assign(start=start, end=end)[
+        [*keys, "actor", "voice", "text", "start", "end", "compound"]]
+
+
+def target_model_validation() -> pd.DataFrame:
+    """The shipped model's figures on NewsMTSC's dev files, from its sidecar.
+
+    Written by ``benchmarks/build_target_model.py`` when it builds the model:
+    macro-F1 (the unweighted mean of the three classes' F1) and accuracy of
+    the model, of sentence VADER (the compound's ±0.05 thresholds, one label
+    per sentence) and of always answering ``neutral``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``file`` (``dev_mt``, ``dev_rw``), ``method``, ``targets``,
+        ``macro_f1``, ``accuracy``.
+    """
+    with resources.files("sourcebias").joinpath(SIDECAR_FILE).open(encoding="utf-8") as handle:
+        return pd.DataFrame(json.load(handle)["validation"])
+
+
 def _checked(targets: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The texts and offsets of ``targets``, or a ValueError naming the first bad row."""
     if not isinstance(targets, pd.DataFrame):
@@ -156,6 +251,16 @@ def sentence_compound(texts: list[str]) -> np.ndarray:
 def target_features(texts: list[str], starts: np.ndarray, ends: np.ndarray) -> sparse.csr_matrix:
     """Hashed, position-tagged words around each target (see the module docstring).
 
+    Each distinct sentence is lower-cased, tokenised and searched for
+    negations and clause boundaries once, in one pass over all the sentences
+    joined; each target's words are then the sentence's tokens before and
+    after its offsets (``numpy.searchsorted`` over token offsets), and each
+    distinct (group, word) is hashed once (:func:`_group_columns`). The result
+    equals hashing :func:`_feature_string` of each target with
+    :data:`_HASHER`; the few targets for which the shortcut could differ (a
+    word running into the target, a negation reaching across it, a sentence
+    whose lower-casing changes its length) are computed that way.
+
     Parameters
     ----------
     texts : list of str
@@ -168,11 +273,45 @@ def target_features(texts: list[str], starts: np.ndarray, ends: np.ndarray) -> s
     scipy.sparse.csr_matrix
         One row per target, :data:`N_FEATURES` binary columns.
     """
-    return _HASHER.transform(map(_feature_string, texts, starts.tolist(), ends.tolist()))
+    codes, sentences = pd.factorize(pd.Series(texts, dtype=object))
+    sentences = sentences.tolist()
+    # the distinct sentences in slices of about _CHUNK_CHARS characters (bounds memory)
+    slices = np.cumsum(np.fromiter(map(len, sentences), np.int64, len(sentences)) + 1)
+    slices //= _CHUNK_CHARS
+    if len(slices) == 0 or slices[-1] == slices[0]:
+        return _chunk_features(sentences, codes, texts, starts, ends)
+    edges = np.concatenate([[0], np.flatnonzero(np.diff(slices)) + 1, [len(sentences)]])
+    order = np.argsort(slices[codes], kind="stable")
+    groups = np.split(order, np.searchsorted(slices[codes][order], slices[edges[1:-1]]))
+    parts = []
+    for lo, hi, rows in zip(edges[:-1].tolist(), edges[1:].tolist(), groups, strict=True):
+        parts.append(_chunk_features(sentences[lo:hi], codes[rows] - lo,
+                                     [texts[i] for i in rows.tolist()], starts[rows], ends[rows]))
+    return sparse.csr_matrix(sparse.vstack(parts).tocsr()[np.argsort(order, kind="stable")])
+
+
+#: Characters of distinct sentences parsed at a time by :func:`target_features`.
+_CHUNK_CHARS = 1 << 22
+
+
+def _chunk_features(sentences: list[str], codes: np.ndarray, texts: list[str],
+                    starts: np.ndarray, ends: np.ndarray) -> sparse.csr_matrix:
+    """:func:`target_features` of targets in ``sentences`` (``codes`` index them)."""
+    parsed = _Parsed.of(sentences)
+    where = parsed.begin[codes]
+    a, b = where + np.asarray(starts, np.int64), where + np.asarray(ends, np.int64)
+    fast, hard = parsed.features(codes, a, b)
+    if not hard.any():
+        return fast
+    easy, slow_rows = np.flatnonzero(~hard), np.flatnonzero(hard)
+    slow = _HASHER.transform(_feature_string(texts[i], int(starts[i]), int(ends[i]))
+                             for i in slow_rows)
+    order = np.argsort(np.concatenate([easy, slow_rows]), kind="stable")
+    return sparse.csr_matrix(sparse.vstack([fast[easy], slow]).tocsr()[order])
 
 
 def _feature_string(text: str, start: int, end: int) -> str:
-    """The tagged words of one target, space-separated (one string per target)."""
+    """The tagged words of one target, space-separated (the reference definition)."""
     left = _NEGATION.sub(r"\1 neg_\2", text[:start].lower())
     right = _NEGATION.sub(r"\1 neg_\2", text[end:].lower())
     lw = _WORD.findall(left)
@@ -186,6 +325,325 @@ def _feature_string(text: str, start: int, end: int) -> str:
     if not lw:
         parts.append("at_start")
     return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """Distinct sentences joined by NUL, with their tokens, negations and clause marks.
+
+    Every position is an offset into the joined, lower-cased text. Tokens are
+    the matches of :data:`_WORD` (runs of word characters, joined by single
+    ``'``, ``’`` or ``-`` between word characters), found from the code
+    points; a word that a :data:`_NEGATION` match skips (``a`` in "not a
+    hero") is dropped, as the substitution drops it, and the word it negates
+    is read with ``neg_``. Clause marks are the :data:`_CLAUSE` matches (a
+    negated ``but`` reads ``neg_but`` and marks nothing).
+    """
+
+    joined: str
+    begin: np.ndarray          # offset of each sentence
+    length: np.ndarray         # characters of each sentence
+    odd: np.ndarray            # sentences left to the reference definition
+    tok_start: np.ndarray
+    tok_end: np.ndarray
+    negated: np.ndarray        # whether a token is read with neg_
+    variant: np.ndarray        # index into ``words`` of each token (``neg_`` included)
+    words: list[str]
+    neg_word: np.ndarray       # start of each negation word, of the word it negates,
+    neg_target: np.ndarray     # and whether a word (``a``, ``the``, ...) is skipped
+    neg_skips: np.ndarray
+    mark_start: np.ndarray     # clause marks in text order
+    mark_end: np.ndarray
+
+    @classmethod
+    def of(cls, sentences: list[str]) -> _Parsed:
+        """Parse the distinct ``sentences``."""
+        # lower-casing a sentence can lengthen it ("İ") or depend on its end (a
+        # final "Σ"): such sentences are odd
+        whole = "\0".join(sentences)
+        joined = whole.lower()
+        if len(joined) == len(whole) and "Σ" not in whole:
+            length = np.fromiter(map(len, sentences), np.int64, len(sentences))
+            odd = np.zeros(len(sentences), dtype=bool)
+        else:
+            lowered = [s.lower() for s in sentences]
+            length = np.fromiter(map(len, lowered), np.int64, len(lowered))
+            odd = np.fromiter((len(s) != len(t) or "Σ" in s
+                               for s, t in zip(sentences, lowered, strict=True)),
+                              bool, len(lowered))
+            joined = "\0".join(lowered)
+        begin = np.concatenate([[0], np.cumsum(length[:-1] + 1)]).astype(np.int64)
+        code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), "<u4")
+        is_word, is_joiner = _character_classes()
+        token = is_word[code]
+        token[1:-1] |= is_joiner[code[1:-1]] & token[:-2] & token[2:]
+        edges = np.diff(token.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+        tok_start, tok_end = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        ids = pd.factorize(_token_keys(code, tok_start, tok_end))[0]
+        # ids count up in order of first appearance: a new word is a new maximum
+        seen = np.flatnonzero(ids > np.maximum.accumulate(np.concatenate([[-1], ids[:-1]])))
+        words = [joined[s:e] for s, e in zip(tok_start[seen].tolist(), tok_end[seen].tolist(),
+                                             strict=True)]
+        # negations: the regular expression, tried where a word ends like a negation
+        # ("not", "isn't", "anti-no"), in text order, each after the last match's end
+        opens = np.array([_negation_opens(w) for w in words], dtype=np.int64)[ids]
+        negations, consumed = [], -1
+        for pos in (tok_start + opens)[opens >= 0].tolist():
+            m = _NEGATION.match(joined, pos) if pos >= consumed else None
+            if m:
+                consumed = m.end()
+                negations.append((pos, m.start(2), not joined[m.end(1):m.start(2)].isspace()))
+        neg = np.array(negations, dtype=np.int64).reshape(-1, 3)
+        neg_word, neg_target, neg_skips = neg[:, 0], neg[:, 1], neg[:, 2].astype(bool)
+        kept = np.ones(len(tok_start), dtype=bool)
+        kept[np.searchsorted(tok_start, neg_target[neg_skips]) - 1] = False
+        tok_start, tok_end, ids = tok_start[kept], tok_end[kept], ids[kept]
+        negated = np.zeros(len(tok_start), dtype=bool)
+        negated[np.searchsorted(tok_start, neg_target)] = True
+        # clause marks: a mark word is a whole token; one inside a longer token
+        # ("all-but-certain") leaves its sentence to the reference definition
+        is_mark = pd.Index(words).isin(_MARK_WORDS)
+        joins = np.searchsorted(tok_start, np.flatnonzero(token & is_joiner[code]),
+                                side="right") - 1
+        inner = [t for t in np.unique(joins).tolist()
+                 if words[ids[t]] not in _MARK_WORDS and _CLAUSE_WORD.search(words[ids[t]])]
+        odd[np.searchsorted(begin, tok_start[inner], side="right") - 1] = True
+        marked = is_mark[ids] & ~negated
+        punct = np.flatnonzero(_clause_marks()[code])
+        mark_start = np.concatenate([tok_start[marked], punct])
+        order = np.argsort(mark_start, kind="stable")
+        mark_end = np.concatenate([tok_end[marked], punct + 1])[order]
+        # the words read with neg_ are further words of the vocabulary
+        variant = ids.copy()
+        if negated.any():
+            extra, new = pd.factorize(np.array(["neg_" + words[i] for i in ids[negated]],
+                                               dtype=object))
+            variant[negated] = len(words) + extra
+            words += new.tolist()
+        return cls(joined, begin, length, odd, tok_start, tok_end, negated, variant, words,
+                   neg_word, neg_target, neg_skips, mark_start[order], mark_end)
+
+    def features(self, codes: np.ndarray, a: np.ndarray,
+                 b: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Hashed features of each target (joined offsets ``a``, ``b``), and which are hard.
+
+        A hard target is one whose words the token shortcut may get wrong: a
+        negation word inside the target or negating a word after it, a
+        negation before the target skipping ``a``, ``the`` ... up to it (the
+        text cut at the target negates the skipped word), a negation or clause
+        word in the part of a token cut by the target, or an odd sentence.
+        Its row here is not to be used.
+        """
+        n = len(codes)
+        hard = self.odd[codes].copy()
+        last = np.searchsorted(self.neg_word, b) - 1
+        some = last >= 0
+        hard[some] |= ((self.neg_target[last[some]] >= b[some])
+                       | (self.neg_word[last[some]] >= a[some]))
+        last = np.searchsorted(self.neg_word, a) - 1
+        some = last >= 0
+        hard[some] |= (self.neg_target[last[some]] >= a[some]) & self.neg_skips[last[some]]
+        first = np.searchsorted(self.tok_start, self.begin[codes])
+        stop = np.searchsorted(self.tok_start, self.begin[codes] + self.length[codes])
+        left = np.searchsorted(self.tok_end, a, side="right")
+        right = np.searchsorted(self.tok_start, b)
+        # the clause: from the end of the last mark before the target to the start
+        # of the first mark after it, within the sentence
+        ends = np.concatenate([[0], self.mark_end])
+        opened = ends[np.searchsorted(self.mark_end, a, side="right")]
+        clause_first = np.searchsorted(self.tok_start, np.maximum(opened, self.begin[codes]))
+        starts = np.concatenate([self.mark_start, [len(self.joined)]])
+        closed = starts[np.searchsorted(self.mark_start, b)]
+        clause_stop = np.searchsorted(self.tok_end, np.minimum(
+            closed, self.begin[codes] + self.length[codes]), side="right")
+        # the words of a token cut by the target come first on their side
+        pieces_l = self._piece_words(a, b, hard, left=True)
+        pieces_r = self._piece_words(a, b, hard, left=False)
+        shift_l, shift_r = np.zeros(n, np.int64), np.zeros(n, np.int64)
+        np.add.at(shift_l, pieces_l[0], 1)
+        np.add.at(shift_r, pieces_r[0], 1)
+        row_l, tok_l = _ranges(first, left)
+        distance = left[row_l] - tok_l + shift_l[row_l]
+        row_r, tok_r = _ranges(right, stop)
+        offset = tok_r - right[row_r] + shift_r[row_r]
+        row_cl, tok_cl = _ranges(clause_first, left)
+        row_cr, tok_cr = _ranges(right, np.maximum(clause_stop, right))
+        words_l, words_r = self.variant[tok_l], self.variant[tok_r]
+        piece_l = np.arange(len(pieces_l[1])) + len(self.words)
+        piece_r = np.arange(len(pieces_r[1])) + len(self.words) + len(pieces_l[1])
+        p_rows = np.concatenate([pieces_l[0], pieces_r[0]])
+        p_words = np.concatenate([piece_l, piece_r])
+        rows = np.concatenate([row_l, row_r, row_l, row_r, row_cl, row_cr,
+                               pieces_l[0], pieces_r[0], p_rows, p_rows])
+        words = np.concatenate([words_l, words_r, words_l, words_r, self.variant[tok_cl],
+                                self.variant[tok_cr], piece_l, piece_r, p_words, p_words])
+        groups = np.concatenate([
+            (distance > NEAR).astype(np.int64) + (distance > MIDDLE),
+            3 + (offset >= NEAR).astype(np.int64) + (offset >= MIDDLE),
+            np.full(len(tok_l) + len(tok_r), 6), np.full(len(tok_cl) + len(tok_cr), 7),
+            (pieces_l[2] > NEAR).astype(np.int64) + (pieces_l[2] > MIDDLE),
+            3 + (pieces_r[2] >= NEAR).astype(np.int64) + (pieces_r[2] >= MIDDLE),
+            np.full(len(p_rows), 6), np.full(len(p_rows), 7)])
+        table = _group_columns(self.words + pieces_l[1] + pieces_r[1])
+        at_start = np.flatnonzero((left == first) & (shift_l == 0))
+        rows = np.concatenate([rows, at_start])
+        columns = np.concatenate([table[words, groups],
+                                  np.full(len(at_start), _column("at_start"))])
+        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n, N_FEATURES))
+        matrix.sum_duplicates()
+        matrix.data[:] = 1.0
+        return matrix, hard
+
+    def _piece_words(self, a: np.ndarray, b: np.ndarray, hard: np.ndarray, *,
+                     left: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """Target, word and place of each word of a token cut by a target, on one side.
+
+        The piece is the token's part before ``a`` (after ``b``): "anti-" of
+        "anti-Maduro", "'s" of "Maduro's". The place is the distance from the
+        target (1 nearest) on the left, the 0-based offset on the right. On the
+        left, the piece's first word carries ``neg_`` when its token is
+        negated. A piece holding a negation or clause word marks its target
+        ``hard``.
+        """
+        if left:
+            at = np.searchsorted(self.tok_end, a, side="right")
+            inside = at < len(self.tok_start)
+            cut = np.flatnonzero(inside)[self.tok_start[at[inside]] < a[inside]]
+            spans = zip(self.tok_start[at[cut]].tolist(), a[cut].tolist(), strict=True)
+        else:
+            at = np.searchsorted(self.tok_start, b) - 1
+            inside = at >= 0
+            cut = np.flatnonzero(inside)[self.tok_end[at[inside]] > b[inside]]
+            spans = zip(b[cut].tolist(), self.tok_end[at[cut]].tolist(), strict=True)
+        pieces = [self.joined[s:e] for s, e in spans]
+        ids, distinct = pd.factorize(pd.Series(pieces, dtype=object))
+        found = [_WORD.findall(piece) for piece in distinct]
+        odd = np.array([bool(_CLAUSE_WORD.search(piece) or _NEGATION.search(piece + " x"))
+                        for piece in distinct], dtype=bool)
+        hard[cut[odd[ids]]] = True
+        negated = self.negated[at[cut]] if left else np.zeros(len(cut), dtype=bool)
+        rows, words, places = [], [], []
+        for i, piece, neg in zip(cut.tolist(), ids.tolist(), negated.tolist(), strict=True):
+            got = found[piece]
+            rows += [i] * len(got)
+            words += ["neg_" + got[0], *got[1:]] if neg and got else got
+            places += range(len(got), 0, -1) if left else range(len(got))
+        return np.array(rows, dtype=np.int64), words, np.array(places, dtype=np.int64)
+
+
+def _token_keys(code: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """A 64-bit key of each token ``code[start:end]``: equal tokens, equal keys.
+
+    The polynomial hash ``sum(code[i] * P**(i - start)) mod 2**64`` over the
+    token's code points, from prefix sums (``P`` odd, so invertible mod
+    ``2**64``); two different words share a key with probability about
+    ``2**-64`` per pair.
+    """
+    n = len(code)
+    with np.errstate(over="ignore"):
+        power = np.cumprod(np.full(n + 1, _P, dtype=np.uint64))
+        power[1:], power[0] = power[:-1], 1
+        inverse = np.cumprod(np.full(n + 1, _P_INVERSE, dtype=np.uint64))
+        inverse[1:], inverse[0] = inverse[:-1], 1
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(code.astype(np.uint64) * power[:-1], out=prefix[1:])
+        return (prefix[end] - prefix[start]) * inverse[start]
+
+
+#: The base of :func:`_token_keys` (odd) and its inverse modulo 2**64.
+_P = np.uint64(0x100000001B3)
+_P_INVERSE = np.uint64(pow(0x100000001B3, -1, 2**64))
+
+
+def _negation_opens(word: str) -> int:
+    """Offset in ``word`` of a negation word ending it, or -1."""
+    found = word.endswith(_NEGATION_ENDINGS) and _NEGATION_AT.search(word)
+    return found.start() if found else -1
+
+
+@functools.cache
+def _clause_marks() -> np.ndarray:
+    """For every code point: whether it is a clause mark of :data:`_CLAUSE`."""
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[ord(c) for c in ";:,—–()\"“”"]] = True
+    return table
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and value of every integer in ``[lo[i], hi[i])``, for every ``i``, in order."""
+    counts = np.maximum(hi - lo, 0)
+    rows = np.repeat(np.arange(len(lo)), counts)
+    values = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - lo, counts)
+    return rows, values
+
+
+def _group_columns(words: list[str]) -> np.ndarray:
+    """Column of each word under each prefix of :data:`GROUPS` (``words x groups``)."""
+    encoded = [w.encode("utf-8") for w in words]
+    lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    table = np.zeros((len(words), len(GROUPS)), dtype=np.int64)
+    long = np.flatnonzero(lengths > _LONG)
+    for g, prefix in enumerate(GROUPS):
+        table[long, g] = [_column(prefix + words[i]) for i in long.tolist()]
+    short = np.flatnonzero(lengths <= _LONG)
+    width = int(lengths[short].max(initial=0))
+    letters = np.zeros((len(short), width), dtype=np.uint8)
+    counts = lengths[short]
+    row = np.repeat(np.arange(len(short)), counts)
+    letters[row, np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)] = (
+        np.frombuffer(b"".join(encoded[i] for i in short.tolist()), dtype=np.uint8))
+    for g, prefix in enumerate(GROUPS):
+        head = prefix.encode("utf-8")
+        padded = np.zeros((len(short), 4 * ((len(head) + width) // 4 + 1)), dtype=np.uint8)
+        padded[:, :len(head)] = np.frombuffer(head, dtype=np.uint8)
+        padded[:, len(head):len(head) + width] = letters
+        table[short, g] = _murmur_columns(padded, counts + len(head))
+    return table
+
+
+#: Words longer than this (in UTF-8 bytes) are hashed one at a time.
+_LONG = 40
+
+
+def _column(string: str) -> int:
+    """Column of one string in :data:`_HASHER`'s space."""
+    return int(_HASHER.transform([string]).indices[0])
+
+
+def _murmur_columns(padded: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Column of each byte string in :data:`_HASHER`'s space, vectorised.
+
+    MurmurHash3 (x86, 32 bit, seed 0; Appleby 2011) of each row's first
+    ``lengths`` bytes (the rest zero, at least one spare byte), read as a
+    signed integer ``h``; the column is ``abs(h) % N_FEATURES``, as in
+    scikit-learn's ``FeatureHasher`` (which maps ``h = -2**31`` to
+    ``(2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES``).
+    """
+    blocks = np.ascontiguousarray(padded).view("<u4")
+    full, tail = lengths // 4, lengths % 4 > 0
+    h = np.zeros(len(padded), dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        for j in range(blocks.shape[1]):
+            k = _rotl(blocks[:, j] * _C1, 15) * _C2
+            mixed = _rotl(h ^ k, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+            h = np.where(j < full, mixed, np.where((j == full) & tail, h ^ k, h))
+        h ^= lengths.astype(np.uint32)
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> np.uint32(16)
+    signed = h.view(np.int32).astype(np.int64)
+    return np.where(signed == -(2**31), (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES,
+                    np.abs(signed) % N_FEATURES)
+
+
+_C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    """Rotate unsigned 32-bit integers left by ``r`` bits."""
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
 
 
 def compound_features(compound: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sourcebias.annotate.targets import mention_targets, score_targets
 from sourcebias.checks import (
     check_voices,
     choice,
@@ -54,6 +55,7 @@ def actor_sentiment(
     *,
     mentions: pd.DataFrame,
     articles: pd.DataFrame,
+    sentences: pd.DataFrame | None = None,
     voice: str = "narrator",
     lexicon: str = "vader",
     by: str = "outlet",
@@ -80,6 +82,15 @@ def actor_sentiment(
     3.8); with one such article there is no interval (note
     ``"1 article: no interval"``).
 
+    With ``sentences``, every mention of the chosen voice is also scored by
+    the target-dependent model (:func:`sourcebias.annotate.targets.score_targets`,
+    trained on NewsMTSC; figures in ``docs/validation.md``), which reads the
+    tone toward the actor from the words around the mention rather than the
+    sentence as a whole: ``mean_tone = sum(p_positive - p_negative) /
+    n_mentions`` over the mentions (a sentence naming the actor twice counts
+    twice), with its interval from the same article resamples
+    (``tone_ci_low``, ``tone_ci_high``).
+
     Parameters
     ----------
     sentiment : pandas.DataFrame
@@ -89,9 +100,13 @@ def actor_sentiment(
         The ``mentions`` table (``doc_id``, ``sent_id``, ``actor``, ``voice``).
     articles : pandas.DataFrame
         The ``articles`` table.
-    voice : {"narrator", "own", "all"}
-        Mentions in the outlet's own voice only, in its own voice in the
-        strict sense (needs the ``attributed`` column), or all mentions.
+    sentences : pandas.DataFrame, optional
+        The ``sentences`` table; when given, the target model's columns are
+        added (see Returns).
+    voice : {"narrator", "own", "quote", "all"}
+        Mentions in the outlet's own voice only, in its own voice in the strict
+        sense (needs the ``attributed`` column), inside quotations only, or all
+        mentions. Quoted mentions are scored with whole-sentence scores.
     lexicon : str
         Which sentiment lexicon's scores to use (``vader``, ``vader+domain``).
     by : str
@@ -106,46 +121,128 @@ def actor_sentiment(
     pandas.DataFrame
         ``by``, ``actor``, ``lexicon``, ``scope``, ``n_sentences``,
         ``n_articles``, ``mean_compound``, ``ci_low``, ``ci_high``,
-        ``ci_method`` and ``note``.
+        ``ci_method`` and ``note``; with ``sentences`` also ``voice``,
+        ``n_mentions`` (mentions scored by the target model), ``mean_tone``,
+        ``tone_ci_low``, ``tone_ci_high`` and ``tone_note``.
 
     Examples
     --------
     >>> actor_sentiment(sentiment, mentions=mentions, articles=articles)
+    >>> actor_sentiment(sentiment, mentions=mentions, articles=articles,
+    ...                 sentences=sentences, voice="quote")
     """
-    choice(voice, ("narrator", OWN, "all"), "voice")
+    choice(voice, ("narrator", OWN, "quote", "all"), "voice")
     check_bootstrap_options(n_boot, ci)
     kept = kept_articles(articles, by=by, include_duplicates=include_duplicates)
     require_columns(mentions, "mentions", ("doc_id", "sent_id", "actor", "voice"))
     scores = _sentence_scores(sentiment, lexicon=lexicon,
-                              scope="sentence" if voice == "all" else "narrator")
+                              scope="narrator" if voice in ("narrator", OWN) else "sentence")
     found = of_kept(mentions, "mentions", articles=articles, kept=kept)
     if voice == OWN:
         found = found[own_voice(found, "mentions")]
-    elif voice == "narrator":
+    elif voice != "all":
         check_voices(found, "mentions")
-        found = found[found["voice"] == "narrator"]
-    found = found.drop_duplicates(["doc_id", "sent_id", "actor"])
-    found = found[["doc_id", "sent_id", "actor"]].merge(scores, on=["doc_id", "sent_id"],
-                                                         how="left")
-    first_bad(found, found["compound"].isna(), "mentions",
+        found = found[found["voice"] == voice]
+    sentence_rows = found.drop_duplicates(["doc_id", "sent_id", "actor"])
+    sentence_rows = sentence_rows[["doc_id", "sent_id", "actor"]].merge(
+        scores, on=["doc_id", "sent_id"], how="left")
+    first_bad(sentence_rows, sentence_rows["compound"].isna(), "mentions",
                f"is in a sentence without a {lexicon!r} score: score the same sentences")
-    found[by] = found["doc_id"].map(kept.set_index("doc_id")[by])
-    per_article = (found.groupby([by, "actor", "doc_id"], sort=True)
+    per_article = (sentence_rows.groupby(["actor", "doc_id"], sort=True)
                    .agg(total=("compound", "sum"), n=("compound", "size")).reset_index())
+    if sentences is not None:
+        tone = score_targets(mention_targets(found, sentences, sentiment))
+        tone = (tone.assign(tone=tone["p_positive"] - tone["p_negative"])
+                .groupby(["actor", "doc_id"], sort=True)
+                .agg(tone_total=("tone", "sum"), n_mentions=("tone", "size")).reset_index())
+        per_article = per_article.merge(tone, on=["actor", "doc_id"], how="outer")
+    per_article[by] = per_article["doc_id"].map(kept.set_index("doc_id")[by])
+    per_article = per_article.sort_values([by, "actor", "doc_id"], ignore_index=True)
     pairs = per_article.groupby([by, "actor"], sort=True)
     table = pairs.agg(n_sentences=("n", "sum"), n_articles=("doc_id", "size")).reset_index()
+    table["n_sentences"] = table["n_sentences"].astype("int64")
+    columns = ["total", "tone_total"] if sentences is not None else ["total"]
+    denominators = ["n", "n_mentions"] if sentences is not None else ["n"]
     result = grouped_ratio_intervals(
-        per_article[["total"]].to_numpy(), per_article[["n"]].to_numpy(np.float64), np.array([0]),
-        groups=pairs.ngroup().to_numpy(),
+        per_article[columns].fillna(0).to_numpy(),
+        per_article[denominators].fillna(0).to_numpy(np.float64),
+        np.arange(len(columns)), groups=pairs.ngroup().to_numpy(),
         names=(table[by].astype("str") + "\x1f" + table["actor"].astype("str")).tolist(),
         n_boot=n_boot, ci=ci, random_state=random_state,
     )
     reasons = np.where(table["n_articles"].to_numpy() == 1, ONE_ARTICLE, "")
-    interval = _interval_columns(result.low[:, 0], result.high[:, 0], reasons,
-                                 _bootstrap_method(n_boot, ci, by))
+    method = _bootstrap_method(n_boot, ci, by)
+    interval = _interval_columns(result.low[:, 0], result.high[:, 0], reasons, method)
     table.insert(2, "lexicon", lexicon)
     table.insert(3, "scope", scores["scope"].iloc[0])
-    return table.assign(mean_compound=result.estimate[:, 0], **interval)
+    table = table.assign(mean_compound=result.estimate[:, 0], **interval)
+    if sentences is None:
+        return table
+    tone_interval = _interval_columns(result.low[:, 1], result.high[:, 1], reasons, method)
+    table.insert(2, "voice", voice)
+    table.insert(table.columns.get_loc("n_articles"), "n_mentions",
+                 pairs["n_mentions"].sum().to_numpy().astype("int64"))
+    return table.assign(mean_tone=result.estimate[:, 1], tone_ci_low=tone_interval["ci_low"],
+                        tone_ci_high=tone_interval["ci_high"], tone_note=tone_interval["note"])
+
+
+def actor_tone(
+    sentiment: pd.DataFrame,
+    *,
+    mentions: pd.DataFrame,
+    sentences: pd.DataFrame,
+    articles: pd.DataFrame,
+    by: str = "outlet",
+    voices: tuple[str, ...] = ("narrator", "quote"),
+    include_duplicates: bool = False,
+    n_boot: int = 2000,
+    ci: float = 0.95,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """Tone toward each actor per group and voice: VADER and the target model side by side.
+
+    For each voice, :func:`actor_sentiment` with ``sentences`` (plain
+    ``vader`` scores), one row per method: ``VADER`` is the mean compound of
+    the sentences that mention the actor (narrator-only scores in the
+    narrator's voice), ``target model`` the mean of ``p_positive -
+    p_negative`` over the mentions. Both lie in [-1, 1], with percentile
+    bootstrap intervals over the same article resamples.
+
+    Parameters
+    ----------
+    sentiment, mentions, sentences, articles, by, include_duplicates, n_boot, ci, random_state
+        As in :func:`actor_sentiment`.
+    voices : tuple of str
+        The voices, each one of ``narrator``, ``quote`` and ``all``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``actor``, ``voice``, ``method``, ``n`` (sentences for VADER,
+        mentions for the target model), ``n_articles``, ``mean``, ``ci_low``,
+        ``ci_high``, ``ci_method``, ``note``.
+
+    Examples
+    --------
+    >>> actor_tone(sentiment, mentions=mentions, sentences=sentences, articles=articles)
+    """
+    parts = []
+    for voice in voices:
+        table = actor_sentiment(sentiment, mentions=mentions, articles=articles,
+                                sentences=sentences, voice=voice, by=by,
+                                include_duplicates=include_duplicates, n_boot=n_boot, ci=ci,
+                                random_state=random_state)
+        common = table[[by, "actor", "voice", "n_articles", "ci_method"]]
+        parts += [
+            common.assign(method="VADER", n=table["n_sentences"], mean=table["mean_compound"],
+                          ci_low=table["ci_low"], ci_high=table["ci_high"], note=table["note"]),
+            common.assign(method="target model", n=table["n_mentions"], mean=table["mean_tone"],
+                          ci_low=table["tone_ci_low"], ci_high=table["tone_ci_high"],
+                          note=table["tone_note"]),
+        ]
+    columns = [by, "actor", "voice", "method", "n", "n_articles", "mean", "ci_low", "ci_high",
+               "ci_method", "note"]
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 def article_sentiment(
