@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sourcebias.checks import require_columns
+from sourcebias.checks import NotComputable, require_columns
 from sourcebias.figures.data import (
     _as_outlet,
     _group_title,
@@ -101,6 +101,9 @@ def plot_sentiment(
             f"plot_sentiment: {unknown.nunique()} doc_id(s) of the sentiment table are not in "
             f"articles (first: {unknown.iloc[0]}); pass the articles table of the same batch"
         )
+    if scored["compound"].isna().all():
+        raise NotComputable("plot_sentiment: no sentence has a score (VADER scores English "
+                            "sentences only, and no article of this batch is in English)")
     colours = _colours(scored["outlet"], palette)
     name = _namer(names)
     outlets = _outlet_order(scored["outlet"], name)

@@ -118,9 +118,15 @@ def actor_sentiment(
         found = found[found["voice"] == "narrator"]
     found = found.drop_duplicates(["doc_id", "sent_id", "actor"])
     found = found[["doc_id", "sent_id", "actor"]].merge(scores, on=["doc_id", "sent_id"],
-                                                         how="left")
-    first_bad(found, found["compound"].isna(), "mentions",
+                                                         how="left", indicator=True)
+    first_bad(found, found["_merge"] == "left_only", "mentions",
                f"is in a sentence without a {lexicon!r} score: score the same sentences")
+    # a sentence scored NaN (not in English) says nothing about the actor
+    found = found[found["compound"].notna()].drop(columns="_merge")
+    if found.empty:
+        return pd.DataFrame(columns=[by, "actor", "lexicon", "scope", "n_sentences",
+                                     "n_articles", "mean_compound", "ci_low", "ci_high",
+                                     "ci_method", "note"])
     found[by] = found["doc_id"].map(kept.set_index("doc_id")[by])
     per_article = (found.groupby([by, "actor", "doc_id"], sort=True)
                    .agg(total=("compound", "sum"), n=("compound", "size")).reset_index())
