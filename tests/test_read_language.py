@@ -124,3 +124,18 @@ def test_analyze_writes_the_language_column_and_leaves_spanish_unscored(tmp_path
     printed = capsys.readouterr()
     assert "languages" in printed.out and "es: 1" in printed.out
     assert "VADER is English only" in printed.err
+
+
+def test_a_batch_made_without_read_batch_gets_its_languages_in_analyze(tmp_path):
+    import dataclasses
+
+    from sourcebias.run.analysis import analyze
+
+    folder = tmp_path / "b" / "telesur"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text(SPANISH, encoding="utf-8")
+    batch = read_batch(folder.parent)
+    own = dataclasses.replace(batch, articles=batch.articles.drop(columns="language"))
+    analysis = analyze(own, jobs=1, cache=False)
+    assert analysis.articles["language"].tolist() == ["es"]
+    assert analysis.summary["languages"].tolist() == ["es: 1"]

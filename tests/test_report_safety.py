@@ -176,9 +176,27 @@ def test_what_one_outlet_or_absent_terms_cannot_give_is_a_typed_error(tmp_path, 
     assert issubclass(sb.NotComputable, ValueError)
 
 
-@pytest.mark.notebooks
-def test_a_report_on_one_outlet_without_focus_terms_finishes(tmp_path):
-    folder = tmp_path / "weather" / "met office"
+def test_without_english_sentences_tone_is_empty_and_its_figures_not_computable(tmp_path):
+    for outlet, text in [("telesur", "El presidente Nicolás Maduro dijo que las fuerzas "
+                          "armadas siguen leales al gobierno.\n\nLa oposición pidió a los "
+                          "militares que se unan a las protestas."),
+                         ("efe", "Juan Guaidó llamó a los venezolanos a salir a las calles."
+                          "\n\nEl gobierno calificó el intento de golpe como un fracaso.")]:
+        (tmp_path / "es" / outlet).mkdir(parents=True)
+        (tmp_path / "es" / outlet / "a.txt").write_text(text, encoding="utf-8")
+    analysis = sb.analyze(tmp_path / "es", jobs=1, cache=False)
+    assert analysis.sentiment["compound"].isna().all()
+    toward = sb.actor_sentiment(analysis.sentiment, mentions=analysis.mentions,
+                                articles=analysis.articles)
+    assert toward.empty and "mean_compound" in toward.columns
+    with pytest.raises(sb.NotComputable, match="no sentence has a score"):
+        sb.plot_sentiment(analysis.sentiment, articles=analysis.articles)
+    with pytest.raises(sb.NotComputable):
+        sb.plot_actor_sentiment(toward)
+
+
+def _weather(folder):
+    folder = folder / "met office"
     folder.mkdir(parents=True)
     for n, text in enumerate([
             "Rain is expected across the north on Monday, with strong winds on the coast.",
@@ -186,8 +204,24 @@ def test_a_report_on_one_outlet_without_focus_terms_finishes(tmp_path):
             "Temperatures will fall sharply overnight, and frost is likely in rural areas."]):
         (folder / f"{n}.txt").write_text(text + "\n\nMore details will follow later today.",
                                          encoding="utf-8")
+
+
+def _spanish(folder):
+    for outlet, text in [("telesur", "El presidente Nicolás Maduro dijo que las fuerzas "
+                          "armadas siguen leales al gobierno, y calificó a Guaidó de "
+                          "usurpador.\n\nLa oposición pidió a los militares que se unan."),
+                         ("efe", "Juan Guaidó llamó a los venezolanos a salir a las calles."
+                          "\n\nEl gobierno de Maduro calificó el intento como un fracaso.")]:
+        (folder / outlet).mkdir(parents=True)
+        (folder / outlet / "a.txt").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("make", [_weather, _spanish], ids=["one-outlet-off-topic", "spanish"])
+def test_a_report_on_a_batch_that_cannot_give_everything_finishes(tmp_path, make):
+    make(tmp_path / "batch")
     out = tmp_path / "report"
-    result = run_report(folder.parent, out=out)
+    result = run_report(tmp_path / "batch", out=out)
     assert result.ok, result.failures
     assert len(result.executed) == len(list_notebooks(NOTEBOOK_DIR))
     said = "".join(path.with_suffix(".html").read_text(encoding="utf-8")

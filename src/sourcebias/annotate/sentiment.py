@@ -288,12 +288,21 @@ def score_sentiment(
         extra = dict(zip(entries["word"], entries["valence"], strict=True))
         blocks["vader+domain"], stock = _rescore(uniques, scores, extra=extra, n_jobs=n_jobs)
         fallbacks += stock
-    per_text = [np.where(codes[:, None] >= 0, block[codes], np.nan) for block in blocks.values()]
+    per_text = [_per_text(block, codes) for block in blocks.values()]
     out = _long_table(sentences, per_text, lexicons=list(blocks), scopes=list(texts))
     if voice is None:
         out = out.drop(columns="scope")
     out.attrs.update(unique_texts=len(uniques), stock_fallbacks=fallbacks,
                      not_english=int(unscored.sum()))
+    return out
+
+
+def _per_text(block: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The scores of each text (a row of ``block`` by its code), NaN for code -1 (no text,
+    or a text left unscored), even when no text was scored."""
+    out = np.full((len(codes), block.shape[1]), np.nan)
+    known = codes >= 0
+    out[known] = block[codes[known]]
     return out
 
 

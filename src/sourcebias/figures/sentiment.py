@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sourcebias.checks import require_columns
+from sourcebias.checks import NotComputable, require_columns
 from sourcebias.figures.data import (
     _as_outlet,
     _group_title,
@@ -105,6 +105,9 @@ def plot_sentiment(
     if "scope" in sentiment.columns:
         _select(sentiment, "scope", [scope], "plot_sentiment")
     _select(sentiment, "lexicon", lexicons, "plot_sentiment")
+    if sentiment["compound"].isna().all():
+        raise NotComputable("plot_sentiment: no sentence has a score (VADER scores English "
+                            "sentences only, and no article of this batch is in English)")
     summary = pd.concat([outlet_sentiment(sentiment, articles=articles, lexicon=lexicon,
                                           scope=scope, by=by) for lexicon in lexicons])
     scores = pd.concat([article_sentiment(sentiment, articles=articles, lexicon=lexicon,

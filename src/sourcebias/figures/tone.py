@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
-from sourcebias.checks import require_columns
+from sourcebias.checks import NotComputable, require_columns
 from sourcebias.figures.export import _record
 from sourcebias.figures.names import _namer
 
@@ -68,7 +68,7 @@ def plot_actor_tone(
                                    "ci_high"))
     shown = tone[(tone["voice"] == voice) & tone["method"].isin(list(_METHODS))]
     if shown.empty:
-        raise ValueError(f"plot_actor_tone: the table has no rows for voice {voice!r} "
+        raise NotComputable(f"plot_actor_tone: the table has no rows for voice {voice!r} "
                          f"(it has {sorted(tone['voice'].unique())})")
     name = _namer(names)
     order = list(actors) if actors is not None else sorted(

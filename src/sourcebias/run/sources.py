@@ -20,6 +20,7 @@ from sourcebias.checks import unique_ids
 from sourcebias.config import DEFAULT_FURNITURE
 from sourcebias.read.batch import Batch, BatchPart, BatchReader, PartRead, read_part
 from sourcebias.read.inputs import LOG as READ_LOG
+from sourcebias.read.language import detect_languages
 from sourcebias.run.cache import (
     Cache,
     code_version,
@@ -222,8 +223,11 @@ def article_digests(articles: pd.DataFrame) -> bytes:
 
 
 def _write_source(batch: Batch, folder: Path) -> None:
-    """Keep a batch as read: its tables as Parquet, the article digests and a summary."""
+    """Keep a batch as read: its tables as Parquet, the article digests and a summary
+    (articles made without :func:`sourcebias.read_batch` get their ``language`` here)."""
     articles = batch.articles
+    if "language" not in articles.columns:
+        articles = articles.assign(language=detect_languages(articles["text"]))
     rows = ROW_GROUP_ROWS["articles"]
     writer = TableWriter(folder / "articles.parquet", _articles_schema(articles), rows)
     with (folder / "digests.bin").open("wb") as digests:

@@ -145,9 +145,19 @@ def actor_sentiment(
         found = found[found["voice"] == voice]
     sentence_rows = found.drop_duplicates(["doc_id", "sent_id", "actor"])
     sentence_rows = sentence_rows[["doc_id", "sent_id", "actor"]].merge(
-        scores, on=["doc_id", "sent_id"], how="left")
-    first_bad(sentence_rows, sentence_rows["compound"].isna(), "mentions",
+        scores, on=["doc_id", "sent_id"], how="left", indicator=True)
+    first_bad(sentence_rows, sentence_rows["_merge"] == "left_only", "mentions",
                f"is in a sentence without a {lexicon!r} score: score the same sentences")
+    # a sentence scored NaN (not in English) says nothing about the actor
+    sentence_rows = sentence_rows[sentence_rows["compound"].notna()].drop(columns="_merge")
+    if sentence_rows.empty:
+        columns = [by, "actor", "lexicon", "scope", "n_sentences", "n_articles",
+                   "mean_compound", "ci_low", "ci_high", "ci_method", "note"]
+        if sentences is not None:
+            columns[2:2] = ["voice"]
+            columns[columns.index("n_articles"):columns.index("n_articles")] = ["n_mentions"]
+            columns += ["mean_tone", "tone_ci_low", "tone_ci_high", "tone_note"]
+        return pd.DataFrame(columns=columns)
     per_article = (sentence_rows.groupby(["actor", "doc_id"], sort=True)
                    .agg(total=("compound", "sum"), n=("compound", "size")).reset_index())
     if sentences is not None:
