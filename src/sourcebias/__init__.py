@@ -28,6 +28,7 @@ _PUBLIC = {
     "Lexicon": "annotate.lexicon",
     "LexiconError": "annotate.lexicon",
     "OutletClassification": "stats.classify",
+    "Pack": "annotate.lexicon",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
     "analyze": "run.analysis",
@@ -70,6 +71,7 @@ _PUBLIC = {
     "plot_timeline": "figures.time",
     "plot_voice_share": "figures.voice",
     "read_actors": "annotate.lexicon",
+    "read_pack": "annotate.lexicon",
     "read_batch": "read.batch",
     "read_tables": "run.store",
     "read_terms": "annotate.lexicon",
@@ -101,6 +103,7 @@ __all__ = [
     "Lexicon",
     "LexiconError",
     "OutletClassification",
+    "Pack",
     "Workspace",
     "actor_sentiment",
     "analyze",
@@ -144,6 +147,7 @@ __all__ = [
     "plot_voice_share",
     "read_actors",
     "read_batch",
+    "read_pack",
     "read_tables",
     "read_terms",
     "read_valence",
@@ -184,7 +188,14 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.actors import find_actors
-    from sourcebias.annotate.lexicon import Lexicon, LexiconError, read_actors, read_terms
+    from sourcebias.annotate.lexicon import (
+        Lexicon,
+        LexiconError,
+        Pack,
+        read_actors,
+        read_pack,
+        read_terms,
+    )
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
     from sourcebias.annotate.sources import mark_attributed, resolve_sources
     from sourcebias.annotate.terms import find_terms

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import display
 
-from sourcebias.annotate.lexicon import Lexicon, read_actors, read_terms
+from sourcebias.annotate.lexicon import Lexicon, Pack, read_actors, read_pack, read_terms
 from sourcebias.config import REPORTS_DIR, SEED_BATCH, pack_file
 from sourcebias.figures.export import write_figure, write_table
 from sourcebias.figures.names import display_names
@@ -47,6 +47,8 @@ class Workspace:
         (see :func:`sourcebias.figures.palette.outlet_palette`).
     terms, actors : Lexicon
         The lexicons of the pack the tables were made with.
+    lexicons : Path or None
+        The pack folder; None for the package's default pack.
     """
 
     analysis: Analysis
@@ -54,6 +56,13 @@ class Workspace:
     palette: OutletPalette
     terms: Lexicon
     actors: Lexicon
+    lexicons: Path | None = None
+
+    @cached_property
+    def pack(self) -> Pack:
+        """The pack's event, description, focus terms and actors and markers
+        (:func:`sourcebias.annotate.lexicon.read_pack`)."""
+        return read_pack(self.lexicons)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -197,4 +206,5 @@ def open_workspace(
                            lexicons=lexicons, **pack)
     palette = outlet_palette(analysis.articles["outlet"],
                              groups=outlet_groups(analysis.articles))
-    return Workspace(analysis=analysis, out=out, palette=palette, **pack)
+    return Workspace(analysis=analysis, out=out, palette=palette,
+                     lexicons=Path(lexicons) if lexicons else None, **pack)
