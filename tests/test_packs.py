@@ -7,10 +7,15 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from sourcebias.annotate.actors import find_actors
+from sourcebias.annotate.folding import prepare_corpus
 from sourcebias.annotate.lexicon import LexiconError, read_actors, read_pack, read_terms
+from sourcebias.annotate.terms import find_terms
 from sourcebias.config import DEFAULT_PACK, NOTEBOOK_DIR
+from sourcebias.segment.sentences import segment_articles
 
 _STRING = re.compile(r"""["']([A-Za-z_\-]+)["']""")
 
@@ -121,3 +126,95 @@ def test_the_default_pack_reads_the_same_bytes_as_before():
     for lexicon in (read_terms(), read_actors()):
         assert lexicon.describe()["sha256"] == __import__("hashlib").sha256(
             lexicon.path.read_bytes()).hexdigest()
+
+
+SPANISH = ("El autoproclamado presidente interino Juan Guaidó llamó a los militares "
+           "venezolanos a sumarse al golpe de Estado. Nicolás Maduro respondió que los "
+           "traidores serán castigados y que su gobierno es el único legítimo. La Fuerza "
+           "Armada Nacional Bolivariana se mantuvo leal, según la Casa Blanca.")
+
+ENGLISH = "The self-proclaimed president called it a coup; the traitors fled."
+
+
+def _annotate(texts: dict[str, str], languages: list[str | None] | None = None,
+              terms=None, actors=None):
+    articles = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values()), "title": ""})
+    if languages is not None:
+        articles["language"] = languages
+    sentences, voice = segment_articles(articles)
+    corpus = prepare_corpus(articles)
+    hits = find_terms(corpus, sentences=sentences, voice=voice, lexicon=terms or read_terms())
+    mentions = find_actors(corpus, sentences=sentences, voice=voice,
+                           lexicon=actors or read_actors())
+    return hits, mentions
+
+
+def _pairs(table: pd.DataFrame, key: str) -> list[tuple[str, str, str]]:
+    return sorted(zip(table["doc_id"], table[key], table["surface"], strict=True))
+
+
+def test_spanish_patterns_find_the_focus_terms_and_actors_in_spanish_text():
+    pack = read_pack()
+    hits, mentions = _annotate({"es": SPANISH}, ["es"])
+    found = dict(zip(hits["surface"], hits["term"], strict=True))
+    assert found == {"autoproclamado": "self_proclaimed", "golpe de Estado": "coup_detat",
+                     "traidores": "traitor", "legítimo": "legitimate"}
+    assert set(found.values()) <= set(pack.focus_terms)
+    named = dict(zip(mentions["surface"], mentions["actor"], strict=True))
+    assert named == {"Juan Guaidó": "guaido", "militares venezolanos": "armed_forces",
+                     "Nicolás Maduro": "maduro", "gobierno": "maduro_government",
+                     "Fuerza Armada Nacional Bolivariana": "armed_forces",
+                     "Casa Blanca": "us_government"}
+    assert set(pack.focus_actors) <= set(named.values())
+
+
+def test_patterns_of_one_language_skip_articles_of_another():
+    spanish_as_english, _ = _annotate({"es": SPANISH}, ["en"])
+    assert spanish_as_english.empty
+    english_as_spanish, _ = _annotate({"en": ENGLISH}, ["es-VE"])
+    assert english_as_spanish.empty
+    english, _ = _annotate({"en": ENGLISH}, ["EN"])
+    assert list(english["term"]) == ["self_proclaimed", "coup", "traitor"]
+
+
+def test_an_article_without_a_language_is_matched_in_every_language():
+    mixed = {"es": SPANISH, "en": ENGLISH}
+    with_nulls, _ = _annotate(mixed, [None, ""])
+    without_column, _ = _annotate(mixed)
+    by_language, _ = _annotate(mixed, ["es", "en"])
+    assert _pairs(with_nulls, "term") == _pairs(without_column, "term") == _pairs(
+        by_language, "term")
+    assert len(without_column) == 7
+
+
+def test_a_common_word_alias_needs_the_actor_or_its_country_named():
+    texts = {
+        "shutdown": "The partial government shutdown entered its third week as the "
+                    "opposition in Congress and the military awaited their pay.",
+        "caracas": "The government in Caracas said the opposition had asked the military "
+                   "to rise; Venezuela's foreign minister called it a coup.",
+        "named": "The armed forces stood by the government, said the Bolivarian National "
+                 "Armed Forces; the opposition marched.",
+        "group": "Vladimir Padrino said the government had the support of the army.",
+    }
+    _, mentions = _annotate(texts)
+    found = mentions.groupby("doc_id")["actor"].agg(sorted).to_dict()
+    assert "shutdown" not in found
+    assert found["caracas"] == ["armed_forces", "maduro_government", "opposition"]
+    # "armed forces" counts: the article names the FANB in full; "government" and
+    # "opposition" do not: it names neither their actors, their groups nor Venezuela.
+    assert found["named"] == ["armed_forces", "armed_forces"]
+    # Padrino is of the Maduro government's group, not of the army's.
+    assert found["group"] == ["maduro_government", "padrino"]
+
+
+def test_requires_name_false_keeps_common_word_aliases_everywhere(tmp_path):
+    text = read_actors().path.read_text(encoding="utf-8").replace(
+        "    country: [Venezuela, Venezuelan, Venezuelans, venezolano, venezolana, venezolanos]\n",
+        "    requires_name: false\n")
+    path = tmp_path / "actors.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, mentions = _annotate({"shutdown": "The partial government shutdown went on; the "
+                                         "military and the opposition waited."},
+                            actors=read_actors(path))
+    assert sorted(mentions["actor"]) == ["armed_forces", "maduro_government", "opposition"]

@@ -43,8 +43,9 @@ the optional ``note``, ``country`` and ``requires_name``::
 
 An alias written all in lower case ("government", "the military", "opposition")
 is a common word: it counts as the actor only in an article that also names the
-actor (another of its aliases) or one of its ``country`` patterns, unless the
-entry says ``requires_name: false`` (see :func:`sourcebias.find_actors`).
+actor (another of its aliases), another actor of its group, or one of its
+``country`` patterns, unless the entry says ``requires_name: false`` (see
+:mod:`sourcebias.annotate.actors`).
 Any other key is an error. Values are read as written: ``no`` is the word "no",
 never a boolean.
 
@@ -54,13 +55,15 @@ Languages
 listing them::
 
     patterns:
+      every: [Maduro, Nicolás Maduro]  # optional: for every language
       en: [coup, coups]
       es: [golpe de Estado, golpista*]
 
 A pattern under a language matches only articles whose ``language`` column
 holds that code (``es`` also matches ``es-VE``); in an article without a
-language (no column, or a null) every pattern matches. A plain list is for
-every language. Codes are two or three lower-case letters (ISO 639).
+language (no column, or a null) every pattern matches. A plain list, and the
+patterns under ``every``, are for every language. Codes are two or three
+lower-case letters (ISO 639-1 or 639-3).
 
 Patterns
 --------
@@ -196,7 +199,7 @@ class Entry:
         article, the actor's common-word aliases count there.
     requires_name : bool
         Whether the actor's common-word aliases count only in articles that name
-        the actor or its country (actors only; default True).
+        the actor, its group or its country (actors only; default True).
     """
 
     id: str
@@ -479,6 +482,10 @@ _COMMON_WORD = re.compile(r"[^\W\d_A-Z]+(?:[\s\-'’][^\W\d_A-Z]+)*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
+#: The key of patterns for every language among patterns listed per language.
+EVERY_LANGUAGE = "every"
+
+
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -583,15 +590,15 @@ class _Reader:
         seen: set[str] = set()
         for key_node, value in node.value:
             code = self.text(key_node, f"a language of {what}", entry)
-            if not _LANGUAGE.fullmatch(code):
+            if not (_LANGUAGE.fullmatch(code) or code == EVERY_LANGUAGE):
                 self.fail(key_node, f"{what}: {code!r} is not a language code; write two or "
-                                    "three lower-case letters (en, es, ru), or list the "
-                                    "patterns without languages", entry)
+                                    "three lower-case letters (en, es, ru), or "
+                                    f"{EVERY_LANGUAGE!r} for every language", entry)
             if code in seen:
                 self.fail(key_node, f"language {code!r} appears twice in {what}; keep one",
                           entry)
             seen.add(code)
-            found += [self.pattern(item, entry, code)
+            found += [self.pattern(item, entry, None if code == EVERY_LANGUAGE else code)
                       for item in self.items(value, f"{what} ({code})", entry)]
         if not found:
             self.fail(node, f"{what} is empty; give at least one pattern", entry)

@@ -255,6 +255,7 @@ def _in_pack(candidates: pd.Series, lexicon: Lexicon) -> np.ndarray:
     texts = pd.DataFrame({"doc_id": np.arange(len(candidates)).astype(str),
                           "text": candidates.to_numpy()})
     hits = match_lexicon(prepare_corpus(texts), lexicon=lexicon)
+    hits = hits[~hits["country"]]
     whole = hits["start"].eq(0) & hits["end"].eq(texts["text"].str.len().to_numpy()[
         hits["doc_id"].astype(int).to_numpy()])
     covered = np.zeros(len(candidates), dtype=bool)
