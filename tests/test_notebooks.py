@@ -23,7 +23,8 @@ EXPECTED_FIGURES = (
     "actor_sentiment", "outlet_similarity",
 )
 EXPECTED_TABLES = (
-    "articles", "outlet_summary", "removed_text", "excluded_inputs", "category_rates",
+    "articles", "pack_fit", "pack_aliases", "outlet_summary", "removed_text", "excluded_inputs",
+    "category_rates",
     "focus_term_rates", "kwic_terms", "headline_terms", "labels_narrator", "labels_quoted",
     "focus_term_voice", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
     "keyness", "outlet_similarity", "near_duplicates", "attribution_scores",

@@ -29,6 +29,7 @@ _PUBLIC = {
     "LexiconError": "annotate.lexicon",
     "OutletClassification": "stats.classify",
     "Pack": "annotate.lexicon",
+    "PackFit": "stats.fit",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
     "analyze": "run.analysis",
@@ -45,6 +46,7 @@ _PUBLIC = {
     "find_attributions": "segment.attribution",
     "find_stories": "stats.stories",
     "find_terms": "annotate.terms",
+    "fit_summary": "stats.fit",
     "keyness": "stats.keyness",
     "keyness_pairwise": "stats.keyness",
     "keyness_table": "stats.counts",
@@ -58,6 +60,7 @@ _PUBLIC = {
     "outlet_sentiment": "stats.tone",
     "outlet_similarity": "stats.similarity",
     "outlet_summary": "stats.overview",
+    "pack_fit": "stats.fit",
     "paired_differences": "stats.stories",
     "plot_actor_sentiment": "figures.sentiment",
     "plot_coverage": "figures.time",
@@ -104,6 +107,7 @@ __all__ = [
     "LexiconError",
     "OutletClassification",
     "Pack",
+    "PackFit",
     "Workspace",
     "actor_sentiment",
     "analyze",
@@ -120,6 +124,7 @@ __all__ = [
     "find_attributions",
     "find_stories",
     "find_terms",
+    "fit_summary",
     "keyness",
     "keyness_pairwise",
     "keyness_table",
@@ -133,6 +138,7 @@ __all__ = [
     "outlet_sentiment",
     "outlet_similarity",
     "outlet_summary",
+    "pack_fit",
     "paired_differences",
     "plot_actor_sentiment",
     "plot_coverage",
@@ -218,6 +224,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.segment.sentences import segment_articles
     from sourcebias.stats.classify import OutletClassification, classify_outlets
     from sourcebias.stats.counts import keyness_table, term_counts
+    from sourcebias.stats.fit import PackFit, fit_summary, pack_fit
     from sourcebias.stats.keyness import keyness, keyness_pairwise
     from sourcebias.stats.kwic import kwic
     from sourcebias.stats.labels import label_table
