@@ -14,7 +14,7 @@ from sourcebias.annotate.actors import find_actors
 from sourcebias.annotate.folding import prepare_corpus
 from sourcebias.annotate.lexicon import LexiconError, read_actors, read_pack, read_terms
 from sourcebias.annotate.terms import find_terms
-from sourcebias.config import DEFAULT_PACK, NOTEBOOK_DIR
+from sourcebias.config import DEFAULT_PACK, NOTEBOOK_DIR, PROJECT_ROOT
 from sourcebias.segment.sentences import segment_articles
 
 _STRING = re.compile(r"""["']([A-Za-z_\-]+)["']""")
@@ -218,3 +218,32 @@ def test_requires_name_false_keeps_common_word_aliases_everywhere(tmp_path):
                                          "military and the opposition waited."},
                             actors=read_actors(path))
     assert sorted(mentions["actor"]) == ["armed_forces", "maduro_government", "opposition"]
+
+
+def test_the_example_us_politics_pack_reads_and_pairs_its_focus_terms():
+    pack = read_pack(PROJECT_ROOT / "packs" / "us-politics-2010s")
+    assert pack.event.startswith("US politics")
+    categories = {entry.id: entry.category for entry in pack.terms.entries}
+    # Focus terms come in pairs: each side's word for the same thing, in one category.
+    assert len(pack.focus_terms) >= 4
+    assert len({categories[term] for term in pack.focus_terms}) < len(pack.focus_terms)
+    assert not set(pack.focus_terms) & {entry.id for entry in read_terms().entries}
+
+
+def test_the_us_politics_pack_fits_the_basil_batch_and_the_default_does_not(shared_data):
+    from sourcebias.run.analysis import analyze
+    from sourcebias.stats.fit import pack_fit
+
+    batch = shared_data / "basil-dev" / "batch"
+    fits = {}
+    for name, folder in (("default", None), ("us", PROJECT_ROOT / "packs" / "us-politics-2010s")):
+        pack = read_pack(folder)
+        analysis = analyze(batch, lexicons=folder)
+        fits[name] = pack_fit(analysis.articles, analysis.hits, analysis.mentions,
+                              focus_terms=pack.focus_terms, focus_actors=pack.focus_actors,
+                              actors=pack.actors)
+        if folder is None:
+            # The alias rule: "government" in US stories is not the Maduro government.
+            assert not analysis.mentions["pattern"].isin(["government", "opposition"]).any()
+    assert fits["default"].low and fits["default"].focus < 0.1
+    assert not fits["us"].low and fits["us"].focus > 0.3
