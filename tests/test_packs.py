@@ -247,3 +247,17 @@ def test_the_us_politics_pack_fits_the_basil_batch_and_the_default_does_not(shar
             assert not analysis.mentions["pattern"].isin(["government", "opposition"]).any()
     assert fits["default"].low and fits["default"].focus < 0.1
     assert not fits["us"].low and fits["us"].focus > 0.3
+
+
+def test_a_draft_pack_from_suggest_reads_as_a_pack(shared_data, tmp_path):
+    """The draft of the BASIL dev batch loads as it is written (``Republicans'`` once was a
+    pattern ending in an apostrophe); a researcher then edits it."""
+    from sourcebias.cli import main
+    from sourcebias.stats.suggest import distinct_spellings
+
+    assert distinct_spellings("Republicans; Republicans'; Republicans’; Republic") == [
+        "Republicans", "Republic"]
+    assert main(["suggest", str(shared_data / "basil-dev" / "batch"), "--out",
+                 str(tmp_path / "draft")]) == 0
+    pack = read_pack(tmp_path / "draft")
+    assert pack.focus_terms and pack.focus_actors and pack.markers == ()

@@ -24,8 +24,9 @@ def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("batch", type=Path, help="a batch folder, or a .csv/.jsonl/.parquet file")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--lexicons", type=Path, metavar="DIR",
-                        help="a lexicon pack folder (terms.yaml, actors.yaml, optionally "
-                             "valence.yaml); default: the package's Venezuela 2019 pack")
+                        help="a lexicon pack folder (terms.yaml, actors.yaml, pack.yaml, "
+                             "optionally valence.yaml); default: the package's Venezuela 2019 "
+                             "pack")
     for name in READ_OPTIONS:
         flag = name.replace("_", "-")
         parser.add_argument(

@@ -460,8 +460,8 @@ def _unique_ids(ids: pd.Series) -> list[str]:
 
 def distinct_spellings(variants: str) -> list[str]:
     """The ``"; "``-separated spellings that differ once folded (the first of each), as
-    lexicon patterns must."""
-    spellings = str(variants).split("; ")
+    lexicon patterns must, without a trailing apostrophe ("Republicans'" is "Republicans")."""
+    spellings = [spelling.rstrip("'’") for spelling in str(variants).split("; ")]
     keys = [" ".join(k.lower().split()) for k in fold_texts(spellings)]
     first: dict[str, str] = {}
     for key, spelling in zip(keys, spellings, strict=True):
