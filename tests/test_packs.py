@@ -166,6 +166,8 @@ def test_spanish_patterns_find_the_focus_terms_and_actors_in_spanish_text():
                      "Fuerza Armada Nacional Bolivariana": "armed_forces",
                      "Casa Blanca": "us_government"}
     assert set(pack.focus_actors) <= set(named.values())
+    labels = dict(zip(mentions["actor"], mentions["label"], strict=False))
+    assert labels["guaido"] == "autoproclamado presidente interino"
 
 
 def test_patterns_of_one_language_skip_articles_of_another():
