@@ -14,7 +14,7 @@ as its own ``python -m sourcebias.cli analyze`` process on all cores,
    same two reruns in one Python session that has already run the analysis (as
    in a notebook, where the package is imported and the workers are running),
 
-and prints per stage (read, segment, terms+actors, sentiment, write) the
+and prints per stage (read, segment, terms+actors, attribution, sentiment, write) the
 articles/s and MB/s of article text, by wall clock and per CPU second, and the
 resident memory; the peak memory of the whole process tree (sampled every
 0.1 s); and the ratio of the first run's wall-clock time to stock
@@ -50,7 +50,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 WORDS_PER_ARTICLE = 600
-STAGES = ("read", "segment", "terms+actors", "sentiment", "write")
+STAGES = ("read", "segment", "terms+actors", "attribution", "sentiment", "write")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 _WORDS = re.compile(r"\S+")
 
@@ -263,7 +263,7 @@ def print_stages(label: str, run: dict, stages: dict, *, articles: int, chars: i
     print(f"  {'stage':<13} {'wall s':>7} {'CPU s':>7} {'articles/s':>11} {'MB/s':>6} "
           f"{'art/CPU-s':>10} {'MB/CPU-s':>9} {'RSS MiB':>8} {'cached':>7} {'computed':>8}")
     n, mb = articles, chars / 1e6
-    for name in (*STAGES[:4], "summary", *STAGES[4:], "annotate"):
+    for name in (*STAGES[:5], "summary", *STAGES[5:], "annotate"):
         if name not in stages:
             print(f"  {name:<13} (nothing to do)")
             continue

@@ -12,7 +12,7 @@ import pytest
 
 from sourcebias.stats.bootstrap import percentile_interval, resampled_sums
 from sourcebias.stats.kwic import kwic
-from sourcebias.stats.labels import label_table
+from sourcebias.stats.labels import label_table, spelling_key
 from sourcebias.stats.overview import outlet_summary
 from sourcebias.stats.rates import term_rates, voice_words
 from sourcebias.stats.tone import actor_sentiment, article_sentiment, outlet_sentiment
@@ -268,7 +268,7 @@ def test_term_rates_bad_input(crafted):
     with pytest.raises(ValueError, match=rf"hits row {len(hits)} \(doc_id 'zz'\) has a doc_id th"):
         term_rates(stray, articles=articles, voice="all")
     with pytest.raises(ValueError, match="voice must be one of"):
-        term_rates(hits, articles=articles, voice="own")
+        term_rates(hits, articles=articles, voice="mine")
     with pytest.raises(ValueError, match="n_boot"):
         term_rates(hits, articles=articles, voice="all", n_boot=0)
 
@@ -338,6 +338,33 @@ def test_label_table_options(labelled):
     assert set(only_q["actor"]) == {"guaido"}
     with pytest.raises(ValueError, match="needs sentences"):
         label_table(mentions, articles=articles)
+
+
+def test_label_table_folds_british_and_american_spellings(labelled):
+    articles, _, mentions = labelled
+    spelt = mentions.assign(label=mentions["label"].replace(
+        {"self-proclaimed president": "national security adviser",
+         "Self-proclaimed  president": "National Security Advisor"}))
+    table = label_table(spelt, articles=articles, examples=0)
+    p = table[(table["outlet"] == "P") & (table["actor"] == "guaido")]
+    assert list(p["count"]) == [2, 1]
+    assert p["label"].iloc[0] == "national security adviser"  # the earlier of two forms
+    spelt.loc[spelt["doc_id"] == "q1", "label"] = "National Security Advisor"
+    table = label_table(spelt, articles=articles, examples=0)
+    assert set(table.loc[table["actor"] == "guaido", "label"]) == {
+        "National Security Advisor", "a puppet"}, "the batch's commonest form in every outlet"
+
+
+def test_spelling_key_folds_endings_but_not_short_words():
+    pairs = [("adviser", "advisor"), ("Labour leader", "labor leader"),
+             ("recognised", "recognized"), ("organisation", "organization"),
+             ("analyse", "analyze"), ("centre-right", "center-right"),
+             ("defence minister", "defense minister")]
+    for british, american in pairs:
+        assert spelling_key(pd.Series([british])).iloc[0] == spelling_key(
+            pd.Series([american])).iloc[0], british
+    kept = ["four", "hour", "rise", "president", "our"]
+    assert list(spelling_key(pd.Series(kept))) == kept
 
 
 # ----------------------------------------------------------------------------- kwic
@@ -534,9 +561,11 @@ def test_seed_label_table(seed):
     sputnik = table[(table["outlet"] == "Sputnik") & (table["actor"] == "guaido")]
     assert sputnik["label"].str.contains("self-proclaimed", case=False).any()
     for example, label in zip(table["examples"], table["label"], strict=True):
-        # labels are normalised (case, apostrophes, quotation marks): compare words
-        words = set(re.findall(WORD_PATTERN, example.casefold().replace("’", "'")))
-        assert set(re.findall(WORD_PATTERN, label.casefold())) <= words
+        # labels are normalised (case, apostrophes, quotation marks, spelling): compare
+        # the words' spelling keys
+        keyed = spelling_key(pd.Series([example.replace("’", "'"), label]))
+        words = set(re.findall(WORD_PATTERN, keyed.iloc[0]))
+        assert set(re.findall(WORD_PATTERN, keyed.iloc[1])) <= words
 
 
 def test_seed_kwic_matches_the_hits(seed):

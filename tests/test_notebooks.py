@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.notebooks
 EXPECTED_FIGURES = (
     "voice_share", "category_heatmap", "category_rates_narrator", "focus_term_heatmap",
     *(f"labels_{actor}" for actor in read_pack().focus_actors[:2]), "sentence_sentiment",
-    "actor_sentiment", "outlet_similarity",
+    "actor_sentiment", "outlet_similarity", "voice_rates", "source_shares_all",
 )
 EXPECTED_TABLES = (
     "articles", "pack_fit", "pack_aliases", "outlet_summary", "removed_text", "excluded_inputs",
@@ -28,7 +29,7 @@ EXPECTED_TABLES = (
     "focus_term_rates", "kwic_terms", "headline_terms", "labels_narrator", "labels_quoted",
     "focus_term_voice", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
     "keyness", "outlet_similarity", "near_duplicates", "attribution_scores",
-    "attribution_terms",
+    "attribution_terms", "voice_rates", "source_shares", "source_terms",
 )
 
 
@@ -88,6 +89,40 @@ def test_seed_report_tables_say_who_uses_self_proclaimed(seed_report: Path):
     table = pd.read_csv(seed_report / "tables" / "focus_term_voice.csv")
     own = table[(table["term"] == "self_proclaimed") & table["own_voice"]]["outlet"]
     assert set(own) == {"Sputnik", "Pro-government blog"}
+
+
+def _figure_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [c for c in notebook.cells if c.cell_type == "code" and "write_figure(" in c.source]
+
+
+def _images(cell: nbformat.NotebookNode) -> int:
+    return sum("image/png" in output.get("data", {}) for output in cell.outputs)
+
+
+def test_every_figure_a_cell_saves_is_shown_in_that_cell(seed_report: Path):
+    shown = 0
+    for notebook in list_notebooks(NOTEBOOK_DIR):
+        executed = nbformat.read(seed_report / "notebooks" / notebook.name, as_version=4)
+        for cell in _figure_cells(executed):
+            assert _images(cell) >= 1, f"{notebook.name}: no figure shown by\n{cell.source}"
+            shown += _images(cell)
+    assert shown == len(list((seed_report / "figures").glob("*.png"))), "a figure shown twice"
+
+
+def test_figures_show_again_when_cells_run_twice_in_one_kernel(seed_report: Path, tmp_path: Path):
+    notebook = nbformat.read(NOTEBOOK_DIR / "02_loaded_terms.ipynb", as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    twice = tmp_path / "02_twice.ipynb"
+    notebook.cells = [*code, *[nbformat.v4.new_code_cell(c.source) for c in code[1:]]]
+    nbformat.write(notebook, twice)
+    parameters = {"batch": str(SEED_BATCH), "out_dir": str(tmp_path / "out"),
+                  "data_dir": str(seed_report / "data")}
+    executed = nbformat.read(run_notebook(twice, out=tmp_path, parameters=parameters),
+                             as_version=4)
+    cells = _figure_cells(executed)
+    assert len(cells) == 2 * len(_figure_cells(nbformat.read(
+        NOTEBOOK_DIR / "02_loaded_terms.ipynb", as_version=4)))
+    assert [_images(cell) for cell in cells] == [1] * len(cells)
 
 
 def test_rerun_gives_identical_figures_and_tables(seed_report: Path, tmp_path: Path):

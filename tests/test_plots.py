@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import inspect
 import itertools
 import json
 import subprocess
@@ -31,7 +32,7 @@ from sourcebias.config import DEFAULT_PACK
 from sourcebias.figures import style as plots
 from sourcebias.figures.export import DATA_ATTR, plotted_data
 from sourcebias.figures.keyness import plot_keyness
-from sourcebias.figures.labels import plot_label_matrix
+from sourcebias.figures.labels import TooFewMentions, plot_label_matrix
 from sourcebias.figures.names import display_names
 from sourcebias.figures.palette import outlet_palette
 from sourcebias.figures.sentiment import plot_actor_sentiment, plot_sentiment
@@ -40,6 +41,7 @@ from sourcebias.figures.style import figure_style
 from sourcebias.figures.terms import plot_term_heatmap, plot_term_rates
 from sourcebias.figures.voice import plot_voice_share
 from sourcebias.stats.overview import outlet_groups
+from sourcebias.stats.tone import outlet_sentiment
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "batches" / "seed"
 OUTLETS = ["Aggregator A", "Aggregator B", "Iran Press", "Pro-government blog", "Sputnik"]
@@ -75,7 +77,7 @@ def rates() -> pd.DataFrame:
 
 @pytest.fixture
 def articles() -> pd.DataFrame:
-    return pd.read_csv(SEED / "manifest.csv")[["doc_id", "outlet"]]
+    return pd.read_csv(SEED / "manifest.csv")[["doc_id", "outlet"]].assign(duplicate_of=None)
 
 
 @pytest.fixture
@@ -181,7 +183,8 @@ def _outlet_rates(outlets: list[str], terms: list[str]) -> pd.DataFrame:
     """Narrator rates of ``terms`` in ``outlets``, without intervals."""
     rows = [
         {"outlet": outlet, "category": term, "voice": "narrator",
-         "n_articles": 1 + i % 3, "rate_per_1000": float((i * 7 + j) % 11),
+         "n_articles": 1 + i % 3, "n_hits": (i * 7 + j) % 11,
+         "rate_per_1000": float((i * 7 + j) % 11),
          "ci_low": np.nan, "ci_high": np.nan, "note": "1 article: no interval"}
         for i, outlet in enumerate(outlets) for j, term in enumerate(terms)
     ]
@@ -189,6 +192,9 @@ def _outlet_rates(outlets: list[str], terms: list[str]) -> pd.DataFrame:
 
 
 CATEGORIES = [entry for entry, _ in read_terms().categories]
+
+#: The display names of the default pack, as a notebook's ``ws.names`` holds them.
+NAMES = display_names()
 
 
 # --------------------------------------------------------------------------- palette, style
@@ -350,7 +356,7 @@ def test_rows_of_groups_take_the_group_colours_of_the_batch_palette(grouped):
 def test_sentiment_in_group_colours_names_the_groups(grouped):
     palette = outlet_palette(grouped, groups=grouped)
     articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(grouped))],
-                             "outlet": list(grouped)})
+                             "outlet": list(grouped), "duplicate_of": None})
     sentiment = pd.DataFrame([
         {"doc_id": doc_id, "sent_id": k, "lexicon": lexicon, "compound": (k - 2) / 4}
         for doc_id in articles["doc_id"] for k in range(5) for lexicon in ("vader", "vader+domain")
@@ -469,7 +475,7 @@ def test_figures_show_names_not_ids(rates):
     ids = rates.assign(term=rates["term"].map({"coup": "coup_detat", "traitors": "traitor",
                                                "legitimate": "legitimate",
                                                "self-proclaimed": "self_proclaimed"}))
-    fig = plot_term_heatmap(ids, names={"Sputnik": "Sputnik News"})
+    fig = plot_term_heatmap(ids, names={**NAMES, "Sputnik": "Sputnik News"})
     ticks = _ticks(fig.axes[0], "x")
     assert "self-proclaimed" in ticks and "coup d'état" in ticks
     assert "Sputnik News (n=5)" in _ticks(fig.axes[0])
@@ -499,27 +505,40 @@ def test_term_heatmap_facets_voices_and_writes_rates_and_n(rates):
     assert narrator.get_xlabel() == "Term"
     cells = [t.get_text() for t in narrator.texts]
     assert len(cells) == len(TERMS) * len(OUTLETS)
-    assert "6.0" in cells and "0" in cells
-    assert all(" ".join(bar.get_ylabel().split()) == "Rate per 1,000 words of that voice"
-               for bar in fig.axes[2:4])
+    assert "6.0\n3 hits\n3.0–12" in cells and "2.0\n1 hit\n1.0–4.0" in cells
+    assert len(fig.axes) == 3, "one colour bar for both panels"
+    assert " ".join(fig.axes[2].get_ylabel().split()) == "Rate per 1,000 words of that voice"
+    hatched = [p for p in narrator.patches if p.get_hatch()]
+    hits = rates[rates["voice"] == "narrator"]["n_hits"]
+    assert len(hatched) == ((hits > 0) & (hits < 5)).sum()
+    caption = " ".join(fig.get_supxlabel().split())
+    assert "Cell text: rate per 1,000 words of that voice; hits; interval." in caption
+    assert "Intervals: exact Poisson 95%." in caption
+    assert "Hatched: 1–4 hits" in caption and "One colour scale for all panels." in caption
     drawn = plotted_data(fig)
     assert set(drawn["voice"]) == {"narrator", "quote"}
     assert len(drawn) == 2 * len(TERMS) * len(OUTLETS)
 
 
-def test_term_heatmap_gives_each_voice_its_own_colour_scale(rates):
+def test_term_heatmap_shares_one_colour_scale_unless_asked_and_says_which(rates):
     louder = rates.assign(rate_per_1000=rates["rate_per_1000"].where(
         rates["voice"] != "quote", rates["rate_per_1000"] * 10))
     fig = plot_term_heatmap(louder)
     narrator, quote = (ax.collections[0] for ax in fig.axes[:2])
+    assert quote.norm.vmax == narrator.norm.vmax == louder["rate_per_1000"].max()
+    fig = plot_term_heatmap(louder, shared_scale=False)
+    narrator, quote = (ax.collections[0] for ax in fig.axes[:2])
     assert quote.norm.vmax == pytest.approx(10 * narrator.norm.vmax)
+    assert len(fig.axes) == 4
+    assert "Each panel has its own colour scale." in " ".join(fig.get_supxlabel().split())
 
 
 def test_term_heatmap_runs_the_longer_list_down_the_page(rates):
     few_outlets = plot_term_heatmap(rates[rates["outlet"].isin(OUTLETS[:2])])
     assert sorted(_ticks(few_outlets.axes[0])) == sorted(TERMS)
     assert few_outlets.axes[0].get_ylabel() == "Term"
-    many = plot_term_heatmap(_many_outlet_rates(16, CATEGORIES), voice_facets=("narrator",))
+    many = plot_term_heatmap(_many_outlet_rates(16, CATEGORIES), voice_facets=("narrator",),
+                             names=NAMES)
     assert len(_ticks(many.axes[0])) == 16
     assert many.axes[0].get_xlabel() == "Category"
     assert "loyalty and betrayal" in _ticks(many.axes[0], "x")
@@ -533,8 +552,7 @@ def test_term_heatmap_turns_crowded_labels_upright_so_they_stay_under_their_pane
     assert {label.get_rotation() for label in fig.axes[1].get_xticklabels()} == {90.0}
     fig.canvas.draw()
     left_edge = fig.axes[1].get_window_extent().x0
-    colour_bar = fig.axes[2].get_tightbbox()
-    assert colour_bar.x1 <= left_edge
+    assert fig.axes[0].get_window_extent().x1 <= left_edge
     assert all(label.get_window_extent().x0 >= left_edge
                for label in fig.axes[1].get_xticklabels())
 
@@ -673,8 +691,9 @@ def test_label_matrix_pools_outlets_per_actor(labels):
     leader = drawn[(drawn["label"] == "opposition leader") & (drawn["actor"] == "Guaidó")]
     assert leader["count"].item() == 3
     assert leader["share"].item() == pytest.approx(3 / 24)
-    assert "26%" in [t.get_text() for t in ax.texts]
-    assert ax.get_xlabel() == "Actor (n = mentions)" and ax.get_ylabel() == "Label"
+    assert "26%\n(5)" in [t.get_text() for t in ax.texts]
+    assert ax.get_xlabel().split("\n")[0] == "Actor (n = mentions)"
+    assert ax.get_ylabel() == "Label"
     assert isinstance(ax.figure.axes[-1].yaxis.get_major_formatter(), PercentFormatter)
 
 
@@ -684,14 +703,36 @@ def test_label_matrix_divides_by_labelled_mentions_when_known(labels):
     drawn = plotted_data(ax.figure).set_index(["label", "outlet"])["share"]
     assert drawn[("self-proclaimed", "Sputnik")] == 0.75
     assert drawn[("opposition leader", "Iran Press")] == 1.0
-    assert " ".join(ax.get_xlabel().split()) == "Outlet (n = labelled mentions of Guaidó)"
+    assert " ".join(ax.get_xlabel().split()) == (
+        "Outlet (n = labelled mentions of Guaidó) "
+        "Cell: share of the outlet's labelled mentions (count).")
     assert [t.replace("\n", " ") for t in _ticks(ax, "x")] == [
         "Aggregator A (n=1)", "Iran Press (n=2)", "Sputnik (n=4)"]
 
 
+def test_label_matrix_keeps_every_outlet_as_a_column(labels):
+    ax = plot_label_matrix(labels, actor="Maduro", outlets=OUTLETS)
+    assert [t.replace("\n", " ") for t in _ticks(ax, "x")] == [
+        "Aggregator A (n=9)", "Aggregator B (n=0)", "Iran Press (n=10)",
+        "Pro-government blog (n=0)", "Sputnik (n=0)"]
+    cells = np.ma.masked_invalid(ax.collections[0].get_array()).reshape(2, 5)
+    assert np.ma.getmaskarray(cells)[:, [1, 3, 4]].all()
+    assert not np.ma.getmaskarray(cells)[:, [0, 2]].any()
+    assert "Blank column: no mention of the actor." in " ".join(ax.get_xlabel().split())
+    assert sorted(set(plotted_data(ax.figure)["outlet"])) == OUTLETS
+
+
+def test_label_matrix_refuses_too_few_mentions_with_a_sentence(labels):
+    one = labels[(labels["actor"] == "Guaidó") & (labels["outlet"] == "Aggregator A")]
+    with pytest.raises(TooFewMentions, match=r"^Juan Guaidó: 4 mentions in the batch, fewer "
+                       r"than 5, so no label matrix is drawn\.$"):
+        plot_label_matrix(one.replace({"Guaidó": "guaido"}), actor="guaido", names=NAMES)
+    assert plot_label_matrix(one, actor="Guaidó", min_n=4)
+
+
 def test_label_matrix_for_one_actor_spreads_outlets_and_keeps_the_top_labels(labels):
     actors = labels.replace({"Guaidó": "guaido"})
-    ax = plot_label_matrix(actors, actor="guaido", top=2, value="count")
+    ax = plot_label_matrix(actors, actor="guaido", top=2, value="count", names=NAMES)
     assert [t.replace("\n", " ") for t in _ticks(ax, "x")] == [
         "Aggregator A (n=4)", "Iran Press (n=8)", "Sputnik (n=12)"]
     assert _ticks(ax) == ["opposition leader", "self-proclaimed"]
@@ -708,27 +749,56 @@ def test_label_matrix_turns_column_labels_that_do_not_fit(labels):
     assert all("\n" not in t and not t.startswith("www.") for t in _ticks(ax, "x"))
 
 
-def test_sentiment_boxes_per_outlet_on_the_seed_articles(sentiment, articles):
+@pytest.fixture
+def tones() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three outlets of eight articles, three sentences each; one article of
+    outlet B lies far beyond the others."""
+    articles, rows = [], []
+    for outlet, centre in (("A", -0.2), ("B", 0.0), ("C", 0.3)):
+        for k in range(8):
+            doc = f"{outlet}{k}"
+            articles.append({"doc_id": doc, "outlet": outlet, "duplicate_of": None})
+            base = 0.95 if (outlet, k) == ("B", 7) else centre + 0.02 * (k - 3.5)
+            for sent in range(3):
+                for lexicon, shift in (("vader", 0.0), ("vader+domain", -0.05)):
+                    rows.append({"doc_id": doc, "sent_id": sent, "lexicon": lexicon,
+                                 "compound": base + shift + 0.01 * sent})
+    return pd.DataFrame(rows), pd.DataFrame(articles)
+
+
+def test_sentiment_draws_the_tables_mean_and_interval_over_articles(tones):
+    sentiment, articles = tones
     palette = outlet_palette(articles["outlet"])
     with figure_style():
         ax = plot_sentiment(sentiment, articles=articles, palette=palette)
-    stats = plotted_data(ax.figure)
-    assert len(stats) == 2 * articles["outlet"].nunique()
-    sputnik = sentiment.merge(articles, on="doc_id").query(
-        "outlet == 'Sputnik' and lexicon == 'vader'")["compound"]
-    row = stats[(stats["outlet"] == "Sputnik") & (stats["lexicon"] == "vader")].iloc[0]
-    assert row["median"] == pytest.approx(np.median(sputnik))
-    assert row["n_sentences"] == len(sputnik) and row["n_articles"] == 1
+    stats = plotted_data(ax.figure).set_index(["outlet", "lexicon"])
+    table = pd.concat([outlet_sentiment(sentiment, articles=articles, lexicon=lexicon)
+                       for lexicon in ("vader", "vader+domain")]).set_index(
+        ["outlet", "lexicon"])
+    for column in ("mean_compound", "ci_low", "ci_high", "n_articles", "n_sentences"):
+        np.testing.assert_allclose(stats[column], table.loc[stats.index, column])
+    diamonds = next(c for c in _points(ax) if c.get_paths() and len(c.get_offsets()) == 6)
+    np.testing.assert_allclose(sorted(diamonds.get_offsets()[:, 0]),
+                               sorted(table["mean_compound"]))
+    intervals = next(c for c in ax.collections if isinstance(c, LineCollection))
+    assert len(intervals.get_segments()) == 6
+    assert stats.loc[("B", "vader"), "n_beyond_whiskers"] == 1
+    fliers = [line for line in ax.lines if line.get_marker() == "o" and len(line.get_xdata())]
+    assert len(fliers) == 2 and all(line.get_xdata()[0] > 0.9 for line in fliers)
+    assert "A (n=8; 24)" in _ticks(ax)
+    label = " ".join(ax.get_xlabel().split())
+    assert "○ the 2 articles beyond the whiskers" in label
+    assert "◆ mean, the table's mean_compound; black bar: 95% percentile bootstrap" in label
+    assert "n = articles; sentences." in label
     boxes = [p for p in ax.patches if p.get_facecolor() != (0, 0, 0, 0)]
     faces = [to_hex(p.get_facecolor()) for p in boxes]
-    assert faces.count("#ffffff") == 5
+    assert faces.count("#ffffff") == 3
     assert set(faces) - {"#ffffff"} == set(palette.values())
-    assert "Sputnik (n=1)" in _ticks(ax)
-    assert "whiskers: 1.5 IQR" in ax.get_xlabel()
     assert _legend_texts(ax) == ["VADER", "VADER + domain lexicon"]
 
 
-def test_sentiment_medians_stay_visible_on_dark_filled_boxes(sentiment, articles):
+def test_sentiment_medians_stay_visible_on_dark_filled_boxes(tones):
+    sentiment, articles = tones
     grey = dict.fromkeys(articles["outlet"], "#4d4d4d")
     ax = plot_sentiment(sentiment, articles=articles, palette=grey)
     stats = plotted_data(ax.figure)
@@ -737,11 +807,22 @@ def test_sentiment_medians_stay_visible_on_dark_filled_boxes(sentiment, articles
                and abs(line.get_ydata()[1] - line.get_ydata()[0]) < 0.5
                and line.get_xdata()[0] in set(stats["median"])]
     colours = {to_hex(line.get_color()) for line in medians}
-    assert colours == {"#000000", "#ffffff"}
+    assert colours == {"#4d4d4d", "#ffffff"}
+
+
+def test_sentiment_on_the_seed_articles_says_there_is_no_interval(sentiment, articles):
+    ax = plot_sentiment(sentiment, articles=articles)
+    stats = plotted_data(ax.figure)
+    assert len(stats) == 2 * articles["outlet"].nunique()
+    assert stats["ci_low"].isna().all() and (stats["n_articles"] == 1).all()
+    assert "Sputnik (n=1; 18)" in _ticks(ax) or any(t.startswith("Sputnik (n=1; ")
+                                                     for t in _ticks(ax))
+    label = " ".join(ax.get_xlabel().split())
+    assert "no article beyond the whiskers" in label and "no interval" in label
 
 
 def test_sentiment_refuses_unknown_articles(sentiment, articles):
-    with pytest.raises(ValueError, match=r"not in articles.*first: 004_"):
+    with pytest.raises(ValueError, match=r"doc_id that is not in articles"):
         plot_sentiment(sentiment, articles=articles.head(4))
 
 
@@ -760,12 +841,12 @@ def test_sentiment_draws_one_scope_of_a_scoped_table(sentiment, articles):
 
 def test_sentiment_by_outlet_group(sentiment):
     groups = pd.read_csv(SEED / "manifest.csv")[["doc_id", "outlet", "outlet_group"]]
-    ax = plot_sentiment(sentiment, articles=groups, by="outlet_group")
+    ax = plot_sentiment(sentiment, articles=groups.assign(duplicate_of=None), by="outlet_group")
     stats = plotted_data(ax.figure)
     assert sorted(stats["outlet_group"].unique()) == [
         "aggregator", "pro-government blog", "state media"]
-    assert "state media (n=2)" in _ticks(ax)
-    assert ax.get_ylabel() == "Outlet group (n = articles)"
+    assert any(t.startswith("state media (n=2; ") for t in _ticks(ax))
+    assert ax.get_ylabel() == "Outlet group"
 
 
 def test_actor_sentiment_marks_lexicons_and_missing_intervals(actor_sentiment):
@@ -788,11 +869,14 @@ def test_actor_sentiment_shows_n_per_panel_and_dashes_outlets_that_never_name_th
         actor_sentiment):
     table = actor_sentiment.replace({"Guaidó": "guaido", "Maduro": "us_government"})
     table = table[~((table["outlet"] == "Iran Press") & (table["actor"] == "guaido"))]
-    fig = plot_actor_sentiment(table, actors=["guaido", "us_government"])
+    fig = plot_actor_sentiment(table, actors=["guaido", "us_government"], names=NAMES)
     guaido, us = fig.axes
     assert [guaido.get_title(), us.get_title()] == ["Juan Guaidó", "US government"]
-    assert [t.get_text() for t in guaido.texts] == ["–", "1", "2", "n"]
-    assert [t.get_text() for t in us.texts] == ["1", "2", "3", "n"]
+    assert [t.get_text() for t in guaido.texts] == ["–", "1; 9", "2; 9", "n"]
+    assert [t.get_text() for t in us.texts] == ["1; 9", "2; 2", "3; 9", "n"]
+    assert "n = articles; sentences" in " ".join(fig.get_supxlabel().split())
+    no_sentences = plot_actor_sentiment(table.drop(columns="n_sentences"), names=NAMES)
+    assert [t.get_text() for t in no_sentences.axes[1].texts] == ["1", "2", "3", "n"]
     assert _legend_texts(fig)[-1] == "no sentence names the actor"
     assert guaido.get_xlim() == us.get_xlim()
 
@@ -800,28 +884,40 @@ def test_actor_sentiment_shows_n_per_panel_and_dashes_outlets_that_never_name_th
 # --------------------------------------------------------------------------- compare figures
 
 
-def test_keyness_bars_diverge_by_log_ratio_and_hollow_the_non_significant(keyness):
+def test_keyness_draws_only_significant_terms_and_names_the_measure_in_the_caption(keyness):
     ax = plot_keyness(keyness, target="Sputnik", reference="Aggregator A", n_articles=(4, 7),
                       top=4)
     drawn = plotted_data(ax.figure)
-    assert list(drawn["term"]) == ["t0", "t2", "t4", "t6", "t7", "t5", "t3", "t1"]
-    assert (drawn["signed_statistic"].head(4) > 0).all()
-    assert (drawn["signed_statistic"].tail(4) < 0).all()
-    hollow = [p.get_facecolor() == WHITE for p in ax.patches]
-    assert hollow == list(drawn["p_adjusted"] >= 0.05)
+    significant = keyness[keyness["p_adjusted"] < 0.05]
+    assert 0 < len(significant) < len(keyness)
+    assert list(drawn["term"]) == list(
+        significant.assign(s=np.sign(significant["log_ratio"]) * significant["statistic"])
+        .sort_values("s", ascending=False)["term"])
+    assert (drawn["p_adjusted"] < 0.05).all()
+    assert not any(p.get_facecolor() == WHITE for p in ax.patches)
     label = " ".join(ax.get_xlabel().split())
-    assert "log-likelihood G2, signed, correction: Williams (1976)" in label
-    assert "hollow: Benjamini–Hochberg adjusted p ≥ 0.05" in label
+    assert label.startswith("log-likelihood G2, signed: > 0 more in Sputnik, < 0 more in "
+                            "Aggregator A")
+    assert "Drawn: Benjamini–Hochberg adjusted p < 0.05, at most 4 a side." in label
+    assert "Correction: Williams (1976)." in label
     assert _legend_texts(ax) == ["Sputnik (n=4)", "Aggregator A (n=7)"]
 
 
-def test_keyness_without_p_values_draws_every_bar_filled(keyness):
+def test_keyness_says_when_nothing_is_significant(keyness):
+    ax = plot_keyness(keyness.assign(p_adjusted=0.5), target="Sputnik", n_articles=(1, 4))
+    assert not ax.patches
+    assert [t.get_text() for t in ax.texts] == [
+        "nothing significant at q < 0.05\n(Benjamini–Hochberg)"]
+    assert plotted_data(ax.figure).empty
+
+
+def test_keyness_without_p_values_draws_the_top_terms_and_says_untested(keyness):
     pmi = keyness.assign(p=np.nan, p_adjusted=np.nan, measure="PMI ln(a/E) (quanteda)",
                          correction="none")
     ax = plot_keyness(pmi, target="www.sputniknews.com", n_articles=(1, 4), top=3)
-    assert not any(p.get_facecolor() == WHITE for p in ax.patches)
+    assert len(ax.patches) == 6
     label = " ".join(ax.get_xlabel().split())
-    assert "hollow" not in label and "correction" not in label
+    assert "untested" in label and "Correction" not in label
     assert _legend_texts(ax)[0] == "sputniknews.com (n=1)"
 
 
@@ -854,10 +950,15 @@ def test_similarity_clusters_the_closest_outlets_together(similarity):
     assert [to_hex(c) for c in strip] == [palette[o] for o in order]
 
 
-def test_similarity_scales_colour_to_the_pairs_and_leaves_the_diagonal_blank(similarity):
+def test_similarity_anchors_colour_at_0_and_1_and_leaves_the_diagonal_blank(similarity):
     fig = plot_similarity(similarity, n_articles=dict.fromkeys(OUTLETS, 1))
     mesh = _heat(fig).collections[0]
-    assert mesh.norm.vmin == pytest.approx(0.4) and mesh.norm.vmax == pytest.approx(0.95)
+    assert (mesh.norm.vmin, mesh.norm.vmax) == (0.0, 1.0)
+    bar = next(ax for ax in fig.axes if "full scale 0 to 1" in ax.get_xlabel())
+    assert "diagonal left blank" in bar.get_xlabel()
+    tree = next(ax for ax in fig.axes if "linkage" in ax.get_title(loc="left"))
+    assert tree.axison and "1 − cosine" in tree.get_ylabel()
+    assert len(tree.get_yticks()) >= 2 and tree.get_ylim()[0] == 0
     cells = np.ma.masked_invalid(mesh.get_array()).reshape(4, 4)
     assert np.ma.getmaskarray(cells).diagonal().all()
     assert "1.00" not in [t.get_text() for t in _heat(fig).texts]
@@ -895,3 +996,65 @@ def test_label_matrix_stands_short_column_labels_upright_over_their_n(labels):
         ax = plot_label_matrix(short, actor="Guaidó")
     assert _ticks(ax, "x") == ["AFP\n(n=4)", "IRNA\n(n=8)", "RIA\n(n=12)"]
     assert {label.get_rotation() for label in ax.get_xticklabels()} == {0.0}
+
+
+# --------------------------------------------------------------------------- one signature
+
+
+PLOTS = (plot_voice_share, plot_term_heatmap, plot_term_rates, plot_label_matrix,
+         plot_sentiment, plot_actor_sentiment, plot_keyness, plot_similarity)
+
+
+def test_every_plot_takes_data_first_then_keywords_names_and_ax_or_fig():
+    for plot in PLOTS:
+        parameters = list(inspect.signature(plot).parameters.values())
+        assert parameters[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD, plot.__name__
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters[1:]), plot
+        keywords = {p.name: p for p in parameters[1:]}
+        assert "names" in keywords and keywords["names"].default is None, plot.__name__
+        returned = inspect.signature(plot).return_annotation
+        if "ax" in keywords:
+            assert returned in (Axes, "Axes") and "fig" not in keywords, plot.__name__
+        else:
+            assert returned in (Figure, "Figure") and keywords["fig"].default is None, plot
+
+
+def test_multi_panel_plots_draw_into_an_empty_figure_they_are_given(rates, similarity):
+    given = plt.figure(figsize=(5.0, 1.0))
+    assert plot_term_rates(rates, fig=given) is given
+    assert given.get_figwidth() == 5.0 and given.get_figheight() > 1.0
+    assert len(given.axes) == len(TERMS)
+    assert plot_similarity(similarity, n_articles=dict.fromkeys(OUTLETS, 1),
+                           fig=plt.figure()).get_figwidth() == plt.rcParams["figure.figsize"][0]
+    with pytest.raises(ValueError, match="fig= must be an empty Figure"):
+        plot_term_heatmap(rates, fig=given)
+
+
+def test_plots_never_read_lexicons_and_read_the_default_style_once(
+        monkeypatch, rates, labels, keyness, similarity, tones, actor_sentiment):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a plot function read a lexicon")
+
+    import sourcebias.annotate.lexicon as lexicon
+    import sourcebias.figures.names as names
+    for module in (lexicon, names):
+        monkeypatch.setattr(module, "read_terms", refuse)
+        monkeypatch.setattr(module, "read_actors", refuse)
+    reads = []
+    original = plots.read_style
+    monkeypatch.setattr(plots, "read_style", lambda path=None: reads.append(path) or original(path))
+    plots._default_style.cache_clear()
+    sentiment, articles = tones
+    plot_voice_share(pd.DataFrame({"outlet": OUTLETS, "n_articles": 2, "narrator_share": 0.7,
+                                   "quote_share": 0.3}))
+    plot_term_heatmap(rates)
+    plot_term_rates(rates)
+    plot_label_matrix(labels, actor="Guaidó")
+    plot_sentiment(sentiment, articles=articles)
+    plot_actor_sentiment(actor_sentiment)
+    plot_keyness(keyness, n_articles=(1, 1))
+    plot_similarity(similarity, n_articles=dict.fromkeys(OUTLETS, 1))
+    with figure_style():
+        plot_term_rates(rates)
+    assert reads == [None]
+    plots._default_style.cache_clear()

@@ -27,14 +27,18 @@ _PUBLIC = {
     "Batch": "read.batch",
     "Lexicon": "annotate.lexicon",
     "LexiconError": "annotate.lexicon",
+    "NotComputable": "checks",
     "OutletClassification": "stats.classify",
     "Pack": "annotate.lexicon",
     "PackFit": "stats.fit",
+    "TooFewMentions": "figures.labels",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
     "analyze": "run.analysis",
     "around_markers": "stats.timeline",
     "article_sentiment": "stats.tone",
+    "attribute": "annotate.attributed",
+    "attributed_words": "stats.sources",
     "before_after": "stats.timeline",
     "browse": "run.workspace",
     "classify_outlets": "stats.classify",
@@ -69,9 +73,12 @@ _PUBLIC = {
     "plot_paired_differences": "figures.time",
     "plot_sentiment": "figures.sentiment",
     "plot_similarity": "figures.similarity",
+    "plot_source_share": "figures.sources",
+    "plot_source_shares": "figures.sources",
     "plot_term_heatmap": "figures.terms",
     "plot_term_rates": "figures.terms",
     "plot_timeline": "figures.time",
+    "plot_voice_rates": "figures.sources",
     "plot_voice_share": "figures.voice",
     "read_actors": "annotate.lexicon",
     "read_pack": "annotate.lexicon",
@@ -81,8 +88,11 @@ _PUBLIC = {
     "read_valence": "annotate.sentiment",
     "resolve_sources": "annotate.sources",
     "score_sentiment": "annotate.sentiment",
+    "score_targets": "annotate.targets",
     "segment_articles": "segment.sentences",
     "smooth": "stats.timeline",
+    "source_shares": "stats.sources",
+    "source_terms": "stats.sources",
     "story_coverage": "stats.stories",
     "story_labels": "stats.stories",
     "story_summary": "stats.stories",
@@ -94,6 +104,7 @@ _PUBLIC = {
     "timeline": "stats.timeline",
     "top_keys": "stats.timeline",
     "undated_articles": "stats.timeline",
+    "voice_rates": "stats.sources",
     "voice_words": "stats.rates",
     "write_figure": "figures.export",
     "write_provenance": "figures.export",
@@ -105,14 +116,18 @@ __all__ = [
     "Batch",
     "Lexicon",
     "LexiconError",
+    "NotComputable",
     "OutletClassification",
     "Pack",
     "PackFit",
+    "TooFewMentions",
     "Workspace",
     "actor_sentiment",
     "analyze",
     "around_markers",
     "article_sentiment",
+    "attribute",
+    "attributed_words",
     "before_after",
     "browse",
     "classify_outlets",
@@ -147,9 +162,12 @@ __all__ = [
     "plot_paired_differences",
     "plot_sentiment",
     "plot_similarity",
+    "plot_source_share",
+    "plot_source_shares",
     "plot_term_heatmap",
     "plot_term_rates",
     "plot_timeline",
+    "plot_voice_rates",
     "plot_voice_share",
     "read_actors",
     "read_batch",
@@ -159,8 +177,11 @@ __all__ = [
     "read_valence",
     "resolve_sources",
     "score_sentiment",
+    "score_targets",
     "segment_articles",
     "smooth",
+    "source_shares",
+    "source_terms",
     "story_coverage",
     "story_labels",
     "story_summary",
@@ -172,6 +193,7 @@ __all__ = [
     "timeline",
     "top_keys",
     "undated_articles",
+    "voice_rates",
     "voice_words",
     "write_figure",
     "write_provenance",
@@ -194,6 +216,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.actors import find_actors
+    from sourcebias.annotate.attributed import attribute
     from sourcebias.annotate.lexicon import (
         Lexicon,
         LexiconError,
@@ -204,14 +227,17 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     )
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
     from sourcebias.annotate.sources import mark_attributed, resolve_sources
+    from sourcebias.annotate.targets import score_targets
     from sourcebias.annotate.terms import find_terms
+    from sourcebias.checks import NotComputable
     from sourcebias.figures.export import write_figure, write_provenance, write_table
     from sourcebias.figures.keyness import plot_keyness
-    from sourcebias.figures.labels import plot_label_matrix
+    from sourcebias.figures.labels import TooFewMentions, plot_label_matrix
     from sourcebias.figures.names import display_names
     from sourcebias.figures.palette import outlet_palette
     from sourcebias.figures.sentiment import plot_actor_sentiment, plot_sentiment
     from sourcebias.figures.similarity import plot_similarity
+    from sourcebias.figures.sources import plot_source_share, plot_source_shares, plot_voice_rates
     from sourcebias.figures.style import figure_style
     from sourcebias.figures.terms import plot_term_heatmap, plot_term_rates
     from sourcebias.figures.time import plot_coverage, plot_paired_differences, plot_timeline
@@ -231,6 +257,12 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.stats.overview import outlet_groups, outlet_summary
     from sourcebias.stats.rates import term_rates, term_voice_counts, voice_words
     from sourcebias.stats.similarity import near_duplicates, outlet_similarity
+    from sourcebias.stats.sources import (
+        attributed_words,
+        source_shares,
+        source_terms,
+        voice_rates,
+    )
     from sourcebias.stats.stories import (
         find_stories,
         paired_differences,

@@ -11,7 +11,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from sourcebias.tables import VOICES
+from sourcebias.tables import OWN, VOICES
+
+
+class NotComputable(ValueError):
+    """What a batch cannot give: a comparison with one outlet, a figure of terms that
+    never occur. The message says what cannot be computed and why; a report's
+    notebook prints it and goes on (``except sb.NotComputable``)."""
 
 
 def require_columns(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
@@ -82,6 +88,22 @@ def check_voices(table: pd.DataFrame, name: str) -> None:
     first_bad(table, ~table["voice"].isin(VOICES), name,
               "has a voice that is neither 'narrator' nor 'quote': locate the spans first "
               "(sourcebias.segment.locate.locate)")
+
+
+def own_voice(table: pd.DataFrame, name: str) -> np.ndarray:
+    """Which rows are in the outlet's own voice in the strict sense (:data:`sourcebias.tables.OWN`):
+    ``voice == "narrator"`` and not ``attributed`` to a source (quoted or paraphrased).
+
+    Raises when the table has no ``attributed`` column or a voice that is neither
+    ``narrator`` nor ``quote``.
+    """
+    if "attributed" not in table.columns:
+        raise ValueError(
+            f"{name} table has no attributed column, so no strict own voice ({OWN!r}): "
+            "use the tables of sourcebias.analyze (or mark them with "
+            "sourcebias.annotate.attributed.attribute), or choose the 'narrator' voice")
+    check_voices(table, name)
+    return (table["voice"].to_numpy() == "narrator") & ~table["attributed"].to_numpy(bool)
 
 
 def choice(value, options: Iterable, name: str):

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sourcebias import __version__
 from sourcebias.config import NOTEBOOK_DIR
+from sourcebias.files import FolderBusy
 from sourcebias.run.stream import DEFAULT_CHUNK_SIZE
 
-READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title")
+READ_OPTIONS = ("text", "id", "outlet", "outlet_group", "date", "url", "title", "path")
 #: Outlets listed after ``analyze``: the ones with the most articles.
 SUMMARY_ROWS = 30
 #: Warnings printed one by one; the rest are counted (each is in the tables anyway).
@@ -27,13 +28,27 @@ def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a lexicon pack folder (terms.yaml, actors.yaml, pack.yaml, "
                              "optionally valence.yaml); default: the package's Venezuela 2019 "
                              "pack")
+    helps = {"id": "the input column that holds the article id (default: doc_id)",
+             "path": "the manifest.csv column that holds the file paths (default: path, else "
+                     "file, filename or filepath)"}
     for name in READ_OPTIONS:
         flag = name.replace("_", "-")
         parser.add_argument(
             f"--{flag}-column", dest=f"{name}_column", metavar="NAME",
-            help=f"the input column that holds the {name.replace('_', ' ')} (default: {name})"
-            if name != "id" else "the input column that holds the article id (default: doc_id)",
+            help=helps.get(name, f"the input column that holds the {name.replace('_', ' ')} "
+                                 f"(default: {name})"),
         )
+    parser.add_argument("--sep", metavar="CHAR", type=_delimiter,
+                        help="the delimiter of a CSV table file, e.g. ';' or '\\t' (default: "
+                             "found in its header line among comma, semicolon, tab and pipe)")
+
+
+def _delimiter(value: str) -> str:
+    """A ``--sep`` value: one character, or ``\\t`` / ``tab`` for a tab."""
+    value = "\t" if value in ("\\t", "tab") else value
+    if len(value) != 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give one character, e.g. ';' or '\\t'")
+    return value
 
 
 def _add_scaling_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,11 +70,12 @@ def _add_scaling_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_options(args: argparse.Namespace) -> dict[str, str]:
-    return {
+    options = {
         f"{name}_column": getattr(args, f"{name}_column")
         for name in READ_OPTIONS
         if getattr(args, f"{name}_column")
     }
+    return options | ({"sep": args.sep} if args.sep else {})
 
 
 def _print_summary(analysis, out: Path) -> None:
@@ -192,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
         # in one line that names the file and what to do; a traceback adds nothing.
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    except FolderBusy as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: nothing was written to {args.out} (what was begun is removed)"
+              if args.command == "report" else "interrupted", file=sys.stderr)
+        return 130
     finally:
         logger.removeHandler(printer)
         logger.setLevel(level)

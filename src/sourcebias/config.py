@@ -32,6 +32,9 @@ DEFAULT_FURNITURE = RESOURCES / "rules" / "furniture.yaml"
 DEFAULT_SEGMENT_RULES = RESOURCES / "rules" / "segment.yaml"
 #: Figure sizes, fonts and palette.
 DEFAULT_STYLE = RESOURCES / "style.yaml"
+#: The cue lexicon of :mod:`sourcebias.segment.attribution` (built by
+#: ``benchmarks/build_attribution_model.py``).
+ATTRIBUTION_MODEL = RESOURCES / "models" / "attribution.json"
 
 #: The project checkout: notebooks, the seed batch and reports.
 PROJECT_ROOT = Path(os.environ.get("SOURCEBIAS_HOME", Path(__file__).resolve().parents[2]))

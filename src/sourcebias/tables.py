@@ -7,6 +7,12 @@ and ``articles`` keeps every extra manifest or file column as metadata.
 Offsets (``start``, ``end``) are character offsets into ``articles.text`` of the
 same ``doc_id``, half-open as in Python slicing: ``text[start:end]``.
 
+The ``sentences``, ``voice``, ``hits`` and ``mentions`` that ``analyze`` writes
+also carry ``attributed`` and ``source_actor`` (:data:`ATTRIBUTED_COLUMNS`):
+whether the row lies in content attributed to a source, and that source's
+actor. The outlet's own voice in the strict sense (:data:`OWN`, ``"own"``) is
+``voice == "narrator"`` and not ``attributed``.
+
 ``articles``
     One row per article that was read.
 
@@ -18,10 +24,14 @@ same ``doc_id``, half-open as in Python slicing: ``text[start:end]``.
     ``title``         the headline, or null when none was found
     ``text``          the cleaned article; the headline, when known, is its first paragraph
     ``n_words``       number of words in ``text`` (see :data:`WORD_PATTERN`)
-    ``source``        the file path (relative to the batch) or ``file.csv#row``
+    ``source``        the file path (relative to the batch) or ``file.csv row N``
     ``sha256``        hash of the raw bytes (files) or of the raw text (tables)
     ``duplicate_of``  null, or the ``doc_id`` of the earlier article this one repeats
     ``problems``      what was repaired or removed, in words, ``"; "``-separated
+    ``language``      (str) the language of the article's first 500 characters, as an
+                      ISO 639 code (``en``, ``es``, ``ru`` ...), or null when it has no
+                      letters; see :mod:`sourcebias.read.language`. Sentiment scores only
+                      ``en`` articles (VADER is English only)
 
 ``excluded``
     One row per input that did not become an article, so that articles in =
@@ -51,6 +61,8 @@ same ``doc_id``, half-open as in Python slicing: ``text[start:end]``.
 
     ``doc_id``, ``start``, ``end``, ``voice`` (``narrator`` or ``quote``),
     ``scare`` (a short quoted phrase used as a label rather than reported speech).
+    The voice spans ``analyze`` writes are also cut where attributed content
+    starts or ends, so that each span is wholly inside or outside it.
 
 ``hits``
     One row per loaded-term match. ``doc_id``, ``sent_id``, ``start``, ``end``,
@@ -62,6 +74,20 @@ same ``doc_id``, half-open as in Python slicing: ``text[start:end]``.
     ``actor``, ``surface``, ``voice``, ``scare``, ``is_title``, ``label`` (the
     phrase naming or describing the actor here, or null), ``label_kind``
     (``premodifier``, ``appositive``, ``possessive``, ``compound``, or null).
+
+``attributions``
+    One row per content piece of each attribution (who says what), found by
+    :func:`sourcebias.segment.attribution.find_attributions` and resolved by
+    :func:`sourcebias.annotate.sources.resolve_sources`. ``doc_id``,
+    ``attribution_id`` (0-based within the article; a content split in pieces
+    gives one row per piece with the same id), ``kind`` (``direct``: inside
+    quotation marks, ``indirect``: a paraphrase, ``mixed``: both),
+    ``content_start``, ``content_end``, ``cue_start``, ``cue_end`` (-1 when
+    there is no cue), ``cue`` (``said``, ``tweeted``, ``according to`` ...),
+    ``source_start``, ``source_end`` (-1 when the text names no source),
+    ``source_text`` (``""`` then), ``source_actor`` (the actor id of the
+    lexicons the source refers to, or null) and ``source_name`` (that actor's
+    name, or null).
 
 ``sentiment``
     One row per sentence and lexicon. ``doc_id``, ``sent_id``, ``lexicon``
@@ -88,6 +114,20 @@ EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
                  "label_voice", "label_scare"),
 }
 
+#: The columns ``analyze`` adds to these tables, after the finders' own (:data:`EXTRA_COLUMNS`),
+#: once attributions are known: ``attributed`` (the row's span lies in attributed content, by
+#: the midpoint rule of :func:`sourcebias.annotate.sources.mark_attributed`; a sentence, in the
+#: extent of an attribution from its first to its last character of content, cue and source) and
+#: ``source_actor`` (that content's source actor, null when unknown or not attributed).
+#: ``voice`` and ``scare`` keep their meaning: the outlet's own voice in the strict sense
+#: (:data:`OWN`) is ``voice == "narrator"`` and not ``attributed``.
+ATTRIBUTED_COLUMNS: dict[str, tuple[str, ...]] = dict.fromkeys(
+    ("sentences", "voice", "hits", "mentions"), ("attributed", "source_actor"))
+
+#: The value of every voice option (``voice=``, ``scope=``, ``voice_filter=``) that means the
+#: outlet's own voice in the strict sense: narrator text that is not attributed to a source.
+OWN = "own"
+
 #: A word: letters or digits, with inner apostrophes or hyphens ("Guaidó's",
 #: "self-proclaimed" and "d’état" are one word each). Used for every word count.
 WORD_PATTERN = r"\w+(?:['’\-]\w+)*"
@@ -99,7 +139,7 @@ VOICES = ("narrator", "quote")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": (
         "doc_id", "outlet", "outlet_group", "date", "url", "title", "text",
-        "n_words", "source", "sha256", "duplicate_of", "problems",
+        "n_words", "source", "sha256", "duplicate_of", "problems", "language",
     ),
     "excluded": ("source", "row", "doc_id", "reason"),
     "removed": ("doc_id", "line", "text", "rule"),
@@ -117,6 +157,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "scare", "is_title", "label", "label_kind",
     ),
     "sentiment": ("doc_id", "sent_id", "lexicon", "neg", "neu", "pos", "compound"),
+    "attributions": (
+        "doc_id", "attribution_id", "kind", "content_start", "content_end", "cue_start",
+        "cue_end", "cue", "source_start", "source_end", "source_text", "source_actor",
+        "source_name",
+    ),
 }
 
 
@@ -209,18 +254,22 @@ def empty(name: str) -> pd.DataFrame:
 #: The tables ``analyze`` writes, in order, as ``<name>.parquet``.
 TABLE_NAMES = (
     "articles", "excluded", "removed", "sentences", "voice", "hits", "mentions", "sentiment",
+    "attributions",
 )
 
 
-PER_ARTICLE_TABLES = ("sentences", "voice", "hits", "mentions", "sentiment")
+PER_ARTICLE_TABLES = ("sentences", "voice", "hits", "mentions", "sentiment", "attributions")
 
 
 #: The data type of each column in the written tables; every other column is a string,
 #: except the extra columns of ``articles``, which keep the type they were read with.
 DTYPES = {
-    **dict.fromkeys(("sent_id", "para_id", "start", "end", "n_words", "line"), "int64"),
+    **dict.fromkeys(("sent_id", "para_id", "start", "end", "n_words", "line", "attribution_id",
+                     "content_start", "content_end", "cue_start", "cue_end", "source_start",
+                     "source_end"), "int64"),
     **dict.fromkeys(("row", "label_start", "label_end"), "Int64"),
     **dict.fromkeys(("quote_share", "neg", "neu", "pos", "compound"), "float64"),
-    **dict.fromkeys(("is_title", "scare", "negated"), "bool"),
+    **dict.fromkeys(("is_title", "scare", "negated", "attributed"), "bool"),
     "label_scare": "boolean",
+    "language": "str",
 }

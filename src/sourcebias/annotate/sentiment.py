@@ -34,6 +34,7 @@ What a user should know:
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -53,6 +54,8 @@ from vaderSentiment.vaderSentiment import BOOSTER_DICT
 from sourcebias.annotate.vader import SCORES, FastVader
 from sourcebias.checks import require_columns
 from sourcebias.config import DEFAULT_VALENCE
+
+LOG = logging.getLogger("sourcebias.annotate.sentiment")
 
 #: The valence file used when ``valence`` is not given.
 
@@ -233,7 +236,9 @@ def score_sentiment(
         text's words that are negative, neutral, positive) and ``compound``
         (the sum of word valences after VADER's rules, normalised as
         ``x / sqrt(x**2 + 15)`` into -1..1). A sentence whose narrator text
-        has no word (it is all quotation) has NaN narrator scores.
+        has no word (it is all quotation) has NaN narrator scores, and the
+        sentences of an article whose ``language`` (a column of ``articles``)
+        is known and not ``en`` have NaN scores, with a warning.
         ``attrs["unique_texts"]`` counts the distinct texts scored and
         ``attrs["stock_fallbacks"]`` those (texts with an emoji) scored by
         vaderSentiment itself rather than its faster exact equivalent.
@@ -270,6 +275,8 @@ def score_sentiment(
         texts["narrator"] = _narrator_texts(
             sentences, voice=voice, articles=articles, scare_as_narrator=scare_as_narrator
         )
+    unscored = _not_english(sentences, articles)
+    texts = {scope: text.where(~unscored) for scope, text in texts.items()}
     codes, uniques = pd.factorize(pd.concat(texts.values(), ignore_index=True))
     uniques = uniques.tolist()
     if ascii_punctuation:
@@ -285,8 +292,26 @@ def score_sentiment(
     out = _long_table(sentences, per_text, lexicons=list(blocks), scopes=list(texts))
     if voice is None:
         out = out.drop(columns="scope")
-    out.attrs.update(unique_texts=len(uniques), stock_fallbacks=fallbacks)
+    out.attrs.update(unique_texts=len(uniques), stock_fallbacks=fallbacks,
+                     not_english=int(unscored.sum()))
     return out
+
+
+def _not_english(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> pd.Series:
+    """Which sentences belong to an article whose ``language`` is known and not English
+    (VADER's lexicon and rules are English only); each batch of them is logged once."""
+    if articles is None or "language" not in articles.columns:
+        return pd.Series(False, index=sentences.index)
+    language = articles.set_index("doc_id")["language"]
+    other = language[language.notna() & (language != "en")]
+    unscored = sentences["doc_id"].isin(other.index)
+    if unscored.any():
+        found = other[other.index.isin(sentences["doc_id"])].value_counts()
+        LOG.warning(
+            f"sentiment: {int(unscored.sum())} sentence(s) of {int(found.sum())} article(s) "
+            f"not in English ({', '.join(f'{code}: {n}' for code, n in found.items())}) are "
+            "left unscored (NaN): VADER is English only")
+    return unscored
 
 
 def _sentence_texts(sentences: pd.DataFrame) -> pd.Series:

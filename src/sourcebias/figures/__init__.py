@@ -2,8 +2,8 @@
 
 Every ``plot_*`` function takes the table a statistic returned as its first
 argument and keyword-only options after it, and returns what it drew: an
-:class:`~matplotlib.axes.Axes` for a single panel, or a
-:class:`~matplotlib.figure.Figure` for figures of several panels.
+:class:`~matplotlib.axes.Axes` for a single panel (``ax=`` in), or a
+:class:`~matplotlib.figure.Figure` for figures of several panels (``fig=`` in).
 
 Conventions shared by every figure:
 
@@ -21,13 +21,19 @@ Conventions shared by every figure:
   drawn in one neutral colour (repeated colours would suggest groups that do
   not exist) and a warning says so.
 * **Words, not ids.** Tables keep lexicon ids (``us_government``,
-  ``self_proclaimed``, ``loyalty_betrayal``); figures show names. By default
-  :func:`display_names` reads them from the lexicons (an actor's ``name``, the
-  pattern that spells a term's id) and from the ``labels`` of
-  ``data/style.yaml``, which win. Every function takes ``names=``, a mapping
-  from id or outlet to the text to show, laid over those. A value named
-  nowhere is shown with spaces for underscores, and an outlet without a
-  leading ``www.``. The CSV beside a saved figure keeps the ids.
+  ``self_proclaimed``, ``loyalty_betrayal``); figures show names. Every
+  function takes ``names=``, a mapping from id or outlet to the text to show:
+  a notebook passes ``ws.names``, and :func:`display_names` builds it from
+  lexicons (an actor's ``name``, the pattern that spells a term's id). Plot
+  functions never open lexicon files themselves: without ``names=`` they show
+  the ``labels`` of the style file. A value named nowhere is shown with spaces
+  for underscores, and an outlet without a leading ``www.``. The CSV beside a
+  saved figure keeps the ids.
+* **One signature.** Data first, then keyword-only options, as in seaborn.
+  A single-panel figure takes ``ax=None`` and returns the Axes it drew on. A
+  figure of several panels laid out together (heatmaps per voice, small
+  multiples, the clustered matrix with its tree) takes ``fig=None`` (an empty
+  Figure to draw into) and returns the Figure.
 * **Outlets or groups.** Functions over aggregate tables take ``by=`` (default
   ``outlet``), the column naming the groups, e.g. ``outlet_group``. Outlets
   are listed in the alphabetical order of their shown names.

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from sourcebias.checks import require_columns
+from sourcebias.checks import NotComputable, require_columns
 
 
 def _as_outlet(
@@ -56,6 +56,9 @@ def _present(table: pd.DataFrame, column: str, values: Sequence[str], function: 
 def _select(table: pd.DataFrame, column: str, values: Sequence[str], function: str) -> pd.DataFrame:
     """Rows whose ``column`` is one of ``values``; every value must be present."""
     present = set(table[column].dropna().unique())
+    if not present:
+        raise NotComputable(f"{function}: the table has no rows, so there is nothing to draw "
+                            "(none of what it counts occurs in this batch)")
     absent = [v for v in values if v not in present]
     if absent:
         raise ValueError(

@@ -91,6 +91,24 @@ def _new_axes(ax: Axes | None, *, width: str | float, height: float) -> Axes:
     return ax
 
 
+def _new_figure(fig: Figure | None, *, width: str | float, height: float) -> Figure:
+    """``fig`` resized to ``width`` × ``height``, or a new figure of that size;
+    either way with constrained layout. A given ``fig`` must be empty."""
+    size = (column_width(width), height)
+    if fig is None:
+        return plt.figure(figsize=size, layout="constrained")
+    if fig.axes:
+        raise ValueError("fig= must be an empty Figure: the function lays out its own panels")
+    fig.set_size_inches(*size)
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def _figure_width(fig: Figure | None, width: str | float) -> str | float:
+    """The width to lay out for: a given figure's own, else ``width``."""
+    return fig.get_figwidth() if fig is not None else width
+
+
 def _facets(
     n_panels: int,
     *,
@@ -98,21 +116,22 @@ def _facets(
     width: str | float,
     row_height: float,
     right_in: float = 0.0,
+    fig: Figure | None = None,
 ) -> tuple[Figure, list[Axes]]:
     """A figure of ``n_panels`` panels sharing one row per label, in as few
     rows of panels as the width allows (panels at least ``min_panel_width_in``
-    wide, plus ``right_in`` for text right of each panel)."""
+    wide, plus ``right_in`` for text right of each panel); drawn in ``fig``
+    when given, at its width."""
     style = current_style()
+    width = _figure_width(fig, width)
     total = column_width(width)
     label_in = _text_width(row_labels, "ytick.labelsize") + 0.35
     fit = max(1, int((total - label_in) // (style["min_panel_width_in"] + right_in)))
     n_rows = math.ceil(n_panels / min(fit, n_panels))
     n_cols = math.ceil(n_panels / n_rows)
     panel_height = row_height * len(row_labels) + 0.5
-    fig, axes = plt.subplots(
-        n_rows, n_cols, sharey=True, squeeze=False, layout="constrained",
-        figsize=(total, n_rows * panel_height + 0.9),
-    )
+    fig = _new_figure(fig, width=width, height=n_rows * panel_height + 0.9)
+    axes = fig.subplots(n_rows, n_cols, sharey=True, squeeze=False)
     flat = list(axes.flat)
     for ax in flat[n_panels:]:
         fig.delaxes(ax)

@@ -10,7 +10,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib import cbook
+from matplotlib import cbook, patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -18,6 +18,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import blended_transform_factory, offset_copy
 from scipy.cluster import hierarchy
 
+from sourcebias.checks import NotComputable
 from sourcebias.figures.data import _in_order
 from sourcebias.figures.layout import _font_points, _small_font, _text_colour_on, _text_width
 from sourcebias.figures.style import _DASH, _MARKERS
@@ -43,28 +44,40 @@ def _heatmap(
     xticklabels: list[str],
     yticklabels: list[str],
     rotation: float,
-    colorbar: str,
+    colorbar: str | None,
     percent: bool = False,
+    hatched: np.ndarray | None = None,
 ) -> None:
-    """A seaborn heatmap with written cells (when given) and its colour bar."""
+    """A seaborn heatmap with written cells (when given), its colour bar (unless
+    ``colorbar`` is None) and a hatch over the cells where ``hatched`` is True."""
     sns.heatmap(
         matrix, ax=ax, cmap=cmap, vmin=vmin, vmax=vmax,
         annot=annotations if annotations is not None else False, fmt="",
-        annot_kws={"fontsize": _small_font()}, linewidths=0.5, linecolor="white",
-        xticklabels=xticklabels, yticklabels=yticklabels, cbar=False,
+        annot_kws={"fontsize": _small_font(), "linespacing": 1.1}, linewidths=0.5,
+        linecolor="white", xticklabels=xticklabels, yticklabels=yticklabels, cbar=False,
     )
-    bar = ax.figure.colorbar(ax.collections[0], ax=ax, pad=0.03, shrink=0.9, aspect=15,
-                             fraction=0.1)
-    bar.set_label(colorbar)
-    bar.outline.set_visible(False)
-    if percent:
-        bar.ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    if colorbar is not None:
+        _colorbar(ax.figure, ax.collections[0], ax, colorbar, percent=percent)
+    if hatched is not None:
+        for row, column in zip(*np.nonzero(hatched), strict=True):
+            ax.add_patch(Rectangle((column, row), 1, 1, fill=False, hatch="///",
+                                   edgecolor=(0.5, 0.5, 0.5, 0.45), linewidth=0.0))
     ax.tick_params(length=0)
     ax.tick_params(axis="y", labelrotation=0)
     for label in ax.get_xticklabels():
         label.set(rotation=rotation,
                   horizontalalignment="right" if 0 < rotation < 90 else "center",
                   rotation_mode="anchor" if 0 < rotation < 90 else "default")
+
+
+def _colorbar(fig: Figure, mappable: Any, ax: Axes | Sequence[Axes], label: str, *,
+              percent: bool = False) -> None:
+    """A frameless colour bar right of ``ax`` (one Axes or several sharing it)."""
+    bar = fig.colorbar(mappable, ax=ax, pad=0.03, shrink=0.9, aspect=15, fraction=0.1)
+    bar.set_label(label)
+    bar.outline.set_visible(False)
+    if percent:
+        bar.ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
 
 
 def _forest(
@@ -117,14 +130,17 @@ def _forest(
 
 
 def _n_column(ax: Axes, block: pd.DataFrame, outlets: Sequence[str]) -> None:
-    """Each outlet's ``n_articles`` right of the panel, under an ``n`` header."""
+    """Each outlet's ``n_articles`` (and ``n_sentences`` when the block has
+    them, as ``articles; sentences``) right of the panel, under an ``n`` header."""
     right = offset_copy(blended_transform_factory(ax.transAxes, ax.transData), ax.figure,
                         x=3, units="points")
     style = {"ha": "left", "va": "center", "fontsize": _small_font(), "color": "0.35"}
-    n = block.groupby("outlet")["n_articles"].max()
+    columns = ["n_articles", *(["n_sentences"] if "n_sentences" in block.columns else [])]
+    n = block.groupby("outlet")[columns].max()
     for y, outlet in enumerate(outlets):
         if outlet in n.index:
-            ax.text(1.0, y, f"{int(n[outlet]):,}", transform=right, **style)
+            ax.text(1.0, y, "; ".join(f"{int(v):,}" for v in n.loc[outlet]), transform=right,
+                    **style)
     ax.text(1.0, -0.5, "n", transform=right, **{**style, "va": "bottom", "fontstyle": "italic"})
 
 
@@ -232,21 +248,21 @@ def _figure_legend(fig: Figure, handles: list[Any]) -> None:
                handletextpad=0.4, columnspacing=1.2)
 
 
-def _box_stats(scored: pd.DataFrame, lexicons: Sequence[str], outlets: Sequence[str]
+def _box_stats(scores: pd.DataFrame, lexicons: Sequence[str], outlets: Sequence[str]
                ) -> pd.DataFrame:
-    """Tukey box-plot statistics of ``compound`` per outlet and lexicon."""
+    """Tukey box-plot statistics of the article scores (``mean_compound``) per
+    outlet and lexicon, with the scores beyond the whiskers in ``fliers``."""
     rows = []
-    for (outlet, lexicon), block in scored.groupby(["outlet", "lexicon"], sort=True):
-        values = block["compound"].dropna().to_numpy()
+    for (outlet, lexicon), block in scores.groupby(["outlet", "lexicon"], sort=True):
+        values = block["mean_compound"].dropna().to_numpy()
         if len(values) == 0:
             continue
         stats = cbook.boxplot_stats(values, whis=1.5)[0]
         rows.append({
-            "outlet": outlet, "lexicon": lexicon,
-            "n_articles": block["doc_id"].nunique(), "n_sentences": len(values),
-            "mean": stats["mean"], "whisker_low": stats["whislo"], "q1": stats["q1"],
-            "median": stats["med"], "q3": stats["q3"], "whisker_high": stats["whishi"],
-            "n_beyond_whiskers": len(stats["fliers"]),
+            "outlet": outlet, "lexicon": lexicon, "whisker_low": stats["whislo"],
+            "q1": stats["q1"], "median": stats["med"], "q3": stats["q3"],
+            "whisker_high": stats["whishi"], "n_beyond_whiskers": len(stats["fliers"]),
+            "fliers": stats["fliers"],
         })
     stats = pd.DataFrame(rows)
     return _in_order(stats, {"outlet": list(outlets), "lexicon": lexicons})
@@ -260,22 +276,26 @@ def _draw_boxes(
     lexicons: Sequence[str],
     colours: Mapping[str, Any],
 ) -> None:
-    """Horizontal boxes from precomputed statistics: hollow plain, filled domain.
+    """Horizontal boxes from precomputed statistics: hollow plain, filled domain,
+    the scores beyond the whiskers as small hollow circles, the mean
+    (``mean_compound``) as a diamond on its interval (``ci_low``, ``ci_high``).
 
-    The median line is black, or white on a dark filled box of non-zero width."""
+    The median line takes the outlet's colour, or black or white, whichever
+    reads better, on a filled box of non-zero width."""
     row = stats["outlet"].map({o: i for i, o in enumerate(outlets)})
     shift = stats["lexicon"].map({lexicons[0]: -0.2, lexicons[1]: 0.2})
+    y = (row + shift).to_numpy()
     boxes = [
         {"med": s.median, "q1": s.q1, "q3": s.q3, "whislo": s.whisker_low,
-         "whishi": s.whisker_high, "mean": s.mean, "fliers": []}
+         "whishi": s.whisker_high, "fliers": s.fliers}
         for s in stats.itertuples()
     ]
     artists = ax.bxp(
-        boxes, positions=(row + shift).tolist(), widths=0.34, orientation="horizontal",
-        patch_artist=True, showmeans=True, showfliers=False, manage_ticks=False,
+        boxes, positions=y.tolist(), widths=0.34, orientation="horizontal",
+        patch_artist=True, showmeans=False, showfliers=True, manage_ticks=False,
         medianprops={"color": "black", "linewidth": 1.0},
-        meanprops={"marker": "D", "markerfacecolor": "black", "markeredgecolor": "white",
-                   "markersize": 3.5, "markeredgewidth": 0.5},
+        flierprops={"marker": "o", "markersize": 2.0, "markerfacecolor": "none",
+                    "markeredgewidth": 0.5},
     )
     for i, s in enumerate(stats.itertuples()):
         colour = colours[s.outlet]
@@ -283,10 +303,17 @@ def _draw_boxes(
         artists["boxes"][i].set(facecolor=colour if filled else "white",
                                 edgecolor=colour, linewidth=1.0)
         on_fill = filled and s.q3 > s.q1
-        artists["medians"][i].set(color=_text_colour_on(colour) if on_fill else "black")
+        artists["medians"][i].set(color=_text_colour_on(colour) if on_fill else colour)
+        artists["fliers"][i].set(markeredgecolor=colour)
         for part in ("whiskers", "caps"):
             for line in artists[part][2 * i:2 * i + 2]:
                 line.set(color=colour, linewidth=1.0)
+    halo = [patheffects.withStroke(linewidth=2.6, foreground="white")]
+    bars = stats["ci_low"].notna() & stats["ci_high"].notna()
+    ax.hlines(y[bars], stats.loc[bars, "ci_low"], stats.loc[bars, "ci_high"], colors="black",
+              linewidth=1.4, zorder=4, path_effects=halo)
+    ax.scatter(stats["mean_compound"], y, marker="D", s=14, color="black", edgecolors="white",
+               linewidths=0.5, zorder=5)
 
 
 def _dendrogram(ax: Axes, linkage: np.ndarray, *, method: str) -> None:
@@ -298,7 +325,13 @@ def _dendrogram(ax: Axes, linkage: np.ndarray, *, method: str) -> None:
     ax.set_xlim(0, 10 * (len(linkage) + 1))
     height = max(max(d) for d in tree["dcoord"])
     ax.set_ylim(0, 1.05 * height if height > 0 else 1.0)
-    ax.set_axis_off()
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(3))
+    ax.tick_params(axis="y", labelsize=_small_font(), length=2, pad=1)
+    ax.tick_params(axis="x", bottom=False, labelbottom=False)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_ylabel("Height\n(1 − cosine)", fontsize=_small_font(), rotation=0, ha="right",
+                  va="center")
     ax.set_title(f"{method} linkage on 1 − cosine", fontsize=_small_font(),
                  fontweight="normal", loc="left", color="0.3")
 
@@ -330,7 +363,8 @@ def _similarity_matrix(similarity: pd.DataFrame) -> pd.DataFrame:
     ]).drop_duplicates(["outlet_a", "outlet_b"])
     outlets = sorted(set(both["outlet_a"]) | set(both["outlet_b"]))
     if len(outlets) < 2:
-        raise ValueError("plot_similarity: need at least two outlets to cluster")
+        raise NotComputable("plot_similarity: need at least two outlets to cluster; this "
+                            f"table has {len(outlets)}")
     matrix = both.pivot(index="outlet_a", columns="outlet_b", values="cosine").reindex(
         index=outlets, columns=outlets)
     for i in range(len(outlets)):

@@ -41,8 +41,9 @@ def display_names(
     -------
     dict of str to str
         Id (or outlet, voice, lexicon) to display name. Pass it, changed or
-        extended, as ``names=`` to any plot function; plot functions build it
-        themselves from the default lexicons when ``names=`` is not given.
+        extended, as ``names=`` to any plot function (a notebook passes
+        ``ws.names``); without ``names=`` a plot function shows the style's
+        ``labels`` and ids with spaces for underscores.
 
     Examples
     --------
@@ -75,8 +76,13 @@ def _letters(text: str) -> str:
 
 
 def _namer(names: Mapping[str, str] | None) -> Namer:
-    """``name(value)``: ``names``, else :func:`display_names`, else the value tidied."""
-    known = {**display_names(), **{str(k): str(v) for k, v in (names or {}).items()}}
+    """``name(value)``: ``names``, else the style's ``labels``, else the value tidied.
+
+    Plot functions never read lexicons: the names of terms and actors come in
+    through ``names`` (``ws.names``, or :func:`display_names` of the lexicons).
+    """
+    known = {**{str(k): str(v) for k, v in current_style()["labels"].items()},
+             **{str(k): str(v) for k, v in (names or {}).items()}}
 
     def name(value: Any) -> str:
         text = str(value)

@@ -37,9 +37,10 @@ from sourcebias.figures.marks import (
     _share_x,
     _value_label,
 )
-from sourcebias.figures.names import _n_labels, _namer, _outlet_order
+from sourcebias.figures.names import _namer, _outlet_order
 from sourcebias.figures.palette import _colours, _group_handles
 from sourcebias.figures.style import _MARKERS, current_style
+from sourcebias.stats.tone import article_sentiment, outlet_sentiment
 
 
 def plot_sentiment(
@@ -53,13 +54,19 @@ def plot_sentiment(
     names: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Box plots of sentence sentiment per outlet, plain and domain lexicon side by side.
+    """Box plots of article sentiment per outlet, plain and domain lexicon side by side.
 
-    For each outlet, two boxes of the sentences' VADER ``compound`` score
-    (Hutto & Gilbert 2014): hollow for ``lexicons[0]``, filled for
-    ``lexicons[1]``. Boxes span the quartiles, whiskers reach the furthest
-    score within 1.5 × IQR of the box (Tukey 1977), the diamond is the mean,
-    and scores beyond the whiskers are not drawn.
+    The unit is the article, as in :func:`sourcebias.outlet_sentiment`: an
+    article's score is the mean VADER ``compound`` of its sentences
+    (:func:`sourcebias.article_sentiment`; Hutto & Gilbert 2014). For each
+    outlet, two boxes of its articles' scores: hollow for ``lexicons[0]``,
+    filled for ``lexicons[1]``. Boxes span the quartiles, whiskers reach the
+    furthest score within 1.5 × IQR of the box (Tukey 1977), and every article
+    beyond the whiskers is drawn as a small circle. The diamond is the
+    outlet's ``mean_compound`` and the black bar its interval, both exactly as
+    :func:`sourcebias.outlet_sentiment` gives them with its defaults (mean of
+    the article scores, percentile bootstrap over articles). Tick labels give
+    the articles and sentences each row rests on.
 
     Parameters
     ----------
@@ -67,64 +74,78 @@ def plot_sentiment(
         The ``sentiment`` table: ``doc_id``, ``sent_id``, ``lexicon``,
         ``compound`` and optionally ``scope``.
     articles : pandas.DataFrame
-        The ``articles`` table, for each ``doc_id``'s group.
+        The ``articles`` table (``doc_id``, ``by``, ``duplicate_of``);
+        near-duplicates are left out as in every aggregate.
     lexicons : tuple of two str
         The plain and the domain-adjusted lexicon to compare.
-    scope : str
-        When the table has a ``scope`` column, the rows of this scope
-        (``sentence``: whole sentences; ``narrator``: quotations removed).
+    scope : {"sentence", "narrator"}
+        Whole sentences, or sentences with their quotations removed (needs a
+        ``scope`` column).
     by : str
         The ``articles`` column naming the groups (``outlet``, ``outlet_group``).
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
         Group colours are named in the legend.
     names : mapping of str to str, optional
-        Display names laid over :func:`display_names` (outlets, lexicons).
+        Display names of outlets and lexicons (e.g. ``ws.names``).
     ax : matplotlib.axes.Axes, optional
         Where to draw; default a new single-column figure.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The recorded table (:func:`plotted_data`) has one row per outlet and
+        lexicon: ``n_articles``, ``n_sentences``, ``mean_compound``,
+        ``ci_low``, ``ci_high``, ``ci_method``, the box statistics and
+        ``n_beyond_whiskers``.
     """
     require_columns(sentiment, "plot_sentiment: the sentiment",
                     ("doc_id", "sent_id", "lexicon", "compound"))
-    groups = _as_outlet(articles, by, ("doc_id",), "articles", "plot_sentiment")
+    _as_outlet(articles, by, ("doc_id",), "articles", "plot_sentiment")
     if "scope" in sentiment.columns:
-        sentiment = _select(sentiment, "scope", [scope], "plot_sentiment")
-    scored = _select(sentiment, "lexicon", lexicons, "plot_sentiment")
-    scored = scored.merge(groups[["doc_id", "outlet"]], on="doc_id", how="left",
-                          validate="many_to_one")
-    unknown = scored.loc[scored["outlet"].isna(), "doc_id"]
-    if len(unknown):
-        raise ValueError(
-            f"plot_sentiment: {unknown.nunique()} doc_id(s) of the sentiment table are not in "
-            f"articles (first: {unknown.iloc[0]}); pass the articles table of the same batch"
-        )
-    colours = _colours(scored["outlet"], palette)
+        _select(sentiment, "scope", [scope], "plot_sentiment")
+    _select(sentiment, "lexicon", lexicons, "plot_sentiment")
+    summary = pd.concat([outlet_sentiment(sentiment, articles=articles, lexicon=lexicon,
+                                          scope=scope, by=by) for lexicon in lexicons])
+    scores = pd.concat([article_sentiment(sentiment, articles=articles, lexicon=lexicon,
+                                          scope=scope) for lexicon in lexicons])
+    groups = articles.set_index("doc_id")[by]
+    scores = scores.assign(outlet=scores["doc_id"].map(groups))
+    summary = summary.rename(columns={by: "outlet"})
+    colours = _colours(summary["outlet"], palette)
     name = _namer(names)
-    outlets = _outlet_order(scored["outlet"], name)
-    stats = _box_stats(scored, lexicons, outlets)
+    outlets = _outlet_order(summary["outlet"], name)
+    stats = _box_stats(scores, lexicons, outlets).merge(
+        summary[["outlet", "lexicon", "n_articles", "n_sentences", "mean_compound", "ci_low",
+                 "ci_high", "ci_method"]], on=["outlet", "lexicon"], how="left",
+        validate="one_to_one")
     ax = _new_axes(ax, width="single",
-                   height=current_style()["point_row_height_in"] * 2.0 * len(outlets) + 1.2)
+                   height=current_style()["point_row_height_in"] * 3.0 * len(outlets) + 1.9)
     _draw_boxes(ax, stats, outlets=outlets, lexicons=lexicons, colours=colours)
-    n = stats.groupby("outlet")["n_articles"].max()
-    ax.set_yticks(range(len(outlets)),
-                  _n_labels([name(o) for o in outlets], n.reindex(outlets)))
+    n = stats.groupby("outlet")[["n_articles", "n_sentences"]].max().reindex(outlets)
+    ax.set_yticks(range(len(outlets)), [
+        f"{name(o)} (n={int(row.n_articles):,}; {int(row.n_sentences):,})"
+        for o, row in zip(outlets, n.itertuples(), strict=True)])
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(len(outlets) - 0.5, -0.5)
-    ax.set_xlim(-1.05, 1.05)
     ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
-    what = "Sentence" if scope == "sentence" else f"Sentence ({scope} part)"
-    _value_label(ax, f"{what} compound score (VADER, −1 to 1)",
-                 "box: quartiles; whiskers: 1.5 IQR; ◆ mean")
-    ax.set_ylabel(f"{_group_title(by)} (n = articles)")
+    what = "sentences" if scope == "sentence" else f"sentences ({scope} part)"
+    beyond = int(stats["n_beyond_whiskers"].sum())
+    methods = "; ".join(sorted(map(str, stats["ci_method"].dropna().unique())))
+    _value_label(ax, f"Article score: mean VADER compound of its {what} (−1 to 1)",
+                 "Box: quartiles; whiskers: 1.5 IQR; "
+                 + (f"○ the {beyond:,} article{'' if beyond == 1 else 's'} beyond the whiskers."
+                    if beyond else "no article beyond the whiskers."),
+                 "◆ mean, the table's mean_compound; black bar: "
+                 f"{methods or 'no interval (one article)'}.",
+                 "n = articles; sentences.")
+    ax.set_ylabel(_group_title(by))
     _legend(ax, [
         Patch(facecolor="white", edgecolor="0.3", label=name(lexicons[0])),
         Patch(facecolor="0.45", edgecolor="0.3", label=name(lexicons[1])),
         *_group_handles(colours, outlets, name),
     ])
-    _record(ax, stats, by=by)
+    _record(ax, stats.drop(columns="fliers"), by=by)
     return ax
 
 
@@ -138,6 +159,7 @@ def plot_actor_sentiment(
     palette: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
     width: str | float = "double",
+    fig: Figure | None = None,
 ) -> Figure:
     """Interval plots of the sentiment of sentences that mention each actor.
 
@@ -145,7 +167,8 @@ def plot_actor_sentiment(
     (marker shape) at ``mean_compound`` with its interval as a bar. A point
     without an interval is hollow, and the legend gives the table's ``note``;
     an outlet without a row for the actor shows a dash. Right of each panel,
-    ``n`` is the number of articles whose sentences name the actor. Panels
+    ``n`` is the number of articles whose sentences name the actor and, when
+    the table has ``n_sentences``, the number of those sentences. Panels
     share both axes.
 
     Parameters
@@ -167,13 +190,18 @@ def plot_actor_sentiment(
         Outlet colours from :func:`outlet_palette`; default built from this table.
         Group colours are named in the legend.
     names : mapping of str to str, optional
-        Display names laid over :func:`display_names` (actors, outlets, lexicons).
+        Display names of actors, outlets and lexicons (e.g. ``ws.names``).
     width : "single", "double" or float
         Figure width; as many panels sit side by side as fit it.
+    fig : matplotlib.figure.Figure, optional
+        An empty Figure to draw into, at its width (``width`` is then
+        ignored); its height is set to fit.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One Axes per actor; a Figure, since the panels share rows, an x range
+        and a legend.
     """
     table = _as_outlet(actor_sent, by, ("actor", "lexicon", "n_articles", "mean_compound",
                                         "ci_low", "ci_high"),
@@ -189,7 +217,8 @@ def plot_actor_sentiment(
     shown = _in_order(shown, {"actor": order, "outlet": outlets, "lexicon": list(lexicons)})
     labels = [name(o) for o in outlets]
     fig, axes = _facets(len(order), row_labels=labels, width=width,
-                        row_height=1.6 * current_style()["point_row_height_in"], right_in=0.2)
+                        row_height=1.6 * current_style()["point_row_height_in"],
+                        right_in=0.45 if "n_sentences" in shown.columns else 0.2, fig=fig)
     panels = []
     absent = False
     for ax, actor in zip(axes, order, strict=True):
@@ -205,8 +234,9 @@ def plot_actor_sentiment(
     drawn = pd.concat(panels, ignore_index=True)
     _share_x(axes, drawn, "mean_compound")
     fig.supylabel(_group_title(by), fontsize=mpl.rcParams["axes.labelsize"])
+    n_text = "articles; sentences" if "n_sentences" in shown.columns else "articles"
     _figure_xlabel(fig, "Mean compound score (VADER, −1 to 1) of sentences naming the actor; "
-                   "n = articles", *_bars_line(drawn, interval))
+                   f"n = {n_text}", *_bars_line(drawn, interval))
     lexicon_handles = [
         Line2D([], [], linestyle="none", marker=_MARKERS[i], color="0.3", label=name(lex))
         for i, lex in enumerate(lexicons)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,16 @@ def read_style(path: str | Path | None = None) -> dict[str, Any]:
     return style
 
 
+@cache
+def _default_style() -> dict[str, Any]:
+    """The default style file, read once per process."""
+    return read_style()
+
+
 def current_style() -> dict[str, Any]:
-    """The style of the enclosing ``figure_style`` block, else the default file."""
-    return _ACTIVE_STYLE.get() or read_style()
+    """The style of the enclosing ``figure_style`` block, else the default file
+    (read once and kept; treat the returned dict as read-only)."""
+    return _ACTIVE_STYLE.get() or _default_style()
 
 
 @contextmanager
@@ -88,7 +96,9 @@ def figure_style(
     Combines seaborn's axes style and plotting ``context`` (scaled by the
     style's ``font_scale`` for that context), the style's fonts and its extra
     rcParams, through :func:`matplotlib.rc_context`. Figures must be created
-    inside the block to take the style.
+    inside the block to take the style. Interactive mode is left as the block
+    found it or as code inside it set it (a Jupyter kernel switches it on when
+    its first figure is drawn), so figures keep showing after the block.
 
     Parameters
     ----------
@@ -108,7 +118,7 @@ def figure_style(
     >>> with figure_style():  # doctest: +SKIP
     ...     fig = plot_term_rates(rates, palette=outlet_palette(articles["outlet"]))
     """
-    loaded = read_style(style)
+    loaded = read_style(style) if style is not None else _default_style()
     if context not in loaded["font_scale"]:
         raise ValueError(
             f"figure style has no font_scale for context {context!r}; "
@@ -122,11 +132,18 @@ def figure_style(
         **loaded["rc"],
     }
     token = _ACTIVE_STYLE.set(loaded)
+    interactive = mpl.is_interactive()
     try:
         with mpl.rc_context(rc):
-            yield loaded
+            try:
+                yield loaded
+            finally:
+                # A Jupyter kernel switches interactive mode on when the first
+                # figure is drawn; rc_context would switch it back off on exit.
+                interactive = mpl.is_interactive()
     finally:
         _ACTIVE_STYLE.reset(token)
+        mpl.interactive(interactive)
 
 
 def column_width(width: str | float) -> float:

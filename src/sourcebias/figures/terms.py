@@ -6,8 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -24,26 +22,32 @@ from sourcebias.figures.export import _record
 from sourcebias.figures.layout import (
     _column_labels,
     _facets,
+    _figure_width,
     _fits,
     _label_height,
+    _new_figure,
     _panel_title,
     _rotation,
+    _small_font,
     _text_width,
 )
 from sourcebias.figures.marks import (
     _bars_line,
+    _colorbar,
     _dash_handles,
     _figure_legend,
     _figure_xlabel,
     _forest,
     _heatmap,
     _hollow_handles,
-    _number_labels,
     _upper_limit,
 )
 from sourcebias.figures.names import _n_labels, _namer, _outlet_order
 from sourcebias.figures.palette import _colours, _group_handles
 from sourcebias.figures.style import _RATE_COLUMNS, column_width, current_style
+
+#: Cells resting on fewer hits than this (but at least one) are hatched.
+FEW_HITS = 5
 
 
 def plot_term_heatmap(
@@ -53,22 +57,30 @@ def plot_term_heatmap(
     top: int | None = None,
     level: str | None = None,
     by: str = "outlet",
+    shared_scale: bool = True,
     names: Mapping[str, str] | None = None,
+    fig: Figure | None = None,
 ) -> Figure:
     """Heatmap of loaded-term rates, terms × outlets, one panel per voice.
 
-    Each cell is the rate per 1,000 words of that voice in that outlet, written
-    in the cell when the number fits (blank where the outlet has no words in
-    the voice). Each panel has its own colour scale, since quoted text is short
-    and its rates run higher. The longer of the two lists (outlets, terms) runs
-    down the page, so that a batch of many outlets stays readable; outlet
-    labels carry the number of articles.
+    Each cell's colour is the rate per 1,000 words of that voice in that
+    outlet. The cell text gives, as far as it fits, the rate, the number of
+    hits it rests on and its interval (``ci_low``–``ci_high``); a cell is
+    blank where the outlet has no words in the voice. Cells resting on 1 to
+    ``FEW_HITS - 1`` hits are hatched: one or two hits in a short voice give
+    the darkest cells. All panels share one colour scale (quoted text is
+    short and its rates run higher, so its cells may dominate); with
+    ``shared_scale=False`` each panel has its own, and the caption says so.
+    The caption under the figure says what the cell text, the hatch and the
+    intervals are. The longer of the two lists (outlets, terms) runs down
+    the page; outlet labels carry the number of articles.
 
     Parameters
     ----------
     rates : pandas.DataFrame
         Rates from :func:`sourcebias.term_rates`: ``by``, ``term`` or
-        ``category``, ``voice``, ``n_articles``, ``rate_per_1000`` (one row per
+        ``category``, ``voice``, ``n_articles``, ``n_hits``,
+        ``rate_per_1000``, ``ci_low``, ``ci_high``, ``ci_method`` (one row per
         entry × group × voice).
     voice_facets : sequence of str
         The voices to draw, one panel each, in this order.
@@ -78,16 +90,24 @@ def plot_term_heatmap(
         The term variable; default ``term`` when the table has it, else ``category``.
     by : str
         The column naming the groups (``outlet``, ``outlet_group``).
+    shared_scale : bool
+        One colour scale for every panel (default), or one per panel.
     names : mapping of str to str, optional
-        Display names laid over :func:`display_names`.
+        Display names of outlets, terms and voices (e.g. ``ws.names``).
+    fig : matplotlib.figure.Figure, optional
+        An empty Figure to draw into, at its width; its height is set to fit.
+        Default a new double-column figure.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Double column wide; terms sorted by their summed rate, highest first.
+        Double column wide (or as wide as ``fig``), one Axes per voice; terms sorted by their summed
+        rate, highest first. A Figure rather than an Axes, since the panels
+        and their shared colour bar are laid out together.
     """
     entry = _level_column(rates, level, "plot_term_heatmap")
-    table = _as_outlet(rates, by, (entry, *_RATE_COLUMNS), "rates", "plot_term_heatmap")
+    table = _as_outlet(rates, by, (entry, *_RATE_COLUMNS, "n_hits", "ci_low", "ci_high"),
+                       "rates", "plot_term_heatmap")
     shown = _select(table, "voice", voice_facets, "plot_term_heatmap")
     _reject_duplicates(shown, [entry, "outlet", "voice"], "plot_term_heatmap")
     name = _namer(names)
@@ -102,8 +122,10 @@ def plot_term_heatmap(
     outlets_down = len(outlets) > len(entries)
     down_labels = _n_labels(outlet_names, outlet_n) if outlets_down else entry_names
     colorbar_in = 0.75
-    panel_in = (column_width("double") - _text_width(down_labels, "ytick.labelsize") - 0.4
-                - len(voice_facets) * colorbar_in) / len(voice_facets)
+    n_bars = 1 if shared_scale else len(voice_facets)
+    width = _figure_width(fig, "double")
+    panel_in = (column_width(width) - _text_width(down_labels, "ytick.labelsize") - 0.4
+                - n_bars * colorbar_in) / len(voice_facets)
     cell_in = panel_in / (len(entries) if outlets_down else len(outlets))
     if outlets_down:
         across_labels, rotation = entry_names, _rotation(entry_names, cell_in)
@@ -111,37 +133,109 @@ def plot_term_heatmap(
         across_labels, rotation = _column_labels(outlet_names, outlet_n, cell_in=cell_in)
     if rotation and len(voice_facets) > 1:
         rotation = 90.0  # slanted labels would reach into the panel on their left
-    height = (style["row_height_in"] * len(down_labels) + _label_height(across_labels, rotation)
-              + 0.75)
-    fig, axes = plt.subplots(
-        1, len(voice_facets), sharey=True, squeeze=False, layout="constrained",
-        figsize=(column_width("double"), height),
-    )
-    cells = _number_labels(shown[["rate_per_1000"]], "{:.1f}").ravel()
-    annotate = _fits(list(cells), cell_in, style["row_height_in"])
+    texts, row_in = _cell_texts(shown, cell_in=cell_in, rows=len(down_labels))
+    shown = shown.assign(cell_text=texts)
+    caption = _heatmap_caption(shown, texts.str.count("\n").max() + 1 if len(texts) else 0,
+                               shared_scale=shared_scale or len(voice_facets) == 1)
+    height = (max(style["row_height_in"], row_in) * len(down_labels)
+              + _label_height(across_labels, rotation) + 0.75 + 0.15 * len(caption))
+    fig = _new_figure(fig, width=width, height=height)
+    axes = fig.subplots(1, len(voice_facets), sharey=True, squeeze=False)
+    highest = shown["rate_per_1000"].max()
+    vmax = float(highest) if pd.notna(highest) and highest > 0 else 1.0
+    colorbar = "Rate per\n1,000 words\nof that voice"
     outlet_title = f"{_group_title(by)} (n = articles)"
     for ax, voice in zip(axes[0], voice_facets, strict=True):
-        matrix = (
-            shown[shown["voice"] == voice]
-            .pivot(index=entry, columns="outlet", values="rate_per_1000")
+        block = shown[shown["voice"] == voice]
+        matrices = {
+            column: block.pivot(index=entry, columns="outlet", values=column)
             .reindex(index=entries, columns=outlets)
-        )
+            for column in ("rate_per_1000", "n_hits", "cell_text")
+        }
         if outlets_down:
-            matrix = matrix.T
-        vmax = float(np.nanmax(matrix.to_numpy())) if matrix.notna().any().any() else 0.0
+            matrices = {column: matrix.T for column, matrix in matrices.items()}
+        rate = matrices["rate_per_1000"]
+        if not shared_scale:
+            top_rate = rate.max().max()
+            vmax = float(top_rate) if pd.notna(top_rate) and top_rate > 0 else 1.0
+        hits = matrices["n_hits"].to_numpy(dtype="float64")
         _heatmap(
-            ax, matrix, cmap=style["heatmap_cmap"], vmin=0.0, vmax=vmax if vmax > 0 else 1.0,
-            annotations=_number_labels(matrix, "{:.1f}") if annotate else None,
+            ax, rate, cmap=style["heatmap_cmap"], vmin=0.0, vmax=vmax,
+            annotations=matrices["cell_text"].fillna("").to_numpy() if texts.any() else None,
             xticklabels=across_labels, yticklabels=down_labels, rotation=rotation,
-            colorbar="Rate per\n1,000 words\nof that voice",
+            colorbar=None if shared_scale else colorbar,
+            hatched=(hits > 0) & (hits < FEW_HITS),
         )
         ax.set_title(name(voice))
         ax.set_xlabel(entry.capitalize() if outlets_down else outlet_title)
         ax.set_ylabel((outlet_title if outlets_down else entry.capitalize())
                       if ax is axes[0][0] else "")
-    _record(axes[0][0], _in_order(shown, {"voice": list(voice_facets), entry: entries,
-                                          "outlet": outlets}), by=by)
+    if shared_scale:
+        _colorbar(fig, axes[0][0].collections[0], list(axes[0]), colorbar)
+    _figure_xlabel(fig, *caption)
+    _record(axes[0][0], _in_order(shown.drop(columns="cell_text"),
+                                  {"voice": list(voice_facets), entry: entries,
+                                   "outlet": outlets}), by=by)
     return fig
+
+
+def _rate_text(value: float) -> str:
+    """A rate in two significant digits at most: ``88``, ``1.2``, ``0.035``, ``0``."""
+    if value == 0:
+        return "0"
+    if abs(value) >= 10:
+        return f"{value:.0f}"
+    if abs(value) >= 1:
+        return f"{value:.1f}"
+    return f"{value:.2g}"
+
+
+def _cell_texts(shown: pd.DataFrame, *, cell_in: float, rows: int) -> tuple[pd.Series, float]:
+    """Each cell's text and the row height it needs.
+
+    As many of these lines as fit the cell: the rate, the hits it rests on,
+    the interval. Fewer lines when the rows would make the figure taller than
+    a page, none when even the rate is too wide.
+    """
+    rate = shown["rate_per_1000"].map(lambda v: "" if pd.isna(v) else _rate_text(v))
+    hits = shown["n_hits"].map(lambda v: "" if pd.isna(v) else f"{int(v):,} hit"
+                               + ("" if v == 1 else "s"))
+    interval = pd.Series(
+        ["" if pd.isna(low) or pd.isna(high) else f"{_rate_text(low)}–{_rate_text(high)}"
+         for low, high in zip(shown["ci_low"], shown["ci_high"], strict=True)],
+        index=shown.index, dtype="object")
+    lines = [rate, hits, interval]
+    for n_lines in (3, 2, 1):
+        row_in = (1.25 * n_lines * _small_font() + 4) / 72
+        texts = lines[0]
+        for line in lines[1:n_lines]:
+            texts = texts.str.cat(line, sep="\n").str.strip("\n")
+        texts = texts.where(rate != "", "")
+        if rows * row_in <= 6.5 and _fits([t for text in texts for t in text.split("\n")],
+                                          cell_in, row_in):
+            return texts, row_in
+    return pd.Series("", index=shown.index), 0.0
+
+
+def _heatmap_caption(shown: pd.DataFrame, n_lines: int, *, shared_scale: bool) -> list[str]:
+    """Lines under the heatmap: the cell text, the hatch, the intervals, the scale."""
+    what = ["rate per 1,000 words of that voice", "hits", "interval"][:n_lines]
+    bounded = shown[shown["ci_low"].notna() & shown["ci_high"].notna()]
+    methods = sorted(map(str, bounded.get("ci_method", pd.Series()).dropna().unique()))
+    if len(bounded) and not methods:
+        methods = ["method not recorded"]
+    lines = [f"Cell text: {'; '.join(what)}." if what else
+             "Rates are not written in the cells: too many to fit (see the CSV)."]
+    if n_lines >= 3 and methods:
+        lines.append(f"Intervals: {'; '.join(methods)}.")
+    elif methods:
+        lines.append("Intervals: too wide for the cells; in the CSV beside the figure.")
+    few = shown[(shown["n_hits"] > 0) & (shown["n_hits"] < FEW_HITS)]
+    if len(few):
+        lines.append(f"Hatched: 1–{FEW_HITS - 1} hits, too few to compare outlets.")
+    lines.append("One colour scale for all panels." if shared_scale
+                 else "Each panel has its own colour scale.")
+    return lines
 
 
 def plot_term_rates(
@@ -155,6 +249,7 @@ def plot_term_rates(
     palette: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
     width: str | float = "double",
+    fig: Figure | None = None,
 ) -> Figure:
     """Interval plots of term rates: one panel per term, one row per outlet.
 
@@ -186,13 +281,17 @@ def plot_term_rates(
         Outlet colours from :func:`outlet_palette`; default built from this table.
         Group colours are named in the legend.
     names : mapping of str to str, optional
-        Display names laid over :func:`display_names`.
+        Display names of outlets, terms and voices (e.g. ``ws.names``).
     width : "single", "double" or float
         Figure width; as many panels sit side by side as fit it.
+    fig : matplotlib.figure.Figure, optional
+        An empty Figure to draw into, at its width (``width`` is then
+        ignored); its height is set to fit.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One Axes per panel; a Figure, since the panels share rows and a legend.
     """
     entry = _level_column(rates, level, "plot_term_rates")
     table = _as_outlet(rates, by, (entry, *_RATE_COLUMNS, "ci_low", "ci_high"), "rates",
@@ -207,7 +306,7 @@ def plot_term_rates(
     n = shown.groupby("outlet")["n_articles"].max()
     labels = _n_labels([name(o) for o in outlets], [n[o] for o in outlets])
     fig, axes = _facets(len(order), row_labels=labels, width=width,
-                        row_height=current_style()["point_row_height_in"])
+                        row_height=current_style()["point_row_height_in"], fig=fig)
     panels = []
     absent = False
     for ax, value in zip(axes, order, strict=True):

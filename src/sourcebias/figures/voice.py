@@ -42,7 +42,7 @@ def plot_voice_share(
         outlet's colour, the quoted part a light grey. Group colours are named
         in the legend.
     names : mapping of str to str, optional
-        Display names laid over :func:`display_names`.
+        Display names of the outlets (e.g. ``ws.names``).
     ax : matplotlib.axes.Axes, optional
         Where to draw; default a new single-column figure.
 

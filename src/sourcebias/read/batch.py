@@ -6,11 +6,12 @@ A batch is either
   With a ``manifest.csv`` (columns ``path`` and ``outlet``; optional ``doc_id``,
   ``outlet_group``, ``date``, ``url``, ``title``; any other column is kept), the
   manifest's rows are the batch: files it does not list are not read. Its paths
-  are relative to the folder and may pass through symbolic links, but may not be
-  absolute or climb out of the folder with ``..``. Without a manifest, every file
-  under the folder is read (hidden files and folders aside); the outlet is the
-  name of the top-level sub-folder the file sits in, or the batch folder's own
-  name for files directly in it.
+  are relative to the folder. Without a manifest, every file under the folder is
+  read (hidden files and folders aside); the outlet is the name of the top-level
+  sub-folder the file sits in, or the batch folder's own name for files directly
+  in it. Every path is resolved with its symbolic links followed and must stay
+  inside the batch folder: one that is absolute, climbs out with ``..`` or leads
+  out through a link (a file, a sub-folder, a manifest row) is excluded unopened.
 * or one ``.csv``, ``.jsonl``, ``.parquet`` (or ``.csv.gz``, ``.jsonl.gz``) table
   with one row per article. Its columns are mapped with the ``*_column`` options
   and every other column is kept.
@@ -139,6 +140,8 @@ def read_batch(
     title_column: str = "title",
     furniture: str | Path | Furniture | None = None,
     near_duplicate_threshold: float = 0.9,
+    path_column: str | None = None,
+    sep: str | None = None,
 ) -> Batch:
     """Read a batch folder or table file into tidy tables.
 
@@ -162,6 +165,12 @@ def read_batch(
         Rajaraman and Ullman, *Mining of Massive Datasets*, ch. 3), banded so
         that a pair at the threshold is found with probability >= 0.99, and
         each candidate's exact Jaccard similarity is then checked.
+    path_column : str, optional
+        The ``manifest.csv`` column of the file paths; by default ``path``, or
+        else ``file``, ``filename`` or ``filepath`` (with a note).
+    sep : str, optional
+        The delimiter of a CSV table file; by default the one of comma,
+        semicolon, tab and pipe that occurs most often in its header line.
 
     Returns
     -------
@@ -188,7 +197,7 @@ def read_batch(
         path, text_column=text_column, id_column=id_column, outlet_column=outlet_column,
         outlet_group_column=outlet_group_column, date_column=date_column, url_column=url_column,
         title_column=title_column, furniture=furniture,
-        near_duplicate_threshold=near_duplicate_threshold,
+        near_duplicate_threshold=near_duplicate_threshold, path_column=path_column, sep=sep,
     )
     reads = [reader.add(read_part(part)) for part in reader.parts()]
     articles = _concat([read.articles for read in reads])
@@ -323,11 +332,17 @@ class BatchReader:
         title_column: str = "title",
         furniture: str | Path | Furniture | None = None,
         near_duplicate_threshold: float = 0.9,
+        path_column: str | None = None,
+        sep: str | None = None,
     ):
         if not 0 < near_duplicate_threshold <= 1:
             raise ValueError("near_duplicate_threshold must be in (0, 1]")
+        if sep is not None and len(sep) != 1:
+            raise ValueError(f"sep={sep!r}: give one character, e.g. ';' or a tab")
         path = Path(path)
         self.path = path
+        self.path_column = path_column
+        self.sep = sep
         self.text_column = text_column
         self.threshold = near_duplicate_threshold
         self.furniture = (furniture if isinstance(furniture, Furniture)
@@ -353,6 +368,7 @@ class BatchReader:
         self._kept: list[_Kept] = []
         self._shingles = _ShingleStore()
         self._links: _Links | None = None
+        self._notes: list[str] = []
 
     def parts(self) -> Iterator[BatchPart]:
         """The inputs in parts of up to :data:`PART_ROWS`, in input order.
@@ -361,7 +377,9 @@ class BatchReader:
         ``doc_id`` ...) are noted, and logged, as the parts are made.
         """
         if self.path.is_dir():
-            listing, reasons = _folder_inputs(self.path, self.names, self.within)
+            listing, reasons, notes = _folder_inputs(self.path, self.names, self.within,
+                                                     self.path_column)
+            self._notes += notes
             self._note_excluded(_excluded(listing, reasons, self.within))
             valid = listing[reasons.isna()]
             for number, start in enumerate(range(0, max(len(valid), 1), PART_ROWS)):
@@ -369,11 +387,10 @@ class BatchReader:
                                 self.within, self.furniture, self.threshold)
             return
         seen = _SeenIds()
-        rows = 0
-        for number, table in enumerate(_table_parts(self.path, self.text_column, self.names)):
+        tables = _table_parts(self.path, self.text_column, self.names, self.sep)
+        for number, table in enumerate(tables):
             listing, reasons = _table_inputs(table, self.path, self.names, self.text_column,
-                                             first_row=rows + 1, seen=seen)
-            rows += len(table)
+                                             seen=seen)
             self._note_excluded(_excluded(listing, reasons, self.within))
             docs = listing[reasons.isna()].reset_index(drop=True)
             del table, listing  # hold one copy of the part's texts while it is out
@@ -418,8 +435,9 @@ class BatchReader:
             else empty("excluded")
 
     def problems(self) -> tuple[str, ...]:
-        """One line per excluded input, then per article whose characters were repaired."""
-        return (*(_problem_line(e.source, e.row, e.reason, self.within)
+        """Notes on how the batch was read, then one line per excluded input, then per
+        article whose characters were repaired or that needs a warning."""
+        return (*self._notes, *(_problem_line(e.source, e.row, e.reason, self.within)
                   for e in self.excluded().itertuples(index=False)),
                 *self._repairs)
 

@@ -21,6 +21,7 @@ from sourcebias.read.inputs import (
     _Inputs,
     _problem_line,
 )
+from sourcebias.read.language import detect_languages
 from sourcebias.tables import COLUMNS, count_words
 
 
@@ -35,6 +36,7 @@ def _clean(inputs: _Inputs, furniture: Furniture
     emptied = pd.Series(np.nan, index=docs.index, dtype="str").mask(
         body == "", "has no article text left once site furniture is removed (see the "
                     "removed table); check the file, or the furniture rules")
+    large = texts.str.len() > LARGE_ARTICLE_CHARS
     title = (_one_line(docs["title"]).fillna(_one_line(docs["page_title"]))
              .fillna(cleaned.title))
     dateline = _iso_dates(cleaned.dateline)
@@ -49,10 +51,12 @@ def _clean(inputs: _Inputs, furniture: Furniture
                       "note": "placed the headline as the first paragraph"}),
         pd.DataFrame({"key": docs.index[from_dateline],
                       "note": "date from the dateline " + cleaned.dateline[from_dateline]}),
+        pd.DataFrame({"key": docs.index[large], "note": _large_note(texts[large])}),
     ], ignore_index=True)
     unknown = pd.Series(np.nan, index=docs.index, dtype="str")
     articles = docs.assign(
         title=title, date=date.fillna(dateline), text=text, n_words=count_words(text),
+        language=detect_languages(text),
         problems=notes.groupby("key", sort=False)["note"].agg("; ".join)
         .reindex(docs.index, fill_value=""),
         duplicate_of=unknown, duplicate_kind=unknown,
@@ -67,7 +71,7 @@ def _clean(inputs: _Inputs, furniture: Furniture
 
 def _repair_lines(articles: pd.DataFrame, notes: pd.DataFrame, within: str | None) -> list[str]:
     """One logged line per article whose characters had to be decoded or repaired."""
-    warn = notes[notes["note"].str.contains("not UTF-8|mojibake", regex=True)]
+    warn = notes[notes["note"].str.contains("not UTF-8|mojibake|more text than", regex=True)]
     warn = warn[warn["key"].isin(articles.index)]
     advice = "check the article's special characters" + (
         "" if within and within != MANIFEST else ", and re-save the file as UTF-8")
@@ -78,6 +82,18 @@ def _repair_lines(articles: pd.DataFrame, notes: pd.DataFrame, within: str | Non
                                    f"{'; '.join(group)}; {advice}", within))
         LOG.warning(lines[-1])
     return lines
+
+
+#: Characters of text above which an input is unlikely to be one article (5 million: a
+#: long feature has 50,000); it is read, with a warning.
+LARGE_ARTICLE_CHARS = 5_000_000
+
+
+def _large_note(texts: pd.Series) -> pd.Series:
+    megabytes = (texts.str.len() / 1e6).round(1).astype("str")
+    return ("has more text than one article would (" + megabytes + " million characters; "
+            f"over {LARGE_ARTICLE_CHARS / 1e6:g} million): check that it is one article, not "
+            "a whole site or a concatenation, and split it if it is not")
 
 
 def _article_columns(articles: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,8 @@ UTF-8; otherwise the Windows Latin code page (1252, 1250, 1254, 1257) that reads
 the bytes most cleanly by charset-normalizer's mess ratio, Windows-1252 winning
 near-ties, as long as that reading is not chaotic (mess ratio <= 0.2,
 charset-normalizer's own threshold); otherwise charset-normalizer's best guess
-(Cyrillic, Greek, Arabic, Hebrew, Thai and East Asian encodings). Read through a
+(Cyrillic, Greek, Arabic, Hebrew, Thai and East Asian encodings) when it reads
+at least three words. Read through a
 Latin code page, text in those scripts scores above 0.6, Latin-script text
 below 0.03. charset-normalizer's own guess is not used for Latin-script text:
 on English news with curly quotes it often picks a DOS code page, and it reads
@@ -39,7 +40,8 @@ _BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark starts like UTF-16
 )
 
 
-_WINDOWS_LATIN = ("cp1252", "cp1250", "cp1254", "cp1257")  # in order of preference
+#: The Windows Latin code pages tried for a file that is not UTF-8, in order of preference.
+WINDOWS_LATIN = ("cp1252", "cp1250", "cp1254", "cp1257")
 
 
 _NEAR_TIE = 0.01
@@ -54,6 +56,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_SHARE = 0.01
 
 
+#: charset-normalizer names some encoding for almost any few bytes (a JPEG header reads
+#: as Urdu in cp1006); its guess is taken only when it gives at least this many words
+#: of two or more letters. Two short sentences of Chinese give three.
+_MIN_GUESSED_WORDS = 3
+
+
+_GUESSED_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
 _MOJIBAKE_FIXES = ftfy.TextFixerConfig(
     unescape_html=False, fix_latin_ligatures=False, fix_character_width=False,
     uncurl_quotes=False, fix_line_breaks=False, remove_control_chars=False,
@@ -62,6 +73,25 @@ _MOJIBAKE_FIXES = ftfy.TextFixerConfig(
 
 
 _SAVE_AS_UTF8 = "re-save it as UTF-8 text"
+
+
+#: The encodings :func:`decode_bytes` tries, in words, for a file that none of them fits.
+TRIED_ENCODINGS = (
+    "it is not UTF-8 (nor UTF-16 or UTF-32 with a byte-order mark), and no other text "
+    f"encoding fits it (tried {', '.join(WINDOWS_LATIN)}, then charset-normalizer's "
+    "guesses among the code pages of Cyrillic, Greek, Arabic, Hebrew, Thai and East Asian "
+    "scripts)"
+)
+
+
+#: "â€" then a replacement character: a closing curly quote (UTF-8 E2 80 9D) read as
+#: Windows-1252, which has no character for 0x9D. Of the other characters whose UTF-8
+#: ends so (U+2001, U+200D, U+200F, U+2010) none is common in news text.
+_LOST_CLOSING_QUOTE = "\u00e2\u20ac\ufffd"
+
+
+#: What ftfy reads as the byte 0x9D (its "sloppy" Windows-1252 keeps C1 controls).
+_BYTE_9D = "\u00e2\u20ac\u009d"
 
 
 #: What mojibake leaves: UTF-8 read as Windows-1252 or Latin-1 gives a lead byte
@@ -138,14 +168,14 @@ def decode_bytes(raw: bytes) -> tuple[str, list[str]]:
         pass
     encoding = _legacy_encoding(raw)
     if encoding is None:
-        raise UnreadableFile(f"is not UTF-8 and no other text encoding fits it; {_SAVE_AS_UTF8}")
+        raise UnreadableFile(f"could not be decoded: {TRIED_ENCODINGS}; {_SAVE_AS_UTF8}")
     return _checked(raw.decode(encoding)), [f"decoded as {encoding} (not UTF-8)"]
 
 
 def _legacy_encoding(raw: bytes) -> str | None:
     """The Windows Latin code page that reads ``raw`` cleanly, else charset-normalizer's guess."""
     messes = {}
-    for encoding in _WINDOWS_LATIN:
+    for encoding in WINDOWS_LATIN:
         try:
             messes[encoding] = mess_ratio(raw.decode(encoding), maximum_threshold=1.0)
         except UnicodeDecodeError:
@@ -154,7 +184,9 @@ def _legacy_encoding(raw: bytes) -> str | None:
         cleanest = min(messes.values())
         return next(e for e, mess in messes.items() if mess <= cleanest + _NEAR_TIE)
     best = charset_normalizer.from_bytes(raw).best()
-    return None if best is None else best.encoding
+    if best is None or len(_GUESSED_WORD.findall(str(best))) < _MIN_GUESSED_WORDS:
+        return None
+    return best.encoding
 
 
 def _checked(text: str) -> str:
@@ -173,7 +205,10 @@ def repair_mojibake(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
     Only texts with a trace of mojibake (see ``_MOJIBAKE_TRACE``) go to
     :func:`ftfy.fix_text`, which repairs encodings only (quotes, ligatures,
     widths and Unicode normalisation are left as written) and leaves text alone
-    unless it is sure.
+    unless it is sure. A closing quote whose last byte was lost ("â€" and a
+    replacement character, as "”" read as Windows-1252 by a decoder that
+    replaces bytes it has no character for) is first given its byte back, so
+    that "â€œcoupâ€�" is repaired to "“coup”" and the quotation closes.
 
     Parameters
     ----------
@@ -188,8 +223,9 @@ def repair_mojibake(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
         the traces that the repair removed.
     """
     flagged = texts[texts.str.contains(_MOJIBAKE_TRACE)]
-    fixed = flagged.map(lambda text: ftfy.fix_text(text, _MOJIBAKE_FIXES))
-    changed = fixed[fixed != flagged]
+    restored = flagged.str.replace(_LOST_CLOSING_QUOTE, _BYTE_9D, regex=False)
+    fixed = restored.map(lambda text: ftfy.fix_text(text, _MOJIBAKE_FIXES))
+    changed = fixed[fixed != restored]
     places = (flagged[changed.index].str.count(_MOJIBAKE_TRACE)
               - changed.str.count(_MOJIBAKE_TRACE)).clip(lower=1)
     repaired = texts.copy()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import itertools
 import logging
 import os
 import posixpath
@@ -25,11 +23,22 @@ from sourcebias.read.decode import (
     decode_bytes,
     extract_html,
 )
+from sourcebias.read.formats import (
+    MISSING,
+    UNREADABLE,
+    csv_parts,
+    delimiter_name,
+    detect_delimiter,
+    jsonl_parts,
+    tried_delimiters,
+)
 from sourcebias.tables import COLUMNS, EXTRA_COLUMNS, empty
 
 
-def _first_reason(index: pd.Index, checks: list[tuple[pd.Series, str]]) -> pd.Series:
-    """For each row, the reason of the first check it fails, or null."""
+def _first_reason(index: pd.Index, checks: list[tuple[pd.Series, str | pd.Series]]
+                  ) -> pd.Series:
+    """For each row, the reason of the first check it fails (a reason per row when the
+    reason is a Series), or null."""
     reasons = pd.Series(np.nan, index=index, dtype="str")
     for failed, reason in checks:
         reasons[failed.astype(bool) & reasons.isna()] = reason
@@ -62,6 +71,9 @@ def _flag_repeated_ids(listing: pd.DataFrame, reasons: pd.Series, *, within: str
 LOG = logging.getLogger("sourcebias.read")
 
 MANIFEST = "manifest.csv"
+
+#: What an ``excluded`` reason says of a path that is not inside the batch folder.
+OUTSIDE = "leads outside the batch folder"
 
 TEXT_SUFFIXES = (".txt", ".md")
 
@@ -161,12 +173,34 @@ def _excluded(listing: pd.DataFrame, reasons: pd.Series, within: str | None) -> 
     return excluded
 
 
-def _folder_inputs(folder: Path, names: dict[str, str], within: str | None
-                   ) -> tuple[pd.DataFrame, pd.Series]:
-    """The files of a batch folder, and why each one that cannot be read is excluded."""
-    listing = _manifest_listing(folder / MANIFEST, names) if within else _folder_listing(folder)
-    reasons = _listing_problems(listing, within)
-    return listing, reasons
+def _folder_inputs(folder: Path, names: dict[str, str], within: str | None,
+                   path_column: str | None = None) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """The files of a batch folder, why each one that cannot be read is excluded, and
+    notes on how the folder was read (each one logged).
+
+    With a manifest, the files it does not list are excluded ("not in the manifest");
+    without one, a folder without sub-folders gets a note on how to name outlets.
+    """
+    if within:
+        listing, notes = _manifest_listing(folder, names, path_column)
+        reasons = _listing_problems(folder, listing, within)
+        unlisted = _unlisted(folder, listing)
+        listing = pd.concat([listing, unlisted]) if len(unlisted) else listing
+        reasons = pd.concat([reasons, pd.Series(
+            f"is not in the {MANIFEST}, so it is not read; add a row for it or move it out "
+            "of the batch folder", index=unlisted.index, dtype="str")])
+    else:
+        listing = _folder_listing(folder)
+        reasons = _listing_problems(folder, listing, within)
+        notes = []
+        if len(listing) and not listing["path"].str.contains("/").any():
+            notes.append(f"{folder.resolve().name}: no {MANIFEST} and no sub-folders, so every "
+                         f"article gets the outlet {listing['outlet'].iloc[0]!r} (the folder's "
+                         "name); to name outlets, put each outlet's files in a sub-folder "
+                         f"named after it, or add a {MANIFEST} with path and outlet columns")
+    for note in notes:
+        LOG.warning(note)
+    return listing, reasons, notes
 
 
 def _read_files(folder: Path, listing: pd.DataFrame, within: str | None) -> _Inputs:
@@ -193,29 +227,84 @@ def _read_files(folder: Path, listing: pd.DataFrame, within: str | None) -> _Inp
                    pd.concat(excluded, ignore_index=True), within)
 
 
-def _manifest_listing(manifest: Path, names: dict[str, str]) -> pd.DataFrame:
+#: Column names taken as the manifest's path column when it has no ``path`` column.
+PATH_ALIASES = ("file", "filename", "filepath")
+
+
+def _manifest_listing(folder: Path, names: dict[str, str], path_column: str | None
+                      ) -> tuple[pd.DataFrame, list[str]]:
+    """The manifest's rows, and notes on how it was read."""
+    manifest = folder / MANIFEST
+    if not stays_inside(folder.resolve(), MANIFEST):
+        raise ValueError(f"{manifest}: {OUTSIDE} (it is a link to a file elsewhere); put the "
+                         "manifest itself in the batch folder")
     table = pd.read_csv(manifest, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    for required in ("path", names["outlet"]):
+    notes = []
+    if path_column is None:
+        path_column = "path"
+        alias = next((c for c in PATH_ALIASES if c in table.columns), None)
+        if "path" not in table.columns and alias:
+            path_column = alias
+            notes.append(f"{MANIFEST}: no 'path' column; the file paths are read from its "
+                         f"{alias!r} column (name another with --path-column)")
+    for required in (path_column, names["outlet"]):
         if required not in table.columns:
-            raise ValueError(f"{manifest}: no {required!r} column; add one "
-                             f"(columns found: {', '.join(table.columns)})")
-    table = table.apply(lambda column: column.str.strip()).replace("", np.nan)
-    listing = _standard_fields(table, names | {"path": "path"})
+            raise ValueError(f"{manifest}: no {required!r} column; add one"
+                             + (" or name it with --path-column" if required == path_column
+                                else "")
+                             + f" (columns found: {', '.join(table.columns)})")
+    table = table.apply(lambda column: column.str.strip()).replace(list(MISSING), np.nan)
+    listing = _standard_fields(table, names | {"path": path_column})
     listing["path"] = listing["path"].str.replace("\\", "/", regex=False)
     listing["source"] = listing["path"].map(posixpath.normpath, na_action="ignore")
     listing["doc_id"] = listing["doc_id"].fillna(_stems(listing["source"]))
-    listing["row"] = np.arange(1, len(listing) + 1)
-    return listing
+    listing["row"] = pd.array(np.arange(1, len(listing) + 1), dtype="Int64")
+    return listing, notes
+
+
+def _unlisted(folder: Path, listing: pd.DataFrame) -> pd.DataFrame:
+    """The files in a manifest's folder that none of its rows name (compared with their
+    links resolved), as listing rows numbered after the manifest's."""
+    inside = folder.resolve()
+    named = {(inside / path).resolve() for path in listing["source"].dropna()
+             if not _outside(path)}
+    files = [path for path in batch_files(folder)
+             if (inside / path).resolve() not in named and not (inside / path).is_dir()]
+    index = pd.RangeIndex(len(listing), len(listing) + len(files))
+    return pd.DataFrame({"path": files, "source": files}, index=index, dtype="str").assign(
+        row=pd.Series(pd.NA, index=index, dtype="Int64"))
+
+
+def batch_files(folder: Path) -> list[str]:
+    """Every file under a batch folder, as sorted paths relative to it (hidden files and
+    folders aside, the manifest aside), and every linked sub-folder that leads outside it.
+
+    Links to folders are followed only when they resolve inside the folder, and a
+    folder reached twice (through a link) is walked once, so that a link can
+    neither lead out of the batch nor loop. A sub-folder that leads outside is
+    listed, not walked, so that :func:`_listing_problems` can exclude it.
+    """
+    inside = folder.resolve()
+    walked = {inside}
+    found = []
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        base = Path(root).relative_to(folder)
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            real = Path(root, name).resolve()
+            if not real.is_relative_to(inside):
+                found.append((base / name).as_posix())
+            elif real not in walked:
+                walked.add(real)
+                kept.append(name)
+        dirs[:] = kept
+        found += [(base / name).as_posix() for name in names
+                  if not name.startswith(".") and (root != str(folder) or name != MANIFEST)]
+    return sorted(found)
 
 
 def _folder_listing(folder: Path) -> pd.DataFrame:
-    files = []
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        base = Path(root).relative_to(folder)
-        files += [(base / name).as_posix() for name in names
-                  if not name.startswith(".") and (root != str(folder) or name != MANIFEST)]
-    listing = pd.DataFrame({"path": pd.Series(sorted(files), dtype="str")})
+    listing = pd.DataFrame({"path": pd.Series(batch_files(folder), dtype="str")})
     parts = listing["path"].str.split("/")
     return listing.assign(
         source=listing["path"],
@@ -248,23 +337,35 @@ def _standard_fields(table: pd.DataFrame, names: dict[str, str], *,
 
 
 def _outside(path: str) -> bool:
-    """Whether a manifest path is absolute or climbs out of the batch folder.
-
-    The test is lexical: a path through a symbolic link inside the folder is
-    inside, wherever the link points.
-    """
+    """Whether a manifest path is absolute or climbs out of the batch folder as written."""
     return (path.startswith("/") or path[1:2] == ":"
             or posixpath.normpath(path).split("/")[0] == "..")
 
 
-def _listing_problems(listing: pd.DataFrame, within: str | None) -> pd.Series:
-    """The first thing wrong with each listed file that shows without reading it."""
+def stays_inside(inside: Path, path: str) -> bool:
+    """Whether ``path`` (relative to the resolved batch folder ``inside``), with every
+    symbolic link on the way followed, is still under ``inside``. Nothing is opened."""
+    return not path or (inside / path).resolve().is_relative_to(inside)
+
+
+def _listing_problems(folder: Path, listing: pd.DataFrame, within: str | None) -> pd.Series:
+    """The first thing wrong with each listed file that shows without reading it.
+
+    A path that leads outside the batch folder, as written (absolute, ``..``) or
+    through a symbolic link (to a file or a folder), is excluded before anything
+    is opened.
+    """
     path = listing["path"].fillna("")
     suffix = path.str.extract(r"(\.[^./]*)$", expand=False).str.lower().fillna("")
+    written_outside = path.map(_outside).astype(bool)
+    inside = folder.resolve()
+    linked_outside = ~written_outside & ~path.map(lambda p: stays_inside(inside, p)).astype(bool)
     reasons = _first_reason(listing.index, [
         (path == "", "has no path; fill in the path column or delete the row"),
-        (path.map(_outside), "the path leads outside the batch folder; move the file into "
-                             "the folder and give its path relative to the folder"),
+        (written_outside, f"the path {OUTSIDE}; move the file into the folder and give its "
+                          "path relative to the folder"),
+        (linked_outside, f"the path {OUTSIDE} through a symbolic link, so it is not read; "
+                         "copy the file into the batch folder"),
         (~suffix.isin(TEXT_SUFFIXES + HTML_SUFFIXES),
          "is not a .txt, .md, .html or .htm file; save the article in one of these forms"
          + (" or delete the row" if within else " or move the file out of the batch folder")),
@@ -312,73 +413,80 @@ def _batch_name(path: Path) -> str:
     return name[: -len(suffix)] if suffix else name
 
 
-def _csv_delimiter(path: Path) -> str:
-    """The delimiter of a CSV file: the commonest of ``,``, ``;`` and tab in its header line."""
-    with pa.input_stream(str(path), compression="detect") as stream:
-        header = stream.read(1 << 16).split(b"\n", 1)[0]
-    return max(",;\t", key=lambda c: header.count(c.encode()))
-
-
-def _table_parts(path: Path, text_column: str, names: dict[str, str]
+def _table_parts(path: Path, text_column: str, names: dict[str, str], sep: str | None = None
                  ) -> Iterator[pd.DataFrame]:
-    """The rows of a table file, :data:`PART_ROWS` at a time (one empty part at least)."""
+    """The rows of a table file, :data:`PART_ROWS` at a time (one empty part at least),
+    each indexed by its 1-based row number (see :mod:`sourcebias.read.formats`)."""
     suffix = _table_suffix(path)
+    delimiter = ""
     try:
         if suffix == ".parquet":
             # read page by page: pre-buffered column chunks would be kept until the last
             # part, and a whole row group (a whole file, as pandas writes it) read at once
             file = pq.ParquetFile(path, pre_buffer=False, buffer_size=_READ_BUFFER)
-            parts = (batch.to_pandas() for batch in file.iter_batches(batch_size=PART_ROWS))
+            parts = _numbered(batch.to_pandas()
+                              for batch in file.iter_batches(batch_size=PART_ROWS))
         elif suffix.startswith(".jsonl"):
-            parts = _jsonl_parts(path)
+            parts = jsonl_parts(path, PART_ROWS)
         else:
-            parts = (part.replace("", np.nan) for part in pd.read_csv(
-                path, dtype=str, keep_default_na=False, chunksize=PART_ROWS,
-                sep=_csv_delimiter(path)))
+            chosen = sep or detect_delimiter(path)
+            delimiter = (f" with the delimiter {delimiter_name(chosen)} ("
+                         + ("given" if sep else f"found in its header; tried "
+                            f"{tried_delimiters()}") + ")")
+            parts = csv_parts(path, chosen, PART_ROWS)
         first = next(parts, None)
-    except (pa.ArrowInvalid, ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path}: cannot be read as a {suffix} table ({error}); "
-                         "check the file's format") from None
+    except (pa.ArrowInvalid, ValueError, UnicodeDecodeError, OSError, EOFError) as error:
+        raise ValueError(f"{path}: cannot be read as a {suffix} table{delimiter} "
+                         f"({str(error).strip()}); check the file's format"
+                         + ("; give the delimiter with --sep (sep=)" if delimiter else "")
+                         ) from None
     if first is None:
         first = pd.DataFrame(columns=[text_column, names["outlet"]])
-    for option, column in (("text_column", text_column), ("outlet_column", names["outlet"])):
-        if column not in first.columns:
-            raise ValueError(f"{path}: no {column!r} column; name the right one with "
-                             f"{option}= (columns found: {', '.join(map(str, first.columns))})")
+    if first.columns.difference([UNREADABLE]).size:
+        for option, column in (("text_column", text_column), ("outlet_column", names["outlet"])):
+            if column not in first.columns:
+                raise ValueError(
+                    f"{path}: no {column!r} column; name the right one with {option}= "
+                    f"(columns found: {', '.join(map(str, first.columns))})"
+                    + (f"; it was read{delimiter}: give another with --sep (sep=)"
+                       if delimiter else ""))
     yield first
     try:
         yield from parts
-    except (pa.ArrowInvalid, ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path}: cannot be read as a {suffix} table ({error}); "
-                         "check the file's format") from None
+    except (pa.ArrowInvalid, ValueError, UnicodeDecodeError, OSError, EOFError) as error:
+        raise ValueError(f"{path}: cannot be read as a {suffix} table{delimiter} "
+                         f"({str(error).strip()}); check the file's format") from None
 
 
-def _jsonl_parts(path: Path) -> Iterator[pd.DataFrame]:
-    """The rows of a JSON-lines file (gzipped or not), :data:`PART_ROWS` lines at a time."""
-    with pa.input_stream(str(path), compression="detect") as stream:
-        lines = io.BufferedReader(stream)
-        while True:
-            block = b"".join(itertools.islice(lines, PART_ROWS))
-            if not block.strip():
-                return
-            yield pyarrow.json.read_json(io.BytesIO(block)).to_pandas()
+def _numbered(parts: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The parts with their rows numbered from 1 through the file."""
+    rows = 0
+    for part in parts:
+        part.index = pd.RangeIndex(rows + 1, rows + 1 + len(part))
+        rows += len(part)
+        yield part
 
 
 def _table_inputs(table: pd.DataFrame, path: Path, names: dict[str, str], text_column: str,
-                  *, first_row: int, seen: _SeenIds) -> tuple[pd.DataFrame, pd.Series]:
+                  *, seen: _SeenIds) -> tuple[pd.DataFrame, pd.Series]:
     """Rows of a table file as inputs, and why each one that cannot be read is excluded.
 
-    ``first_row`` is the 1-based number of the part's first row in the file;
-    ``seen`` holds the ids of earlier valid rows with their row numbers.
+    ``table`` is indexed by the rows' 1-based numbers in the file; ``seen`` holds the
+    ids of earlier valid rows with their row numbers.
     """
-    row = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index)
+    unreadable = (table.pop(UNREADABLE) if UNREADABLE in table.columns
+                  else pd.Series(np.nan, index=table.index, dtype="str"))
+    row = pd.Series(table.index.to_numpy(dtype=np.int64))
+    table = table.reset_index(drop=True)
+    unreadable = pd.Series(unreadable.to_numpy(), dtype="str")
     listing = _standard_fields(table, names, text_column=text_column).assign(
-        row=row, source=path.name + "#" + row.astype("str"))
+        row=row, source=path.name + " row " + row.astype("str"))
     if names["doc_id"] not in table.columns:
         listing["doc_id"] = row.astype("str")
     for field in ("text", "outlet", "doc_id"):
         listing[field] = listing[field].where(listing[field].str.strip() != "")
     reasons = _first_reason(listing.index, [
+        (unreadable.notna(), unreadable),
         (listing["text"].isna(), f"has no text in column {text_column!r}; "
                                  "fill it in or delete the row"),
         (listing["outlet"].isna(), f"has no outlet in column {names['outlet']!r}; "

@@ -31,11 +31,14 @@ version, the source of the modules of the stage, and the hashes of
 lexicon the stage uses). Segmentation and sentiment do not depend on the
 lexicons, so a rerun after a lexicon edit takes them from the cache and
 recomputes the ``hits`` (after an edit of the terms lexicon) or the
-``mentions`` (actors lexicon); output tables whose key is unchanged (recorded
-in ``analysis.json``) are not even rewritten. The cache is the ``.cache``
-folder beside the output folder unless ``cache=`` names another; it is never
-put inside the batch folder. Entries are never stale, only unused: delete the
-folder to reclaim the space.
+``mentions`` (actors lexicon). The ``attributions`` are resolved to actors
+from the mentions, and the ``attributed`` and ``source_actor`` columns of
+sentences, voice, hits and mentions come from them, so an edit of the actors
+lexicon rewrites those tables too (from cached segmentation); output tables
+whose key is unchanged (recorded in ``analysis.json``) are not even
+rewritten. The cache is the ``.cache`` folder beside the output folder unless
+``cache=`` names another; it is never put inside the batch folder. Entries are
+never stale, only unused: delete the folder to reclaim the space.
 """
 
 from __future__ import annotations
@@ -48,11 +51,18 @@ from pathlib import Path
 import pandas as pd
 
 from sourcebias.annotate.actors import find_actors
+from sourcebias.annotate.attributed import attribute
 from sourcebias.annotate.folding import prepare_corpus
 from sourcebias.annotate.lexicon import Lexicon, read_actors, read_terms
 from sourcebias.annotate.sentiment import score_sentiment
 from sourcebias.annotate.terms import find_terms
-from sourcebias.config import DEFAULT_SEGMENT_RULES, pack_file, pack_valence
+from sourcebias.config import (
+    ATTRIBUTION_MODEL,
+    DEFAULT_SEGMENT_RULES,
+    pack_file,
+    pack_valence,
+)
+from sourcebias.files import clear_stale
 from sourcebias.read.batch import (
     Batch,
 )
@@ -101,17 +111,19 @@ def annotate(
     Returns
     -------
     dict of str to pandas.DataFrame
-        ``sentences``, ``voice``, ``hits``, ``mentions`` and ``sentiment``.
+        ``sentences``, ``voice``, ``hits``, ``mentions``, ``sentiment`` and
+        ``attributions``; the first four carry ``attributed`` and ``source_actor``
+        (:func:`sourcebias.annotate.attributed.attribute`).
     """
     sentences, voice = segment_articles(articles)
     corpus = prepare_corpus(articles)
-    return {
-        "sentences": sentences,
-        "voice": voice,
-        "hits": find_terms(corpus, sentences=sentences, voice=voice, lexicon=terms),
-        "mentions": find_actors(corpus, sentences=sentences, voice=voice, lexicon=actors),
-        "sentiment": score_sentiment(sentences, voice=voice, articles=articles, domain=domain),
-    }
+    hits = find_terms(corpus, sentences=sentences, voice=voice, lexicon=terms)
+    mentions = find_actors(corpus, sentences=sentences, voice=voice, lexicon=actors)
+    sentiment = score_sentiment(sentences, voice=voice, articles=articles, domain=domain)
+    tables = attribute(articles, sentences=sentences, voice=voice, hits=hits,
+                       mentions=mentions, actors=actors)
+    return {name: tables[name] for name in ("sentences", "voice", "hits", "mentions")} | {
+        "sentiment": sentiment, "attributions": tables["attributions"]}
 
 
 def analyze(
@@ -187,6 +199,9 @@ def analyze(
         actors if actors is not None else pack_file(lexicons, "actors"))
     valence = pack_valence(lexicons)
     store = Cache(_cache_folder(cache, out=out, batch=batch))
+    store.clear_stale()
+    if out is not None and Path(out).is_dir():
+        clear_stale(out)
     stats = Stats()
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(
@@ -206,6 +221,7 @@ def analyze(
                     [str(valence)] if domain else [])) + f"-domain={domain}",
                 "hits": code_version("hits") + terms.sha256,
                 "mentions": code_version("mentions") + actors.sha256,
+                "attributions": code_version("attributions", str(ATTRIBUTION_MODEL)),
                 "summary": code_version("summary"),
                 "corpus": code_version("corpus"),
             },

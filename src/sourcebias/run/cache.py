@@ -31,6 +31,8 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from sourcebias import __version__
+from sourcebias.files import clear_stale
+from sourcebias.read.inputs import MANIFEST, batch_files, stays_inside
 
 #: Arrow IPC compression of cached tables: fast to write and to read back.
 _COMPRESSION = "lz4"
@@ -63,15 +65,14 @@ def file_digest(path: str | os.PathLike[str]) -> str:
 def folder_digest(folder: Path) -> str:
     """The sha256 (hex) of every file under a folder: relative paths and bytes, in path order.
 
-    Hidden files and folders are skipped, as :func:`sourcebias.read_batch` skips them.
+    The files are those :func:`sourcebias.read_batch` may read: hidden files and
+    folders are skipped, and so is every path that leads outside the folder through
+    a symbolic link (it is never opened).
     """
-    entries = []
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        entries += [Path(root, name) for name in names if not name.startswith(".")]
-    entries.sort(key=lambda path: path.relative_to(folder).as_posix())
-    return digest(*(part for path in entries
-                    for part in (path.relative_to(folder).as_posix(), file_digest(path))))
+    inside = folder.resolve()
+    entries = sorted(name for name in [*batch_files(folder), MANIFEST]
+                     if stays_inside(inside, name) and (folder / name).is_file())
+    return digest(*(part for name in entries for part in (name, file_digest(folder / name))))
 
 
 @cache
@@ -118,6 +119,11 @@ class Cache:
     """
 
     root: Path | None
+
+    def clear_stale(self) -> int:
+        """Remove the temporary entries that killed processes left behind (an
+        interrupted one removes its own); returns how many."""
+        return 0 if self.root is None else clear_stale(self.root, "*/*/.*.tmp")
 
     def entry(self, stage: str, key: str) -> Path | None:
         """The folder of an entry if it is complete, else None."""
@@ -173,7 +179,7 @@ class Cache:
         if self.root is None:
             return None
         final = self.root / stage / key[:2] / key
-        temporary = final.with_name(f".{key}.{uuid.uuid4().hex}.tmp")
+        temporary = final.with_name(f".{key}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
         temporary.mkdir(parents=True)
         try:
             write(temporary)

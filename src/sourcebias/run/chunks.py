@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sourcebias.annotate.actors import find_actors
+from sourcebias.annotate.attributed import mark_spans, mark_tables, resolve_attributions
 from sourcebias.annotate.folding import Corpus, article_languages, prepare_corpus
 from sourcebias.annotate.lexicon import Lexicon
 from sourcebias.annotate.sentiment import score_sentiment
@@ -24,9 +25,10 @@ from sourcebias.run.store import table_schema, to_arrow
 from sourcebias.run.stream import (
     Stats,
 )
+from sourcebias.segment.attribution import find_attributions
 from sourcebias.segment.sentences import segment_articles
-from sourcebias.stats.overview import outlet_summary
-from sourcebias.tables import PER_ARTICLE_TABLES
+from sourcebias.stats.overview import merge_language_counts, outlet_summary
+from sourcebias.tables import ATTRIBUTED_COLUMNS, PER_ARTICLE_TABLES
 
 _FOLD_EVERY = 64
 
@@ -37,8 +39,10 @@ class _Settings:
     """What every chunk is annotated with, and which tables to return.
 
     ``versions`` holds the code version of each cached stage (``segment``,
-    ``corpus``, ``sentiment``, ``hits``, ``mentions``, ``summary``), lexicon hashes
-    included.
+    ``corpus``, ``sentiment``, ``hits``, ``mentions``, ``attributions``, ``summary``),
+    lexicon hashes included. The attributions are found from the segmentation alone
+    (cached as ``found``), then their sources are resolved to actors from the mentions,
+    so the key of the resolved ``attributions`` is made from the mentions' key.
     """
 
     terms: Lexicon
@@ -53,9 +57,11 @@ class _Settings:
     def keys(self, digests: bytes) -> dict[str, str]:
         """Cache keys of each stage's result for articles with these digests."""
         segmented = digest(self.versions["segment"], digests)
-        return {"segment": segmented, "corpus": digest(self.versions["corpus"], digests)} | {
+        keys = {"segment": segmented, "corpus": digest(self.versions["corpus"], digests)} | {
             stage: digest(self.versions[stage], segmented)
             for stage in ("sentiment", "hits", "mentions")}
+        return keys | {"found": digest(self.versions["attributions"], segmented),
+                       "attributions": digest(self.versions["attributions"], keys["mentions"])}
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,8 @@ def _arrow(table: pd.DataFrame) -> pa.Table:
     return to_arrow(table, table_schema(tuple(table.columns)))
 
 
-#: The sentence columns that placing hits and mentions needs (all but the texts).
-_SENTENCE_SPANS = ("doc_id", "sent_id", "is_title", "start", "end")
+#: The sentence columns that placing hits, mentions and attributions needs (all but the texts).
+_SENTENCE_SPANS = ("doc_id", "sent_id", "para_id", "is_title", "start", "end")
 
 
 @dataclass
@@ -119,11 +125,19 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
         else:
             segmentation = _Segmentation(tables)
             record.cached = 1
+    marked = [name for name in ATTRIBUTED_COLUMNS if name in settings.tables]
+    attributions = None
+    if marked or "attributions" in settings.tables:
+        with stats.stage("attribution", **size):
+            attributions = cache.load("attributions", keys["attributions"], ("attributions",))
+    wanted = {name for name in ("hits", "mentions") if name in settings.tables}
+    if attributions is None and (marked or "attributions" in settings.tables):
+        wanted.add("mentions")
     with stats.stage("terms+actors", **size) as record:
         corpus = None
         for name, find, lexicon in (("hits", find_terms, settings.terms),
                                     ("mentions", find_actors, settings.actors)):
-            if name not in settings.tables:
+            if name not in wanted:
                 continue
             found = cache.load(name, keys[name], (name,))
             if found is None:
@@ -135,6 +149,23 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
             else:
                 record.cached += 1
             tables |= found
+    if marked or "attributions" in settings.tables:
+        with stats.stage("attribution", **size) as record:
+            if attributions is None:
+                found = cache.load("found", keys["found"], ("found",))
+                if found is None:
+                    found = {"found": _arrow(find_attributions(
+                        articles, segmentation.sentences(texts=False), segmentation.voice()))}
+                    cache.store("found", keys["found"], found)
+                attributions = {"attributions": _arrow(resolve_attributions(
+                    found["found"].to_pandas(), sentences=segmentation.sentences(texts=False),
+                    mentions=tables["mentions"].to_pandas(), actors=settings.actors))}
+                cache.store("attributions", keys["attributions"], attributions)
+                record.computed = 1
+            else:
+                record.cached = 1
+            tables |= attributions
+            tables |= _marked(tables, segmentation, marked)
     if "sentiment" in settings.tables:
         with stats.stage("sentiment", **size) as record:
             scored = cache.load("sentiment", keys["sentiment"], ("sentiment",))
@@ -166,6 +197,28 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
                    summary["summary"].to_pandas(), summary["groups"].to_pandas())
 
 
+def _marked(tables: dict[str, pa.Table], segmentation: _Segmentation,
+            names: list[str]) -> dict[str, pa.Table]:
+    """The tables ``names`` with ``attributed`` and ``source_actor`` added
+    (:func:`sourcebias.annotate.attributed.mark_tables`); the voice spans are cut at content
+    boundaries, and the sentence texts are never converted."""
+    attributions = tables["attributions"].to_pandas()
+    out = {}
+    for name in names:
+        if name == "voice":
+            out[name] = _arrow(mark_tables({"voice": segmentation.voice()}, attributions)["voice"])
+            continue
+        frame = (segmentation.sentences(texts=False) if name == "sentences"
+                 else tables[name].select(["doc_id", "start", "end"]).to_pandas())
+        spans = mark_spans(frame[["doc_id", "start", "end"]], attributions, name=name)
+        table = tables[name]
+        for column in ATTRIBUTED_COLUMNS[name]:
+            table = table.append_column(column, pa.array(spans[column].to_numpy(),
+                                                         from_pandas=True))
+        out[name] = table.cast(table_schema(tuple(table.schema.names)))
+    return out
+
+
 def _corpus(articles: pd.DataFrame, cache: Cache, key: str) -> Corpus:
     """The articles normalised for matching (:func:`sourcebias.annotate.folding.prepare_corpus`),
     from the cache when it holds them: the normalisation does not depend on the lexicons.
@@ -188,10 +241,10 @@ def _corpus(articles: pd.DataFrame, cache: Cache, key: str) -> Corpus:
 def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.DataFrame:
     """The :func:`sourcebias.outlet_summary` of a batch from those of its parts.
 
-    Counts add up; ``quote_share = n_words_quote / n_words`` (NaN without words) and
-    ``narrator_share = 1 - quote_share`` are computed from the sums, and
-    ``outlet_group`` joins the outlet's distinct groups in sorted order with
-    ``"; "`` (null when it has none), as ``outlet_summary`` does.
+    Counts add up (``languages`` too, per language); ``quote_share = n_words_quote /
+    n_words`` (NaN without words) and ``narrator_share = 1 - quote_share`` are
+    computed from the sums, and ``outlet_group`` joins the outlet's distinct groups
+    in sorted order with ``"; "`` (null when it has none), as ``outlet_summary`` does.
 
     Parameters
     ----------
@@ -216,6 +269,10 @@ def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.Dat
     table = totals.reset_index().assign(
         outlet_group=totals.index.map(joined.replace("", None)),
         narrator_share=1 - quote_share, quote_share=quote_share)
+    if "languages" in parts[0].columns:
+        every = pd.concat(parts)
+        table["languages"] = totals.index.map(merge_language_counts(
+            every["languages"].set_axis(every["outlet"].to_numpy())))
     return table[list(parts[0].columns)].astype(parts[0].dtypes.to_dict())
 
 

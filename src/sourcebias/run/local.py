@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sourcebias.files import atomic_path
+from sourcebias.run.cache import digest
 from sourcebias.run.chunks import _annotate_chunk, _Settings, _Summaries
 from sourcebias.run.sources import _chunks, _Source
 from sourcebias.run.store import _META, ROW_GROUP_ROWS, Analysis, _write_meta, read_tables
@@ -29,8 +30,9 @@ def _table_keys(source: _Source, settings: _Settings) -> dict[str, str | None]:
     keys = settings.keys(source.digests())
     return {
         **dict.fromkeys(("articles", "excluded", "removed"), source.key),
-        "sentences": keys["segment"], "voice": keys["segment"],
-        **{name: keys[name] for name in ("hits", "mentions", "sentiment")},
+        "sentences": keys["attributions"], "voice": keys["attributions"],
+        **{name: digest(keys[name], keys["attributions"]) for name in ("hits", "mentions")},
+        **{name: keys[name] for name in ("sentiment", "attributions")},
     }
 
 

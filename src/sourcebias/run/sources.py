@@ -39,7 +39,7 @@ from sourcebias.tables import COLUMNS
 _ANNOTATED = ("doc_id", "title", "text")
 
 #: The article columns a chunk carries: those annotated, and those the outlet summary counts.
-_SUMMARY_COLUMNS = ("outlet", "outlet_group", "n_words", "duplicate_of")
+_SUMMARY_COLUMNS = ("outlet", "outlet_group", "n_words", "duplicate_of", "language")
 
 _CHUNK_COLUMNS = (*_ANNOTATED, *_SUMMARY_COLUMNS)
 

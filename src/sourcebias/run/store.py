@@ -172,6 +172,7 @@ def read_tables(out: str | Path) -> Analysis:
 ROW_GROUP_ROWS = {
     "articles": 5_000, "excluded": 100_000, "removed": 100_000, "sentences": 100_000,
     "voice": 100_000, "hits": 100_000, "mentions": 100_000, "sentiment": 400_000,
+    "attributions": 100_000,
 }
 
 

@@ -10,24 +10,30 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import display
+from IPython import get_ipython
+from IPython.display import Image, display
 
 from sourcebias.annotate.lexicon import Lexicon, Pack, read_actors, read_pack, read_terms
+from sourcebias.checks import NotComputable
 from sourcebias.config import REPORTS_DIR, SEED_BATCH, pack_file
-from sourcebias.figures.export import write_figure, write_table
+from sourcebias.figures.export import _figure_of, write_figure, write_table
 from sourcebias.figures.names import display_names
 from sourcebias.figures.palette import OutletPalette, outlet_palette
+from sourcebias.figures.style import figure_style
 from sourcebias.run.analysis import analyze
 from sourcebias.run.store import Analysis, read_tables
 from sourcebias.stats.overview import outlet_groups, outlet_summary
 from sourcebias.stats.rates import voice_words
+from sourcebias.tables import TABLE_NAMES
 
 
 @dataclass
@@ -95,14 +101,35 @@ class Workspace:
         """The folder of tables (CSV and LaTeX)."""
         return self.out / "tables"
 
+    @contextmanager
+    def drawing(self) -> Iterator[None]:
+        """Draw in the figure style; what this batch cannot give is said, not raised.
+
+        A figure that the batch cannot support (one outlet, terms that never
+        occur, too few mentions: :class:`sourcebias.checks.NotComputable`) prints
+        one line saying what and why, and the notebook goes on.
+        """
+        try:
+            with figure_style():
+                yield
+        except NotComputable as reason:
+            print(f"Not computed for this batch: {reason}")
+
     def write_figure(self, fig: Any, name: str, *, data: pd.DataFrame | None = None,
                     width: str | float | None = None) -> None:
-        """Save a figure under :attr:`figures` (see :func:`sourcebias.figures.export.write_figure`).
+        """Save a figure under :attr:`figures` and, in a Jupyter kernel, show it.
 
-        ``name`` may hold any characters (an outlet name, say): it is turned into
-        a file name of lower-case letters, digits, ``_`` and ``-``.
+        See :func:`sourcebias.figures.export.write_figure`. ``name`` may hold any
+        characters (an outlet name, say): it is turned into a file name of
+        lower-case letters, digits, ``_`` and ``-``. In a kernel the saved PNG
+        is displayed in the cell's output and the figure is closed, so every
+        figure a cell saves shows in that cell exactly once, on every run.
         """
-        write_figure(fig, file_name(name), out_dir=self.figures, data=data, width=width)
+        paths = write_figure(fig, file_name(name), out_dir=self.figures, data=data, width=width)
+        if _in_kernel():
+            display(Image(data=paths["png"].read_bytes(), format="png",
+                          width=round(_figure_of(fig).get_figwidth() * _SHOWN_DPI)))
+            plt.close(_figure_of(fig))
 
     def write_table(self, table: pd.DataFrame, name: str, *, caption: str | None = None,
                    show: bool = True, rows: int = 30) -> None:
@@ -110,6 +137,16 @@ class Workspace:
         write_table(table, file_name(name), out_dir=self.tables, caption=caption)
         if show:
             _show(table, rows=rows)
+
+
+#: Pixels per inch of a figure shown in a notebook (the saved PNG, scaled down).
+_SHOWN_DPI = 100
+
+
+def _in_kernel() -> bool:
+    """Whether the code runs in a Jupyter kernel, whose cells show displayed images."""
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _show(table: pd.DataFrame, *, rows: int) -> None:
@@ -163,6 +200,12 @@ def _lexicons_changed(data_dir: Path, current: Mapping[str, Lexicon]) -> bool:
                for kind, lexicon in current.items())
 
 
+def _has_every_table(data_dir: Path) -> bool:
+    """Whether the folder holds every table of :data:`TABLE_NAMES` (older runs wrote fewer)."""
+    return all((data_dir / f"{name}.parquet").is_file() or (data_dir / name).is_dir()
+               for name in TABLE_NAMES)
+
+
 def open_workspace(
     batch: str | Path | None = None,
     *,
@@ -181,8 +224,8 @@ def open_workspace(
         The report folder; default ``reports/<batch name>``.
     data_dir : str or Path, optional
         Where the Parquet tables are; default ``<out_dir>/data``. When it holds
-        no tables, or tables made with other lexicons, the batch is analysed
-        and the tables written there.
+        no tables, not every table, or tables made with other lexicons, the
+        batch is analysed and the tables written there.
     read_options : mapping, optional
         Passed to :func:`sourcebias.read_batch` when the batch is analysed.
     lexicons : str or Path, optional
@@ -199,7 +242,8 @@ def open_workspace(
     lexicons = lexicons or None
     pack = {"terms": read_terms(pack_file(lexicons, "terms")),
             "actors": read_actors(pack_file(lexicons, "actors"))}
-    if (data / "analysis.json").exists() and not _lexicons_changed(data, pack):
+    if (data / "analysis.json").exists() and not _lexicons_changed(data, pack) \
+            and _has_every_table(data):
         analysis = read_tables(data)
     else:
         analysis = analyze(batch, out=data, read_options=dict(read_options or {}),

@@ -24,10 +24,11 @@ CLOSING_MARKS = "\"”»'’›"
 
 #: One pass finds every quotation. It starts with one character class so that
 #: the regex engine skips ahead to the next mark. Double (a straight or curly double
-#: mark, or a guillemet): up to the next closing double mark, or else to the end
-#: of the paragraph (``closed`` is then unset); a straight mark opens only where
-#: a word can start. Single (a single mark or single guillemet at the start of a
-#: word): up to the first single mark that ends a word, within the paragraph;
+#: mark, or a guillemet): up to the next closing double mark, or else to the next
+#: opening curly mark or guillemet or the end of the paragraph (``closed`` is then
+#: unset; see :func:`find_marks`); a straight mark opens only where a word can start.
+#: Single (a single mark or single guillemet at the start of a word): up to the
+#: first single mark that ends a word, within the paragraph;
 #: apostrophes (a mark followed by a letter, or after a space) are skipped, and
 #: without a closing mark there is no quotation (``single`` unset).
 _QUOTE = re.compile(
@@ -35,7 +36,7 @@ _QUOTE = re.compile(
     ["“«'‘‹]
     (?:
         (?<=["“«]) (?<![\w.,!?;%)\]’”'"]") (?!(?<=")\s)
-        [^"”»\n]*+ (?: \n(?![^\S\n]*\n) [^"”»\n]*+ )*+
+        [^"“”«»\n]*+ (?: \n(?![^\S\n]*\n) [^"“”«»\n]*+ )*+
         (?P<closed>["”»])?
     |
         (?<=['‘‹]) (?<!\w['‘‹]) (?=[^\W\d_])
@@ -135,18 +136,39 @@ class Marks:
 
 
 def find_marks(text: str, layout: Layout) -> Marks:
-    """Every quotation of ``text`` found by its marks (voice rules 1 to 4), in one pass."""
+    """Every quotation of ``text`` found by its marks (voice rules 1 to 4), in one pass.
+
+    An unpaired opening mark never turns the rest of its paragraph into quote
+    (rule 4): a quotation with no closing mark before the next opening curly
+    mark or guillemet ends with its sentence, or at that mark if it comes
+    first; one left open at the paragraph's end reaches that end only when it
+    opens the paragraph, follows a colon, or the next paragraph of the article
+    opens with a mark (rules 5 and 6), and otherwise ends with its sentence.
+    """
     found = [(m.start(), m.end(), m.start("closed"), m.start("single"))
              for m in _QUOTE.finditer(text)]
     rows = np.array(found, dtype=np.int64).reshape(-1, 4)
     start = rows[:, 0]
     para = np.searchsorted(layout.para_start, start, side="right") - 1
-    return Marks(
-        start=start,
-        end=np.minimum(rows[:, 1], layout.para_end[para]),
-        closed=(rows[:, 2] >= 0) | (rows[:, 3] >= 0),
-        para=para,
-    )
+    end = np.minimum(rows[:, 1], layout.para_end[para])
+    closed = (rows[:, 2] >= 0) | (rows[:, 3] >= 0)
+    stopped = end < layout.para_end[para]  # by another opening mark
+    for k in np.flatnonzero(~closed).tolist():
+        if stopped[k] or not _may_stay_open(text, int(start[k]), int(para[k]), layout):
+            sentence = np.searchsorted(layout.sent_start, start[k], side="right") - 1
+            end[k] = min(end[k], max(layout.sent_end[sentence], start[k] + 1))
+            closed[k] = True
+    return Marks(start=start, end=end, closed=closed, para=para)
+
+
+def _may_stay_open(text: str, at: int, p: int, layout: Layout) -> bool:
+    """Whether a quotation opened at ``at`` and left open may run to the end of its
+    paragraph ``p``: it opens the paragraph or follows a colon, or the next paragraph
+    of the same article opens with a mark."""
+    lead = text[layout.para_start[p]:at].rstrip()
+    following = p + 1 < len(layout.para_start) and layout.para_doc[p + 1] == layout.para_doc[p]
+    return (not lead or lead.endswith(":")
+            or (following and text[layout.para_start[p + 1]] in OPENING_MARKS))
 
 
 def quote_spans(
@@ -394,7 +416,7 @@ def _union(
     head[1:] = s[1:] > reach[:-1]
     heads = np.flatnonzero(head)
     u_start, u_end = s[heads], np.maximum.reduceat(e, heads)
-    k = np.searchsorted(u_start, start[scare])
+    k = np.searchsorted(u_start, start[scare], side="right") - 1  # the span holding each
     u_scare = np.zeros(len(u_start), dtype=bool)
-    u_scare[k[u_end[k] == end[scare]]] = True
+    u_scare[k[(u_start[k] == start[scare]) & (u_end[k] == end[scare])]] = True
     return u_start, u_end, u_scare

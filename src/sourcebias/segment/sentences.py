@@ -67,10 +67,14 @@ an article tile its text exactly.
    your eyes open; a handful of traitors can not tarnish … the armed
    forces"``, 004 ``“Every action will have a strong response … We will be
    absolutely inflexible, radical in the defense,”``.
-4. *Unbalanced marks never swallow the article*: an unclosed double quotation
-   ends at the end of its paragraph (but see rules 5 and 6); an unclosed
-   single mark is an apostrophe; a closing mark with nothing open (``”``, or a
-   ``"`` after a word) opens nothing.
+4. *Unbalanced marks never swallow the article, nor the rest of a paragraph*:
+   an unclosed double quotation ends at the end of its paragraph only when it
+   opens the paragraph, follows a colon, or the next paragraph opens with a
+   mark (rules 5 and 6); otherwise it ends with its sentence, or at the next
+   opening curly mark or guillemet if that comes first (in 3,000 AllSides
+   articles this changed the quote spans of 68). An unclosed single mark is an
+   apostrophe; a closing mark with nothing open (``”``, or a ``"`` after a
+   word) opens nothing.
 5. *Quotations across paragraphs* (typographic convention): a quotation left
    open at the end of its paragraph continues when the next paragraph opens
    with a quotation mark; the paragraph break between them is quote.

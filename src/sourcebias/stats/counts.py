@@ -9,11 +9,11 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
-from sourcebias.checks import choice, first_bad, kept_articles, require_columns
+from sourcebias.checks import choice, first_bad, kept_articles, own_voice, require_columns
 from sourcebias.stats.keyness import VOICE_FILTERS, keyness
-from sourcebias.stats.tokens import Tokenizer, fold_texts
+from sourcebias.stats.tokens import Tokenizer
 from sourcebias.stats.tokens import house_style as _house_style
-from sourcebias.tables import WORD_PATTERN
+from sourcebias.tables import OWN, WORD_PATTERN
 
 
 def term_counts(
@@ -45,11 +45,13 @@ def term_counts(
         The ``voice`` table; its spans must cover every article counted.
     by : str
         The articles column that names the groups (``outlet``, ``outlet_group``).
-    voice_filter : {"narrator", "narrator+scare", "quote", None}
+    voice_filter : {"narrator", "narrator+scare", "quote", "own", None}
         Which text is counted: ``"narrator"`` the narrator spans only (the
         outlet's own voice); ``"narrator+scare"`` also scare-quoted labels
         (``scare=True`` quote spans, with their marks); ``"quote"`` quoted
-        speech only (no scare quotes); None the whole text.
+        speech only (no scare quotes); ``"own"`` the narrator spans that are
+        not attributed to a source (needs the ``attributed`` column that
+        ``analyze`` writes); None the whole text.
     include_titles : bool
         Count headline sentences (``is_title``) too.
     ngram_range : (int, int)
@@ -147,7 +149,7 @@ def _document_terms(
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Articles x terms count matrix (rows in ``articles`` order) and the sorted terms.
 
-    With a ``tokenizer`` the pieces are folded (:func:`sourcebias._tokens.fold_texts`)
+    With a ``tokenizer`` the pieces are prepared by it (folded, dropped words marked)
     and it makes the terms; ``ngram_range`` and ``stop_words`` are then its own.
     """
     spans = _kept_spans(articles, sentences=sentences, voice=voice,
@@ -164,7 +166,7 @@ def _document_terms(
             stop_words=stop_words, min_df=min_df, dtype=np.int64,
         )
     else:
-        pieces = fold_texts(pieces)
+        pieces = tokenizer.prepare(pieces)
         vectorizer = CountVectorizer(analyzer=tokenizer, min_df=min_df, dtype=np.int64)
     try:
         by_piece = vectorizer.fit_transform(pieces)
@@ -216,11 +218,14 @@ def _voice_spans(articles: pd.DataFrame, voice: pd.DataFrame, voice_filter: str,
                "articles (sourcebias.segment_articles)")
     is_quote = voice["voice"].to_numpy() == "quote"
     scare = voice["scare"].fillna(False).to_numpy(dtype=bool)
-    keep = {
-        "narrator": ~is_quote,
-        "narrator+scare": ~is_quote | scare,
-        "quote": is_quote & ~scare,
-    }[voice_filter] & (row >= 0)
+    if voice_filter == OWN:
+        keep = own_voice(voice, "voice") & (row >= 0)
+    else:
+        keep = {
+            "narrator": ~is_quote,
+            "narrator+scare": ~is_quote | scare,
+            "quote": is_quote & ~scare,
+        }[voice_filter] & (row >= 0)
     return pd.DataFrame({"row": row[keep], "start": voice["start"].to_numpy()[keep],
                          "end": voice["end"].to_numpy()[keep]})
 

@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sourcebias.checks import as_list, choice, first_bad, require_columns
+from sourcebias.checks import NotComputable, as_list, choice, first_bad, require_columns
 from sourcebias.stats import measures as _keyness
+from sourcebias.tables import OWN
 
 MEASURES = ("chi2", "lr", "pmi", "logodds")
 
@@ -32,7 +33,7 @@ VARIANCES = ("two-term", "four-term")
 
 
 #: Which spans of the ``voice`` table each ``voice_filter`` keeps.
-VOICE_FILTERS = ("narrator", "narrator+scare", "quote", None)
+VOICE_FILTERS = ("narrator", "narrator+scare", "quote", OWN, None)
 
 
 KEYNESS_COLUMNS = (
@@ -269,8 +270,9 @@ class _CountTable:
                 raise ValueError(f"group(s) {', '.join(map(repr, overlap))} are both target "
                                  "and reference")
         if not references:
-            raise ValueError(f"no reference group: counts has no group besides the target "
-                             f"({', '.join(map(repr, sorted(known)))})")
+            raise NotComputable(f"no reference group: counts has no group besides the target "
+                                f"({', '.join(map(repr, sorted(known)))}), so nothing to "
+                                "compare it with")
         return targets, references
 
     def _check_known(self, names: list[str], side: str) -> None:

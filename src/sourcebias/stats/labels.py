@@ -14,9 +14,11 @@ from sourcebias.checks import (
     first_bad,
     kept_articles,
     of_kept,
+    own_voice,
     require_columns,
 )
 from sourcebias.stats.kwic import _collapse
+from sourcebias.tables import OWN
 
 
 def label_table(
@@ -33,8 +35,11 @@ def label_table(
 ) -> pd.DataFrame:
     """How each outlet labels each actor: counts and shares of label phrases.
 
-    Labels are grouped case-insensitively with whitespace collapsed, and shown
-    in their most frequent written form (the earliest on ties).
+    Labels are grouped case-insensitively with whitespace collapsed and
+    British and American spellings folded together (:func:`spelling_key`:
+    "adviser" and "advisor", "defence" and "defense"), and shown in their most
+    frequent written form in the whole batch (the earliest on ties), so that a
+    label reads the same in every outlet.
     ``share = count / n_labelled``, the label's share of the outlet's labelled
     mentions of that actor in the voice.
 
@@ -47,8 +52,10 @@ def label_table(
         The ``articles`` table the mentions were found in.
     sentences : pandas.DataFrame, optional
         The ``sentences`` table; needed for example sentences (``examples > 0``).
-    voice : {"narrator", "quote", "all"}
-        Which mentions count: those in the outlet's own voice, in quotation, or all.
+    voice : {"narrator", "quote", "own", "all"}
+        Which mentions count: those in the outlet's own voice, in quotation,
+        in its own voice in the strict sense (``own``: narrator text not
+        attributed to a source; needs the ``attributed`` column), or all.
     actors : list of str, optional
         Actor ids to keep; default all.
     by : str
@@ -73,7 +80,7 @@ def label_table(
     --------
     >>> label_table(mentions, articles=articles, sentences=sentences, actors=["guaido"])
     """
-    choice(voice, ("narrator", "quote", "all"), "voice")
+    choice(voice, ("narrator", "quote", OWN, "all"), "voice")
     if examples > 0 and sentences is None:
         raise ValueError("label_table(examples>0) needs sentences=...; or pass examples=0")
     kept = kept_articles(articles, by=by, include_duplicates=include_duplicates)
@@ -81,7 +88,9 @@ def label_table(
     if voice != "all":
         check_voices(mentions, "mentions")
     found = of_kept(mentions, "mentions", articles=articles, kept=kept)
-    if voice != "all":
+    if voice == OWN:
+        found = found[own_voice(found, "mentions")]
+    elif voice != "all":
         found = found[found["voice"] == voice]
     if actors is not None:
         found = found[found["actor"].isin(as_list(actors))]
@@ -93,14 +102,15 @@ def label_table(
 
     labelled = found[found["label"].notna()]
     form = _collapse(labelled["label"].astype("str"))
-    labelled = labelled.assign(_form=form, _key=form.str.casefold(), _pos=np.arange(len(form)))
+    labelled = labelled.assign(_form=form, _key=spelling_key(form), _pos=np.arange(len(form)))
     keys = [by, "actor", "_key"]
     count = labelled.groupby(keys).size().rename("count")
-    written = (labelled.groupby([*keys, "_form"]).agg(n=("_pos", "size"), first=("_pos", "min"))
+    spelled = ["actor", "_key"]  # one written form per label in the whole batch
+    written = (labelled.groupby([*spelled, "_form"]).agg(n=("_pos", "size"), first=("_pos", "min"))
                .reset_index()
-               .sort_values([*keys, "n", "first"], ascending=[True, True, True, False, True])
-               .drop_duplicates(keys).set_index(keys)["_form"].rename("label"))
-    table = pd.concat([count, written], axis=1).reset_index()
+               .sort_values([*spelled, "n", "first"], ascending=[True, True, False, True])
+               .drop_duplicates(spelled).set_index(spelled)["_form"].rename("label"))
+    table = count.reset_index().join(written, on=spelled)
     table = table.merge(n_mentions.reset_index(), on=[by, "actor"])
     table["n_labelled"] = table.groupby([by, "actor"])["count"].transform("sum")
     table["share"] = table["count"] / table["n_labelled"]
@@ -113,6 +123,52 @@ def label_table(
     table = table.sort_values([by, "actor", "count", "label"],
                               ascending=[True, True, False, True], kind="stable")
     return table[columns].reset_index(drop=True)
+
+
+#: Spelling rules of :func:`spelling_key`: (pattern, replacement), applied in order
+#: to case-folded text. A stem of three letters or more before the ending keeps
+#: short words ("four", "rise", "metre" aside) out of the rules.
+_SPELLING_RULES = (
+    (r"\b(\w{2,})i[sz](?:e|o)r(s?)\b", r"\1izer\2"),  # adviser, advisor, organiser
+    (r"\b(\w{3,})our(s|ed|ing)?\b", r"\1or\2"),  # honour, labour, favour
+    (r"\b(\w{3,})is(e|es|ed|ing|ation|ations)\b", r"\1iz\2"),  # recognise, organisation
+    (r"\b(\w{2,})ys(e|es|ed|ing)\b", r"\1yz\2"),  # analyse, paralyse
+    (r"\b(\w{3,})tre(s?)\b", r"\1ter\2"),  # centre, theatre
+    (r"\b(def|off|pret)ence\b", r"\1ense"),  # defence, offence, pretence
+)
+
+
+def spelling_key(labels: pd.Series) -> pd.Series:
+    """A key under which British and American spellings of a label coincide.
+
+    Case-folds the text, then rewrites endings by a small set of rules, in
+    order: ``-iser``/``-isor``/``-izor`` to ``-izer`` ("adviser", "advisor"),
+    ``-our`` to ``-or`` ("labour"), ``-ise``/``-isation`` to ``-ize``/``-ization``
+    ("recognised"), ``-yse`` to ``-yze`` ("analyse"), ``-tre`` to ``-ter``
+    ("centre") and ``-ence`` to ``-ense`` in "defence", "offence", "pretence".
+    Each rule needs a stem of two or three letters before the ending, so that
+    short words ("four", "hour", "rise") stay as they are. The key only groups
+    labels; a group is shown in its most frequent written form.
+
+    Parameters
+    ----------
+    labels : pandas.Series of str
+
+    Returns
+    -------
+    pandas.Series of str
+
+    Examples
+    --------
+    >>> spelling_key(pd.Series(["National Security Adviser", "national security advisor"]))
+    0    national security advizer
+    1    national security advizer
+    dtype: object
+    """
+    key = labels.str.casefold()
+    for pattern, replacement in _SPELLING_RULES:
+        key = key.str.replace(pattern, replacement, regex=True)
+    return key
 
 
 def _label_examples(labelled: pd.DataFrame, sentences: pd.DataFrame, keys: list[str],

@@ -74,7 +74,9 @@ def outlet_summary(
         ``by``, ``outlet_group`` (when ``by="outlet"``; several groups are
         joined by ``"; "``, null when none), ``n_articles``, ``n_duplicates``, ``n_words``,
         ``n_words_narrator``, ``n_words_quote``, ``narrator_share``,
-        ``quote_share`` and ``n_sentences``, one row per group of ``articles``.
+        ``quote_share`` and ``n_sentences``, one row per group of ``articles``;
+        with a ``language`` column in ``articles``, also ``languages``, the
+        articles per language (see :func:`language_counts`).
 
     Examples
     --------
@@ -95,6 +97,8 @@ def outlet_summary(
     table = pd.DataFrame({by: groups})
     if by == "outlet" and "outlet_group" in articles.columns:
         table["outlet_group"] = groups.map(pd.Series(outlet_groups(articles), dtype="str"))
+    if "language" in articles.columns:
+        table["languages"] = groups.map(language_counts(kept["language"], kept[by]))
     return table.assign(
         n_articles=groups.map(kept[by].value_counts()).fillna(0).astype("int64"),
         n_duplicates=groups.map(articles.loc[articles["duplicate_of"].notna(), by].value_counts())
@@ -106,3 +110,55 @@ def outlet_summary(
         quote_share=quote_share,
         n_sentences=groups.map(n_sentences).fillna(0).astype("int64"),
     )
+
+
+def language_counts(languages: pd.Series, groups: pd.Series) -> pd.Series:
+    """The articles of each group per language, as ``"en: 12; es: 3"``.
+
+    Languages are ordered by count (most first), then code; ``und``
+    (undetermined, ISO 639-2) counts articles whose language is null.
+
+    Parameters
+    ----------
+    languages : pandas.Series of str
+        The ``language`` of each article.
+    groups : pandas.Series
+        The group of each article, same index.
+
+    Returns
+    -------
+    pandas.Series of str
+        Indexed by group.
+    """
+    pairs = pd.DataFrame({"group": groups.to_numpy(),
+                          "language": languages.fillna("und").astype("str").to_numpy()})
+    counts = pairs.value_counts().rename("n").reset_index()
+    return _joined_counts(counts)
+
+
+def merge_language_counts(counts: pd.Series) -> pd.Series:
+    """Add up :func:`language_counts` strings of the same groups (the index).
+
+    Parameters
+    ----------
+    counts : pandas.Series of str
+        ``"en: 12; es: 3"`` strings indexed by group (repeats allowed).
+
+    Returns
+    -------
+    pandas.Series of str
+        One string per group.
+    """
+    items = counts.dropna().str.split("; ").explode().str.split(": ", n=1, expand=True)
+    if items.empty:
+        return pd.Series(dtype="str")
+    pairs = pd.DataFrame({"group": items.index, "language": items[0].to_numpy(),
+                          "n": items[1].astype("int64").to_numpy()})
+    return _joined_counts(pairs.groupby(["group", "language"], as_index=False)["n"].sum())
+
+
+def _joined_counts(counts: pd.DataFrame) -> pd.Series:
+    """``group``, ``language``, ``n`` rows as one ``"en: 12; es: 3"`` string per group."""
+    counts = counts.sort_values(["group", "n", "language"], ascending=[True, False, True])
+    text = counts["language"] + ": " + counts["n"].astype("str")
+    return text.groupby(counts["group"].to_numpy()).agg("; ".join).astype("str")

@@ -26,6 +26,7 @@ from sourcebias.checks import (
     kept_articles,
     member,
     of_kept,
+    own_voice,
     require_columns,
 )
 from sourcebias.stats.bootstrap import (
@@ -33,15 +34,20 @@ from sourcebias.stats.bootstrap import (
     check_bootstrap_options,
     grouped_ratio_intervals,
 )
-from sourcebias.tables import VOICES, count_words
+from sourcebias.tables import OWN, VOICES, count_words
 
-#: What each ``voice`` option of :func:`term_rates` reports.
+#: What each ``voice`` option of :func:`term_rates` reports. ``own`` is the outlet's own voice in
+#: the strict sense (:data:`sourcebias.tables.OWN`): narrator text not attributed to a source.
 RATE_VOICES: dict[str, tuple[str, ...]] = {
     "both": VOICES,
     "narrator": ("narrator",),
     "quote": ("quote",),
+    OWN: (OWN,),
     "all": ("all",),
 }
+
+#: The voices :func:`voice_words` can count, and a sequence given as ``voice`` can name.
+WORD_VOICES = (*VOICES, OWN)
 
 
 ONE_ARTICLE = "1 article: no interval"
@@ -72,13 +78,17 @@ def _bootstrap_method(n_boot: int, ci: float, by: str) -> str:
     return f"{ci * 100:g}% percentile bootstrap, articles resampled within {by} (B={n_boot})"
 
 
-def voice_words(articles: pd.DataFrame, *, voice: pd.DataFrame) -> pd.DataFrame:
+def voice_words(articles: pd.DataFrame, *, voice: pd.DataFrame,
+                voices: Iterable[str] = VOICES) -> pd.DataFrame:
     """Words per article in the outlet's own voice and in quotation.
 
     Quoted words are counted with :func:`sourcebias.tables.count_words` over
     the text of every ``quote`` span (quotation marks included, scare quotes
     included), in one vectorised pass.  Narrator words are the rest,
     ``n_words - quoted words``, so the two always add up to ``articles.n_words``.
+    Own words in the strict sense (``"own"``) are the narrator words less
+    those of the narrator spans that are ``attributed`` (paraphrased speech),
+    counted the same way.
 
     Parameters
     ----------
@@ -86,44 +96,55 @@ def voice_words(articles: pd.DataFrame, *, voice: pd.DataFrame) -> pd.DataFrame:
         The ``articles`` table (``doc_id``, ``outlet``, ``text``, ``n_words``).
         Every article is kept, duplicates included: the aggregates filter them.
     voice : pandas.DataFrame
-        The ``voice`` spans of the same articles.
+        The ``voice`` spans of the same articles (with ``attributed`` for ``"own"``).
+    voices : sequence of {"narrator", "quote", "own"}
+        The voices to count, in the order of the rows.
 
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``outlet``, ``voice`` (``narrator``, ``quote``), ``n_words``;
-        two rows per article, in batch order.
+        ``doc_id``, ``outlet``, ``voice``, ``n_words``; one row per article and
+        voice of ``voices``, in batch order.
 
     Examples
     --------
     >>> words = voice_words(articles, voice=voice)
     >>> words.pivot(index="doc_id", columns="voice", values="n_words")
     """
+    voices = tuple(choice(v, WORD_VOICES, "voices") for v in as_list(voices))
     require_columns(articles, "articles", ("doc_id", "outlet", "text", "n_words"))
     require_columns(voice, "voice", ("doc_id", "start", "end", "voice"))
     check_voices(voice, "voice")
     of_kept(voice, "voice", articles=articles, kept=articles)
     first_bad(articles, ~member(articles["doc_id"], voice["doc_id"]) & (articles["n_words"] > 0),
                "articles", "has words but no voice spans: segment these articles first")
-    quotes = voice[voice["voice"] == "quote"]
-    article = pd.Index(articles["doc_id"]).get_indexer(quotes["doc_id"])
-    texts = articles["text"].tolist()
-    quoted_text = pd.Series(
-        [texts[i][start:end] for i, start, end in zip(
-            article, quotes["start"].tolist(), quotes["end"].tolist(), strict=True)],
-        dtype="str",
-    )
-    n_quote = np.bincount(article, weights=count_words(quoted_text).to_numpy(),
-                          minlength=len(articles)).astype("int64")
+    n_quote = _span_words(articles, voice[voice["voice"] == "quote"])
     n_narrator = articles["n_words"].to_numpy(dtype="int64") - n_quote
     first_bad(articles, n_narrator < 0, "articles",
                "has fewer n_words than quoted words: recompute n_words with tables.count_words")
+    counts = {"narrator": n_narrator, "quote": n_quote}
+    if OWN in voices:
+        paraphrased = ~own_voice(voice, "voice") & (voice["voice"] == "narrator").to_numpy()
+        counts[OWN] = n_narrator - _span_words(articles, voice[paraphrased])
     return pd.DataFrame({
-        "doc_id": np.repeat(articles["doc_id"].to_numpy(), len(VOICES)),
-        "outlet": np.repeat(articles["outlet"].to_numpy(), len(VOICES)),
-        "voice": np.tile(VOICES, len(articles)),
-        "n_words": np.column_stack([n_narrator, n_quote]).ravel(),
+        "doc_id": np.repeat(articles["doc_id"].to_numpy(), len(voices)),
+        "outlet": np.repeat(articles["outlet"].to_numpy(), len(voices)),
+        "voice": np.tile(voices, len(articles)),
+        "n_words": np.column_stack([counts[v] for v in voices]).ravel(),
     })
+
+
+def _span_words(articles: pd.DataFrame, spans: pd.DataFrame) -> np.ndarray:
+    """Words (:func:`sourcebias.tables.count_words`) in the spans, summed per article."""
+    article = pd.Index(articles["doc_id"]).get_indexer(spans["doc_id"])
+    texts = articles["text"].tolist()
+    text = pd.Series(
+        [texts[i][start:end] for i, start, end in zip(
+            article, spans["start"].tolist(), spans["end"].tolist(), strict=True)],
+        dtype="str",
+    )
+    return np.bincount(article, weights=count_words(text).to_numpy(),
+                       minlength=len(articles)).astype("int64")
 
 
 def _words_matrix(kept: pd.DataFrame, words: pd.DataFrame | None,
@@ -138,6 +159,11 @@ def _words_matrix(kept: pd.DataFrame, words: pd.DataFrame | None,
             "words=voice_words(articles, voice=voice_spans), or use voice='all'"
         )
     require_columns(words, "words", ("doc_id", "voice", "n_words"))
+    missing = [v for v in voices if not (words["voice"] == v).any()]
+    if missing and len(words):
+        raise ValueError(
+            f"words has no rows for voice(s) {', '.join(map(repr, missing))}: compute words with "
+            f"voice_words(articles, voice=voice_spans, voices={voices!r})")
     wide = words.pivot_table(index="doc_id", columns="voice", values="n_words", aggfunc="sum")
     wide = wide.reindex(index=kept["doc_id"], columns=list(voices))
     first_bad(kept, wide.isna().any(axis=1).to_numpy(), "articles",
@@ -200,7 +226,7 @@ def term_rates(
     words: pd.DataFrame | None = None,
     by: str = "outlet",
     level: str = "category",
-    voice: str = "both",
+    voice: str | Iterable[str] = "both",
     entries: Iterable[str] | pd.DataFrame | None = None,
     include_duplicates: bool = False,
     n_boot: int = 2000,
@@ -211,7 +237,9 @@ def term_rates(
 
     The rate is the ratio estimator ``1000 * sum(hits) / sum(words)`` over the
     outlet's articles, in the chosen voice: hits in quotation per 1,000 quoted
-    words, hits in the outlet's own voice per 1,000 narrator words.
+    words, hits in the outlet's own voice per 1,000 narrator words, and hits
+    in its own voice in the strict sense (``"own"``: narrator text that is not
+    attributed to a source) per 1,000 such words.
 
     The interval is the percentile interval (Efron & Tibshirani 1993, *An
     Introduction to the Bootstrap*, ch. 13) of the same ratio over ``n_boot``
@@ -244,9 +272,12 @@ def term_rates(
         The articles column that defines the groups (``outlet``, ``outlet_group``).
     level : {"category", "term"}
         Rates per lexicon category or per lexicon entry.
-    voice : {"both", "narrator", "quote", "all"}
+    voice : {"both", "narrator", "quote", "own", "all"} or sequence of them
         ``both`` gives one row for each of ``narrator`` and ``quote``; ``all``
-        pools the voices.
+        pools the voices; ``own`` needs the ``attributed`` column of the hits
+        and ``own`` rows in ``words``. A sequence of ``narrator``, ``quote``
+        and ``own`` gives one row for each, in its order (``own`` hits count
+        under ``narrator`` too).
     entries : list of str or pandas.DataFrame, optional
         The terms or categories to report (a table needs a ``level`` column).
         Default: those found in ``hits``.  Every group gets a row for every
@@ -274,25 +305,24 @@ def term_rates(
     >>> term_rates(hits, articles=articles, words=words, voice="narrator")
     """
     choice(level, ("category", "term"), "level")
-    voices = RATE_VOICES[choice(voice, RATE_VOICES, "voice")]
+    voices = _rate_voices(voice)
     check_bootstrap_options(n_boot, ci)
     kept = kept_articles(articles, by=by, include_duplicates=include_duplicates)
     require_columns(hits, "hits", ("doc_id", "term", "category", "voice"))
     first_bad(hits, hits[["term", "category"]].isna().any(axis=1), "hits",
                "has no term or category: find the hits with sourcebias.annotate.terms")
-    if voice != "all":
+    if voices != ("all",):
         check_voices(hits, "hits")
     hits = of_kept(hits, "hits", articles=articles, kept=kept)
     keys, categories = _entry_keys(hits, level, entries)
     word_counts = _words_matrix(kept, words, voices)
 
-    hit_voice = np.zeros(len(hits), dtype=np.intp) if voice == "all" else (
-        pd.Index(voices).get_indexer(hits["voice"]))
     key = pd.Index(keys).get_indexer(hits[level])
-    counted = (hit_voice >= 0) & (key >= 0)
     n_keys, n_cols = len(keys), len(voices) * len(keys)
-    row = pd.Index(kept["doc_id"]).get_indexer(hits["doc_id"])[counted]
-    col = hit_voice[counted] * n_keys + key[counted]
+    doc = pd.Index(kept["doc_id"]).get_indexer(hits["doc_id"])
+    in_voice = [_in_voice(hits, v) & (key >= 0) for v in voices]
+    row = np.concatenate([doc[counted] for counted in in_voice])
+    col = np.concatenate([i * n_keys + key[counted] for i, counted in enumerate(in_voice)])
     hit_counts = sp.csr_array((np.ones(row.size), (row, col)), shape=(len(kept), n_cols))
     den_col = np.repeat(np.arange(len(voices)), n_keys)
 
@@ -325,6 +355,34 @@ def term_rates(
         rate_per_1000=result.estimate.ravel() * 1000,
         **interval,
     )
+
+
+def _rate_voices(voice: str | Iterable[str]) -> tuple[str, ...]:
+    """The voices a ``voice`` option of :func:`term_rates` reports."""
+    if isinstance(voice, str):
+        return RATE_VOICES[choice(voice, RATE_VOICES, "voice")]
+    voices = tuple(choice(v, WORD_VOICES, "voice") for v in voice)
+    if not voices or len(set(voices)) < len(voices):
+        raise ValueError(f"voice={voice!r}: name each of {', '.join(WORD_VOICES)} at most once")
+    return voices
+
+
+def _in_voice(hits: pd.DataFrame, voice: str) -> np.ndarray:
+    """Which hits count in a voice of :data:`RATE_VOICES` (``all``: every hit)."""
+    if voice == "all":
+        return np.ones(len(hits), dtype=bool)
+    if voice == OWN:
+        return own_voice(hits, "hits")
+    return hits["voice"].to_numpy() == voice
+
+
+def _voice_column(words: pd.DataFrame, voice: str) -> pd.Series:
+    """Words per article (indexed by ``doc_id``) in ``voice``; raises when words has none."""
+    chosen = words[words["voice"] == voice]
+    if chosen.empty and len(words):
+        raise ValueError(f"words has no rows for voice {voice!r}: compute words with "
+                         f"voice_words(articles, voice=voice_spans, voices=(..., {voice!r}))")
+    return chosen.set_index("doc_id")["n_words"]
 
 
 def term_voice_counts(

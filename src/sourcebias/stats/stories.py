@@ -61,6 +61,8 @@ from sourcebias.stats.bootstrap import (
     resample_counts,
     seed_entropy,
 )
+from sourcebias.stats.rates import _in_voice, _voice_column
+from sourcebias.tables import OWN
 
 #: Rows of the sorted vectors compared at once with their date window.
 _BLOCK_ROWS = 2048
@@ -306,7 +308,9 @@ def story_terms(
     words : pandas.DataFrame, optional
         :func:`sourcebias.aggregate.voice_words`; required unless ``voice="all"``.
     level : {"term", "category"}
-    voice : {"narrator", "quote", "all"}
+    voice : {"narrator", "quote", "own", "all"}
+        ``own``: narrator text not attributed to a source (needs the hits'
+        ``attributed`` column and ``own`` rows in ``words``).
     include_duplicates : bool
         Keep articles whose ``duplicate_of`` is set.
 
@@ -319,12 +323,12 @@ def story_terms(
     """
     if level not in ("term", "category"):
         raise ValueError(f"level must be 'term' or 'category', got {level!r}")
-    if voice not in ("narrator", "quote", "all"):
-        raise ValueError(f"voice must be 'narrator', 'quote' or 'all', got {voice!r}")
+    if voice not in ("narrator", "quote", OWN, "all"):
+        raise ValueError(f"voice must be 'narrator', 'quote', 'own' or 'all', got {voice!r}")
     _require(hits, "hits", ("doc_id", level, "voice"))
     units = _story_units(stories, articles, words, voice=voice,
                          include_duplicates=include_duplicates)
-    chosen = hits if voice == "all" else hits[hits["voice"] == voice]
+    chosen = hits[_in_voice(hits, voice)]
     counted = chosen.merge(units[["doc_id", "story", "outlet"]], on="doc_id")
     n_hits = counted.groupby(["story", "outlet", level]).size().rename("n_hits")
     cells = units.groupby(["story", "outlet"]).agg(n_articles=("doc_id", "size"),
@@ -488,7 +492,7 @@ def _story_units(stories: pd.DataFrame, articles: pd.DataFrame, words: pd.DataFr
             raise ValueError(f"voice={voice!r} needs words= (sourcebias.voice_words), "
                              "or use voice='all'")
         _require(words, "words", ("doc_id", "voice", "n_words"))
-        in_voice = words[words["voice"] == voice].set_index("doc_id")["n_words"]
+        in_voice = _voice_column(words, voice)
         units["n_words"] = in_voice.reindex(units["doc_id"]).fillna(0).to_numpy()
     return units
 

@@ -33,7 +33,9 @@ from sourcebias.stats.bootstrap import (
     resampled_sums,
     seed_entropy,
 )
+from sourcebias.stats.rates import _in_voice, _voice_column
 from sourcebias.stats.stories import article_days
+from sourcebias.tables import OWN
 
 #: Period names, their pandas frequency (weeks run Monday to Sunday), and the longest
 #: batch span (days) each is chosen for.
@@ -126,8 +128,9 @@ def timeline(
         :func:`sourcebias.aggregate.voice_words`, for ``voice`` other than ``all``.
     level : {"category", "term"}
         For ``terms``: rates per lexicon category or entry.
-    voice : {"all", "narrator", "quote"}
-        For ``terms``: the voice counted (words of the same voice divide).
+    voice : {"all", "narrator", "quote", "own"}
+        For ``terms``: the voice counted (words of the same voice divide);
+        ``own`` is narrator text not attributed to a source.
     keys : list of str, optional
         The categories, terms, actors or labels to report; default all found.
     actor : str, optional
@@ -368,9 +371,9 @@ def _per_article(kept: pd.DataFrame, *, measure: str, hits: pd.DataFrame | None,
     if measure == "terms":
         if hits is None:
             raise ValueError("measure='terms' needs hits=")
-        if voice not in ("all", "narrator", "quote"):
-            raise ValueError(f"voice must be 'all', 'narrator' or 'quote', got {voice!r}")
-        table = hits if voice == "all" else hits[hits["voice"] == voice]
+        if voice not in ("all", "narrator", "quote", OWN):
+            raise ValueError(f"voice must be 'all', 'narrator', 'quote' or 'own', got {voice!r}")
+        table = hits[_in_voice(hits, voice)]
         column, found = level, hits[level]
         den = _words(kept, words, voice)
         scale = 1000.0
@@ -408,7 +411,7 @@ def _words(kept: pd.DataFrame, words: pd.DataFrame | None, voice: str) -> np.nda
         return kept["n_words"].to_numpy(dtype=np.float64)[:, None]
     if words is None:
         raise ValueError(f"voice={voice!r} needs words= (sourcebias.voice_words)")
-    in_voice = words[words["voice"] == voice].set_index("doc_id")["n_words"]
+    in_voice = _voice_column(words, voice)
     return in_voice.reindex(kept["doc_id"]).fillna(0).to_numpy(dtype=np.float64)[:, None]
 
 

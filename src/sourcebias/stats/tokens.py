@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import ahocorasick_rs
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -56,12 +57,17 @@ _DROPPED = 0xFFFFFFFF
 _OTHER = 0x1A
 _BMP = 0x10000
 
-_CAPITALS = re.compile(r"(?<![\w.'\-])(" + "|".join(CAPITAL_ABBREVIATIONS) + r")(?![\w'\-]|\.\w)")
-_LONG_ABBREVIATION = re.compile(r"(?<![\w.])(?:[a-z]\.){3,}(?!\w)")
+# The patterns start with a literal or a character so that the regex engine can skip
+# ahead to it (a leading lookbehind is tried at every position: ten times slower).
+_CAPITALS = re.compile(r"(US|UK|UN)(?<![\w.'\-]..)(?![\w'\-]|\.\w)")
+#: The dots and letters after the first letter of a 3+ letter abbreviation ("f[.b.i.]").
+_LONG_ABBREVIATION = re.compile(r"\.(?<![\w.][a-z]\.)(?<=[a-z]\.)(?:[a-z]\.){2,}(?!\w)")
 _NOT_IN_NAME = re.compile(r"[^\w\s.'&\-]+")
-_POSSESSIVE = re.compile(r"(?<=\w)'s?(?!\w)")
+_POSSESSIVE = re.compile(r"'(?<=\w')s?(?!\w)")
+#: A token (two-letter abbreviation or word).
+_WORD = re.compile(r"[a-z]\.(?<![\w.][a-z]\.)[a-z]\.(?!\w)|\w+(?:['\-]\w+)*")
 #: A token, or one character that ends an n-gram.
-_TOKEN = re.compile(r"(?<![\w.])(?:[a-z]\.){2}(?!\w)|\w+(?:['\-]\w+)*|[^\w\s]")
+_TOKEN = re.compile(_WORD.pattern + r"|[^\w\s]")
 
 
 def fold_texts(texts: Sequence[str]) -> list[str]:
@@ -85,13 +91,22 @@ def fold_texts(texts: Sequence[str]) -> list[str]:
         return []
     joined = "\x1e".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    folded = _fold_table(False)[codes & 0xFFFF]
-    folded[codes >= _BMP] = _OTHER
-    folded[np.isin(codes, _QUOTE_CODES)] = 0x20
+    folded = _token_table()[codes & 0xFFFF]
+    folded[np.flatnonzero(codes >= _BMP)] = _OTHER
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     folded[np.cumsum(lengths + 1)[:-1] - 1] = _SEPARATOR
-    folded = folded[folded != _DROPPED]
+    dropped = folded == _DROPPED
+    if dropped.any():
+        folded = folded[~dropped]
     return folded.tobytes().decode("utf-32-le").split("\x1e")
+
+
+@functools.cache
+def _token_table() -> np.ndarray:
+    """The lexicons' fold table (case kept), with double quotation marks as spaces."""
+    table = _fold_table(False).copy()
+    table[_QUOTE_CODES] = 0x20
+    return table
 
 
 def normalise(folded: str) -> str:
@@ -173,12 +188,12 @@ class Tokenizer:
         :data:`HONORIFICS` by default.
     drop_phrases : tuple of str
         Phrases (folded, lower case, words separated by one space) cut out of
-        the text before tokenising, such as :func:`self_names`.
+        the text before tokenising, as whole words, such as :func:`self_names`.
 
     Examples
     --------
     >>> tokens = Tokenizer(drop_phrases=("fox news",))
-    >>> tokens(fold_texts(["Mr. Guaidó's U.S. allies told Fox News the F.B.I. knew."])[0])
+    >>> tokens(tokens.prepare(["Mr. Guaidó's U.S. allies told Fox News the F.B.I. knew."])[0])
     ['guaido', 'u.s.', 'allies', 'told', 'the', 'fbi', 'knew']
     """
 
@@ -192,24 +207,26 @@ class Tokenizer:
             raise ValueError(f"ngram_range must be (low, high) with 1 <= low <= high, "
                              f"not {self.ngram_range!r}")
 
-    def __call__(self, folded: str) -> list[str]:
-        """The n-grams of one folded text (see :func:`fold_texts`), in text order."""
-        tokens = self.tokens(folded)
+    def prepare(self, texts: Sequence[str]) -> list[str]:
+        """Fold, normalise and mark what is dropped, for all texts in one pass.
+
+        Every dropped token (stop word, number, single letter) and dropped
+        phrase becomes ``\\x1a``, so that :meth:`__call__` only finds kept tokens.
+        """
+        text = self._cut_phrases(normalise("\x1e".join(fold_texts(texts))))
+        return self._dropped.sub("\x1a", text).split("\x1e") if texts else []
+
+    def __call__(self, prepared: str) -> list[str]:
+        """The n-grams of one text from :meth:`prepare`, in text order."""
         low, high = self.ngram_range
+        if high == 1:
+            return _WORD.findall(prepared)
+        tokens = [t if len(t) > 1 else None for t in _TOKEN.findall(prepared)]
         grams = [t for t in tokens if t] if low == 1 else []
         for n in range(max(low, 2), high + 1):
             grams += [" ".join(run) for run in zip(*(tokens[i:] for i in range(n)), strict=False)
                       if all(run)]
         return grams
-
-    def tokens(self, folded: str) -> list[str | None]:
-        """The unigrams of one folded text, None where an n-gram must break."""
-        text = normalise(folded)
-        if self.drop_phrases:
-            text = self._phrases.sub(" \x1a ", text)
-        stop = self._stop
-        return [None if (t in stop or len(t) == 1 or t[0].isdigit()) else t
-                for t in _TOKEN.findall(text)]
 
     def caption(self) -> str:
         """What was left out, in one sentence for a figure or table caption."""
@@ -227,12 +244,27 @@ class Tokenizer:
                 f"whole; numbers, single letters and {left_out} left out.")
 
     @functools.cached_property
-    def _stop(self) -> frozenset[str]:
-        return frozenset(self.stop_words)
+    def _dropped(self) -> re.Pattern:
+        """Stop words, numbers (tokens that start with a digit) and single letters."""
+        stop = "".join(f"{re.escape(w)}|" for w in sorted(set(self.stop_words), key=len,
+                                                           reverse=True))
+        return re.compile(rf"(?<![\w'\-.])(?:(?:{stop}\w)(?![\w'\-]|\.\w)|\d\w*(?:['\-]\w+)*)")
+
+    def _cut_phrases(self, text: str) -> str:
+        """``text`` with each drop phrase, as whole words, replaced by ``\\x1a``."""
+        if not self.drop_phrases:
+            return text
+        pieces, last = [], 0
+        for _, start, end in self._phrases.find_matches_as_indexes(text):
+            if (start and (text[start - 1].isalnum() or text[start - 1] in "_'-")) or (
+                    end < len(text) and (text[end].isalnum() or text[end] in "_-")):
+                continue
+            pieces += [text[last:start], " \x1a "]
+            last = end
+        return "".join([*pieces, text[last:]])
 
     @functools.cached_property
-    def _phrases(self) -> re.Pattern:
-        """Any of the drop phrases as whole words, any run of spaces or hyphens between words."""
-        forms = sorted(set(self.drop_phrases), key=len, reverse=True)
-        body = "|".join(r"[\s\-]+".join(map(re.escape, p.split())) for p in forms)
-        return re.compile(rf"(?<![\w'\-])(?:{body})(?![\w\-])")
+    def _phrases(self) -> ahocorasick_rs.AhoCorasick:
+        """The drop phrases, longest first where they overlap (one Aho-Corasick pass)."""
+        return ahocorasick_rs.AhoCorasick(sorted(set(self.drop_phrases)),
+                                          matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)

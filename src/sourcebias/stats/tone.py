@@ -11,6 +11,7 @@ from sourcebias.checks import (
     first_bad,
     kept_articles,
     of_kept,
+    own_voice,
     require_columns,
 )
 from sourcebias.stats.bootstrap import (
@@ -18,6 +19,7 @@ from sourcebias.stats.bootstrap import (
     grouped_ratio_intervals,
 )
 from sourcebias.stats.rates import ONE_ARTICLE, _bootstrap_method, _interval_columns
+from sourcebias.tables import OWN
 
 
 def _sentence_scores(sentiment: pd.DataFrame, *, lexicon: str, scope: str) -> pd.DataFrame:
@@ -67,7 +69,10 @@ def actor_sentiment(
     actor twice counts once).  With ``voice="narrator"`` only mentions in the
     outlet's own voice count, and each sentence is scored with its quoted
     parts removed when the sentiment table has ``scope="narrator"`` scores
-    (the ``scope`` column of the result says which score was used).
+    (the ``scope`` column of the result says which score was used).  With
+    ``voice="own"`` only mentions in the outlet's own voice in the strict
+    sense count (narrator text not attributed to a source: not "Maduro" in
+    "Padrino said Maduro had won"), scored the same way.
 
     The interval is the percentile bootstrap (Efron & Tibshirani 1993, ch. 13)
     of this ratio over resamples of the articles that mention the actor, drawn
@@ -84,8 +89,9 @@ def actor_sentiment(
         The ``mentions`` table (``doc_id``, ``sent_id``, ``actor``, ``voice``).
     articles : pandas.DataFrame
         The ``articles`` table.
-    voice : {"narrator", "all"}
-        Mentions in the outlet's own voice only, or all mentions.
+    voice : {"narrator", "own", "all"}
+        Mentions in the outlet's own voice only, in its own voice in the
+        strict sense (needs the ``attributed`` column), or all mentions.
     lexicon : str
         Which sentiment lexicon's scores to use (``vader``, ``vader+domain``).
     by : str
@@ -106,14 +112,16 @@ def actor_sentiment(
     --------
     >>> actor_sentiment(sentiment, mentions=mentions, articles=articles)
     """
-    choice(voice, ("narrator", "all"), "voice")
+    choice(voice, ("narrator", OWN, "all"), "voice")
     check_bootstrap_options(n_boot, ci)
     kept = kept_articles(articles, by=by, include_duplicates=include_duplicates)
     require_columns(mentions, "mentions", ("doc_id", "sent_id", "actor", "voice"))
     scores = _sentence_scores(sentiment, lexicon=lexicon,
-                              scope="narrator" if voice == "narrator" else "sentence")
+                              scope="sentence" if voice == "all" else "narrator")
     found = of_kept(mentions, "mentions", articles=articles, kept=kept)
-    if voice == "narrator":
+    if voice == OWN:
+        found = found[own_voice(found, "mentions")]
+    elif voice == "narrator":
         check_voices(found, "mentions")
         found = found[found["voice"] == "narrator"]
     found = found.drop_duplicates(["doc_id", "sent_id", "actor"])
@@ -146,6 +154,7 @@ def article_sentiment(
     articles: pd.DataFrame,
     lexicon: str = "vader",
     scope: str = "sentence",
+    sentences: pd.DataFrame | None = None,
     include_duplicates: bool = False,
 ) -> pd.DataFrame:
     """Each article's sentiment as the mean compound score of its sentences.
@@ -163,9 +172,15 @@ def article_sentiment(
         The ``articles`` table.
     lexicon : str
         Which sentiment lexicon's scores to use.
-    scope : {"sentence", "narrator"}
+    scope : {"sentence", "narrator", "own"}
         Whole-sentence scores, or scores with quoted parts removed (needs a
-        ``scope`` column in ``sentiment``).
+        ``scope`` column in ``sentiment``), or those of the sentences in the
+        outlet's own voice in the strict sense (``own``: the scores with
+        quoted parts removed, of the sentences that are not ``attributed`` to
+        a source, so "Padrino said the coup had failed" is left out).
+    sentences : pandas.DataFrame, optional
+        The ``sentences`` table with its ``attributed`` column; needed for
+        ``scope="own"``.
     include_duplicates : bool
         Keep articles whose ``duplicate_of`` is set.
 
@@ -179,14 +194,17 @@ def article_sentiment(
     --------
     >>> article_sentiment(sentiment, articles=articles).sort_values("mean_compound")
     """
-    choice(scope, ("sentence", "narrator"), "scope")
-    if scope == "narrator" and "scope" not in sentiment.columns:
+    choice(scope, ("sentence", "narrator", OWN), "scope")
+    if scope != "sentence" and "scope" not in sentiment.columns:
         raise ValueError("sentiment has no scope column, so no narrator-only scores: "
                          "use scope='sentence' or score narrator text with "
                          "sourcebias.score_sentiment")
     kept = kept_articles(articles, by="outlet", include_duplicates=include_duplicates)
     of_kept(sentiment, "sentiment", articles=articles, kept=kept)
-    scores = _sentence_scores(sentiment, lexicon=lexicon, scope=scope)
+    scores = _sentence_scores(sentiment, lexicon=lexicon,
+                              scope="narrator" if scope == OWN else scope)
+    if scope == OWN:
+        scores = _unattributed(scores, sentences)
     per_article = scores.groupby("doc_id")["compound"].agg(["sum", "size"])
     per_article = per_article.reindex(kept["doc_id"])
     n_sentences = per_article["size"].fillna(0).astype("int64").to_numpy()
@@ -202,12 +220,25 @@ def article_sentiment(
     })
 
 
+def _unattributed(scores: pd.DataFrame, sentences: pd.DataFrame | None) -> pd.DataFrame:
+    """The sentence scores of the sentences that are not attributed, with ``scope="own"``."""
+    if sentences is None:
+        raise ValueError("scope='own' needs sentences=... (the sentences table of "
+                         "sourcebias.analyze, with its attributed column)")
+    require_columns(sentences, "sentences", ("doc_id", "sent_id", "attributed"))
+    attributed = sentences.loc[sentences["attributed"].astype(bool), ["doc_id", "sent_id"]]
+    keys = pd.MultiIndex.from_frame(scores[["doc_id", "sent_id"]])
+    left_out = keys.isin(pd.MultiIndex.from_frame(attributed))
+    return scores[~left_out].assign(scope=OWN).reset_index(drop=True)
+
+
 def outlet_sentiment(
     sentiment: pd.DataFrame,
     *,
     articles: pd.DataFrame,
     lexicon: str = "vader",
     scope: str = "sentence",
+    sentences: pd.DataFrame | None = None,
     by: str = "outlet",
     include_duplicates: bool = False,
     n_boot: int = 2000,
@@ -224,7 +255,7 @@ def outlet_sentiment(
 
     Parameters
     ----------
-    sentiment, articles, lexicon, scope, include_duplicates
+    sentiment, articles, lexicon, scope, sentences, include_duplicates
         As in :func:`article_sentiment`.
     by : str
         The articles column that defines the groups.
@@ -245,7 +276,7 @@ def outlet_sentiment(
     check_bootstrap_options(n_boot, ci)
     kept = kept_articles(articles, by=by, include_duplicates=include_duplicates)
     scores = article_sentiment(sentiment, articles=articles, lexicon=lexicon, scope=scope,
-                               include_duplicates=include_duplicates)
+                               sentences=sentences, include_duplicates=include_duplicates)
     scores[by] = kept[by].to_numpy()
     scored = scores["n_sentences"].to_numpy() > 0
     codes, names = pd.factorize(scores[by], sort=True)

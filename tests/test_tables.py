@@ -1,0 +1,27 @@
+"""The table contract: word counts (sourcebias.tables)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pandas as pd
+from conftest import ALLSIDES_OPTIONS
+
+from sourcebias.read.batch import read_batch
+from sourcebias.tables import WORD_PATTERN, count_words
+
+
+def test_count_words_equals_the_word_pattern_count(allsides_sample, seed_batch):
+    rng = random.Random(20190430)
+    alphabet = list("ab_1'’‘-‐– \n\t.,éßç中\u0301\u00a0\U0001F600\ud800")
+    crafted = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(40)))
+               for _ in range(5000)]
+    texts = pd.Series([*crafted, "coup d'état", "self-proclaimed -- 'traitors'", None],
+                      dtype=object)
+    real = read_batch(allsides_sample, **ALLSIDES_OPTIONS).articles["text"]
+    for strings in (texts, real, seed_batch.articles["text"]):
+        expected = [len(re.findall(WORD_PATTERN, s)) if isinstance(s, str) else 0
+                    for s in strings]
+        assert count_words(strings).tolist() == expected
+    assert count_words(real).sum() > 50_000
