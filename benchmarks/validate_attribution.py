@@ -11,7 +11,10 @@ the quote voice spans of ``segment`` as the attributed content (no source):
     covered by a predicted content piece whose source span overlaps the gold
     source span; with a Wilson 95% interval (Wilson, JASA 1927);
 (c) *direct quotations*: of the non-space characters of gold content spans
-    that contain a quotation mark, the share inside predicted content.
+    that contain a quotation mark, the share inside predicted content. Since
+    ``'`` and ``’`` count as quotation marks, spans holding only an apostrophe
+    ("Trump’s") count too; the line "(c) without apostrophes" leaves out
+    ``'`` and ``’`` between two letters.
 
 Data: Newell, Margolin and Ruths, *An Attribution Relations Corpus for
 Political News*, LREC 2018 (``../shared/data/polnear``).
@@ -22,6 +25,7 @@ Usage: ``python benchmarks/validate_attribution.py [--split dev|train]``
 from __future__ import annotations
 
 import argparse
+import re
 import time
 
 import numpy as np
@@ -33,6 +37,8 @@ from sourcebias.segment.sentences import segment_articles
 
 #: Quotation marks that make a gold content span a direct quotation for figure (c).
 QUOTE_MARKS = "\"“”«»‘’'"
+#: A quotation mark that is not an apostrophe inside a word.
+_QUOTE_NOT_APOSTROPHE = re.compile(r"[\"“”«»‘]|(?<![^\W\d_])['’]|['’](?![^\W\d_])")
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -54,12 +60,13 @@ def _mask(length: int, starts, ends) -> np.ndarray:
 
 
 def content_scores(articles: pd.DataFrame, gold: pd.DataFrame, predicted: pd.DataFrame
-                   ) -> tuple[float, float, float, float]:
-    """Figures (a) precision, recall, F1 and (c) the covered share of quoted gold content."""
+                   ) -> tuple[float, float, float, float, float]:
+    """Figures (a) precision, recall, F1, (c) the covered share of quoted gold content, and
+    (c) again without apostrophes inside words."""
     gold = gold[gold["role"] == "Content"]
     gold_by_doc = dict(tuple(gold.groupby("doc_id")))
     pred_by_doc = dict(tuple(predicted.groupby("doc_id")))
-    tp = fp = fn = quoted = quoted_hit = 0
+    tp = fp = fn = quoted = quoted_hit = strict = strict_hit = 0
     for doc_id, text in zip(articles["doc_id"], articles["text"], strict=True):
         visible = ~np.char.isspace(np.array(list(text))) if text else np.zeros(0, bool)
         g = gold_by_doc.get(doc_id, gold.iloc[:0])
@@ -74,9 +81,14 @@ def content_scores(articles: pd.DataFrame, gold: pd.DataFrame, predicted: pd.Dat
         qm = _mask(len(text), g["start"][marked], g["end"][marked]) & visible
         quoted += int(qm.sum())
         quoted_hit += int((qm & pm).sum())
+        marked = [_QUOTE_NOT_APOSTROPHE.search(text, a, b) is not None
+                  for a, b in zip(g["start"], g["end"], strict=True)]
+        qm = _mask(len(text), g["start"][marked], g["end"][marked]) & visible
+        strict += int(qm.sum())
+        strict_hit += int((qm & pm).sum())
     precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-12)
-    return precision, recall, f1, quoted_hit / max(quoted, 1)
+    return precision, recall, f1, quoted_hit / max(quoted, 1), strict_hit / max(strict, 1)
 
 
 def speaker_score(gold: pd.DataFrame, predicted: pd.DataFrame) -> tuple[int, int]:
@@ -118,7 +130,8 @@ def main() -> None:
     scores = [content_scores(articles, gold, table) for table in (found, quotes)]
     speakers = [speaker_score(gold, table) for table in (found, quotes)]
     for label, i in (("(a) content precision", 0), ("(a) content recall", 1),
-                     ("(a) content F1", 2), ("(c) quoted content covered", 3)):
+                     ("(a) content F1", 2), ("(c) quoted content covered", 3),
+                     ("(c) without apostrophes", 4)):
         print(f"{label:<28}{scores[0][i]:>20.3f}{scores[1][i]:>22.3f}")
     cells = []
     for k, n in speakers:

@@ -75,6 +75,27 @@ def test_narration_without_cue_or_quotation_is_not_attributed():
     assert found.empty
 
 
+def test_an_opening_phrase_before_the_source_is_not_content():
+    articles, found = attributions_of(
+        "After the meeting, the ministry said that the coup had failed.")
+    assert found["source_text"].tolist() == ["the ministry"]
+    assert [content(articles, row) for _, row in found.iterrows()] == ["that the coup had failed"]
+
+
+def test_the_cue_filter_tells_a_so_called_deal_from_a_call():
+    articles, found = attributions_of("The so-called deal collapsed on Friday.",
+                                      "He called the decision a mistake.")
+    assert found["doc_id"].tolist() == ["d1"]
+    assert (found.at[0, "cue"], found.at[0, "source_text"]) == ("called", "He")
+    assert content(articles, found.iloc[0]) == "the decision a mistake"
+
+
+def test_party_labels_and_adverbs_between_source_and_cue_are_skipped():
+    _, found = attributions_of("Sen. Lindsey Graham (R-S.C.) told reporters the bill was dead.",
+                               "Trump sharply criticized the deal.")
+    assert found["source_text"].tolist() == ["Sen. Lindsey Graham", "Trump"]
+
+
 # -- quote rules ---------------------------------------------------------------------------
 
 

@@ -68,6 +68,8 @@ def resolve_sources(
     lexicon = read_actors() if lexicon is None else lexicon
     names = {entry.id: entry.name for entry in lexicon.entries}
     out = attributions.copy()
+    if mentions.empty or out.empty:  # nothing to resolve to, or nothing to resolve
+        return out.assign(source_actor="", source_name="")
     docs = pd.Index(pd.unique(pd.concat([attributions["doc_id"], mentions["doc_id"]])))
     m = mentions.sort_values(["doc_id", "start"], kind="stable")
     m_key = _key(docs, m["doc_id"], m["start"])
@@ -87,7 +89,8 @@ def resolve_sources(
     # the nearest mention before the span, in the same article
     before = np.searchsorted(m_key, s_start, side="left") - 1
     in_doc = (before >= 0) & (m_key[np.maximum(before, 0)] >= doc_base)
-    words = out["source_text"].str.lower().str.split()
+    # "He's hitting out at ..." : the contraction is not part of the source
+    words = out["source_text"].str.lower().str.replace(r"['’]s$", "", regex=True).str.split()
     last_word = words.str[-1].fillna("").to_numpy(object)
     pronoun = has & ~named & np.isin(last_word, list(PRONOUNS)) & (words.str.len() == 1)
     sentence_of = _sentence_index(sentences, docs, s_start)

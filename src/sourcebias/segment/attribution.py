@@ -9,7 +9,9 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
 1. *Cues* are word forms of the cue lexicon (``resources/models/attribution.json``,
    built by ``benchmarks/build_attribution_model.py`` from PolNeAR train: the
    forms that were annotated as a cue at least as often as the model's
-   ``min_precision`` of their occurrences), plus the phrase "according to".
+   ``min_precision`` of their occurrences), plus the phrase "according to",
+   that pass the learned cue filter (a logistic regression over the form and
+   its neighbouring words, :mod:`sourcebias.segment.cue_features`).
 2. *Source before the cue* ("Padrino said", "the ministry has also said",
    "who told"): after skipping auxiliaries and adverbs, a pronoun, a relative
    pronoun, a run of capitalised words, or a noun phrase back to its
@@ -17,12 +19,14 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
 3. *Source after the cue* ("said Padrino.", "according to the ministry,"): a
    noun phrase right after the cue that ends its clause.
 4. *Content after the cue* ("Padrino said (that) the coup had failed."): from
-   after the cue, its object and a "that" or colon, to the end of the
-   sentence; a quotation that starts there and runs on is followed to its end.
+   after the cue and its object, at a "that" or after a colon, to the end of
+   the sentence; a quotation that starts there and runs on is followed to its end.
 5. *Content before the cue* ('"We stand firm," he said.', "The coup failed,
    Padrino said."): from the sentence start, or the start of a quotation that
    reaches into the sentence, to the comma before the source. With the cue
-   in the middle ("The coup, he said, failed.") both sides are content.
+   in the middle ("The coup, he said, failed.") both sides are content. An
+   opening phrase before the comma is not content when more than a time or
+   place follows the cue ("After the meeting, the ministry said that ...").
 6. *Quotations without a cue* (quote voice spans that are not scare quotes and
    hold no attribution yet) are direct content; their source is that of the
    nearest attribution before them in the same or the previous paragraph.
@@ -35,13 +39,14 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 
 import numpy as np
 import pandas as pd
 
 from sourcebias.segment import cues as rules
+from sourcebias.segment.cue_features import features, scores
 
 #: Columns of the ``attributions`` table.
 COLUMNS = (
@@ -55,24 +60,71 @@ _SEPARATOR = "\n\n"
 
 @dataclass(frozen=True)
 class CueModel:
-    """The cue lexicon: word forms and the automaton that finds them."""
+    """The cue lexicon, the automaton that finds its forms, and the learned cue filter.
+
+    ``weights``, ``bias`` and ``threshold`` are those of the logistic
+    regression of :mod:`sourcebias.segment.cue_features` (weights per feature
+    family and value). With no weights every candidate is kept.
+    """
 
     forms: tuple[str, ...]
     finder: rules.CueFinder
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    bias: float = 0.0
+    threshold: float = 0.0
 
     @classmethod
-    def from_forms(cls, forms: list[str]) -> CueModel:
+    def from_forms(cls, forms: list[str], **filter_) -> CueModel:
         """Compile a lexicon of lower-case cue word forms ("according to" is always one)."""
         forms = tuple(sorted({*forms, "according to"}))
-        return cls(forms=forms, finder=rules.CueFinder(forms))
+        return cls(forms=forms, finder=rules.CueFinder(forms), **filter_)
+
+    def keep(self, corpus: str, layout: rules.Layout, cues: np.ndarray, sentence: np.ndarray
+             ) -> np.ndarray:
+        """Whether each cue candidate passes the filter (its score reaches the threshold)."""
+        if not self.weights or len(cues) == 0:
+            return np.ones(len(cues), dtype=bool)
+        values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
+                          rules.quoted(cues[:, 0], layout))
+        return scores(values, self.weights, self.bias) >= self.threshold
 
 
 @functools.cache
 def load_model() -> CueModel:
-    """The cue lexicon shipped with the package (``resources/models/attribution.json``)."""
+    """The cue lexicon and filter shipped in ``resources/models/attribution.json``."""
     path = files("sourcebias") / "resources" / "models" / "attribution.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    return CueModel.from_forms([row[0] for row in data["cues"]])
+    found = data.get("filter", {})
+    return CueModel.from_forms(
+        [row[0] for row in data["cues"]], weights=found.get("weights", {}),
+        bias=found.get("bias", 0.0), threshold=found.get("threshold", 0.0))
+
+
+def corpus_layout(articles: pd.DataFrame, sentences: pd.DataFrame, voice: pd.DataFrame
+                  ) -> tuple[str, np.ndarray, rules.Layout]:
+    """The corpus string of all texts, each article's start offset in it, and the layout.
+
+    The texts are joined by blank lines, behind one; the layout holds the
+    sentences (sorted), paragraphs and quotation spans in global offsets.
+    """
+    texts = articles["text"].tolist()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    doc_start = np.cumsum(np.concatenate([[len(_SEPARATOR)], lengths + len(_SEPARATOR)]))[:-1]
+    corpus = _SEPARATOR + _SEPARATOR.join(texts)
+    index = pd.Index(articles["doc_id"])
+    s_doc = index.get_indexer(sentences["doc_id"])
+    v_doc = index.get_indexer(voice["doc_id"])
+    quotes = voice["voice"].to_numpy() == "quote"
+    layout = rules.Layout(
+        sent_start=sentences["start"].to_numpy(np.int64) + doc_start[s_doc],
+        sent_end=sentences["end"].to_numpy(np.int64) + doc_start[s_doc],
+        para=sentences["para_id"].to_numpy(np.int64) + 100_000 * s_doc,
+        quote_start=voice["start"].to_numpy(np.int64)[quotes] + doc_start[v_doc[quotes]],
+        quote_end=voice["end"].to_numpy(np.int64)[quotes] + doc_start[v_doc[quotes]],
+        quote_scare=voice["scare"].to_numpy(bool)[quotes],
+    )
+    order = np.argsort(layout.sent_start, kind="stable")
+    return corpus, doc_start, layout.sorted(order)
 
 
 def find_attributions(
@@ -116,25 +168,10 @@ def find_attributions(
     'the coup had failed'
     """
     model = model or load_model()
-    texts = articles["text"].tolist()
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    doc_start = np.cumsum(np.concatenate([[len(_SEPARATOR)], lengths + len(_SEPARATOR)]))[:-1]
-    corpus = _SEPARATOR + _SEPARATOR.join(texts)
-    index = pd.Index(articles["doc_id"])
-    s_doc = index.get_indexer(sentences["doc_id"])
-    v_doc = index.get_indexer(voice["doc_id"])
-    quotes = voice["voice"].to_numpy() == "quote"
-    layout = rules.Layout(
-        sent_start=sentences["start"].to_numpy(np.int64) + doc_start[s_doc],
-        sent_end=sentences["end"].to_numpy(np.int64) + doc_start[s_doc],
-        para=sentences["para_id"].to_numpy(np.int64) + 100_000 * s_doc,
-        quote_start=voice["start"].to_numpy(np.int64)[quotes] + doc_start[v_doc[quotes]],
-        quote_end=voice["end"].to_numpy(np.int64)[quotes] + doc_start[v_doc[quotes]],
-        quote_scare=voice["scare"].to_numpy(bool)[quotes],
-    )
-    order = np.argsort(layout.sent_start, kind="stable")
-    layout = layout.sorted(order)
-    found = rules.attributions(corpus, layout, model.finder)
+    corpus, doc_start, layout = corpus_layout(articles, sentences, voice)
+    cues, sentence = rules.candidates(corpus, layout, model.finder)
+    keep = model.keep(corpus, layout, cues, sentence)
+    found = rules.attributions(corpus, layout, cues[keep], sentence[keep])
     return _table(found, corpus, doc_start, articles["doc_id"].to_numpy(), layout)
 
 

@@ -20,12 +20,17 @@ _BETWEEN = frozenset("""
     would will did does do not never n't publicly privately reportedly initially further
     again often frequently first even just already still specifically explicitly directly
     openly immediately quickly subsequently separately originally earlier long simply
-    actually really apparently clearly herself himself themselves itself has
+    actually really apparently clearly herself himself themselves itself
+    may might can could should must
     on last this today yesterday tonight week month year night morning afternoon evening
     monday tuesday wednesday thursday friday saturday sunday
 """.split())
+#: An adverb in -ly between a source and its cue ("sharply criticized").
+_ADVERB = re.compile(r"[a-z]{3,}ly")
 #: Pronouns and relative pronouns that are sources on their own.
 _PRONOUNS = frozenset("he she they it we i you who which that this these those one".split())
+#: Pronouns that are sources after a cue ("said he").
+_SUBJECTS = _PRONOUNS - {"that", "which", "who", "this", "one"}
 #: Determiners and possessives that open a noun phrase.
 _DETERMINERS = frozenset("the a an his her their its our my your this that these those "
                          "some many most several two three both other another".split())
@@ -38,8 +43,10 @@ _NOT_HEAD = frozenset("""
 """.split())
 #: A word as the rules read it: letters, digits and inner marks, or one other mark.
 _TOKEN = re.compile(r"[\w’'.\-]+|[^\w\s]")
+#: Text up to the " that" or colon that opens the content after a cue (no quotation mark before).
+_OPENER = re.compile(r"[^\"“]*?(?: (?=that )|:)")
 #: Characters after a cue searched for the "that" or colon that opens the content.
-_OPENS_WITHIN = 60
+_OPENS_WITHIN = 25
 #: A letter or digit: content without one is dropped.
 _WORDY = re.compile(r"[^\W_]")
 #: Characters that join a word to the one before ("self-proclaimed", "opposition-ruled").
@@ -96,17 +103,34 @@ class CueFinder:
         return np.array(rows, dtype=np.int64).reshape(-1, 2)
 
 
-def attributions(corpus: str, layout: Layout, cues: CueFinder) -> pd.DataFrame:
+def candidates(corpus: str, layout: Layout, cues: CueFinder) -> tuple[np.ndarray, np.ndarray]:
+    """Cue candidates of ``corpus`` that lie within a sentence, and their sentence numbers."""
+    found = cues.find(corpus)
+    sentence = np.searchsorted(layout.sent_start, found[:, 0], side="right") - 1
+    inside = (sentence >= 0) & (found[:, 1] <= layout.sent_end[np.maximum(sentence, 0)])
+    return found[inside], sentence[inside]
+
+
+def quoted(points: np.ndarray, layout: Layout) -> np.ndarray:
+    """Whether each global offset lies inside a quotation that is not a scare quote."""
+    qa, qb = layout.quote_start, layout.quote_end
+    k = np.searchsorted(qa, points, side="right") - 1
+    safe = np.maximum(k, 0)
+    if len(qa) == 0:
+        return np.zeros(len(points), dtype=bool)
+    return (k >= 0) & (qb[safe] > points) & ~layout.quote_scare[safe]
+
+
+def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.ndarray
+                 ) -> pd.DataFrame:
     """Attribution pieces found in ``corpus`` (global offsets, sorted by attribution).
 
-    Returns a frame with ``attribution`` (a running number), ``content_start``,
-    ``content_end``, ``cue_start``, ``cue_end`` (-1 for quotations without a
-    cue), ``source_start`` and ``source_end`` (-1 when none was found).
+    ``cues`` are the ``(start, end)`` rows of the cues kept and ``sentence``
+    their sentence numbers (:func:`candidates`). Returns a frame with
+    ``attribution`` (a running number), ``content_start``, ``content_end``,
+    ``cue_start``, ``cue_end`` (-1 for quotations without a cue),
+    ``source_start`` and ``source_end`` (-1 when none was found).
     """
-    cues = cues.find(corpus)
-    sentence = np.searchsorted(layout.sent_start, cues[:, 0], side="right") - 1
-    inside = (sentence >= 0) & (cues[:, 1] <= layout.sent_end[np.maximum(sentence, 0)])
-    cues, sentence = cues[inside], sentence[inside]
     rows: list[tuple[int, int, int, int, int, int, int, int]] = []
     starts, ends = layout.sent_start.tolist(), layout.sent_end.tolist()
     for n, ((cs, ce), s) in enumerate(zip(cues.tolist(), sentence.tolist(), strict=True)):
@@ -152,9 +176,14 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int
     if right[0] == right[1] and corpus[se - 1 : se] == ":":
         pieces.append((se, se, True))
     elif (after or comma_before) and before[1] > before[0]:
-        pieces.append((*before, False))
-        if spaces_after >= 2 and corpus.rfind(",", right_start - 2, right_start) >= 0:
-            pieces.append((*right, True))
+        comma_after = corpus.rfind(",", right_start - 2, right_start) >= 0
+        if (spaces_after >= 2 and not (after or comma_after)
+                and corpus[before[1] - 1] not in _CLOSERS):
+            pieces.append((*right, True))  # "After the meeting, the ministry said that ..."
+        else:
+            pieces.append((*before, False))
+            if spaces_after >= 2 and comma_after:
+                pieces.append((*right, True))
     elif spaces_after >= 1 or corpus[right[0] : right[0] + 1] in "\"“":
         pieces.append((*right, True))
     elif before[1] > before[0]:
@@ -163,23 +192,30 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int
 
 
 def _content_start(corpus: str, a: int, b: int) -> int:
-    """Where content after a cue starts: after the first " that " or colon in ``[a, b)`` that
-    no quotation mark precedes ("told reporters that ...", "said:"), else at ``a``."""
-    quote = min((i for i in (corpus.find('"', a, b), corpus.find("“", a, b)) if i >= 0),
-                default=b)
-    that = corpus.find(" that ", a - 1, quote)
-    colon = corpus.find(":", a, quote)
-    ends = [i + 5 for i in (that,) if i >= 0] + [i + 1 for i in (colon,) if i >= 0]
-    return min(ends) if ends else a
+    """Where content after a cue starts: at the first " that " or after the first colon in
+    ``[a, b)`` that no quotation mark precedes ("told reporters that ...", "said:"), else
+    at ``a``."""
+    found = _OPENER.match(corpus, a - 1, b)
+    return found.end() if found else a
 
 
 def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     """The source noun phrase right before a cue (rule 2), or ``None``."""
+    if cs - ss >= 3 and corpus[cs - 1] == " ":  # the common "he said", without tokenising
+        start = max(corpus.rfind(" ", ss, cs - 1) + 1, ss)
+        word = corpus[start : cs - 1].lower()
+        if word in _PRONOUNS and word not in _BETWEEN:
+            return start, cs - 1
     lo = max(ss, cs - 100)
     words = _TOKEN.findall(corpus, lo, cs)
     k = len(words) - 1
-    while k >= 0 and words[k].lower() in _BETWEEN:
-        k -= 1
+    while k >= 0:
+        if words[k] == ")" and k >= 2 and words[k - 2] == "(":
+            k -= 3  # a party label: "Gov. Pat McCrory (R) said"
+        elif words[k].lower() in _BETWEEN or _ADVERB.fullmatch(words[k]):
+            k -= 1
+        else:
+            break
     if k < 0:
         return None
     word = words[k]
@@ -252,15 +288,17 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
 
 def _source_after(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
     """The source noun phrase right after a cue that ends its clause (rule 3), or ``None``."""
-    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(corpus, ce, min(se, ce + 70))]
-    if not tokens:
+    hi = min(se, ce + 70)
+    found = _TOKEN.search(corpus, ce, hi)
+    if found is None:
         return None
-    k = 0
-    first = tokens[0][1]
-    if first.lower() in _PRONOUNS - {"that", "which", "who", "this", "one"}:
-        return tokens[0][0], tokens[0][0] + len(first)
+    first = found.group()
+    if first.lower() in _SUBJECTS:
+        return found.span()
     if not (first[:1].isupper() or first.lower() in _DETERMINERS):
         return None
+    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(corpus, found.start(), hi)]
+    k = 0
     limit = 6 if first[:1].isupper() else 3
     while k + 1 < len(tokens) and k < limit and tokens[k + 1][1][0].isalnum() \
             and tokens[k + 1][1].lower() not in ("that", "to", "and", "in", "on", "at"):

@@ -164,11 +164,21 @@ def find_marks(text: str, layout: Layout) -> Marks:
 def _may_stay_open(text: str, at: int, p: int, layout: Layout) -> bool:
     """Whether a quotation opened at ``at`` and left open may run to the end of its
     paragraph ``p``: it opens the paragraph or follows a colon, or the next paragraph
-    of the same article opens with a mark."""
+    of the same article opens with a mark or closes a quotation it never opened."""
     lead = text[layout.para_start[p]:at].rstrip()
     following = p + 1 < len(layout.para_start) and layout.para_doc[p + 1] == layout.para_doc[p]
     return (not lead or lead.endswith(":")
-            or (following and text[layout.para_start[p + 1]] in OPENING_MARKS))
+            or (following and (text[layout.para_start[p + 1]] in OPENING_MARKS
+                               or _runs_on_into(text, p + 1, layout))))
+
+
+def _runs_on_into(text: str, p: int, layout: Layout) -> bool:
+    """Whether paragraph ``p`` closes a quotation it never opened: a closing double mark
+    before any opening one, as when a quotation runs on from the paragraph before."""
+    start, end = int(layout.para_start[p]), int(layout.para_end[p])
+    opening = min((i for i in (text.find(mark, start, end) for mark in "“«") if i >= 0),
+                  default=end)
+    return _STRAY_CLOSE.search(text, start, opening) is not None
 
 
 def quote_spans(
