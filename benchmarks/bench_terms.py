@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_terms.py [--limit N] [--bigrams 300]
+    python benchmarks/bench_terms.py [--limit N] [--bigrams 300] [--language en]
 
 Matches the project's terms lexicon plus the most frequent word pairs of the
 corpus (as extra phrases, so the lexicon holds several hundred patterns and
@@ -12,7 +12,8 @@ in narrator voice, so the timings are those of matching, not of segmenting.
 Prints, for each step, wall and CPU time, and by CPU time (the machine may be
 shared) millions of characters of text per second (MB/s) and hits per second.
 ``match_lexicon`` is the matching alone; ``find_terms`` adds placing each hit in
-its sentence and voice, and negation.
+its sentence and voice, and negation. ``--language`` gives every article a
+``language``, so that patterns listed per language are filtered by it.
 """
 
 from __future__ import annotations
@@ -91,10 +92,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="read only the first N articles")
     parser.add_argument("--bigrams", type=int, default=300, help="extra bigram patterns")
+    parser.add_argument("--language", default=None,
+                        help="give every article this language code (default: none)")
     options = parser.parse_args()
     if not ALLSIDES.exists():
         raise SystemExit(f"{ALLSIDES} is absent: the allsides data is needed for this benchmark")
     articles = read_articles(options.limit)
+    if options.language:
+        articles["language"] = options.language
     megabytes = articles["text"].str.len().sum() / 1e6
     sentences = articles[["doc_id"]].assign(sent_id=0, is_title=False, start=0,
                                             end=articles["text"].str.len())

@@ -9,6 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from sourcebias.annotate.lexicon import read_pack
 from sourcebias.config import NOTEBOOK_DIR, SEED_BATCH
 from sourcebias.run.analysis import analyze
 from sourcebias.run.report import list_notebooks, run_notebook, run_report
@@ -19,13 +20,15 @@ pytestmark = pytest.mark.notebooks
 #: Figures every report holds, whatever the batch (keyness figures are per outlet).
 EXPECTED_FIGURES = (
     "voice_share", "category_heatmap", "category_rates_narrator", "focus_term_heatmap",
-    "labels_maduro", "labels_guaido", "sentence_sentiment", "actor_sentiment",
-    "actor_tone_narrator", "outlet_similarity", "voice_rates", "source_shares_all",
+    *(f"labels_{actor}" for actor in read_pack().focus_actors[:2]), "sentence_sentiment",
+    "actor_sentiment", "actor_tone_narrator", "outlet_similarity", "voice_rates",
+    "source_shares_all",
 )
 EXPECTED_TABLES = (
-    "articles", "outlet_summary", "removed_text", "excluded_inputs", "category_rates",
+    "articles", "pack_fit", "pack_aliases", "outlet_summary", "removed_text", "excluded_inputs",
+    "category_rates",
     "focus_term_rates", "kwic_terms", "headline_terms", "labels_narrator", "labels_quoted",
-    "self_proclaimed_legitimate", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
+    "focus_term_voice", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
     "keyness", "outlet_similarity", "near_duplicates", "attribution_scores",
     "attribution_terms", "voice_rates", "source_shares", "source_terms", "actor_tone",
     "target_model_validation",
@@ -85,7 +88,7 @@ def test_seed_report_is_complete(seed_report: Path):
 
 
 def test_seed_report_tables_say_who_uses_self_proclaimed(seed_report: Path):
-    table = pd.read_csv(seed_report / "tables" / "self_proclaimed_legitimate.csv")
+    table = pd.read_csv(seed_report / "tables" / "focus_term_voice.csv")
     own = table[(table["term"] == "self_proclaimed") & table["own_voice"]]["outlet"]
     assert set(own) == {"Sputnik", "Pro-government blog"}
 

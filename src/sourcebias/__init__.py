@@ -29,6 +29,8 @@ _PUBLIC = {
     "LexiconError": "annotate.lexicon",
     "NotComputable": "checks",
     "OutletClassification": "stats.classify",
+    "Pack": "annotate.lexicon",
+    "PackFit": "stats.fit",
     "TooFewMentions": "figures.labels",
     "Workspace": "run.workspace",
     "actor_sentiment": "stats.tone",
@@ -49,6 +51,7 @@ _PUBLIC = {
     "find_attributions": "segment.attribution",
     "find_stories": "stats.stories",
     "find_terms": "annotate.terms",
+    "fit_summary": "stats.fit",
     "keyness": "stats.keyness",
     "keyness_pairwise": "stats.keyness",
     "keyness_table": "stats.counts",
@@ -63,6 +66,7 @@ _PUBLIC = {
     "outlet_sentiment": "stats.tone",
     "outlet_similarity": "stats.similarity",
     "outlet_summary": "stats.overview",
+    "pack_fit": "stats.fit",
     "paired_differences": "stats.stories",
     "plot_actor_sentiment": "figures.sentiment",
     "plot_actor_tone": "figures.tone",
@@ -81,6 +85,7 @@ _PUBLIC = {
     "plot_voice_share": "figures.voice",
     "read_actors": "annotate.lexicon",
     "read_batch": "read.batch",
+    "read_pack": "annotate.lexicon",
     "read_tables": "run.store",
     "read_terms": "annotate.lexicon",
     "read_valence": "annotate.sentiment",
@@ -117,6 +122,8 @@ __all__ = [
     "LexiconError",
     "NotComputable",
     "OutletClassification",
+    "Pack",
+    "PackFit",
     "TooFewMentions",
     "Workspace",
     "actor_sentiment",
@@ -137,6 +144,7 @@ __all__ = [
     "find_attributions",
     "find_stories",
     "find_terms",
+    "fit_summary",
     "keyness",
     "keyness_pairwise",
     "keyness_table",
@@ -151,6 +159,7 @@ __all__ = [
     "outlet_sentiment",
     "outlet_similarity",
     "outlet_summary",
+    "pack_fit",
     "paired_differences",
     "plot_actor_sentiment",
     "plot_actor_tone",
@@ -169,6 +178,7 @@ __all__ = [
     "plot_voice_share",
     "read_actors",
     "read_batch",
+    "read_pack",
     "read_tables",
     "read_terms",
     "read_valence",
@@ -215,7 +225,14 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.annotate.actors import find_actors
     from sourcebias.annotate.attributed import attribute
-    from sourcebias.annotate.lexicon import Lexicon, LexiconError, read_actors, read_terms
+    from sourcebias.annotate.lexicon import (
+        Lexicon,
+        LexiconError,
+        Pack,
+        read_actors,
+        read_pack,
+        read_terms,
+    )
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
     from sourcebias.annotate.sources import mark_attributed, resolve_sources
     from sourcebias.annotate.targets import mention_targets, score_targets, target_model_validation
@@ -242,6 +259,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.segment.sentences import segment_articles
     from sourcebias.stats.classify import OutletClassification, classify_outlets
     from sourcebias.stats.counts import keyness_table, term_counts
+    from sourcebias.stats.fit import PackFit, fit_summary, pack_fit
     from sourcebias.stats.keyness import keyness, keyness_pairwise
     from sourcebias.stats.kwic import kwic
     from sourcebias.stats.labels import label_table

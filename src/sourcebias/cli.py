@@ -25,8 +25,9 @@ def _add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("batch", type=Path, help="a batch folder, or a .csv/.jsonl/.parquet file")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--lexicons", type=Path, metavar="DIR",
-                        help="a lexicon pack folder (terms.yaml, actors.yaml, optionally "
-                             "valence.yaml); default: the package's Venezuela 2019 pack")
+                        help="a lexicon pack folder (terms.yaml, actors.yaml, pack.yaml, "
+                             "optionally valence.yaml); default: the package's Venezuela 2019 "
+                             "pack")
     helps = {"id": "the input column that holds the article id (default: doc_id)",
              "path": "the manifest.csv column that holds the file paths (default: path, else "
                      "file, filename or filepath)"}

@@ -47,6 +47,14 @@ is); ``label_surface`` keeps it as written, and ``label_start``/``label_end``, `
 A mention that lies inside the premodifier, possessive or compound label of
 another mention describes that actor and is not counted on its own: in
 "opposition leader Juan Guaidó" the opposition is not a separate mention.
+
+An alias written all in lower case in ``actors.yaml`` ("government", "the
+military", "opposition") is a common word, not a name: its matches count as the
+actor only in articles that also name the actor through another alias, or
+another actor of its group, or one of the entry's ``country`` patterns, unless
+the entry says ``requires_name: false``. "Partial government shutdown" in a
+story about Washington is not the Maduro government; "the government" in a
+story that names Maduro or Venezuela is.
 """
 
 from __future__ import annotations
@@ -245,7 +253,8 @@ def find_actors(
         raise ValueError(f"{lexicon.path} is a {lexicon.kind} lexicon; pass an actors lexicon "
                          "(sourcebias.read_actors)")
     corpus = articles if isinstance(articles, Corpus) else prepare_corpus(articles)
-    found = match_lexicon(corpus, lexicon=lexicon).drop(columns="negator")
+    found = _named_in_article(match_lexicon(corpus, lexicon=lexicon).drop(columns="negator"),
+                              lexicon)
     mentions = locate(found.rename(columns={"entry": "actor", "category": "group"}),
                       sentences=sentences, voice=voice)
     labels = _labels(mentions, corpus=corpus, sentences=sentences, rules=_rules(lexicon.labels))
@@ -255,6 +264,23 @@ def find_actors(
     mentions = mentions[~inside(mentions, describing.set_axis(["doc_id", "start", "end"], axis=1))]
     mentions = _place_labels(mentions.reset_index(drop=True), sentences=sentences, voice=voice)
     return mentions[[*COLUMNS["mentions"], *EXTRA_COLUMNS["mentions"]]]
+
+
+def _named_in_article(found: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """The alias matches, without those of common-word aliases in articles that
+    name neither their actor otherwise, nor another actor of its group, nor its
+    country; and without the country matches. ``category`` is the actor's group."""
+    country = found["country"].to_numpy()
+    common = [(entry.id, pattern.text) for entry in lexicon.entries if entry.requires_name
+              for pattern in entry.patterns if pattern.common_word]
+    is_common = (pd.MultiIndex.from_frame(found[["entry", "pattern"]]).isin(common)
+                 & ~country)
+    named = ~is_common & ~country
+    by_actor = pd.MultiIndex.from_frame(found[["doc_id", "entry"]])
+    by_group = pd.MultiIndex.from_frame(found[["doc_id", "category"]])
+    keep = ~country & (~is_common | by_actor.isin(by_actor[~is_common])
+                       | by_group.isin(by_group[named]))
+    return found[keep].drop(columns="country").reset_index(drop=True)
 
 
 def _place_labels(mentions: pd.DataFrame, *, sentences: pd.DataFrame, voice: pd.DataFrame

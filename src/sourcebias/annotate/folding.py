@@ -161,11 +161,16 @@ class Corpus:
         The articles' ``doc_id`` in table order.
     texts : list of str
         The original texts (empty for a missing text).
+    languages : numpy.ndarray of object or None
+        Each article's language code in lower case without region ("es" for
+        "es-VE"), None where unknown; None when the articles have no
+        ``language`` column. Patterns listed per language match accordingly.
     """
 
     doc_ids: pd.Index
     texts: list[str]
     chunks: tuple[_Chunk, ...]
+    languages: np.ndarray | None = None
 
     def slices(self, doc_ids: pd.Series, starts: Sequence[int], ends: Sequence[int]
                ) -> list[str]:
@@ -205,7 +210,7 @@ def prepare_corpus(articles: pd.DataFrame) -> Corpus:
     Parameters
     ----------
     articles : pandas.DataFrame
-        Has ``doc_id`` (unique) and ``text``.
+        Has ``doc_id`` (unique) and ``text``, and optionally ``language``.
 
     Returns
     -------
@@ -226,7 +231,18 @@ def prepare_corpus(articles: pd.DataFrame) -> Corpus:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     bounds = _chunk_bounds(lengths)
     chunks = tuple(_chunk(texts, lengths, a, b) for a, b in itertools.pairwise(bounds))
-    return Corpus(doc_ids=doc_ids, texts=texts, chunks=chunks)
+    return Corpus(doc_ids=doc_ids, texts=texts, chunks=chunks,
+                  languages=article_languages(articles))
+
+
+def article_languages(articles: pd.DataFrame) -> np.ndarray | None:
+    """Each article's language code as :class:`Corpus` keeps it: lower case, no
+    region ("es-VE" -> "es"), None where null or empty; None without a ``language`` column."""
+    if "language" not in articles.columns:
+        return None
+    codes = (articles["language"].astype("str").str.strip().str.lower()
+             .str.split(r"[-_]", n=1, regex=True).str[0])
+    return codes.where(codes.notna() & (codes != ""), None).to_numpy(dtype=object)
 
 
 def _chunk_bounds(lengths: np.ndarray) -> np.ndarray:

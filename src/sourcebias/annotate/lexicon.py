@@ -25,14 +25,45 @@ File layout
     terms:
       - id: coup                   # required, unique: letters, digits, _ or -
         category: event_naming     # required, declared under categories
-        patterns: [coup, coups]    # required: one pattern or a list
-        note: free text            # optional
+        patterns: [coup, coups]    # required: one pattern or a list (every language),
+        note: free text            #   or a list per language (see "Languages")
 
 ``actors.yaml`` has ``version``, ``groups`` (like ``categories``), ``labels``
 (the title, modifier and head words of :mod:`sourcebias.annotate.actors`), ``ignore``
 and ``actors``, whose entries have ``id``, ``name``, ``group``, ``patterns`` and
-an optional ``note``. Any other key is an error. Values are read as written:
-``no`` is the word "no", never a boolean.
+the optional ``note``, ``country`` and ``requires_name``::
+
+    actors:
+      - id: maduro_government
+        name: Maduro government
+        group: venezuelan_government
+        patterns: [government, Venezuelan government]
+        country: [Venezuela, Venezuelan]   # optional: names of the actor's country
+        requires_name: true                # optional, default true
+
+An alias written all in lower case ("government", "the military", "opposition")
+is a common word: it counts as the actor only in an article that also names the
+actor (another of its aliases), another actor of its group, or one of its
+``country`` patterns, unless the entry says ``requires_name: false`` (see
+:mod:`sourcebias.annotate.actors`).
+Any other key is an error. Values are read as written: ``no`` is the word "no",
+never a boolean.
+
+Languages
+---------
+``patterns`` (and ``country``) may map language codes to patterns instead of
+listing them::
+
+    patterns:
+      every: [Maduro, Nicolás Maduro]  # optional: for every language
+      en: [coup, coups]
+      es: [golpe de Estado, golpista*]
+
+A pattern under a language matches only articles whose ``language`` column
+holds that code (``es`` also matches ``es-VE``); in an article without a
+language (no column, or a null) every pattern matches. A plain list, and the
+patterns under ``every``, are for every language. Codes are two or three
+lower-case letters (ISO 639-1 or 639-3).
 
 Patterns
 --------
@@ -112,7 +143,7 @@ import pandas as pd
 import yaml
 
 from sourcebias.annotate.folding import _squashed
-from sourcebias.config import DEFAULT_PACK
+from sourcebias.config import DEFAULT_PACK, pack_file
 
 
 class LexiconError(ValueError):
@@ -131,11 +162,20 @@ class Pattern:
         Whether the letters must match in the case written.
     line : int
         1-based line of the pattern in its file.
+    language : str or None
+        The language code the pattern is for; None for every language.
     """
 
     text: str
     case_sensitive: bool
     line: int
+    language: str | None = None
+
+    @property
+    def common_word(self) -> bool:
+        """Whether the pattern is written all in lower-case letters ("government",
+        "the military"): a common word rather than a name."""
+        return not self.case_sensitive and bool(_COMMON_WORD.fullmatch(self.text))
 
 
 @dataclass(frozen=True)
@@ -154,6 +194,12 @@ class Entry:
     note : str or None
     line : int
         1-based line where the entry starts.
+    country : tuple of Pattern
+        Names of the actor's country (actors only): where one of them is in an
+        article, the actor's common-word aliases count there.
+    requires_name : bool
+        Whether the actor's common-word aliases count only in articles that name
+        the actor, its group or its country (actors only; default True).
     """
 
     id: str
@@ -162,6 +208,8 @@ class Entry:
     name: str | None
     note: str | None
     line: int
+    country: tuple[Pattern, ...] = ()
+    requires_name: bool = True
 
 
 @dataclass(frozen=True)
@@ -240,15 +288,16 @@ class Lexicon:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per pattern: ``id``, ``category``, ``pattern``, ``case_sensitive``,
-        ``line`` and ``note`` (and ``name`` for actors), in file order."""
+        ``language`` (null: every language), ``line`` and ``note`` (and ``name``
+        for actors), in file order."""
         rows = [
             {"id": entry.id, "category": entry.category, "name": entry.name,
              "pattern": pattern.text, "case_sensitive": pattern.case_sensitive,
-             "line": pattern.line, "note": entry.note}
+             "language": pattern.language, "line": pattern.line, "note": entry.note}
             for entry in self.entries for pattern in entry.patterns
         ]
         table = pd.DataFrame(rows, columns=["id", "category", "name", "pattern",
-                                            "case_sensitive", "line", "note"])
+                                            "case_sensitive", "language", "line", "note"])
         return table if self.kind == "actors" else table.drop(columns="name")
 
 
@@ -302,6 +351,112 @@ def read_actors(path: str | Path | None = None) -> Lexicon:
     return _load(_default(path, "actors.yaml"), "actors")
 
 
+@dataclass(frozen=True)
+class Pack:
+    """A lexicon pack: its lexicons and ``pack.yaml``, which names the event.
+
+    ``pack.yaml`` layout::
+
+        event: Venezuela 2019             # required: a short name
+        description: >                    # required: a paragraph for the report's prose
+          The April 2019 Venezuelan uprising ...
+        focus_terms: [coup, traitor]      # required: term ids of the headline figures
+        focus_actors: [maduro, guaido]    # required: actor ids of the headline figures
+        markers:                          # optional: dated events on time axes
+          - {date: 2019-04-30, label: uprising}
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The pack folder.
+    event, description : str
+    focus_terms, focus_actors : tuple of str
+        Ids of ``terms.yaml`` and ``actors.yaml``, in the order written.
+    markers : tuple of dict
+        ``{"date": "YYYY-MM-DD", "label": ...}`` each, as
+        :func:`sourcebias.stats.timeline.event_markers` takes them.
+    terms, actors : Lexicon
+        The pack's lexicons.
+    """
+
+    path: Path
+    event: str
+    description: str
+    focus_terms: tuple[str, ...]
+    focus_actors: tuple[str, ...]
+    markers: tuple[dict[str, str], ...]
+    terms: Lexicon
+    actors: Lexicon
+
+
+_PACK_KEYS = (("event", "description", "focus_terms", "focus_actors"), ("markers",))
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read_pack(lexicons: str | Path | None = None) -> Pack:
+    """Read and check a lexicon pack: ``pack.yaml`` with its terms and actors.
+
+    Parameters
+    ----------
+    lexicons : str or Path, optional
+        A pack folder; the package's default pack (Venezuela 2019) when not given.
+
+    Returns
+    -------
+    Pack
+
+    Raises
+    ------
+    LexiconError
+        When ``pack.yaml`` is missing, is not valid YAML, lacks a key or has an
+        unknown one, names a focus id its lexicon does not hold, or has a marker
+        without an ISO date; and as :func:`read_terms` for the lexicons. The
+        message names the file, the line and the key.
+
+    Examples
+    --------
+    >>> pack = read_pack()
+    >>> pack.event
+    'Venezuela 2019'
+    """
+    folder = Path(lexicons) if lexicons is not None else DEFAULT_PACK
+    path = folder / "pack.yaml"
+    terms = read_terms(pack_file(folder, "terms"))
+    actors = read_actors(pack_file(folder, "actors"))
+    _, root = _compose(path, "pack file; write one (sourcebias suggest drafts it)")
+    reader = _Reader(path)
+    if root is None:
+        raise LexiconError(f"{path}: the file is empty; see sourcebias.annotate.lexicon.Pack "
+                           "for its layout")
+    top = reader.fields(root, _PACK_KEYS, "the pack file")
+    focus = {}
+    for key, lexicon in (("focus_terms", terms), ("focus_actors", actors)):
+        known = {entry.id for entry in lexicon.entries}
+        ids = []
+        for node in reader.items(top[key], key):
+            value = reader.text(node, f"an id in {key}")
+            if value not in known:
+                reader.fail(node, f"{key}: {value!r} is not an id of {lexicon.path.name}; "
+                                  f"use one of: {', '.join(sorted(known))}")
+            ids.append(value)
+        focus[key] = tuple(ids)
+    markers = []
+    if "markers" in top and not (isinstance(top["markers"], yaml.SequenceNode)
+                                 and not top["markers"].value):
+        for node in reader.items(top["markers"], "markers"):
+            marker = reader.fields(node, (("date", "label"), ()), "a marker")
+            date = reader.text(marker["date"], "a marker's date")
+            if not _DATE.fullmatch(date):
+                reader.fail(marker["date"], f"markers: date {date!r} is not YYYY-MM-DD")
+            markers.append({"date": date, "label": reader.text(marker["label"],
+                                                              "a marker's label")})
+    return Pack(path=folder, event=reader.text(top["event"], "event"),
+                description=" ".join(reader.text(top["description"], "description").split()),
+                markers=tuple(markers), terms=terms, actors=actors, **focus)
+
+
 def _default(path: str | Path | None, name: str) -> Path:
     return Path(path) if path is not None else DEFAULT_PACK / name
 
@@ -314,11 +469,21 @@ _TOP_KEYS = {
 
 _ENTRY_KEYS = {
     "terms": (("id", "category", "patterns"), ("note",)),
-    "actors": (("id", "name", "group", "patterns"), ("note",)),
+    "actors": (("id", "name", "group", "patterns"), ("note", "country", "requires_name")),
 }
 
 
 _ID = re.compile(r"[A-Za-z0-9_\-]+")
+
+
+_COMMON_WORD = re.compile(r"[^\W\d_A-Z]+(?:[\s\-'’][^\W\d_A-Z]+)*")
+
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+#: The key of patterns for every language among patterns listed per language.
+EVERY_LANGUAGE = "every"
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -393,7 +558,8 @@ class _Reader:
             self.fail(node, f"{what} must be a whole number of words, at least 1")
         return int(value)
 
-    def pattern(self, node: yaml.Node, entry: str | None) -> Pattern:
+    def pattern(self, node: yaml.Node, entry: str | None, language: str | None = None
+                ) -> Pattern:
         case_sensitive = False
         if isinstance(node, yaml.MappingNode):
             keys = self.fields(node, (("pattern",), ("case_sensitive",)), "a pattern", entry)
@@ -407,11 +573,36 @@ class _Reader:
         if problem:
             self.fail(node, f"invalid pattern {text!r}: {problem}", entry)
         return Pattern(text=" ".join(text.split()), case_sensitive=case_sensitive,
-                       line=node.start_mark.line + 1)
+                       line=node.start_mark.line + 1, language=language)
 
     def patterns(self, node: yaml.Node, what: str, entry: str | None = None
                  ) -> tuple[Pattern, ...]:
+        if isinstance(node, yaml.MappingNode) and not any(
+                isinstance(key, yaml.ScalarNode) and key.value in ("pattern", "case_sensitive")
+                for key, _ in node.value):
+            return self.languages(node, what, entry)
         return tuple(self.pattern(item, entry) for item in self.items(node, what, entry))
+
+    def languages(self, node: yaml.MappingNode, what: str, entry: str | None
+                  ) -> tuple[Pattern, ...]:
+        """Patterns listed per language: ``{en: [...], es: [...]}``."""
+        found: list[Pattern] = []
+        seen: set[str] = set()
+        for key_node, value in node.value:
+            code = self.text(key_node, f"a language of {what}", entry)
+            if not (_LANGUAGE.fullmatch(code) or code == EVERY_LANGUAGE):
+                self.fail(key_node, f"{what}: {code!r} is not a language code; write two or "
+                                    "three lower-case letters (en, es, ru), or "
+                                    f"{EVERY_LANGUAGE!r} for every language", entry)
+            if code in seen:
+                self.fail(key_node, f"language {code!r} appears twice in {what}; keep one",
+                          entry)
+            seen.add(code)
+            found += [self.pattern(item, entry, None if code == EVERY_LANGUAGE else code)
+                      for item in self.items(value, f"{what} ({code})", entry)]
+        if not found:
+            self.fail(node, f"{what} is empty; give at least one pattern", entry)
+        return tuple(found)
 
     def declared(self, node: yaml.Node, what: str
                  ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
@@ -435,13 +626,14 @@ class _Reader:
         return tuple(descriptions.items()), tuple(shown.items())
 
 
-def _load(path: Path, kind: str) -> Lexicon:
+def _compose(path: Path, what: str) -> tuple[bytes, yaml.Node | None]:
+    """The bytes and YAML node tree of a file, or a :class:`LexiconError` naming the file."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise LexiconError(f"{path}: no such lexicon file; pass path= or create it") from None
+        raise LexiconError(f"{path}: no such {what}") from None
     try:
-        root = yaml.compose(raw.decode("utf-8"), Loader=_YAML_LOADER)
+        return raw, yaml.compose(raw.decode("utf-8"), Loader=_YAML_LOADER)
     except UnicodeDecodeError as error:
         raise LexiconError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8"
                            ) from None
@@ -453,6 +645,10 @@ def _load(path: Path, kind: str) -> Lexicon:
                            f"{context}; check the brackets, indentation and quotes") from None
     except yaml.YAMLError as error:
         raise LexiconError(f"{path}: not valid YAML: {error}") from None
+
+
+def _load(path: Path, kind: str) -> Lexicon:
+    raw, root = _compose(path, "lexicon file; pass path= or create it")
     reader = _Reader(path)
     if root is None:
         raise LexiconError(f"{path}: the file is empty; "
@@ -495,7 +691,7 @@ def _entries(reader: _Reader, node: yaml.Node, kind: str, declared: dict[str, st
         reader.fail(node, f"{kind} must be a list of entries, each starting with '- id:'")
     entries: list[Entry] = []
     first_line: dict[str, int] = {}
-    owner: dict[tuple[str, str], tuple[str, Pattern]] = {}
+    owner: dict[tuple[str, str], list[tuple[str, Pattern]]] = {}
     group_key = "category" if kind == "terms" else "group"
     for item in node.value:
         id_node = _id_node(item)
@@ -514,18 +710,27 @@ def _entries(reader: _Reader, node: yaml.Node, kind: str, declared: dict[str, st
         patterns = reader.patterns(keys["patterns"], "patterns", entry_id)
         for pattern in patterns:
             # Actors all compete for a span; terms compete within their category.
+            # The same words may stand under two different languages.
             key = (category if kind == "terms" else "",
                    _squashed(pattern.text, lower=not pattern.case_sensitive))
-            if key in owner:
-                other, first = owner[key]
-                reader.fail(pattern.line, f"pattern {pattern.text!r} matches what {first.text!r} "
-                            f"of entry {other!r} (line {first.line}) matches; keep one", entry_id)
-            owner[key] = (entry_id, pattern)
+            for other, first in owner.get(key, []):
+                if None in (first.language, pattern.language) or (
+                        first.language == pattern.language):
+                    reader.fail(pattern.line, f"pattern {pattern.text!r} matches what "
+                                f"{first.text!r} of entry {other!r} (line {first.line}) "
+                                "matches; keep one", entry_id)
+            owner.setdefault(key, []).append((entry_id, pattern))
+        extra: dict = {}
+        if "country" in keys:
+            extra["country"] = reader.patterns(keys["country"], "country", entry_id)
+        if "requires_name" in keys:
+            extra["requires_name"] = reader.boolean(keys["requires_name"], "requires_name",
+                                                    entry_id)
         entries.append(Entry(
             id=entry_id, category=category, patterns=patterns,
             name=reader.text(keys["name"], "name", entry_id) if "name" in keys else None,
             note=reader.text(keys["note"], "note", entry_id) if "note" in keys else None,
-            line=item.start_mark.line + 1,
+            line=item.start_mark.line + 1, **extra,
         ))
     return tuple(entries)
 

@@ -22,7 +22,7 @@ from sourcebias.annotate.folding import (
 )
 from sourcebias.annotate.lexicon import Lexicon, Pattern
 
-_ENTRY, _NEGATOR, _IGNORE, _NOT_NEGATING = 0, 1, 2, 3
+_ENTRY, _NEGATOR, _IGNORE, _NOT_NEGATING, _COUNTRY = 0, 1, 2, 3, 4
 
 
 _HYPHEN_CHARS = re.compile(f"[{re.escape(_HYPHENS)}]")
@@ -58,6 +58,8 @@ class _Compiled:
     source_wildcard: np.ndarray
     source_cased: tuple[str | None, ...]
     source_sensitive: np.ndarray
+    source_language: np.ndarray
+    languages: tuple[str, ...]
 
 
 def _variants(body: str) -> set[str]:
@@ -83,6 +85,9 @@ def _compile(lexicon: Lexicon) -> _Compiled:
     sources += [(pattern, _NEGATOR, -1, -1) for pattern in lexicon.negators]
     sources += [(pattern, _IGNORE, -1, -1) for pattern in lexicon.ignore]
     sources += [(pattern, _NOT_NEGATING, -1, -1) for pattern in lexicon.not_negating]
+    sources += [(pattern, _COUNTRY, i, -1)
+                for i, entry in enumerate(lexicon.entries) for pattern in entry.country]
+    languages = tuple(sorted({p.language for p, *_ in sources if p.language is not None}))
     records: dict[str, list[tuple[int, int, int]]] = {}
     for index, (pattern, *_) in enumerate(sources):
         wildcard = pattern.text.endswith("*")
@@ -111,6 +116,9 @@ def _compile(lexicon: Lexicon) -> _Compiled:
         source_cased=tuple(_squashed(p.text.rstrip("*"), lower=False)
                            if p.case_sensitive else None for p, *_ in sources),
         source_sensitive=np.array([p.case_sensitive for p, *_ in sources], dtype=bool),
+        source_language=np.array([-1 if p.language is None else languages.index(p.language)
+                                  for p, *_ in sources], dtype=np.int64),
+        languages=languages,
     )
 
 
@@ -145,6 +153,19 @@ def _case_fits(surfaces: list[str], cased: list[str], wildcard: np.ndarray) -> n
         else _squashed(surface, lower=False) == form
         for surface, form, wild in zip(surfaces, cased, wildcard.tolist(), strict=True)
     ], dtype=bool)
+
+
+def _language_fits(compiled: _Compiled, corpus: Corpus, doc: np.ndarray, source: np.ndarray
+                   ) -> np.ndarray:
+    """Whether each match's pattern is for its article's language: a pattern for
+    every language always is, and so is any pattern in an article of unknown language."""
+    pattern_language = compiled.source_language[source]
+    if corpus.languages is None or not compiled.languages:
+        return np.ones(doc.size, dtype=bool)
+    known = pd.Series(corpus.languages).notna().to_numpy()
+    code = pd.Categorical(corpus.languages, categories=compiled.languages).codes.astype(np.int64)
+    code = np.where(known, np.where(code < 0, len(compiled.languages), code), -1)[doc]
+    return (pattern_language < 0) | (code < 0) | (pattern_language == code)
 
 
 def _inside(doc: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -222,14 +243,15 @@ def _longest_first(doc: np.ndarray, start: np.ndarray, end: np.ndarray, group: n
     return keep
 
 
-MATCH_COLUMNS = ("doc_id", "start", "end", "entry", "category", "pattern", "surface", "negator")
+MATCH_COLUMNS = ("doc_id", "start", "end", "entry", "category", "pattern", "surface", "negator",
+                 "country")
 
 
 def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
     """Find every entry and negation word of a lexicon in one pass over the corpus.
 
-    Applies the pattern rules, the ``ignore`` phrases and the overlap rule of
-    :mod:`sourcebias.annotate.lexicon`. :func:`sourcebias.find_terms` and
+    Applies the pattern rules, the languages, the ``ignore`` phrases and the
+    overlap rule of :mod:`sourcebias.annotate.lexicon`. :func:`sourcebias.find_terms` and
     :func:`sourcebias.find_actors` build their tables from this one.
 
     Parameters
@@ -243,16 +265,18 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
     pandas.DataFrame
         ``doc_id``, ``start``, ``end`` (offsets into the article text),
         ``entry`` (entry id, null for negators), ``category`` (category or
-        group), ``pattern`` (as written), ``surface`` (the text as written) and
-        ``negator`` (True for negation words), by article, start and end.
+        group), ``pattern`` (as written), ``surface`` (the text as written),
+        ``negator`` (True for negation words) and ``country`` (True for the
+        ``country`` patterns of actors, with the entry they belong to; they
+        take no part in the overlap rule), by article, start and end.
     """
     compiled = _compile(lexicon)
     parts = [_match_chunk(compiled, chunk) for chunk in corpus.chunks]
     doc, start, end, source = (np.concatenate([p[i] for p in parts]) if parts
                                else np.zeros(0, dtype=np.int64) for i in range(4))
     sensitive = np.flatnonzero(compiled.source_sensitive[source])
-    fits = np.ones(doc.size, dtype=bool)
-    fits[sensitive] = _case_fits(_surfaces(corpus, doc[sensitive], start[sensitive],
+    fits = _language_fits(compiled, corpus, doc, source)
+    fits[sensitive] &= _case_fits(_surfaces(corpus, doc[sensitive], start[sensitive],
                                            end[sensitive]),
                                  [compiled.source_cased[s] for s in source[sensitive].tolist()],
                                  compiled.source_wildcard[source[sensitive]])
@@ -271,7 +295,8 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
                                  doc[phrases], start[phrases], end[phrases])]
     negators = negators[~pd.DataFrame({"d": doc[negators], "s": start[negators],
                                        "e": end[negators]}).duplicated().to_numpy()]
-    take = np.concatenate((np.flatnonzero(entries), negators))
+    countries = np.flatnonzero(fits & (role == _COUNTRY))
+    take = np.concatenate((np.flatnonzero(entries), negators, countries))
     take = take[np.lexsort((end[take], start[take], doc[take]))]
     entry = compiled.source_entry[source[take]]
     names = [name for name, _ in lexicon.categories]
@@ -286,6 +311,7 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
         "pattern": _strings(pattern_codes[source[take]], pattern_texts),
         "surface": pd.Series(_surfaces(corpus, doc[take], start[take], end[take]), dtype="str"),
         "negator": entry < 0,
+        "country": role[take] == _COUNTRY,
     })
 
 

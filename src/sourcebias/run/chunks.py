@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from sourcebias.annotate.actors import find_actors
 from sourcebias.annotate.attributed import mark_spans, mark_tables, resolve_attributions
-from sourcebias.annotate.folding import Corpus, prepare_corpus
+from sourcebias.annotate.folding import Corpus, article_languages, prepare_corpus
 from sourcebias.annotate.lexicon import Lexicon
 from sourcebias.annotate.sentiment import score_sentiment
 from sourcebias.annotate.terms import find_terms
@@ -230,7 +230,8 @@ def _corpus(articles: pd.DataFrame, cache: Cache, key: str) -> Corpus:
     if stored is not None:
         chunks = pickle.loads(stored["corpus"]["chunks"][0].as_py())
         return Corpus(doc_ids=pd.Index(articles["doc_id"]),
-                      texts=articles["text"].fillna("").astype(str).tolist(), chunks=chunks)
+                      texts=articles["text"].fillna("").astype(str).tolist(), chunks=chunks,
+                      languages=article_languages(articles))
     corpus = prepare_corpus(articles)
     cache.store("corpus", key, {"corpus": pa.table({"chunks": pa.array(
         [pickle.dumps(corpus.chunks, protocol=pickle.HIGHEST_PROTOCOL)], pa.large_binary())})})

@@ -29,6 +29,7 @@ from traitlets import default
 
 from sourcebias.config import (
     DEFAULT_FURNITURE,
+    DEFAULT_PACK,
     DEFAULT_SEGMENT_RULES,
     NOTEBOOK_DIR,
     pack_valence,
@@ -210,10 +211,12 @@ def _build(batch: str | Path, out: Path, *, suite: list[Path], read_options: dic
             print(f"error: {failure}", file=sys.stderr, flush=True)
             result.failures.append(str(failure))
             outcomes[notebook.name] = {"succeeded": False, "error": str(failure)}
+    pack = Path(lexicons or DEFAULT_PACK) / "pack.yaml"  # the notebooks' focus and prose
     write_provenance(
         out,
         inputs=analysis.articles[["doc_id", "source", "sha256"]],
-        lexicons={**analysis.lexicons, "valence": pack_valence(lexicons), **RULE_FILES},
+        lexicons={**analysis.lexicons, "valence": pack_valence(lexicons),
+                  **({"pack": pack} if pack.is_file() else {}), **RULE_FILES},
         parameters={"batch": str(batch), "read_options": read_options or {},
                     "lexicons": str(lexicons) if lexicons else "default pack",
                     "notebooks": [p.name for p in suite], "notebook_results": outcomes},

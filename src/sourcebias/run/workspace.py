@@ -22,7 +22,7 @@ import pandas as pd
 from IPython import get_ipython
 from IPython.display import Image, display
 
-from sourcebias.annotate.lexicon import Lexicon, read_actors, read_terms
+from sourcebias.annotate.lexicon import Lexicon, Pack, read_actors, read_pack, read_terms
 from sourcebias.checks import NotComputable
 from sourcebias.config import REPORTS_DIR, SEED_BATCH, pack_file
 from sourcebias.figures.export import _figure_of, write_figure, write_table
@@ -53,6 +53,8 @@ class Workspace:
         (see :func:`sourcebias.figures.palette.outlet_palette`).
     terms, actors : Lexicon
         The lexicons of the pack the tables were made with.
+    lexicons : Path or None
+        The pack folder; None for the package's default pack.
     """
 
     analysis: Analysis
@@ -60,6 +62,13 @@ class Workspace:
     palette: OutletPalette
     terms: Lexicon
     actors: Lexicon
+    lexicons: Path | None = None
+
+    @cached_property
+    def pack(self) -> Pack:
+        """The pack's event, description, focus terms and actors and markers
+        (:func:`sourcebias.annotate.lexicon.read_pack`)."""
+        return read_pack(self.lexicons)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -241,4 +250,5 @@ def open_workspace(
                            lexicons=lexicons, **pack)
     palette = outlet_palette(analysis.articles["outlet"],
                              groups=outlet_groups(analysis.articles))
-    return Workspace(analysis=analysis, out=out, palette=palette, **pack)
+    return Workspace(analysis=analysis, out=out, palette=palette,
+                     lexicons=Path(lexicons) if lexicons else None, **pack)

@@ -255,6 +255,7 @@ def _in_pack(candidates: pd.Series, lexicon: Lexicon) -> np.ndarray:
     texts = pd.DataFrame({"doc_id": np.arange(len(candidates)).astype(str),
                           "text": candidates.to_numpy()})
     hits = match_lexicon(prepare_corpus(texts), lexicon=lexicon)
+    hits = hits[~hits["country"]]
     whole = hits["start"].eq(0) & hits["end"].eq(texts["text"].str.len().to_numpy()[
         hits["doc_id"].astype(int).to_numpy()])
     covered = np.zeros(len(candidates), dtype=bool)
@@ -459,8 +460,8 @@ def _unique_ids(ids: pd.Series) -> list[str]:
 
 def distinct_spellings(variants: str) -> list[str]:
     """The ``"; "``-separated spellings that differ once folded (the first of each), as
-    lexicon patterns must."""
-    spellings = str(variants).split("; ")
+    lexicon patterns must, without a trailing apostrophe ("Republicans'" is "Republicans")."""
+    spellings = [spelling.rstrip("'’") for spelling in str(variants).split("; ")]
     keys = [" ".join(k.lower().split()) for k in fold_texts(spellings)]
     first: dict[str, str] = {}
     for key, spelling in zip(keys, spellings, strict=True):
