@@ -25,7 +25,7 @@ EXPECTED_FIGURES = (
 EXPECTED_TABLES = (
     "articles", "outlet_summary", "removed_text", "excluded_inputs", "category_rates",
     "focus_term_rates", "kwic_terms", "headline_terms", "labels_narrator", "labels_quoted",
-    "self_proclaimed_legitimate", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
+    "focus_term_voice", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
     "keyness", "outlet_similarity", "near_duplicates", "attribution_scores",
     "attribution_terms", "voice_rates", "source_shares", "source_terms",
 )
@@ -84,7 +84,7 @@ def test_seed_report_is_complete(seed_report: Path):
 
 
 def test_seed_report_tables_say_who_uses_self_proclaimed(seed_report: Path):
-    table = pd.read_csv(seed_report / "tables" / "self_proclaimed_legitimate.csv")
+    table = pd.read_csv(seed_report / "tables" / "focus_term_voice.csv")
     own = table[(table["term"] == "self_proclaimed") & table["own_voice"]]["outlet"]
     assert set(own) == {"Sputnik", "Pro-government blog"}
 

@@ -563,3 +563,52 @@ def _pattern_problem(text: str) -> str | None:
     if not re.search(r"[\w.*]$", text):
         return "it must end with a letter, digit, '.' or '*'"
     return None
+
+
+#: What a pack's ``pack.yaml`` says about its event, and the values used when it says nothing.
+PACK_DEFAULTS = {"event": "", "description": "", "focus_terms": [], "focus_actors": []}
+
+
+def read_pack(lexicons: str | Path | None = None) -> dict[str, object]:
+    """The event a lexicon pack is about, from its ``pack.yaml``.
+
+    Parameters
+    ----------
+    lexicons : str or Path, optional
+        A pack folder; the package's default pack when not given.
+
+    Returns
+    -------
+    dict
+        ``event`` (a short name) and ``description`` (a sentence or two) as
+        text, ``focus_terms`` and ``focus_actors`` (ids of the pack's terms and
+        actors that the notebooks single out) as lists; the values of
+        :data:`PACK_DEFAULTS` for what the file leaves out, or for every key
+        when the pack has no ``pack.yaml``.
+
+    Raises
+    ------
+    LexiconError
+        When ``pack.yaml`` is not a YAML mapping, or a value has the wrong type.
+    """
+    path = Path(lexicons if lexicons else DEFAULT_PACK) / "pack.yaml"
+    if not path.is_file():
+        return {key: list(v) if isinstance(v, list) else v for key, v in PACK_DEFAULTS.items()}
+    try:
+        found = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+    except yaml.YAMLError as error:
+        raise LexiconError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(found, dict):
+        raise LexiconError(f"{path}: expected a mapping of event, description, focus_terms, "
+                           f"focus_actors")
+    pack = {}
+    for key, default in PACK_DEFAULTS.items():
+        value = found.get(key) or type(default)()
+        if isinstance(default, list):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise LexiconError(f"{path}: {key} must be a list of ids")
+            value = list(value)
+        elif not isinstance(value, str):
+            raise LexiconError(f"{path}: {key} must be text")
+        pack[key] = " ".join(value.split()) if isinstance(value, str) else value
+    return pack
