@@ -29,6 +29,7 @@ import pytest
 
 from sourcebias.config import NOTEBOOK_DIR, SEED_BATCH
 from sourcebias.run.analysis import analyze
+from sourcebias.run.report import list_notebooks
 from sourcebias.run.store import write_tables
 
 pytestmark = pytest.mark.notebooks
@@ -48,9 +49,14 @@ from selenium.common.exceptions import (  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
-#: Notebooks opened in the browser: one with figures saved in a loop and a picker.
-#: Every check below holds for any notebook of the suite.
-NOTEBOOKS = ["03_actor_labels.ipynb"]
+#: Notebooks opened in the browser: the overview, and one with figures saved in a loop and a
+#: picker. Every check below holds for any notebook of the suite: set
+#: ``SOURCEBIAS_BROWSER_NOTEBOOKS`` to ``all`` or to names separated by commas to open others.
+NOTEBOOKS = (
+    [p.name for p in list_notebooks()]
+    if os.environ.get("SOURCEBIAS_BROWSER_NOTEBOOKS") == "all"
+    else os.environ.get("SOURCEBIAS_BROWSER_NOTEBOOKS",
+                        "01_corpus_overview.ipynb,03_actor_labels.ipynb").split(","))
 #: Seconds allowed for JupyterLab to start, and for all cells to run.
 START_TIMEOUT, RUN_TIMEOUT = 60, 150
 #: Chromium flags: no sandbox (CI containers run as root), no network but the local server.
@@ -58,8 +64,10 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage", "--window-size=1400,1000")
+#: The notebook on show (others opened before it stay in the page, hidden).
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 #: What a cell that raised displays.
-ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+ERROR_OUTPUT = f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
 #: JupyterLab settings: every cell kept in the page (no windowing) and no news pop-up.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -75,10 +83,12 @@ def _free_port() -> int:
 
 
 def _prepare(root: Path, notebook: Path, data_dir: Path) -> Path:
-    """Copy ``notebook`` into ``root`` with its parameters cell pointed at the seed batch."""
+    """Copy ``notebook`` into ``root`` with its parameters cell pointed at the seed batch and a
+    report folder of its own, ``root/<notebook name>-report``."""
     nb = nbformat.read(notebook, as_version=4)
     parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    parameters.source = (f"batch = {str(SEED_BATCH)!r}\nout_dir = {str(root / 'report')!r}\n"
+    out = root / f"{notebook.stem}-report"
+    parameters.source = (f"batch = {str(SEED_BATCH)!r}\nout_dir = {str(out)!r}\n"
                          f"data_dir = {str(data_dir)!r}\nlexicons = None\n")
     copy = root / notebook.name
     nbformat.write(nb, copy)
@@ -114,7 +124,8 @@ def seed_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A JupyterLab server on 127.0.0.1: (base URL with token, its working folder)."""
+    """A JupyterLab server on 127.0.0.1: (URL of a workspace and a notebook, to be filled in
+    with :meth:`str.format`, with the token; the server's working folder)."""
     home = tmp_path_factory.mktemp("lab-home")
     root = tmp_path_factory.mktemp("lab-root")
     port, token = _free_port(), secrets.token_hex(16)
@@ -139,7 +150,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
                     pytest.fail("JupyterLab did not start:\n"
                                 + (home / "server.log").read_text(errors="replace"))
                 time.sleep(0.5)
-        yield f"{base}/lab/tree/{{}}?token={token}", root
+        yield f"{base}/lab/workspaces/{{}}/tree/{{}}?token={token}", root
     finally:
         server.terminate()
         try:
@@ -169,8 +180,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
 def _run_all(driver: webdriver.Chrome) -> None:
     """Run every cell from the Run menu and wait until each code cell has run."""
     wait = WebDriverWait(driver, START_TIMEOUT)
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell"))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f"{PANEL} .jp-CodeCell"))
     wait.until(lambda d: _kernel_idle(d))
+    dialogs = driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog")
+    assert not dialogs, f"JupyterLab asks: {dialogs[0].text}"
     for _ in range(3):  # a click before the kernel is fully connected can be lost: retry
         wait.until(lambda d: d.find_element(
             By.XPATH, "//div[contains(@class,'lm-MenuBar-itemLabel')][normalize-space()='Run']"
@@ -199,44 +212,56 @@ def _run_all(driver: webdriver.Chrome) -> None:
 def _prompts(driver: webdriver.Chrome) -> list[str]:
     """What each code cell's prompt holds: its execution count, ``*`` or nothing."""
     return [p.text.strip()[1:-2].strip() for p in driver.find_elements(
-        By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")]
+        By.CSS_SELECTOR, f"{PANEL} .jp-CodeCell .jp-InputArea-prompt")]
 
 
 def _kernel_idle(driver: webdriver.Chrome) -> bool:
     """True when the kernel status of the open notebook reads idle."""
     return bool(driver.find_elements(
-        By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) "
-                         ".jp-Notebook-ExecutionIndicator[data-status='idle']"))
+        By.CSS_SELECTOR, f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']"))
 
 
 def _cells(driver: webdriver.Chrome) -> list[tuple[str, object]]:
     """(source, element) of every code cell, in order."""
-    cells = driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")
+    cells = driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .jp-CodeCell")
     return [(driver.execute_script(
         "return arguments[0].querySelector('.cm-content').innerText", c), c) for c in cells]
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS)
-def opened(request, lab, browser, seed_data) -> tuple[webdriver.Chrome, Path, float]:
-    """A notebook of the suite, opened in JupyterLab and run through the UI; seconds taken."""
+def opened(request, lab, browser, seed_data) -> Iterator[tuple[webdriver.Chrome, Path]]:
+    """A notebook of the suite, opened in JupyterLab and run through the UI: (driver, the
+    notebook's report folder)."""
     url, root = lab
     copy = _prepare(root, NOTEBOOK_DIR / request.param, seed_data)
-    started = time.monotonic()
-    browser.get(url.format(copy.name))
+    browser.get(url.format(copy.stem, copy.name))  # a workspace of its own: this notebook alone
     _run_all(browser)
-    return browser, root, time.monotonic() - started
+    yield browser, root / f"{copy.stem}-report"
+    _shut_down_kernels(url)
+
+
+def _shut_down_kernels(url: str) -> None:
+    """Shut down every kernel the server runs (through its REST API)."""
+    base, token = url.split("/lab/")[0], url.split("token=")[1]
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels", headers=headers),
+                                timeout=10) as response:
+        kernels = json.load(response)
+    for kernel in kernels:
+        urllib.request.urlopen(urllib.request.Request(
+            f"{base}/api/kernels/{kernel['id']}", method="DELETE", headers=headers), timeout=30)
 
 
 def test_every_cell_raises_nothing(opened):
-    driver, _, _ = opened
+    driver, _ = opened
     errors = driver.find_elements(By.CSS_SELECTOR, ERROR_OUTPUT)
     assert not [e.text[:1000] for e in errors]
     assert all(p.isdigit() for p in _prompts(driver)), "some cells did not run"
 
 
 def test_every_saved_figure_is_displayed(opened):
-    driver, root, _ = opened
-    saved = sorted((root / "report" / "figures").glob("*.png"))
+    driver, report = opened
+    saved = sorted((report / "figures").glob("*.png"))
     assert saved, "the notebook saved no figure"
     shown = {}
     for number, (source, cell) in enumerate(_cells(driver), start=1):
@@ -261,8 +286,8 @@ def _column(table, name: str) -> list[str]:
 
 
 def test_pickers_filter_their_tables(opened):
-    driver, _, _ = opened
-    pickers = driver.find_elements(By.CSS_SELECTOR, ".widget-dropdown")
+    driver, _ = opened
+    pickers = driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .widget-dropdown")
     if not any("browse(" in source for source, _ in _cells(driver)):
         pytest.skip("this notebook has no picker")
     assert pickers, "a cell calls browse but no drop-down is displayed"
@@ -272,6 +297,8 @@ def test_pickers_filter_their_tables(opened):
         select = Select(picker.find_element(By.TAG_NAME, "select"))
         choices = [o.text for o in select.options]
         assert len(choices) > 2, f"picker on {by} offers nothing to pick: {choices}"
+        assert box.find_elements(By.CSS_SELECTOR, "table tbody tr"), (
+            f"the picker on {by} shows no table before anything is picked")
         for choice in choices[1:3]:
             select.select_by_visible_text(choice)
 
