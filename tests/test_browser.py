@@ -23,6 +23,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import nbformat
 import pytest
@@ -128,36 +129,51 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     with :meth:`str.format`, with the token; the server's working folder)."""
     home = tmp_path_factory.mktemp("lab-home")
     root = tmp_path_factory.mktemp("lab-root")
-    port, token = _free_port(), secrets.token_hex(16)
-    log = (home / "server.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--ServerApp.allow_root=True", "--ServerApp.terminals_enabled=False",
-         "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=root, env=_lab_environment(home), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    token = secrets.token_hex(16)
+    environment = _lab_environment(home)
+    for _ in range(3):  # a free port can be taken before the server binds it: try another
+        port = _free_port()
+        log = (home / "server.log").open("wb")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+             "--ServerApp.allow_root=True", "--ServerApp.terminals_enabled=False",
+             "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
+             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+            cwd=root, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        if _started(server, f"http://127.0.0.1:{port}", token):
+            break
+        _stop(server, log)
+    else:
+        pytest.fail("JupyterLab did not start:\n"
+                    + (home / "server.log").read_text(errors="replace"))
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not start:\n"
-                                + (home / "server.log").read_text(errors="replace"))
-                time.sleep(0.5)
-        yield f"{base}/lab/workspaces/{{}}/tree/{{}}?token={token}", root
+        yield f"http://127.0.0.1:{port}/lab/workspaces/{{}}/tree/{{}}?token={token}", root
     finally:
-        server.terminate()
+        _stop(server, log)
+
+
+def _started(server: subprocess.Popen, base: str, token: str) -> bool:
+    """Wait until the server answers; False when it exits or does not answer in time."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while server.poll() is None and time.monotonic() < deadline:
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def _stop(server: subprocess.Popen, log: IO[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    log.close()
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ NOTE_COLUMNS = ("note", "ci_method")
 #: Characters of a shown cell (a longer text ends in an ellipsis).
 CELL_WIDTH = 160
 #: Characters of context shown on each side of a keyword.
-CONTEXT_WIDTH = 60
+CONTEXT_WIDTH = 45
 #: The columns of a keyword-in-context table.
 CONCORDANCE = ("left", "match", "right")
 #: One line per row, every cell on one line.
@@ -230,7 +230,7 @@ def concordance_html(table: pd.DataFrame, *, rows: int = 20, width: int = CONTEX
     rows : int, default 20
         Rows shown at most, the first of every outlet among them; a line says
         how many are hidden.
-    width : int, default 60
+    width : int, default 45
         Characters of context on each side.
     caption, source : str, optional
         As :func:`table_html`.

@@ -28,6 +28,7 @@ from jinja2 import DictLoader
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from traitlets import default
+from traitlets.config import Config
 
 from sourcebias.config import (
     DEFAULT_FURNITURE,
@@ -132,9 +133,10 @@ def offline_html(notebook: nbformat.NotebookNode) -> str:
     picker (:func:`sourcebias.browse`) shows its unfiltered table rather than a
     blank widget. The page loads no script from the internet.
     """
-    exporter = HTMLExporter(extra_loaders=[DictLoader({"offline.html.j2": _OFFLINE_TEMPLATE})],
-                            template_file="offline.html.j2", embed_images=True)
-    exporter.display_data_priority = _OFFLINE_PRIORITY
+    exporter = HTMLExporter(
+        config=Config({"NbConvertBase": {"display_data_priority": _OFFLINE_PRIORITY}}),
+        extra_loaders=[DictLoader({"offline.html.j2": _OFFLINE_TEMPLATE})],
+        template_file="offline.html.j2", embed_images=True)
     return exporter.from_notebook_node(notebook)[0]
 
 
