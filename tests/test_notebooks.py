@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
-from sourcebias.config import NOTEBOOK_DIR, SEED_BATCH
+from sourcebias.config import NOTEBOOK_DIR, PROJECT_ROOT, SEED_BATCH
 from sourcebias.run.analysis import analyze
 from sourcebias.run.report import list_notebooks, run_notebook, run_report
 from sourcebias.run.store import write_tables
@@ -152,3 +153,26 @@ def test_multi_outlet_report(venezuela_batch: Path, tmp_path: Path):
     outlets = articles.loc[articles["duplicate_of"].isna(), "outlet"].nunique()
     assert outlets > 5
     _assert_report_complete(tmp_path, outlets=outlets)
+
+
+def test_one_notebook_runs_to_self_contained_copies_without_local_paths(tmp_path: Path):
+    """Notebook 3 (figures saved in a loop, a picker): its copies read offline, name no local
+    folder, and show every figure a cell saves."""
+    write_tables(analyze(SEED_BATCH), tmp_path / "data")
+    notebook = NOTEBOOK_DIR / "03_actor_labels.ipynb"
+    parameters = {"batch": str(SEED_BATCH), "out_dir": str(tmp_path),
+                  "data_dir": str(tmp_path / "data"), "lexicons": ""}
+    executed = run_notebook(notebook, out=tmp_path, parameters=parameters)
+    page = executed.with_suffix(".html").read_text(encoding="utf-8")
+    copy = executed.read_text(encoding="utf-8")
+    for local in (str(tmp_path), str(PROJECT_ROOT), str(SEED_BATCH)):
+        absolute = re.compile(rf"(?<![\w./]){re.escape(local)}")  # not inside a relative path
+        assert not absolute.search(page) and not absolute.search(copy), f"{local} in the copies"
+    assert not re.search(r"<script[^>]+src=", page), "the HTML loads a script"
+    assert "pick in a live kernel" in page and "<table" in page
+    cells = json.loads(copy)["cells"]
+    saving = [c for c in cells
+              if c["cell_type"] == "code" and "write_figure(" in "".join(c["source"])]
+    assert saving
+    for cell in saving:
+        assert any("image/png" in o.get("data", {}) for o in cell["outputs"]), cell["source"]
