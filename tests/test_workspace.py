@@ -7,6 +7,7 @@ import gzip
 import itertools
 import json
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,8 @@ import pandas as pd
 import pytest
 
 from sourcebias.annotate.lexicon import LexiconError, read_actors, read_pack, read_terms
+from sourcebias.config import DEFAULT_PACK, SEED_BATCH
+from sourcebias.run import workspace
 from sourcebias.run.display import concordance_html, format_number, table_html
 from sourcebias.run.workspace import open_workspace
 
@@ -115,3 +118,21 @@ def test_the_default_pack_names_its_event_and_focus_ids_from_its_lexicons():
     assert pack["event"] and pack["focus_terms"] and pack["focus_actors"]
     assert set(pack["focus_terms"]) <= {entry.id for entry in read_terms().entries}
     assert set(pack["focus_actors"]) <= {entry.id for entry in read_actors().entries}
+
+
+def test_without_pack_yaml_the_focus_lists_are_the_batch_s_most_widely_used(tmp_path,
+                                                                             monkeypatch):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for name in ("terms.yaml", "actors.yaml", "valence.yaml"):
+        shutil.copy(DEFAULT_PACK / name, pack / name)
+    ws = open_workspace(SEED_BATCH, out_dir=tmp_path / "report", lexicons=pack)
+    assert len(ws.focus_terms) == 6 and len(ws.focus_actors) == 4
+    assert {"maduro", "guaido"} <= set(ws.focus_actors)  # named by all five seed outlets
+    shown = []
+    monkeypatch.setattr(workspace, "display", lambda obj, **_: shown.append(obj.data))
+    ws.describe()
+    text = " ".join(shown)
+    assert read_pack()["event"] not in text and "Nicolás Maduro" in text
+    assert "the most widely used in the batch; the pack's pack.yaml names none" in text
+    assert "NaN" not in text and "5 articles from 5 outlets" in text

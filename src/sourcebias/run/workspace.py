@@ -126,12 +126,12 @@ class Workspace:
                                    if self.pack.get("description") else "")]
         lines.append(f"{n:,} articles from {len(self.n_articles)} outlets"
                      + (f" ({duplicates} near-duplicates left out)" if duplicates else "") + ".")
-        for what, ids in (("Focus terms", self.focus_terms), ("Focus actors", self.focus_actors)):
+        for what, ids in (("terms", self.focus_terms), ("actors", self.focus_actors)):
+            source = ("named by the lexicon pack" if self.pack.get(f"focus_{what}") else
+                      "the most widely used in the batch; the pack's pack.yaml names none")
             if ids:
-                lines.append(f"{what}: " + ", ".join(self.names.get(i, i) for i in ids) + ".")
-        source = "the lexicon pack's pack.yaml" if self.pack.get("focus_terms") else (
-            "the batch (the most widely used; the pack has no pack.yaml focus list)")
-        lines.append(f"The focus lists come from {source}.")
+                lines.append(f"Focus {what} ({source}): "
+                             + ", ".join(self.names.get(i, i) for i in ids) + ".")
         display(Markdown("\n\n".join(lines)))
         self.show_outlets()
 
