@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import signal
 from pathlib import Path
 
 import nbformat
@@ -12,7 +14,12 @@ import pytest
 
 from sourcebias.config import NOTEBOOK_DIR, PROJECT_ROOT, SEED_BATCH
 from sourcebias.run.analysis import analyze
-from sourcebias.run.report import list_notebooks, run_notebook, run_report
+from sourcebias.run.report import (
+    _QuietShutdownKernelManager,
+    list_notebooks,
+    run_notebook,
+    run_report,
+)
 from sourcebias.run.store import write_tables
 
 pytestmark = pytest.mark.notebooks
@@ -176,3 +183,27 @@ def test_one_notebook_runs_to_self_contained_copies_without_local_paths(tmp_path
     assert saving
     for cell in saving:
         assert any("image/png" in o.get("data", {}) for o in cell["outputs"]), cell["source"]
+
+
+def test_report_kernels_are_interrupted_on_request_but_not_when_shut_down():
+    """jupyter_client's graceful shutdown starts with SIGINT, which ipykernel logs as
+    "KeyboardInterrupt caught in kernel" when it lands in a message handler."""
+    async def signals_sent() -> tuple[list[int], list[int]]:
+        manager = _QuietShutdownKernelManager(kernel_name="python3")
+        await manager.start_kernel()
+        sent: list[int] = []
+        signal_kernel = manager._async_signal_kernel
+
+        async def record(signum: int) -> None:
+            sent.append(signum)
+            await signal_kernel(signum)
+
+        manager._async_signal_kernel = record
+        await manager.interrupt_kernel()
+        on_request = list(sent)
+        await manager.shutdown_kernel()
+        return on_request, sent[len(on_request):]
+
+    on_request, on_shutdown = asyncio.run(signals_sent())
+    assert on_request == [signal.SIGINT]
+    assert signal.SIGINT not in on_shutdown

@@ -56,13 +56,16 @@ class _QuietShutdownKernelManager(AsyncKernelManager):
     It starts the kernel with CurveZMQ keys where its kernelspec supports them,
     so that code and outputs do not cross the local sockets in plain text.
 
-    It does not interrupt the kernel when shutting it down. jupyter_client
-    sends SIGINT before every graceful shutdown request, to stop code that may
-    still run; papermill shuts a kernel down only after its last cell has
-    finished, so the interrupt could only land in the kernel's own message
-    handling, which logs it as ``KeyboardInterrupt caught in kernel`` on every
-    report although nothing was interrupted. A kernel that does not stop
-    within ``shutdown_wait_time`` is still terminated, then killed.
+    It does not interrupt the kernel when shutting it down. papermill asks
+    the kernel for its ``kernel_info`` after the last cell and shuts it down as
+    soon as the reply arrives; jupyter_client's graceful shutdown starts with a
+    SIGINT; ipykernel sends the reply from inside its message handler and
+    only afterwards goes back to ignoring SIGINT, so the signal lands in the
+    end of that handler and the kernel logs ``KeyboardInterrupt caught in
+    kernel.``, although nothing was running (more often on a loaded machine
+    and with CurveZMQ, which slow the handler down). After the last cell there
+    is nothing to interrupt; a kernel that does not stop within
+    ``shutdown_wait_time`` is still terminated, then killed.
     """
 
     @default("transport_encryption")
