@@ -23,14 +23,16 @@ DASH = "–"
 OFFSET_COLUMNS = ("start", "end")
 #: Columns of free-text remarks, shown once under a pivoted table rather than in it.
 NOTE_COLUMNS = ("note", "ci_method")
-#: Characters of a shown cell (a longer text ends in an ellipsis).
-CELL_WIDTH = 160
+#: Characters of a shown cell (a longer text ends in an ellipsis; the file holds it all).
+CELL_WIDTH = 90
 #: Characters of context shown on each side of a keyword.
 CONTEXT_WIDTH = 45
 #: The columns of a keyword-in-context table.
 CONCORDANCE = ("left", "match", "right")
 #: One line per row, every cell on one line.
 NOWRAP = [{"selector": "td, th", "props": [("white-space", "nowrap")]}]
+#: Cells of text read from the left; numbers stay right-aligned.
+TEXT_CELL = {"text-align": "left"}
 
 
 def format_number(value: float) -> str:
@@ -208,7 +210,11 @@ def table_html(
     if not len(shown):
         body = "<p><em>No rows.</em></p>"
     else:
-        styler = shown.style.hide(axis="index").set_table_styles(NOWRAP)
+        numbers = shown.apply(lambda column: column.str.fullmatch(
+            rf"[-+]?[\d,.]+(e[-+]\d+)?( \[.*\])?|{DASH}|yes|no").all())
+        text = [c for c in shown.columns if not numbers[c]]
+        styler = (shown.style.hide(axis="index").set_table_styles(NOWRAP)
+                  .set_properties(subset=text, **TEXT_CELL))
         if caption:
             styler = styler.set_caption(html.escape(caption))
         body = styler.to_html()
