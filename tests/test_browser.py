@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -67,8 +68,8 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-dev-shm-usage", "--window-size=1400,1000")
 #: The notebook on show (others opened before it stay in the page, hidden).
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-#: What a cell that raised displays.
-ERROR_OUTPUT = f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+#: Where a cell that raised shows its traceback (JupyterLab renders errors as stderr).
+STDERR_OUTPUT = f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 #: JupyterLab settings: every cell kept in the page (no windowing) and no news pop-up.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -89,8 +90,8 @@ def _prepare(root: Path, notebook: Path, data_dir: Path) -> Path:
     nb = nbformat.read(notebook, as_version=4)
     parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     out = root / f"{notebook.stem}-report"
-    parameters.source = (f"batch = {str(SEED_BATCH)!r}\nout_dir = {str(out)!r}\n"
-                         f"data_dir = {str(data_dir)!r}\nlexicons = None\n")
+    parameters.source += (f"\nbatch = {str(SEED_BATCH)!r}\nout_dir = {str(out)!r}\n"
+                          f"data_dir = {str(data_dir)!r}\n")
     copy = root / notebook.name
     nbformat.write(nb, copy)
     return copy
@@ -193,8 +194,13 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
         driver.quit()
 
 
-def _run_all(driver: webdriver.Chrome) -> None:
-    """Run every cell from the Run menu and wait until each code cell has run."""
+def _run_all(driver: webdriver.Chrome, *, after: int = 0) -> None:
+    """Run every cell from the Run menu and wait until each code cell has run (again: with an
+    execution count above ``after``)."""
+
+    def ran(prompt: str) -> bool:
+        return prompt.isdigit() and int(prompt) > after
+
     wait = WebDriverWait(driver, START_TIMEOUT)
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f"{PANEL} .jp-CodeCell"))
     wait.until(lambda d: _kernel_idle(d))
@@ -207,16 +213,16 @@ def _run_all(driver: webdriver.Chrome) -> None:
         wait.until(lambda d: d.find_element(
             By.CSS_SELECTOR, "li.lm-Menu-item[data-command='runmenu:run-all']")).click()
         try:
-            WebDriverWait(driver, 20).until(lambda d: any(_prompts(d)))
+            WebDriverWait(driver, 20).until(
+                lambda d: any(p == "*" or ran(p) for p in _prompts(d)))
             break
         except TimeoutException:
             continue
 
     def finished(d: webdriver.Chrome) -> bool:
+        # Queued cells show "*" until they run; a cell that raises empties the queue.
         prompts = _prompts(d)
-        stopped = all(p.isdigit() for p in prompts) or (
-            "*" not in prompts and d.find_elements(By.CSS_SELECTOR, ERROR_OUTPUT))
-        return bool(prompts and stopped) and _kernel_idle(d)
+        return "*" not in prompts and any(ran(p) for p in prompts) and _kernel_idle(d)
 
     try:
         WebDriverWait(driver, RUN_TIMEOUT, poll_frequency=0.5).until(finished)
@@ -270,13 +276,14 @@ def _shut_down_kernels(url: str) -> None:
 
 def test_every_cell_raises_nothing(opened):
     driver, _ = opened
-    errors = driver.find_elements(By.CSS_SELECTOR, ERROR_OUTPUT)
-    assert not [e.text[:1000] for e in errors]
+    errors = [e.text[:1000] for e in driver.find_elements(By.CSS_SELECTOR, STDERR_OUTPUT)
+              if "Traceback" in e.text or re.search(r"\w+(Error|Exception)\b", e.text)]
+    assert not errors
     assert all(p.isdigit() for p in _prompts(driver)), "some cells did not run"
 
 
-def test_every_saved_figure_is_displayed(opened):
-    driver, report = opened
+def _assert_figures_displayed(driver: webdriver.Chrome, report: Path) -> None:
+    """Every code cell that saves a figure displays it: as many images as figures saved."""
     saved = sorted((report / "figures").glob("*.png"))
     assert saved, "the notebook saved no figure"
     shown = {}
@@ -291,6 +298,11 @@ def test_every_saved_figure_is_displayed(opened):
     assert sum(shown.values()) >= len(saved), (
         f"{len(saved)} figures saved ({', '.join(p.stem for p in saved)}) but "
         f"{sum(shown.values())} displayed")
+
+
+def test_every_saved_figure_is_displayed(opened):
+    driver, report = opened
+    _assert_figures_displayed(driver, report)
 
 
 def _column(table, name: str) -> list[str]:
@@ -329,3 +341,11 @@ def test_pickers_filter_their_tables(opened):
             values = WebDriverWait(driver, 20).until(
                 filtered, f"picking {choice!r} did not filter the table on {by}")
             assert values
+
+
+@pytest.mark.xfail(reason="figure_style's rc_context turns interactive mode off when it exits, "
+                          "so a second run in the same kernel displays no figure", strict=False)
+def test_every_saved_figure_is_displayed_again_when_run_again_in_the_same_kernel(opened):
+    driver, report = opened
+    _run_all(driver, after=max(int(p) for p in _prompts(driver) if p.isdigit()))
+    _assert_figures_displayed(driver, report)
