@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
+import signal
 from pathlib import Path
 
 import nbformat
@@ -10,9 +13,14 @@ import pandas as pd
 import pytest
 
 from sourcebias.annotate.lexicon import read_pack
-from sourcebias.config import NOTEBOOK_DIR, SEED_BATCH
+from sourcebias.config import NOTEBOOK_DIR, PROJECT_ROOT, SEED_BATCH
 from sourcebias.run.analysis import analyze
-from sourcebias.run.report import list_notebooks, run_notebook, run_report
+from sourcebias.run.report import (
+    _QuietShutdownKernelManager,
+    list_notebooks,
+    run_notebook,
+    run_report,
+)
 from sourcebias.run.store import write_tables
 
 pytestmark = pytest.mark.notebooks
@@ -156,3 +164,50 @@ def test_multi_outlet_report(venezuela_batch: Path, tmp_path: Path):
     outlets = articles.loc[articles["duplicate_of"].isna(), "outlet"].nunique()
     assert outlets > 5
     _assert_report_complete(tmp_path, outlets=outlets)
+
+
+def test_one_notebook_runs_to_self_contained_copies_without_local_paths(tmp_path: Path):
+    """Notebook 3 (figures saved in a loop, a picker): its copies read offline, name no local
+    folder, and show every figure a cell saves."""
+    write_tables(analyze(SEED_BATCH), tmp_path / "data")
+    notebook = NOTEBOOK_DIR / "03_actor_labels.ipynb"
+    parameters = {"batch": str(SEED_BATCH), "out_dir": str(tmp_path),
+                  "data_dir": str(tmp_path / "data"), "lexicons": ""}
+    executed = run_notebook(notebook, out=tmp_path, parameters=parameters)
+    page = executed.with_suffix(".html").read_text(encoding="utf-8")
+    copy = executed.read_text(encoding="utf-8")
+    for local in (str(tmp_path), str(PROJECT_ROOT), str(SEED_BATCH)):
+        absolute = re.compile(rf"(?<![\w./]){re.escape(local)}")  # not inside a relative path
+        assert not absolute.search(page) and not absolute.search(copy), f"{local} in the copies"
+    assert not re.search(r"<script[^>]+src=", page), "the HTML loads a script"
+    assert "pick in a live kernel" in page and "<table" in page
+    cells = json.loads(copy)["cells"]
+    saving = [c for c in cells
+              if c["cell_type"] == "code" and "write_figure(" in "".join(c["source"])]
+    assert saving
+    for cell in saving:
+        assert any("image/png" in o.get("data", {}) for o in cell["outputs"]), cell["source"]
+
+
+def test_report_kernels_are_interrupted_on_request_but_not_when_shut_down():
+    """jupyter_client's graceful shutdown starts with SIGINT, which ipykernel logs as
+    "KeyboardInterrupt caught in kernel" when it lands in a message handler."""
+    async def signals_sent() -> tuple[list[int], list[int]]:
+        manager = _QuietShutdownKernelManager(kernel_name="python3")
+        await manager.start_kernel()
+        sent: list[int] = []
+        signal_kernel = manager._async_signal_kernel
+
+        async def record(signum: int) -> None:
+            sent.append(signum)
+            await signal_kernel(signum)
+
+        manager._async_signal_kernel = record
+        await manager.interrupt_kernel()
+        on_request = list(sent)
+        await manager.shutdown_kernel()
+        return on_request, sent[len(on_request):]
+
+    on_request, on_shutdown = asyncio.run(signals_sent())
+    assert on_request == [signal.SIGINT]
+    assert signal.SIGINT not in on_shutdown

@@ -1,14 +1,21 @@
-"""The workspace every notebook opens: tables, report folders and the batch's outlet colours."""
+"""The workspace every notebook opens: tables, report folders, the batch's outlet colours,
+the tables as a notebook displays them and what the lexicon pack says about its event."""
 
 from __future__ import annotations
 
 import gzip
 import itertools
 import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from sourcebias.annotate.lexicon import read_pack
+from sourcebias.config import SEED_BATCH
+from sourcebias.run import workspace
+from sourcebias.run.display import concordance_html, format_number, table_html
 from sourcebias.run.workspace import open_workspace
 
 RATINGS = ["center", "left", "right"]
@@ -36,3 +43,67 @@ def test_a_batch_of_more_outlets_than_colours_is_coloured_by_outlet_group(shared
     assert list(ws.palette.groups) == RATINGS
     rating = batch.set_index("source_url")["bias_text"]
     assert ws.palette == {outlet: ws.palette.groups[rating[outlet]] for outlet in ws.palette}
+
+
+def _rates() -> pd.DataFrame:
+    """A long table of rates: two outlets, two categories, one with an interval."""
+    return pd.DataFrame({
+        "outlet": ["A", "A", "B", "B"], "category": ["coup", "unity", "coup", "unity"],
+        "n_hits": [3, 0, 12, 1], "rate_per_1000": [8.955224, 0.0, 1831.24, 0.000299],
+        "ci_low": [2.1049, np.nan, 1500.0, np.nan], "ci_high": [15.33, np.nan, 2000.5, np.nan],
+        "ci_method": ["percentile", None, "percentile", None],
+        "note": [None, "1 article: no interval", None, "1 article: no interval"],
+    })
+
+
+def test_numbers_are_shown_to_three_significant_digits():
+    shown = [format_number(v) for v in (1831.24, 8.955224, 0.907859, 0.000299, 0.0, np.nan)]
+    assert shown == ["1,831", "8.96", "0.908", "3.0e-04", "0", "–"]
+
+
+def test_a_table_shows_no_missing_value_markers_offsets_or_long_decimals():
+    table = _rates().assign(start=[1, 2, 3, 4], end=[5, 6, 7, 8])
+    html = table_html(table, source="tables/rates.csv")
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", html, flags=re.S))
+    assert not re.search(r"\bNaN\b|\bNone\b|\bnan\b", text)
+    assert ">start<" not in html and ">end<" not in html
+    assert "8.96" in text and "8.955224" not in text and "–" in text
+    assert "tables/rates.csv" in text
+
+
+def test_pivot_puts_outlets_side_by_side_with_their_intervals():
+    html = table_html(_rates(), pivot="rate_per_1000")
+    headers = re.findall(r'<th[^>]*class="col_heading[^"]*"[^>]*>([^<]*)</th>', html)
+    assert headers == ["category", "n_hits", "A", "B"] or headers[-2:] == ["A", "B"]
+    assert "8.96 [2.1, 15.3]" in html and "1,831 [1,500, 2,000]" in html
+    assert "1 article: no interval (A, B)" in html
+
+
+def test_cutting_rows_keeps_every_outlet_and_says_how_many_are_hidden():
+    table = pd.DataFrame({"outlet": np.repeat(["A", "B", "C"], 20), "n": np.arange(60)})
+    html = table_html(table, rows=30)
+    assert all(f">{outlet}<" in html for outlet in "ABC")
+    assert "30 of 60 rows shown" in html and "30 rows hidden" in html
+
+
+def test_keyword_in_context_is_one_line_per_hit_cut_with_an_ellipsis():
+    table = pd.DataFrame({"doc_id": ["d1"], "outlet": ["A"], "start": [400], "end": [404],
+                          "left": ["word " * 100 + "the\nfailed"], "match": ["coup"],
+                          "right": [" attempt " + "word " * 100]})
+    html = concordance_html(table, width=40)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert cells[0] == "A" and cells[2] == "coup"
+    assert cells[1].startswith("…") and cells[1].endswith("the failed") and len(cells[1]) == 40
+    assert cells[3].endswith("…") and len(cells[3]) <= 40 and all("\n" not in c for c in cells)
+    assert "white-space" in html and "nowrap" in html and "d1" not in html
+
+
+def test_describe_says_the_pack_s_event_and_focus_ids_in_words(tmp_path, monkeypatch):
+    ws = open_workspace(SEED_BATCH, out_dir=tmp_path / "report")
+    shown = []
+    monkeypatch.setattr(workspace, "display", lambda obj, **_: shown.append(obj.data))
+    ws.describe()
+    text = " ".join(shown)
+    assert read_pack().event in text and "Nicolás Maduro" in text
+    assert "Focus terms (named by the lexicon pack)" in text
+    assert "NaN" not in text and "5 articles from 5 outlets" in text

@@ -16,6 +16,7 @@ The cache is the ``.cache`` folder beside the report, as for ``analyze``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -23,21 +24,26 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jinja2 import DictLoader
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from traitlets import default
+from traitlets.config import Config
 
 from sourcebias.config import (
     DEFAULT_FURNITURE,
     DEFAULT_PACK,
     DEFAULT_SEGMENT_RULES,
     NOTEBOOK_DIR,
+    PROJECT_ROOT,
     pack_valence,
 )
 from sourcebias.figures.export import write_provenance
 from sourcebias.files import atomic_path, folder_lock
 from sourcebias.run.analysis import analyze
 
+#: Parameters of the notebooks that are paths; passed relative to the notebook's folder.
+PATH_PARAMETERS = ("batch", "out_dir", "data_dir", "lexicons")
 #: Rule files besides the lexicon pack that change results; their hashes go into provenance.
 RULE_FILES = {
     "furniture": DEFAULT_FURNITURE,
@@ -45,13 +51,32 @@ RULE_FILES = {
 }
 
 
-class _EncryptedKernelManager(AsyncKernelManager):
-    """Starts each notebook's kernel with CurveZMQ keys where its kernelspec supports
-    them, so that code and outputs do not cross the local sockets in plain text."""
+class _QuietShutdownKernelManager(AsyncKernelManager):
+    """The kernel manager of each notebook run.
+
+    It starts the kernel with CurveZMQ keys where its kernelspec supports them,
+    so that code and outputs do not cross the local sockets in plain text.
+
+    It does not interrupt the kernel when shutting it down. papermill asks
+    the kernel for its ``kernel_info`` after the last cell and shuts it down as
+    soon as the reply arrives; jupyter_client's graceful shutdown starts with a
+    SIGINT; ipykernel sends the reply from inside its message handler and
+    only afterwards goes back to ignoring SIGINT, so the signal lands in the
+    end of that handler and the kernel logs ``KeyboardInterrupt caught in
+    kernel.``, although nothing was running (more often on a loaded machine
+    and with CurveZMQ, which slow the handler down). After the last cell there
+    is nothing to interrupt; a kernel that does not stop within
+    ``shutdown_wait_time`` is still terminated, then killed.
+    """
 
     @default("transport_encryption")
     def _encrypt_when_supported(self) -> str:
         return "auto"
+
+    async def _async_interrupt_kernel(self) -> None:
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
 
 
 class NotebookFailed(RuntimeError):
@@ -89,8 +114,74 @@ def _failure_message(notebook: Path, error: papermill.PapermillExecutionError) -
     )
 
 
+#: The HTML copy: JupyterLab's look with no script fetched from the internet (no widget
+#: manager, require.js, MathJax or Mermaid), so it reads the same offline.
+_OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+#: Output formats the HTML copy prefers: a picker's static view (``text/html``) before its
+#: live widget, which needs a kernel.
+_OFFLINE_PRIORITY = [
+    "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/latex",
+    "application/pdf", "text/plain",
+]
+
+
+def offline_html(notebook: nbformat.NotebookNode) -> str:
+    """An executed notebook as one self-contained HTML page.
+
+    Figures are embedded, and every output that has a static form shows it: a
+    picker (:func:`sourcebias.browse`) shows its unfiltered table rather than a
+    blank widget. The page loads no script from the internet.
+    """
+    exporter = HTMLExporter(
+        config=Config({"NbConvertBase": {"display_data_priority": _OFFLINE_PRIORITY}}),
+        extra_loaders=[DictLoader({"offline.html.j2": _OFFLINE_TEMPLATE})],
+        template_file="offline.html.j2", embed_images=True)
+    return exporter.from_notebook_node(notebook)[0]
+
+
+def _relative(path: str | Path, start: Path) -> str:
+    """``path`` relative to ``start``, as a notebook run from ``start`` reads it."""
+    return os.path.relpath(Path(path).resolve(), start.resolve())
+
+
+def _replace_in_outputs(notebook: nbformat.NotebookNode, replacements: dict[str, str]) -> None:
+    """Replace absolute local folders in every output by short names, in place.
+
+    A folder is replaced where it starts a path (not inside a relative path
+    that happens to pass through it).
+    """
+    pattern = re.compile("|".join(rf"(?<![\w./~-]){re.escape(old)}(?![\w.-])"
+                                  for old in sorted(replacements, key=len, reverse=True)))
+
+    def scrub(value: object) -> object:
+        if isinstance(value, str):
+            return pattern.sub(lambda m: replacements[m.group(0)], value)
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items()}
+        return value
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.from_dict(scrub(output)) for output in cell.outputs]
+
+
 def run_notebook(notebook: Path, *, out: Path, parameters: dict) -> Path:
     """Execute one notebook with papermill and write it as ``.ipynb`` and ``.html``.
+
+    The notebook runs in ``out/notebooks/``, where its copies go, and path
+    parameters are passed relative to that folder, so that the copies hold no
+    absolute local path and the executed ``.ipynb`` runs again where it lies.
+    The report folder, the project checkout, the Python environment and the
+    home folder are replaced by short names (``<report>``, ``<sourcebias>``,
+    ``<python>``, ``~``) wherever an output names them (a warning naming a
+    file, say).
 
     Parameters
     ----------
@@ -99,7 +190,8 @@ def run_notebook(notebook: Path, *, out: Path, parameters: dict) -> Path:
     out : Path
         The report folder; the copies go to ``out/notebooks/``.
     parameters : dict
-        Values for the notebook's ``parameters`` cell.
+        Values for the notebook's ``parameters`` cell. The path parameters
+        (``batch``, ``out_dir``, ``data_dir``, ``lexicons``) may be absolute.
 
     Returns
     -------
@@ -113,20 +205,28 @@ def run_notebook(notebook: Path, *, out: Path, parameters: dict) -> Path:
     """
     target = out / "notebooks" / notebook.name
     target.parent.mkdir(parents=True, exist_ok=True)
+    here = target.parent
+    relative = {key: _relative(value, here) if key in PATH_PARAMETERS and value else value
+                for key, value in parameters.items()}
     failure = None
     with atomic_path(target) as tmp:
         try:
             papermill.execute_notebook(
-                str(notebook), str(tmp), parameters=parameters, cwd=str(notebook.parent),
+                str(notebook), str(tmp), parameters=relative, cwd=str(here),
                 progress_bar=False, kernel_name="python3",
-                kernel_manager_class=_EncryptedKernelManager,
+                kernel_manager_class=_QuietShutdownKernelManager,
             )
         except papermill.PapermillExecutionError as error:
             failure = _failure_message(notebook, error)
-    executed = nbformat.read(target, as_version=4)
-    html, _ = HTMLExporter().from_notebook_node(executed)
+        executed = nbformat.read(tmp, as_version=4)
+        if "papermill" in executed.metadata:
+            executed.metadata.papermill.update(input_path=notebook.name, output_path=target.name)
+        _replace_in_outputs(executed, {
+            str(out.resolve()): "<report>", str(PROJECT_ROOT): "<sourcebias>",
+            sys.prefix: "<python>", str(Path.home()): "~"})
+        nbformat.write(executed, tmp)
     with atomic_path(target.with_suffix(".html")) as tmp:
-        tmp.write_text(html, encoding="utf-8")
+        tmp.write_text(offline_html(executed), encoding="utf-8")
     if failure:
         raise NotebookFailed(failure)
     return target
@@ -197,9 +297,8 @@ def _build(batch: str | Path, out: Path, *, suite: list[Path], read_options: dic
     data_dir = out / "data"
     analysis = analyze(batch, out=data_dir, read_options=read_options, lexicons=lexicons,
                        cache=cache)
-    parameters = {"batch": str(Path(batch).resolve()), "out_dir": str(out.resolve()),
-                  "data_dir": str(data_dir.resolve()),
-                  "lexicons": str(Path(lexicons).resolve()) if lexicons else ""}
+    parameters = {"batch": str(batch), "out_dir": str(out), "data_dir": str(data_dir),
+                  "lexicons": str(lexicons) if lexicons else ""}
     result = ReportResult(out=out)
     outcomes = {}
     for number, notebook in enumerate(suite, start=1):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,7 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython import get_ipython
-from IPython.display import Image, display
+from IPython.display import HTML, Image, Markdown, display
 
 from sourcebias.annotate.lexicon import Lexicon, Pack, read_actors, read_pack, read_terms
 from sourcebias.checks import NotComputable
@@ -30,6 +30,7 @@ from sourcebias.figures.names import display_names
 from sourcebias.figures.palette import OutletPalette, outlet_palette
 from sourcebias.figures.style import figure_style
 from sourcebias.run.analysis import analyze
+from sourcebias.run.display import table_html
 from sourcebias.run.store import Analysis, read_tables
 from sourcebias.stats.overview import outlet_groups, outlet_summary
 from sourcebias.stats.rates import voice_words
@@ -91,6 +92,24 @@ class Workspace:
         """Display names of the ids in the tables, from the pack's lexicons."""
         return display_names(terms=self.terms, actors=self.actors)
 
+    def describe(self) -> None:
+        """Display what the batch is about, from its lexicon pack, and its outlets.
+
+        The event, its description and the focus terms and actors come from the
+        pack's ``pack.yaml``, the counts from the tables; then the outlets'
+        articles, words and quoted share (:meth:`show_outlets`).
+        """
+        n = int(self.n_articles.sum())
+        duplicates = int(self.summary["n_duplicates"].sum())
+        lines = [f"**{self.pack.event}**: {self.pack.description}"]
+        lines.append(f"{n:,} articles from {len(self.n_articles)} outlets"
+                     + (f" ({duplicates} near-duplicates left out)" if duplicates else "") + ".")
+        for what, ids in (("terms", self.pack.focus_terms), ("actors", self.pack.focus_actors)):
+            lines.append(f"Focus {what} (named by the lexicon pack): "
+                         + ", ".join(self.names.get(i, i) for i in ids) + ".")
+        display(Markdown("\n\n".join(lines)))
+        self.show_outlets()
+
     @property
     def figures(self) -> Path:
         """The folder of figures (PDF, SVG, PNG and the CSV behind each)."""
@@ -132,11 +151,41 @@ class Workspace:
             plt.close(_figure_of(fig))
 
     def write_table(self, table: pd.DataFrame, name: str, *, caption: str | None = None,
-                   show: bool = True, rows: int = 30) -> None:
-        """Save a table under :attr:`tables` as CSV and LaTeX, and display its first rows."""
-        write_table(table, file_name(name), out_dir=self.tables, caption=caption)
+                    show: bool = True, rows: int = 30, pivot: str | None = None,
+                    across: str = "outlet") -> None:
+        """Save a table under :attr:`tables` as CSV and LaTeX, and display it for reading.
+
+        The display rounds numbers, shows a dash for a missing value, leaves out
+        character offsets, keeps every outlet when it cuts rows and says where
+        the full table is (see :func:`sourcebias.run.display.table_html`).
+
+        Parameters
+        ----------
+        table : pandas.DataFrame
+        name : str
+            File name (any text; see :func:`file_name`).
+        caption : str, optional
+        show : bool, default True
+            Display the table.
+        rows : int, default 30
+            Rows displayed at most.
+        pivot : str, optional
+            A value column displayed with the outlets (``across``) side by side.
+        across : str, default "outlet"
+            The column whose values become the columns of a pivoted display.
+        """
+        stem = file_name(name)
+        write_table(table, stem, out_dir=self.tables, caption=caption)
         if show:
-            _show(table, rows=rows)
+            _show(table, rows=rows, caption=caption, source=f"tables/{stem}.csv",
+                  pivot=pivot, across=across)
+
+    def show_outlets(self) -> None:
+        """Display the outlets of the batch: articles, words and the share quoted, rounded."""
+        columns = ["outlet", "outlet_group", "n_articles", "n_duplicates", "n_words", "quote_share"]
+        _show(self.summary[[c for c in columns if c in self.summary.columns]], rows=100,
+              caption="Articles per outlet that every figure and rate rests on "
+                      "(near-duplicates left out).", keep=columns)
 
 
 #: Pixels per inch of a figure shown in a notebook (the saved PNG, scaled down).
@@ -149,12 +198,12 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def _show(table: pd.DataFrame, *, rows: int) -> None:
-    """Display the first rows of a table with every cell shown in full."""
-    with pd.option_context("display.max_colwidth", None):
-        display(table.head(rows))
-        if len(table) > rows:
-            print(f"{rows} of {len(table)} rows shown; the file in tables/ holds them all.")
+def _show(table: pd.DataFrame, *, rows: int, caption: str | None = None,
+          source: str | None = None, pivot: str | None = None, across: str = "outlet",
+          keep: Sequence[str] = ()) -> None:
+    """Display a table for reading (see :func:`sourcebias.run.display.table_html`)."""
+    display(HTML(table_html(table, rows=rows, caption=caption, source=source, pivot=pivot,
+                            across=across, keep=keep)))
 
 
 def file_name(name: str) -> str:
@@ -163,10 +212,14 @@ def file_name(name: str) -> str:
 
 
 def browse(table: pd.DataFrame, *, by: str, rows: int = 20) -> None:
-    """Show a table, and in JupyterLab a drop-down that filters it by one column.
+    """A drop-down that filters a table by one column, with the filtered table under it.
 
-    The static table is always displayed first, so executed and HTML copies of
-    a notebook show it; the drop-down works in a live kernel.
+    A keyword-in-context table (columns ``left``, ``match``, ``right``) shows
+    one line per hit (see :func:`sourcebias.run.display.concordance_html`).
+    The picker comes first, the filtered table under it.
+    The output also carries the unfiltered view as HTML, so an executed or
+    HTML copy of the notebook, read without a kernel, shows it instead of a
+    blank widget; the drop-down works in a live kernel.
 
     Parameters
     ----------
@@ -178,20 +231,28 @@ def browse(table: pd.DataFrame, *, by: str, rows: int = 20) -> None:
     """
     import ipywidgets as widgets
 
-    _show(table, rows=rows)
-    choices = ["(all)", *sorted(table[by].dropna().astype("str").unique())]
-    picker = widgets.Dropdown(options=choices, description=by)
+    def view(selected: pd.DataFrame) -> str:
+        return table_html(selected, rows=rows, keep=(by,))
+
+    everything = "(all)"
+    choices = [everything, *sorted(table[by].dropna().astype("str").unique())]
+    picker = widgets.Dropdown(options=choices, value=everything, description=by)
     shown = widgets.Output()
 
     def update(change: dict) -> None:
-        keep = table[by].astype("str") == change["new"]
-        selected = table if change["new"] == "(all)" else table[keep]
-        shown.clear_output()
+        selected = table if change["new"] == everything else (
+            table[table[by].astype("str") == change["new"]])
+        shown.clear_output(wait=True)
         with shown:
-            _show(selected, rows=rows)
+            display(HTML(view(selected)))
 
+    with shown:
+        display(HTML(view(table)))
     picker.observe(update, names="value")
-    display(widgets.VBox([picker, shown]))
+    box = widgets.VBox([picker, shown])
+    bundle = box._repr_mimebundle_()
+    static = f"<p><small>{by}: {everything} (pick in a live kernel)</small></p>{view(table)}"
+    display({**bundle, "text/html": static}, raw=True)
 
 
 def _lexicons_changed(data_dir: Path, current: Mapping[str, Lexicon]) -> bool:
@@ -240,15 +301,15 @@ def open_workspace(
     out = Path(out_dir) if out_dir else REPORTS_DIR / name
     data = Path(data_dir) if data_dir else out / "data"
     lexicons = lexicons or None
-    pack = {"terms": read_terms(pack_file(lexicons, "terms")),
-            "actors": read_actors(pack_file(lexicons, "actors"))}
-    if (data / "analysis.json").exists() and not _lexicons_changed(data, pack) \
+    lexicon = {"terms": read_terms(pack_file(lexicons, "terms")),
+               "actors": read_actors(pack_file(lexicons, "actors"))}
+    if (data / "analysis.json").exists() and not _lexicons_changed(data, lexicon) \
             and _has_every_table(data):
         analysis = read_tables(data)
     else:
         analysis = analyze(batch, out=data, read_options=dict(read_options or {}),
-                           lexicons=lexicons, **pack)
+                           lexicons=lexicons, **lexicon)
     palette = outlet_palette(analysis.articles["outlet"],
                              groups=outlet_groups(analysis.articles))
     return Workspace(analysis=analysis, out=out, palette=palette,
-                     lexicons=Path(lexicons) if lexicons else None, **pack)
+                     lexicons=Path(lexicons) if lexicons else None, **lexicon)

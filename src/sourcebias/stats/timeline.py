@@ -321,8 +321,9 @@ def around_markers(articles: pd.DataFrame, *, markers: pd.DataFrame, **options: 
              for date, label in zip(markers["date"], markers["label"], strict=True)]
     columns = ["marker", "date", "outlet", "key", "measure", "unit", "n_before", "n_after",
                "before", "after", "difference", "ci_low", "ci_high", "note", "n_undated"]
-    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(
-        columns=columns)
+    # a marker with no dated article on either side gives an empty part without columns
+    return pd.concat(parts, ignore_index=True).reindex(columns=columns) if parts else (
+        pd.DataFrame(columns=columns))
 
 
 def top_keys(table: pd.DataFrame, n: int = 1) -> list[str]:
