@@ -71,6 +71,12 @@ def test_a_table_shows_no_missing_value_markers_offsets_or_long_decimals():
     assert "tables/rates.csv" in text
 
 
+def test_a_stacked_table_with_a_repeated_index_is_shown():
+    stacked = pd.concat([_rates(), _rates()])  # as pd.concat of per-outlet keyness tables gives
+    html = table_html(stacked)
+    assert html.count("<tr") == len(stacked) + 1
+
+
 def test_pivot_puts_outlets_side_by_side_with_their_intervals():
     html = table_html(_rates(), pivot="rate_per_1000")
     headers = re.findall(r'<th[^>]*class="col_heading[^"]*"[^>]*>([^<]*)</th>', html)

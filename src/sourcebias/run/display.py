@@ -213,6 +213,7 @@ def table_html(
         numbers = shown.apply(lambda column: column.str.fullmatch(
             rf"[-+]?[\d,.]+(e[-+]\d+)?( \[.*\])?|{DASH}|yes|no").all())
         text = [c for c in shown.columns if not numbers[c]]
+        shown = shown.reset_index(drop=True)  # stacked tables repeat their index
         styler = (shown.style.hide(axis="index").set_table_styles(NOWRAP)
                   .set_properties(subset=text, **TEXT_CELL))
         if caption:
@@ -263,6 +264,7 @@ def concordance_html(table: pd.DataFrame, *, rows: int = 20, width: int = CONTEX
         lines.append(f"The full table ({len(table)} rows) is {source} in the report folder.")
     if not len(shown):
         return "<p><em>No rows.</em></p>" + _footer(lines)
+    shown = shown.reset_index(drop=True)
     styler = (shown.style.hide(axis="index").set_table_styles(NOWRAP)
               .set_properties(subset=["left"], **{"text-align": "right", "padding-right": "0"})
               .set_properties(subset=["match"], **{"text-align": "center", "font-weight": "bold"})
