@@ -176,15 +176,8 @@ def source_shares(
     weights, rows, cols = (np.concatenate(part) for part in zip(*cells, strict=True))
     num = sp.csr_array((weights, (rows, cols)), shape=(n_docs, len(kinds) * n_actors))
     den_col = np.repeat(np.arange(len(kinds)), n_actors)
-    codes, groups = pd.factorize(kept[by], sort=True)
-    result = grouped_ratio_intervals(num, den, den_col, groups=codes,
-                                     names=[str(g) for g in groups], n_boot=n_boot, ci=ci,
-                                     random_state=random_state)
-    member = sp.csr_array((np.ones(n_docs), (codes, np.arange(n_docs))),
-                          shape=(len(groups), n_docs))
-    n_words = (member @ num).toarray().ravel()
-    n_words_kind = (member @ den)[:, den_col].ravel()
-    n_articles = np.repeat(np.bincount(codes, minlength=len(groups)), len(den_col))
+    groups, result, member, (n_words, n_words_kind, n_articles) = _per_group(
+        kept[by], num, den, den_col, n_boot=n_boot, ci=ci, random_state=random_state)
     n_articles_source = (member @ (num > 0).astype(np.float64)).toarray().ravel()
     reasons = np.select([n_words_kind == 0, n_articles == 1],
                         ["no attributed words of this kind", ONE_ARTICLE], default="")
@@ -290,15 +283,8 @@ def source_terms(
     num = sp.csr_array((np.ones(len(found)), (doc_index.get_indexer(found["doc_id"]), col)),
                        shape=(n_docs, len(actors) * n_keys))
     den_col = np.repeat(np.arange(len(actors)), n_keys)
-    codes, groups = pd.factorize(kept[by], sort=True)
-    result = grouped_ratio_intervals(num, den, den_col, groups=codes,
-                                     names=[str(g) for g in groups], n_boot=n_boot, ci=ci,
-                                     random_state=random_state)
-    member = sp.csr_array((np.ones(n_docs), (codes, np.arange(n_docs))),
-                          shape=(len(groups), n_docs))
-    n_hits = (member @ num).toarray().ravel()
-    n_words = (member @ den)[:, den_col].ravel()
-    n_articles = np.repeat(np.bincount(codes, minlength=len(groups)), len(den_col))
+    groups, result, _, (n_hits, n_words, n_articles) = _per_group(
+        kept[by], num, den, den_col, n_boot=n_boot, ci=ci, random_state=random_state)
     reasons = np.select([n_words == 0, n_articles == 1],
                         ["no words of this source", ONE_ARTICLE], default="")
     interval = _interval_columns(result.low.ravel() * 1000, result.high.ravel() * 1000,
@@ -364,3 +350,23 @@ def voice_rates(
                       voice=tuple(voices), entries=[ALL_TERMS],
                       include_duplicates=include_duplicates, n_boot=n_boot, ci=ci,
                       random_state=random_state)
+
+
+def _per_group(group: pd.Series, num: sp.csr_array, den: np.ndarray, den_col: np.ndarray, *,
+               n_boot: int, ci: float, random_state: int | None):
+    """Ratios of article sums per group with their bootstrap intervals, and the sums.
+
+    ``num`` (articles x cells) over ``den[:, den_col]`` (articles x denominators),
+    resampling articles within each group (:func:`grouped_ratio_intervals`).
+    Returns the groups, the intervals, the group-by-article membership matrix,
+    and per group and cell the numerator, the denominator and the articles.
+    """
+    codes, groups = pd.factorize(group, sort=True)
+    result = grouped_ratio_intervals(num, den, den_col, groups=codes,
+                                     names=[str(g) for g in groups], n_boot=n_boot, ci=ci,
+                                     random_state=random_state)
+    member = sp.csr_array((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                          shape=(len(groups), len(codes)))
+    sums = ((member @ num).toarray().ravel(), (member @ den)[:, den_col].ravel(),
+            np.repeat(np.bincount(codes, minlength=len(groups)), len(den_col)))
+    return groups, result, member, sums
