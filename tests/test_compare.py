@@ -566,7 +566,7 @@ def test_convention_keyness_finds_each_partys_vocabulary(convention, measure):
     assert len(result) == result["term"].nunique()
 
 
-def test_convention_attribution_beats_the_majority_baseline(convention):
+def test_convention_classifier_beats_the_majority_baseline(convention):
     articles, sentences, voice = convention
     result = classify_outlets(articles, sentences=sentences, voice=voice)
     assert result.fitted and len(result.scores) == 5
@@ -598,17 +598,16 @@ def allsides(shared_data, tmp_path_factory):
     return articles, sentences, voice
 
 
-def test_allsides_attribution_beats_the_majority_baseline(allsides):
+def test_allsides_classifier_beats_the_majority_baseline(allsides):
     articles, sentences, voice = allsides
     result = classify_outlets(articles, sentences=sentences, voice=voice)
     assert result.fitted, result.message
     assert result.scores["n_test"].sum() == result.summary["n_articles"]
     assert result.summary["mean_accuracy"] > result.summary["mean_baseline"] + 0.3
     assert (result.scores["accuracy"] > result.scores["baseline"]).all()
-    top = result.top_terms.groupby("class")["term"].apply(lambda t: t.head(10).tolist())
-    for outlet, brand in [("www.apnews.com", "ap"), ("www.breitbart.com", "breitbart"),
-                          ("www.abcnews.go.com", "abc"), ("www.thedailybeast.com", "beast")]:
-        assert brand in top[outlet], (outlet, top[outlet])
+    # the outlets' own names would tell them apart without framing: left out, and said so
+    assert not {"breitbart", "apnews", "abcnews"} & set(result.top_terms["term"])
+    assert "own names" in result.summary["method"] and "breitbart" in result.summary["method"]
 
 
 def test_allsides_near_duplicates_match_brute_force(allsides):

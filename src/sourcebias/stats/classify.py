@@ -17,6 +17,7 @@ from sklearn.svm import LinearSVC
 from sourcebias.checks import kept_articles
 from sourcebias.stats.counts import _document_terms
 from sourcebias.stats.similarity import _cosine_pairs
+from sourcebias.stats.tokens import house_style
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,9 @@ def classify_outlets(
     classes, n_per_class = np.unique(labels, return_counts=True)
     per_class = {str(c): int(k) for c, k in zip(classes, n_per_class, strict=True)}
     reason = _not_fittable(per_class, n_splits, by)
+    tokenizer = house_style(kept)
     method = (f"LinearSVC on sublinear TF-IDF of {voice_filter or 'all'} text, "
-              f"{n_splits}-fold StratifiedGroupKFold")
+              f"{n_splits}-fold StratifiedGroupKFold; {tokenizer.caption()}")
     if reason:
         return OutletClassification(
             scores=pd.DataFrame(columns=["fold", "n_train", "n_test", "accuracy", "baseline"]),
@@ -116,9 +118,10 @@ def classify_outlets(
             message=reason,
             fitted=False,
         )
+    # the outlets' own names and honorifics would tell the outlets apart without framing
     counts, terms = _document_terms(kept, sentences=sentences, voice=voice,
                                     voice_filter=voice_filter, include_titles=include_titles,
-                                    min_df=2)
+                                    min_df=2, tokenizer=tokenizer)
     groups = _story_groups(counts, near_duplicate_threshold)
 
     def model():
