@@ -47,6 +47,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sourcebias.config import DEFAULT_PACK
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 WORDS_PER_ARTICLE = 600
@@ -179,9 +181,10 @@ def run_measured(command: list[str], *, cwd: Path) -> dict[str, float]:
     return {"seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak}
 
 
-def analyze_command(batch: Path, out: Path, *, jobs: int | None, cache: Path) -> list[str]:
+def analyze_command(batch: Path, out: Path, *, jobs: int | None, cache: Path,
+                    lexicons: Path) -> list[str]:
     command = [sys.executable, "-m", "sourcebias.cli", "analyze", str(batch), "--out", str(out),
-               "--cache", str(cache)]
+               "--cache", str(cache), "--lexicons", str(lexicons)]
     return command + (["--jobs", str(jobs)] if jobs else [])
 
 
@@ -192,17 +195,16 @@ def edit_lexicon(folder: Path, name: str, *, edit: str = "benchmark_edit") -> No
         "actors": f"\n  - id: {edit}\n    name: Bernie Sanders\n    group: united_states\n"
                   "    patterns: [Bernie Sanders, Sanders]\n",
     }[name]
-    lexicon = folder / "data" / "lexicons" / f"{name}.yaml"
+    lexicon = folder / "pack" / f"{name}.yaml"
     lexicon.write_text(lexicon.read_text(encoding="utf-8") + entry, encoding="utf-8")
 
 
 def lexicon_copies(folder: Path) -> None:
-    """Fresh copies of the project's lexicons, which ``analyze`` run in ``folder`` uses."""
-    target = folder / "data" / "lexicons"
+    """A fresh copy of the default lexicon pack in ``folder/pack``, which every run passes
+    as ``--lexicons`` (``lexicons=`` in a session)."""
+    target = folder / "pack"
     shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    for name in ("terms.yaml", "actors.yaml"):
-        shutil.copy(ROOT / "data" / "lexicons" / name, target / name)
+    shutil.copytree(DEFAULT_PACK, target)
 
 
 _SESSION = """
@@ -211,12 +213,13 @@ sys.path.insert(0, sys.argv[1])
 from run import edit_lexicon
 from sourcebias.run.analysis import analyze
 batch, out, cache = sys.argv[2:5]
-analyze(batch, out=out, cache=cache)  # all cached: imports the package, starts the workers
+pack = __import__("pathlib").Path.cwd() / "pack"
+analyze(batch, out=out, cache=cache, lexicons=pack)  # all cached: imports, starts the workers
 seconds = {}
 for name in ("terms", "actors"):
     edit_lexicon(__import__("pathlib").Path.cwd(), name, edit="session_edit")
     start = time.perf_counter()
-    analyze(batch, out=out, cache=cache)
+    analyze(batch, out=out, cache=cache, lexicons=pack)
     seconds[name] = time.perf_counter() - start
 print(json.dumps(seconds))
 """
@@ -287,7 +290,8 @@ def measure(n_articles: int, *, work: Path, jobs: int | None, cache: Path, fresh
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-    run = run_measured(analyze_command(batch, out, jobs=jobs, cache=cache), cwd=work)
+    run = run_measured(analyze_command(batch, out, jobs=jobs, cache=cache,
+                                       lexicons=work / "pack"), cwd=work)
     run["jobs"] = jobs or len(os.sched_getaffinity(0))
     return run, json.loads((out / "stages.json").read_text(encoding="utf-8"))["stages"]
 
