@@ -14,7 +14,7 @@ as its own ``python -m sourcebias.cli analyze`` process on all cores,
    same two reruns in one Python session that has already run the analysis (as
    in a notebook, where the package is imported and the workers are running),
 
-and prints per stage (read, segment, terms+actors, attribution, sentiment, write) the
+and prints per stage (read, segment, terms+actors, attribution, sentiment, targets, write) the
 articles/s and MB/s of article text, by wall clock and per CPU second, and the
 resident memory; the peak memory of the whole process tree (sampled every
 0.1 s); and the ratio of the first run's wall-clock time to stock
@@ -52,7 +52,7 @@ from sourcebias.config import DEFAULT_PACK
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 WORDS_PER_ARTICLE = 600
-STAGES = ("read", "segment", "terms+actors", "attribution", "sentiment", "write")
+STAGES = ("read", "segment", "terms+actors", "attribution", "sentiment", "targets", "write")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 _WORDS = re.compile(r"\S+")
 

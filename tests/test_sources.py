@@ -17,7 +17,7 @@ from sourcebias.run.analysis import analyze, annotate
 from sourcebias.run.report import run_notebook
 from sourcebias.segment import attribution
 from sourcebias.stats.sources import NO_SOURCE, OTHER_SOURCE
-from sourcebias.tables import ATTRIBUTED_COLUMNS, COLUMNS, TABLE_NAMES, count_words
+from sourcebias.tables import ATTRIBUTED_COLUMNS, COLUMNS, TABLE_NAMES, TONE_COLUMNS, count_words
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,9 @@ def test_the_attributions_table_is_written_and_documented(seed: sb.Analysis):
     names = dict(zip(found["source_actor"], found["source_name"], strict=True))
     assert names["maduro"] == "Nicolás Maduro"
     for name in ATTRIBUTED_COLUMNS:
-        assert list(seed.tables[name].columns[-2:]) == ["attributed", "source_actor"]
+        last = TONE_COLUMNS if name == "mentions" else ()
+        columns = list(seed.tables[name].columns)
+        assert columns[len(columns) - len(last) - 2:] == ["attributed", "source_actor", *last]
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "attributions.parquet" in readme
 

@@ -90,6 +90,7 @@ _PUBLIC = {
     "read_terms": "annotate.lexicon",
     "read_valence": "annotate.sentiment",
     "resolve_sources": "annotate.sources",
+    "score_mentions": "annotate.mention_tone",
     "score_sentiment": "annotate.sentiment",
     "score_targets": "annotate.targets",
     "segment_articles": "segment.sentences",
@@ -183,6 +184,7 @@ __all__ = [
     "read_terms",
     "read_valence",
     "resolve_sources",
+    "score_mentions",
     "score_sentiment",
     "score_targets",
     "segment_articles",
@@ -233,6 +235,7 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
         read_pack,
         read_terms,
     )
+    from sourcebias.annotate.mention_tone import score_mentions
     from sourcebias.annotate.sentiment import read_valence, score_sentiment
     from sourcebias.annotate.sources import mark_attributed, resolve_sources
     from sourcebias.annotate.targets import mention_targets, score_targets, target_model_validation

@@ -35,6 +35,9 @@ DEFAULT_STYLE = RESOURCES / "style.yaml"
 #: The cue lexicon of :mod:`sourcebias.segment.attribution` (built by
 #: ``benchmarks/build_attribution_model.py``).
 ATTRIBUTION_MODEL = RESOURCES / "models" / "attribution.json"
+#: The target-dependent sentiment model and its sidecar (:mod:`sourcebias.annotate.targets`).
+TARGET_MODEL = (RESOURCES / "models" / "target_sentiment.npz",
+                RESOURCES / "models" / "target_sentiment.json")
 
 #: The project checkout: notebooks, the seed batch and reports.
 PROJECT_ROOT = Path(os.environ.get("SOURCEBIAS_HOME", Path(__file__).resolve().parents[2]))

@@ -74,6 +74,11 @@ actor. The outlet's own voice in the strict sense (:data:`OWN`, ``"own"``) is
     ``actor``, ``surface``, ``voice``, ``scare``, ``is_title``, ``label`` (the
     phrase naming or describing the actor here, or null), ``label_kind``
     (``premodifier``, ``appositive``, ``possessive``, ``compound``, or null).
+    ``analyze`` adds the tone toward the actor in its sentence
+    (:data:`TONE_COLUMNS`): ``polarity`` (``negative``, ``neutral`` or
+    ``positive``, null in a sentence not in English) and ``p_negative``,
+    ``p_neutral``, ``p_positive``, from
+    :func:`sourcebias.annotate.targets.score_targets`.
 
 ``attributions``
     One row per content piece of each attribution (who says what), found by
@@ -123,6 +128,10 @@ EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
 #: (:data:`OWN`) is ``voice == "narrator"`` and not ``attributed``.
 ATTRIBUTED_COLUMNS: dict[str, tuple[str, ...]] = dict.fromkeys(
     ("sentences", "voice", "hits", "mentions"), ("attributed", "source_actor"))
+
+#: The columns ``analyze`` adds to the mentions last, after :data:`ATTRIBUTED_COLUMNS`: the tone
+#: toward the actor in its sentence (:func:`sourcebias.annotate.mention_tone.score_mentions`).
+TONE_COLUMNS: tuple[str, ...] = ("polarity", "p_negative", "p_neutral", "p_positive")
 
 #: The value of every voice option (``voice=``, ``scope=``, ``voice_filter=``) that means the
 #: outlet's own voice in the strict sense: narrator text that is not attributed to a source.
@@ -268,6 +277,7 @@ DTYPES = {
                      "content_start", "content_end", "cue_start", "cue_end", "source_start",
                      "source_end"), "int64"),
     **dict.fromkeys(("row", "label_start", "label_end"), "Int64"),
+    **dict.fromkeys(TONE_COLUMNS[1:], "float64"),
     **dict.fromkeys(("quote_share", "neg", "neu", "pos", "compound"), "float64"),
     **dict.fromkeys(("is_title", "scare", "negated", "attributed"), "bool"),
     "label_scare": "boolean",

@@ -54,11 +54,13 @@ from sourcebias.annotate.actors import find_actors
 from sourcebias.annotate.attributed import attribute
 from sourcebias.annotate.folding import prepare_corpus
 from sourcebias.annotate.lexicon import Lexicon, read_actors, read_terms
+from sourcebias.annotate.mention_tone import score_mentions
 from sourcebias.annotate.sentiment import score_sentiment
 from sourcebias.annotate.terms import find_terms
 from sourcebias.config import (
     ATTRIBUTION_MODEL,
     DEFAULT_SEGMENT_RULES,
+    TARGET_MODEL,
     pack_file,
     pack_valence,
 )
@@ -113,7 +115,8 @@ def annotate(
     dict of str to pandas.DataFrame
         ``sentences``, ``voice``, ``hits``, ``mentions``, ``sentiment`` and
         ``attributions``; the first four carry ``attributed`` and ``source_actor``
-        (:func:`sourcebias.annotate.attributed.attribute`).
+        (:func:`sourcebias.annotate.attributed.attribute`), and the mentions the
+        tone toward their actor (:func:`sourcebias.annotate.mention_tone.score_mentions`).
     """
     sentences, voice = segment_articles(articles)
     corpus = prepare_corpus(articles)
@@ -122,6 +125,8 @@ def annotate(
     sentiment = score_sentiment(sentences, voice=voice, articles=articles, domain=domain)
     tables = attribute(articles, sentences=sentences, voice=voice, hits=hits,
                        mentions=mentions, actors=actors)
+    tables["mentions"] = tables["mentions"].join(
+        score_mentions(tables["mentions"], sentences, sentiment))
     return {name: tables[name] for name in ("sentences", "voice", "hits", "mentions")} | {
         "sentiment": sentiment, "attributions": tables["attributions"]}
 
@@ -222,6 +227,7 @@ def analyze(
                 "hits": code_version("hits") + terms.sha256,
                 "mentions": code_version("mentions") + actors.sha256,
                 "attributions": code_version("attributions", str(ATTRIBUTION_MODEL)),
+                "targets": code_version("targets", *map(str, TARGET_MODEL)),
                 "summary": code_version("summary"),
                 "corpus": code_version("corpus"),
             },

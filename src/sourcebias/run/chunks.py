@@ -14,6 +14,7 @@ from sourcebias.annotate.actors import find_actors
 from sourcebias.annotate.attributed import mark_spans, mark_tables, resolve_attributions
 from sourcebias.annotate.folding import Corpus, article_languages, prepare_corpus
 from sourcebias.annotate.lexicon import Lexicon
+from sourcebias.annotate.mention_tone import score_mentions
 from sourcebias.annotate.sentiment import score_sentiment
 from sourcebias.annotate.terms import find_terms
 from sourcebias.run.cache import (
@@ -28,7 +29,7 @@ from sourcebias.run.stream import (
 from sourcebias.segment.attribution import find_attributions
 from sourcebias.segment.sentences import segment_articles
 from sourcebias.stats.overview import merge_language_counts, outlet_summary
-from sourcebias.tables import ATTRIBUTED_COLUMNS, PER_ARTICLE_TABLES
+from sourcebias.tables import ATTRIBUTED_COLUMNS, PER_ARTICLE_TABLES, TONE_COLUMNS
 
 _FOLD_EVERY = 64
 
@@ -39,10 +40,12 @@ class _Settings:
     """What every chunk is annotated with, and which tables to return.
 
     ``versions`` holds the code version of each cached stage (``segment``,
-    ``corpus``, ``sentiment``, ``hits``, ``mentions``, ``attributions``, ``summary``),
+    ``corpus``, ``sentiment``, ``hits``, ``mentions``, ``attributions``, ``targets``,
+    ``summary``),
     lexicon hashes included. The attributions are found from the segmentation alone
     (cached as ``found``), then their sources are resolved to actors from the mentions,
-    so the key of the resolved ``attributions`` is made from the mentions' key.
+    so the key of the resolved ``attributions`` is made from the mentions' key; the tone
+    toward each mention (``targets``) from the keys of the mentions and the sentiment.
     """
 
     terms: Lexicon
@@ -61,7 +64,9 @@ class _Settings:
             stage: digest(self.versions[stage], segmented)
             for stage in ("sentiment", "hits", "mentions")}
         return keys | {"found": digest(self.versions["attributions"], segmented),
-                       "attributions": digest(self.versions["attributions"], keys["mentions"])}
+                       "attributions": digest(self.versions["attributions"], keys["mentions"]),
+                       "targets": digest(self.versions["targets"], keys["mentions"],
+                                         keys["sentiment"])}
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,7 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
                 record.cached = 1
             tables |= attributions
             tables |= _marked(tables, segmentation, marked)
-    if "sentiment" in settings.tables:
+    if "sentiment" in settings.tables or "mentions" in settings.tables:
         with stats.stage("sentiment", **size) as record:
             scored = cache.load("sentiment", keys["sentiment"], ("sentiment",))
             if scored is None:
@@ -178,6 +183,21 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
             else:
                 record.cached = 1
         tables |= scored
+    if "mentions" in settings.tables:
+        with stats.stage("targets", **size) as record:
+            tone = cache.load("targets", keys["targets"], ("targets",))
+            if tone is None:
+                tone = {"targets": pa.Table.from_pandas(score_mentions(
+                    tables["mentions"].to_pandas(), segmentation.sentences(),
+                    tables["sentiment"].to_pandas()), preserve_index=False)}
+                cache.store("targets", keys["targets"], tone)
+                record.computed = 1
+            else:
+                record.cached = 1
+            mentions = tables["mentions"]
+            for column in TONE_COLUMNS:
+                mentions = mentions.append_column(column, tone["targets"][column])
+            tables["mentions"] = mentions.cast(table_schema(tuple(mentions.schema.names)))
     with stats.stage("summary", **size) as record:
         counted = articles[list(_SUMMARY_COLUMNS)]
         key = digest(settings.versions["summary"], keys["segment"],

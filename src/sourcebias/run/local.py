@@ -31,7 +31,8 @@ def _table_keys(source: _Source, settings: _Settings) -> dict[str, str | None]:
     return {
         **dict.fromkeys(("articles", "excluded", "removed"), source.key),
         "sentences": keys["attributions"], "voice": keys["attributions"],
-        **{name: digest(keys[name], keys["attributions"]) for name in ("hits", "mentions")},
+        "hits": digest(keys["hits"], keys["attributions"]),
+        "mentions": digest(keys["mentions"], keys["attributions"], keys["targets"]),
         **{name: keys[name] for name in ("sentiment", "attributions")},
     }
 

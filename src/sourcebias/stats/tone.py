@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sourcebias.annotate.targets import mention_targets, score_targets
+from sourcebias.annotate.mention_tone import score_mentions
 from sourcebias.checks import (
     check_voices,
     choice,
@@ -20,7 +20,7 @@ from sourcebias.stats.bootstrap import (
     grouped_ratio_intervals,
 )
 from sourcebias.stats.rates import ONE_ARTICLE, _bootstrap_method, _interval_columns
-from sourcebias.tables import OWN
+from sourcebias.tables import OWN, TONE_COLUMNS
 
 
 def _sentence_scores(sentiment: pd.DataFrame, *, lexicon: str, scope: str) -> pd.DataFrame:
@@ -102,7 +102,10 @@ def actor_sentiment(
         The ``articles`` table.
     sentences : pandas.DataFrame, optional
         The ``sentences`` table; when given, the target model's columns are
-        added (see Returns).
+        added (see Returns), from the mentions' own tone columns when they
+        carry them (as ``analyze`` writes them), else scored here
+        (:func:`sourcebias.annotate.mention_tone.score_mentions`). Mentions in
+        sentences not in English are not scored.
     voice : {"narrator", "own", "quote", "all"}
         Mentions in the outlet's own voice only, in its own voice in the strict
         sense (needs the ``attributed`` column), inside quotations only, or all
@@ -161,7 +164,9 @@ def actor_sentiment(
     per_article = (sentence_rows.groupby(["actor", "doc_id"], sort=True)
                    .agg(total=("compound", "sum"), n=("compound", "size")).reset_index())
     if sentences is not None:
-        tone = score_targets(mention_targets(found, sentences, sentiment))
+        tone = found if set(TONE_COLUMNS) <= set(found.columns) else found.join(
+            score_mentions(found, sentences, sentiment))
+        tone = tone[tone["polarity"].notna()]
         tone = (tone.assign(tone=tone["p_positive"] - tone["p_negative"])
                 .groupby(["actor", "doc_id"], sort=True)
                 .agg(tone_total=("tone", "sum"), n_mentions=("tone", "size")).reset_index())
