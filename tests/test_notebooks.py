@@ -37,8 +37,8 @@ EXPECTED_TABLES = (
     "category_rates",
     "focus_term_rates", "kwic_terms", "headline_terms", "labels_narrator", "labels_quoted",
     "focus_term_voice", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
-    "keyness", "outlet_similarity", "near_duplicates", "attribution_scores",
-    "attribution_terms", "voice_rates", "source_shares", "source_terms", "actor_tone",
+    "keyness", "outlet_similarity", "near_duplicates", "classification_scores",
+    "classification_terms", "voice_rates", "source_shares", "source_terms", "actor_tone",
     "target_model_validation",
 )
 
