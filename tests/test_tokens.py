@@ -42,6 +42,17 @@ def test_honorifics_are_dropped_by_default_and_kept_when_asked():
     assert set(HONORIFICS) == {"mr", "mrs", "ms", "dr"}
 
 
+def test_titles_before_a_name_are_written_out():
+    assert tokens("Sen. Warren, Rep. Pelosi and Gen. Padrino met Gov. Cuomo.") == [
+        "senator", "warren", "representative", "pelosi", "and", "general", "padrino", "met",
+        "governor", "cuomo"]
+    assert tokens("Senator Warren") == tokens("Sen. Warren") == tokens("Sen Warren")
+    assert tokens("Gen Z voters") == ["gen", "voters"]
+    # not before a name, or inside a word: left as written
+    assert tokens("the Sen. was closed") == ["the", "sen", "was", "closed"]
+    assert tokens("ASen. Warren") == ["asen", "warren"]
+
+
 def test_ngrams_break_at_punctuation_and_dropped_words():
     bigrams = Tokenizer(ngram_range=(2, 2))
     assert bigrams(bigrams.prepare(["The coup failed. Troops left, Mr Maduro stayed."])[0]) == [
@@ -102,5 +113,6 @@ def test_basil_keyness_has_no_house_style(shared_data):
     terms = set(counts["term"])
     assert not terms & {"mr", "mrs", "ms", "dr", "u", "s", "f", "b", "i"}
     assert "u.s." in terms
+    assert not terms & {"sen", "rep", "gov"} and {"senator", "representative"} <= terms
     names = self_names(articles["outlet"].unique())
     assert not terms & set(names)

@@ -17,6 +17,9 @@ reader sees as one word, nor count as two words what differs only in typing:
   hyphens ("self-proclaimed", "don't"), as
   :data:`sourcebias.tables.WORD_PATTERN`; a final possessive ``'s`` is cut
   ("Maduro's" -> ``maduro``).
+- Abbreviated titles before a name are written out (:data:`TITLES`: "Sen. Warren"
+  as ``senator warren``, "Gen. Padrino" as ``general padrino``), so that house
+  styles that abbreviate and those that do not count the same word.
 - Tokens that begin with a digit (numbers, "1990s", "19th") and single letters
   are dropped.
 - A house-style stop list is dropped too, on by default: the honorifics of
@@ -42,13 +45,21 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from sourcebias.annotate.folding import _fold_table
 
-__all__ = ["CAPITAL_ABBREVIATIONS", "HONORIFICS", "Tokenizer", "fold_texts", "house_style",
-           "normalise", "self_names"]
+__all__ = ["CAPITAL_ABBREVIATIONS", "HONORIFICS", "TITLES", "Tokenizer", "fold_texts",
+           "house_style", "normalise", "self_names"]
 
 #: Honorifics of house style, dropped by default.
 HONORIFICS = ("mr", "mrs", "ms", "dr")
 #: Capitalised spellings that mean the dotted abbreviation, not a lower-case word.
 CAPITAL_ABBREVIATIONS = {"US": "u.s.", "UK": "u.k.", "UN": "u.n."}
+#: Abbreviated titles before a name, written out: house styles differ ("Sen. Warren" in one
+#: outlet, "Senator Warren" in another), and keyness would otherwise set one against the other.
+TITLES = {
+    "Sen": "senator", "Sens": "senators", "Rep": "representative", "Reps": "representatives",
+    "Gov": "governor", "Govs": "governors", "Lt": "lieutenant", "Gen": "general",
+    "Col": "colonel", "Maj": "major", "Capt": "captain", "Sgt": "sergeant", "Adm": "admiral",
+    "Cmdr": "commander", "Atty": "attorney", "Pres": "president", "Sec": "secretary",
+}
 
 #: Double quotation marks, read as spaces: a scare-quoted label is part of its phrase.
 _QUOTE_CODES = np.array([ord(c) for c in '"“”„‟«»'], dtype=np.uint32)
@@ -60,6 +71,14 @@ _BMP = 0x10000
 # The patterns start with a literal or a character so that the regex engine can skip
 # ahead to it (a leading lookbehind is tried at every position: ten times slower).
 _CAPITALS = re.compile(r"(US|UK|UN)(?<![\w.'\-]..)(?![\w'\-]|\.\w)")
+#: Titles of :data:`TITLES` also written without their dot ("Sen Dick Durbin").
+_UNDOTTED = ("Sens", "Sen", "Reps", "Rep", "Govs", "Gov")
+#: An abbreviated title of :data:`TITLES`, capitalised, with its dot (optional for
+#: :data:`_UNDOTTED`), before a capitalised word (whether it starts a word is checked by
+#: :func:`_title`).
+_TITLE = re.compile(
+    rf"(?:{'|'.join(_UNDOTTED)})\.?(?= [A-Z])"
+    rf"|(?:{'|'.join(sorted(set(TITLES) - set(_UNDOTTED), key=len, reverse=True))})\.(?= [A-Z])")
 #: The dots and letters after the first letter of a 3+ letter abbreviation ("f[.b.i.]").
 _LONG_ABBREVIATION = re.compile(r"\.(?<![\w.][a-z]\.)(?<=[a-z]\.)(?:[a-z]\.){2,}(?!\w)")
 _NOT_IN_NAME = re.compile(r"[^\w\s.'&\-]+")
@@ -110,11 +129,21 @@ def _token_table() -> np.ndarray:
 
 
 def normalise(folded: str) -> str:
-    """A folded text in the tokens' spelling: lower case, "US" as ``u.s.``, longer
+    """A folded text in the tokens' spelling: titles before a name written out
+    ("Sen." as ``senator``, :data:`TITLES`), lower case, "US" as ``u.s.``, longer
     abbreviations closed up (``fbi``), possessive ``'s`` cut."""
-    text = _CAPITALS.sub(lambda m: CAPITAL_ABBREVIATIONS[m.group(1)], folded).lower()
+    text = _TITLE.sub(_title, folded)
+    text = _CAPITALS.sub(lambda m: CAPITAL_ABBREVIATIONS[m.group(1)], text).lower()
     text = _LONG_ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     return _POSSESSIVE.sub("", text)
+
+
+def _title(match: re.Match) -> str:
+    """A title of :data:`TITLES` written out, unless the match starts inside a word."""
+    at = match.start()
+    if at and (match.string[at - 1].isalnum() or match.string[at - 1] in "'-."):
+        return match.group()
+    return TITLES[match.group().rstrip(".")]
 
 
 def self_names(outlets: Iterable[str]) -> tuple[str, ...]:
@@ -241,7 +270,8 @@ class Tokenizer:
             parts.append("the outlets' own names (" + ", ".join(self.drop_phrases) + ")")
         left_out = " and ".join(parts) or "nothing else"
         return (f"Words folded as in the lexicons (accents, apostrophes), abbreviations kept "
-                f"whole; numbers, single letters and {left_out} left out.")
+                f"whole, titles written out (Sen. as senator); numbers, single letters and "
+                f"{left_out} left out.")
 
     @functools.cached_property
     def _dropped(self) -> re.Pattern:
