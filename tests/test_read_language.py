@@ -111,19 +111,24 @@ def test_vader_leaves_sentences_not_in_english_unscored(caplog):
 
 def test_analyze_writes_the_language_column_and_leaves_spanish_unscored(tmp_path, capsys):
     folder = tmp_path / "b"
-    for outlet, name, text in [("voa", "a.txt", ENGLISH), ("telesur", "b.txt", SPANISH)]:
-        (folder / outlet).mkdir(parents=True)
+    for outlet, name, text in [("voa", "a.txt", ENGLISH), ("telesur", "b.txt", SPANISH),
+                               ("telesur", "c.txt", SPANISH.replace(".", ", según la agencia.")),
+                               ]:
+        (folder / outlet).mkdir(parents=True, exist_ok=True)
         (folder / outlet / name).write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["analyze", str(folder), "--out", str(out), "--no-cache", "--jobs", "1"]) == 0
+    assert main(["analyze", str(folder), "--out", str(out), "--no-cache", "--jobs", "1",
+                 "--chunk-size", "1"]) == 0
     articles = pd.read_parquet(out / "articles.parquet").set_index("doc_id")
-    assert articles["language"].to_dict() == {"a": "en", "b": "es"}
+    assert articles["language"].to_dict() == {"a": "en", "b": "es", "c": "es"}
     sentiment = pd.read_parquet(out / "sentiment.parquet")
     assert sentiment.loc[sentiment["doc_id"] == "b", "compound"].isna().all()
     assert sentiment.loc[sentiment["doc_id"] == "a", "compound"].notna().all()
     printed = capsys.readouterr()
-    assert "languages" in printed.out and "es: 1" in printed.out
-    assert "VADER is English only" in printed.err
+    assert "languages" in printed.out and "es: 2" in printed.out
+    # one warning for the run, not one per chunk
+    assert printed.err.count("VADER is English only") == 1
+    assert "2 article(s) not in English (es: 2)" in printed.err
 
 
 def test_a_batch_made_without_read_batch_gets_its_languages_in_analyze(tmp_path):

@@ -193,6 +193,7 @@ def score_sentiment(
     scare_as_narrator: bool = False,
     ascii_punctuation: bool = True,
     n_jobs: int = 1,
+    warn_languages: bool = True,
 ) -> pd.DataFrame:
     """Score every sentence with VADER, optionally also its narrator-only text.
 
@@ -226,6 +227,9 @@ def score_sentiment(
     n_jobs : int, default 1
         Processes to score with; ``-1`` uses every core. Output does not
         depend on it.
+    warn_languages : bool, default True
+        Log a warning naming the languages of the sentences left unscored
+        (``analyze`` turns it off per chunk and warns once per run).
 
     Returns
     -------
@@ -275,7 +279,7 @@ def score_sentiment(
         texts["narrator"] = _narrator_texts(
             sentences, voice=voice, articles=articles, scare_as_narrator=scare_as_narrator
         )
-    unscored = _not_english(sentences, articles)
+    unscored = _not_english(sentences, articles, warn=warn_languages)
     texts = {scope: text.where(~unscored) for scope, text in texts.items()}
     codes, uniques = pd.factorize(pd.concat(texts.values(), ignore_index=True))
     uniques = uniques.tolist()
@@ -306,15 +310,17 @@ def _per_text(block: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _not_english(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> pd.Series:
+def _not_english(sentences: pd.DataFrame, articles: pd.DataFrame | None, *,
+                 warn: bool) -> pd.Series:
     """Which sentences belong to an article whose ``language`` is known and not English
-    (VADER's lexicon and rules are English only); each batch of them is logged once."""
+    (VADER's lexicon and rules are English only); with ``warn``, each batch of them is
+    logged once."""
     if articles is None or "language" not in articles.columns:
         return pd.Series(False, index=sentences.index)
     language = articles.set_index("doc_id")["language"]
     other = language[language.notna() & (language != "en")]
     unscored = sentences["doc_id"].isin(other.index)
-    if unscored.any():
+    if warn and unscored.any():
         found = other[other.index.isin(sentences["doc_id"])].value_counts()
         LOG.warning(
             f"sentiment: {int(unscored.sum())} sentence(s) of {int(found.sum())} article(s) "

@@ -15,7 +15,7 @@ from sourcebias.annotate.attributed import mark_spans, mark_tables, resolve_attr
 from sourcebias.annotate.folding import Corpus, article_languages, prepare_corpus
 from sourcebias.annotate.lexicon import Lexicon
 from sourcebias.annotate.mention_tone import score_mentions
-from sourcebias.annotate.sentiment import score_sentiment
+from sourcebias.annotate.sentiment import LOG, score_sentiment
 from sourcebias.annotate.terms import find_terms
 from sourcebias.run.cache import (
     Cache,
@@ -177,7 +177,7 @@ def _annotate_chunk(chunk: _Chunk, settings: _Settings) -> _Result:
             if scored is None:
                 scored = {"sentiment": _arrow(score_sentiment(
                     segmentation.sentences(), voice=segmentation.voice(), articles=articles,
-                    domain=settings.domain, valence=settings.valence))}
+                    domain=settings.domain, valence=settings.valence, warn_languages=False))}
                 cache.store("sentiment", keys["sentiment"], scored)
                 record.computed = 1
             else:
@@ -256,6 +256,27 @@ def _corpus(articles: pd.DataFrame, cache: Cache, key: str) -> Corpus:
     cache.store("corpus", key, {"corpus": pa.table({"chunks": pa.array(
         [pickle.dumps(corpus.chunks, protocol=pickle.HIGHEST_PROTOCOL)], pa.large_binary())})})
     return corpus
+
+
+def warn_unscored_languages(summary: pd.DataFrame) -> None:
+    """Log once for a whole run how many articles are in a language VADER does not score.
+
+    The chunks' sentiment stages do not warn (:func:`sourcebias.score_sentiment`'s
+    ``warn_languages``); the outlet summary's ``languages`` counts say the same once.
+    """
+    if "languages" not in summary.columns:
+        return
+    counts = merge_language_counts(pd.Series(summary["languages"].to_numpy(),
+                                             index=np.zeros(len(summary), dtype=int)))
+    if counts.empty:
+        return
+    other = {code: int(n) for code, n in (item.split(": ") for item in counts.iloc[0].split("; "))
+             if code not in ("en", "und")}
+    if other:
+        LOG.warning(
+            f"sentiment: the sentences of {sum(other.values())} article(s) not in English "
+            f"({', '.join(f'{code}: {n}' for code, n in other.items())}) are left unscored "
+            "(NaN): VADER is English only")
 
 
 def combine_summaries(parts: list[pd.DataFrame], groups: pd.DataFrame) -> pd.DataFrame:

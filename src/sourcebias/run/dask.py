@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sourcebias.run.chunks import _annotate_chunk, _Result, _Settings, _Summaries
+from sourcebias.run.chunks import (
+    _annotate_chunk,
+    _Result,
+    _Settings,
+    _Summaries,
+    warn_unscored_languages,
+)
 from sourcebias.run.local import _remove_parts, _timed, _write_stages
 from sourcebias.run.sources import _CHUNK_COLUMNS, _Chunk, _partitions, _Source
 from sourcebias.run.store import _META, ROW_GROUP_ROWS, Analysis, _write_meta, read_tables
@@ -82,6 +88,7 @@ def _run_dask(source: _Source, settings: _Settings, *, out: Path, lexicons: dict
         stats.add(result.stats)
         summaries.add(result.summary, result.groups)
     summary = summaries.result()
+    warn_unscored_languages(summary)
     _write_meta(out, name=meta["name"], lexicons=lexicons,
                 tables={name: {"key": None} for name in TABLE_NAMES})
     _write_stages(out, stats, dask_workers=workers, chunk_size=chunk_size)

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from sourcebias.files import atomic_path
 from sourcebias.run.cache import digest
-from sourcebias.run.chunks import _annotate_chunk, _Settings, _Summaries
+from sourcebias.run.chunks import _annotate_chunk, _Settings, _Summaries, warn_unscored_languages
 from sourcebias.run.sources import _chunks, _Source
 from sourcebias.run.store import _META, ROW_GROUP_ROWS, Analysis, _write_meta, read_tables
 from sourcebias.run.stream import (
@@ -83,6 +83,7 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
                     writers[name].write(table)
             release_memory()
         summary = summaries.result()
+        warn_unscored_languages(summary)
         with stats.stage("write"):
             if out is None:
                 tables = {name: pd.read_parquet(source.folder / f"{name}.parquet")
