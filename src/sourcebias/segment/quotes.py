@@ -391,21 +391,28 @@ def _scare(
     short |= marks.closed & (inner_words >= 2) & (inner_words <= _TITLE_MAX_WORDS)
     sentence = np.searchsorted(layout.sent_start, marks.start, side="right") - 1
     for k in np.flatnonzero(short).tolist():
+        a, b = int(marks.start[k]), int(marks.end[k])
+        inner = _inner(text, a, b)
+        long = inner_words[k] > rules.scare_max_words
+        if (long or _INNER_PUNCTUATION.search(inner.rstrip(" .,"))) and not _is_title(inner):
+            continue  # a title or nickname may be longer and hold sentence punctuation
         p, s = int(marks.para[k]), int(sentence[k])
-        title = _is_title(text[int(marks.start[k]) + 1 : int(marks.end[k]) - 1])
-        if inner_words[k] > rules.scare_max_words and not title:
-            continue
         scare[k] = _is_label(
             text,
-            int(marks.start[k]),
-            int(marks.end[k]),
+            a,
+            b,
             paragraph=(int(layout.para_start[p]), int(layout.para_end[p])),
             sentence=(int(layout.sent_start[s]), int(layout.sent_end[s])),
             after_colon=p > 0 and bool(colon_ended[p - 1]),
             rules=rules,
-            title=title,
         )
     return scare
+
+
+def _inner(text: str, a: int, b: int) -> str:
+    """The text of the quotation ``text[a:b]`` between its marks (``''`` and ````` are one mark)."""
+    a += 2 if text.startswith(("''", "``"), a) else 1
+    return text[a : b - 2 if b - 2 >= a and text.startswith("''", b - 2) else b - 1]
 
 
 def _is_title(inner: str) -> bool:
@@ -424,15 +431,10 @@ def _is_label(
     sentence: tuple[int, int],
     after_colon: bool,
     rules: QuoteRules,
-    title: bool = False,
 ) -> bool:
-    """Whether the short, closed quotation ``text[a:b]`` is a label rather than speech.
-
-    A quotation written as a title or nickname (``title``) may hold sentence
-    punctuation ("Who Wants to Be a Millionaire?").
-    """
-    if not title and _INNER_PUNCTUATION.search(text[a + 1 : b - 1].rstrip(" .,")):
-        return False
+    """Whether the short, closed quotation ``text[a:b]`` is a label rather than speech,
+    by its place: neither a statement introduced by a colon, nor a sentence of its own,
+    nor attributed to a speaker right before or after it."""
     if a == paragraph[0] and after_colon:
         return False
     if not _WORD_CHAR.search(text, sentence[0], a) and not _WORD_CHAR.search(
