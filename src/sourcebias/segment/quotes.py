@@ -14,30 +14,69 @@ from functools import lru_cache
 
 import numpy as np
 
-#: Marks that open a quotation (straight marks open only at the start of a word).
-OPENING_MARKS = "\"“«'‘‹"
+#: Marks that open a quotation (straight marks open only at the start of a word; ``''`` and
+#: ````` are the two-character double marks of typewritten and wire text, and a ``”`` opens a
+#: quotation at the start of a line).
+OPENING_MARKS = "\"“«'‘‹`"
 
 
 #: Marks that close a quotation, apostrophes included.
 CLOSING_MARKS = "\"”»'’›"
 
 
+#: Text inside a double quotation: up to the next double mark (``''`` counts as one, except
+#: between letters, where it is a doubled apostrophe: ``can''t``) or paragraph break.
+_DOUBLE_TEXT = r"""
+    [^"“”«»'`\n]++ | ['`](?!['`]) | (?<=[^\W\d_])''(?=[^\W\d_]) | \n(?![^\S\n]*\n)
+"""
+#: A straight double mark where a word can start: not after a word, a number or punctuation,
+#: and not before a space.
+_STRAIGHT_OPENS = r"""(?<![\w.,!?;%)\]’”'"]")(?!\s)"""
+#: Marks that close a double quotation: a ``“`` closes one only after a word or sentence
+#: punctuation and before no letter (``51 percent.“``); ``''`` before no letter.
+_DOUBLE_CLOSES = r"""["”»]|''(?![^\W\d_])|(?<=[\w.,!?;…])“(?![^\W\d_])"""
+
+
 #: One pass finds every quotation. It starts with one character class so that
-#: the regex engine skips ahead to the next mark. Double (a straight or curly double
-#: mark, or a guillemet): up to the next closing double mark, or else to the next
-#: opening curly mark or guillemet or the end of the paragraph (``closed`` is then
-#: unset; see :func:`find_marks`); a straight mark opens only where a word can start.
+#: the regex engine skips ahead to the next mark.
+#:
+#: Double: a straight or curly double mark, a guillemet, two apostrophes ``''`` or two
+#: backticks (NYT and wire text: ``''This isn't tax reform,'' said``), or a ``”`` that opens a
+#: line before a letter (``”Fear. I am truly afraid …”``); straight and two-character marks
+#: open only where a word can start (:data:`_STRAIGHT_OPENS`). It runs up to the next closing
+#: double mark (:data:`_DOUBLE_CLOSES`), or else to the next opening curly mark or guillemet or
+#: the end of the paragraph (no ``closed_*`` group is then set; see :func:`find_marks`).
+#: Nested quotations: a quotation opened with a straight or two-character mark may hold curly
+#: pairs (``"PENCE: … an episode of “Shark Tank.” But …``), and one opened with a curly mark or
+#: guillemet straight pairs that open where a word can start (``“He called it "fake," and
+#: left”``) and short curly pairs (at most 40 characters without sentence punctuation: ``“… what
+#: he calls “hell” than …”``), when the quotation then closes; a quotation that opens a line may
+#: hold them and run on unclosed, as transcripts and quotations over several paragraphs do.
 #: Single (a single mark or single guillemet at the start of a word): up to the
 #: first single mark that ends a word, within the paragraph;
 #: apostrophes (a mark followed by a letter, or after a space) are skipped, and
 #: without a closing mark there is no quotation (``single`` unset).
 _QUOTE = re.compile(
-    r"""
-    ["“«'‘‹]
+    rf"""
+    ["“«'‘‹`”]
     (?:
-        (?<=["“«]) (?<![\w.,!?;%)\]’”'"]") (?!(?<=")\s)
-        [^"“”«»\n]*+ (?: \n(?![^\S\n]*\n) [^"“”«»\n]*+ )*+
-        (?P<closed>["”»])?
+        (?: (?<=") {_STRAIGHT_OPENS} | (?<=')' (?<![\w.,!?;%)\]’”'"]'')(?!\s) | (?<=`)` )
+        (?:
+            (?> (?: {_DOUBLE_TEXT} | “[^"“”«»\n]*+” )*+ ) (?P<closed_nested>{_DOUBLE_CLOSES})
+        |
+            (?: (?<=\n") | (?<=\n'') | (?<=\n``) ) (?: {_DOUBLE_TEXT} | “[^"“”«»\n]*+” )*+
+        |
+            (?: {_DOUBLE_TEXT} )*+ (?P<closed>{_DOUBLE_CLOSES})?
+        )
+    |
+        (?: (?<=[“«]) | (?<=[\n\u200e\u200f\u202a-\u202e\u2066-\u2069]”)(?=[^\W\d_]) )
+        (?:
+            (?> (?: {_DOUBLE_TEXT} | "{_STRAIGHT_OPENS}[^"“”«»\n]*+"
+                    | “[^"“”«»\n.!?]{{1,40}}” )*+ )
+            (?P<closed_curly_nested>{_DOUBLE_CLOSES})
+        |
+            (?: {_DOUBLE_TEXT} )*+ (?P<closed_curly>{_DOUBLE_CLOSES})?
+        )
     |
         (?<=['‘‹]) (?<!\w['‘‹]) (?=[^\W\d_])
         (?P<single>
@@ -53,7 +92,7 @@ _QUOTE = re.compile(
 
 _WORD_CHAR = re.compile(r"\w")
 #: A closing double mark with nothing open: a curly or angle mark, or a straight one after a word.
-_STRAY_CLOSE = re.compile(r'[”»]|(?<=[\w.,!?;…])"')
+_STRAY_CLOSE = re.compile(r'[”»]|(?<=[\w.,!?;…])(?:"|\'\')')
 #: A word of a quotation, for the title test.
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 #: Words that may stay lower-case in a title ("Who Wants to Be a Millionaire?").
@@ -145,13 +184,12 @@ def find_marks(text: str, layout: Layout) -> Marks:
     opens the paragraph, follows a colon, or the next paragraph of the article
     opens with a mark (rules 5 and 6), and otherwise ends with its sentence.
     """
-    found = [(m.start(), m.end(), m.start("closed"), m.start("single"))
-             for m in _QUOTE.finditer(text)]
-    rows = np.array(found, dtype=np.int64).reshape(-1, 4)
+    found = [(m.start(), m.end(), m.lastgroup is not None) for m in _QUOTE.finditer(text)]
+    rows = np.array(found, dtype=np.int64).reshape(-1, 3)
     start = rows[:, 0]
     para = np.searchsorted(layout.para_start, start, side="right") - 1
     end = np.minimum(rows[:, 1], layout.para_end[para])
-    closed = (rows[:, 2] >= 0) | (rows[:, 3] >= 0)
+    closed = rows[:, 2].astype(bool)
     stopped = end < layout.para_end[para]  # by another opening mark
     for k in np.flatnonzero(~closed).tolist():
         if stopped[k] or not _may_stay_open(text, int(start[k]), int(para[k]), layout):
@@ -353,21 +391,28 @@ def _scare(
     short |= marks.closed & (inner_words >= 2) & (inner_words <= _TITLE_MAX_WORDS)
     sentence = np.searchsorted(layout.sent_start, marks.start, side="right") - 1
     for k in np.flatnonzero(short).tolist():
+        a, b = int(marks.start[k]), int(marks.end[k])
+        inner = _inner(text, a, b)
+        long = inner_words[k] > rules.scare_max_words
+        if (long or _INNER_PUNCTUATION.search(inner.rstrip(" .,"))) and not _is_title(inner):
+            continue  # a title or nickname may be longer and hold sentence punctuation
         p, s = int(marks.para[k]), int(sentence[k])
-        title = _is_title(text[int(marks.start[k]) + 1 : int(marks.end[k]) - 1])
-        if inner_words[k] > rules.scare_max_words and not title:
-            continue
         scare[k] = _is_label(
             text,
-            int(marks.start[k]),
-            int(marks.end[k]),
+            a,
+            b,
             paragraph=(int(layout.para_start[p]), int(layout.para_end[p])),
             sentence=(int(layout.sent_start[s]), int(layout.sent_end[s])),
             after_colon=p > 0 and bool(colon_ended[p - 1]),
             rules=rules,
-            title=title,
         )
     return scare
+
+
+def _inner(text: str, a: int, b: int) -> str:
+    """The text of the quotation ``text[a:b]`` between its marks (``''`` and ````` are one mark)."""
+    a += 2 if text.startswith(("''", "``"), a) else 1
+    return text[a : b - 2 if b - 2 >= a and text.startswith("''", b - 2) else b - 1]
 
 
 def _is_title(inner: str) -> bool:
@@ -386,15 +431,10 @@ def _is_label(
     sentence: tuple[int, int],
     after_colon: bool,
     rules: QuoteRules,
-    title: bool = False,
 ) -> bool:
-    """Whether the short, closed quotation ``text[a:b]`` is a label rather than speech.
-
-    A quotation written as a title or nickname (``title``) may hold sentence
-    punctuation ("Who Wants to Be a Millionaire?").
-    """
-    if not title and _INNER_PUNCTUATION.search(text[a + 1 : b - 1].rstrip(" .,")):
-        return False
+    """Whether the short, closed quotation ``text[a:b]`` is a label rather than speech,
+    by its place: neither a statement introduced by a colon, nor a sentence of its own,
+    nor attributed to a speaker right before or after it."""
     if a == paragraph[0] and after_colon:
         return False
     if not _WORD_CHAR.search(text, sentence[0], a) and not _WORD_CHAR.search(

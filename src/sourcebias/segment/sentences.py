@@ -55,7 +55,14 @@ an article tile its text exactly.
    Military to Capture 'Traitors' …``; the seed texts have no single-quoted
    phrase and no guillemets). A straight ``"`` opens only where a word can
    start (not after a letter, digit or punctuation, not before a space), so
-   ``6'2"`` opens nothing.
+   ``6'2"`` opens nothing. Two apostrophes ``''`` (or backticks ``````)
+   are one double mark, as in NYT and wire text (``''This isn't tax
+   reform,'' said …``), except between letters (``can''t``); a ``”`` that
+   opens a line before a letter opens a quotation, and a ``“`` after a word
+   and before no letter closes one (``51 percent.“``). A quotation may hold
+   a nested pair of the other style (``"… an episode of “Shark Tank.” But
+   …``; ``“He called it "fake," and left”``) or a short curly one (``“… what
+   he calls “hell” than …”``) when it then closes or opens its line.
 2. *Apostrophes are not marks*: a mark between letters (000 ``He’s``,
    ``military’s``, ``Venezuela's``; 002 ``coup d'état``; 003 ``it's``,
    ``people's``; 001 ``Guaido's``; 004 ``coup d’état``, ``Venezuela’s``), or
