@@ -58,6 +58,12 @@ _TAIL = re.compile(r"(?:in|on|at|during|last|this|late|early|earlier|later|after
 #: A quotation closed with a comma, then at most six words up to the source ('", press
 #: secretary Sarah Sanders said').
 _QUOTE_THEN_NAME = re.compile(r"(?:[,!?][\"”’']|[\"”’'],)\s+(?:\S+\s+){0,6}$")
+#: The source after "according to": up to 15 words, to a clause mark or the sentence end.
+_ACCORDING_SOURCE = re.compile(
+    r"(?:\s+to)?\s+((?:[^\s,;:()—–\"“”]+\s+){0,14}?[^\s,;:()—–\"“”]*[^\s,;:()—–\"“”.])"
+    r"(?=\s*(?:[,;:()—–\"“”]|\.\s|\.?$))")
+#: Characters before a cue searched for a long appositive source ("X, director of ..., said").
+_APPOSITIVE_WITHIN = 300
 #: Marks that may close a quotation.
 _CLOSERS = "\"”’'»"
 #: Characters trimmed from the end of a content span.
@@ -150,8 +156,12 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
 def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int, bool, int, int]]:
     """Content pieces (start, end, whether after the cue) and source of one cue (rules 2 to 5)."""
     according = corpus.startswith(("according", "According"), cs)
-    src = None if according else _source_before(corpus, ss, cs)
-    after = _source_after(corpus, ce, se) if src is None else None
+    if according:
+        src, after = None, _source_according(corpus, ce, se)
+    else:
+        src = _source_before(corpus, ss, cs)
+        after = None if src is not None else _source_after(
+            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(_CLOSERS))
     if after is not None:
         src = after
         clause_end = cs
@@ -220,6 +230,10 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
         return None
     word = words[k]
     if word == ",":
+        if lo > ss:  # a long appositive: read further back
+            wide = max(ss, cs - _APPOSITIVE_WITHIN)
+            more = _TOKEN.findall(corpus, wide, cs)
+            return _appositive_source(corpus, wide, cs, more, k + len(more) - len(words))
         return _appositive_source(corpus, lo, cs, words, k)
     end = _end_of(corpus, lo, cs, words, k)
     lower = word.lower()
@@ -286,8 +300,19 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
     return _start_of(corpus, lo, hi, words, begin), end
 
 
-def _source_after(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
-    """The source noun phrase right after a cue that ends its clause (rule 3), or ``None``."""
+def _source_according(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
+    """The source after "according to": the words up to the end of its clause (rule 3)."""
+    found = _ACCORDING_SOURCE.match(corpus, ce, se)
+    return found.span(1) if found else None
+
+
+def _source_after(corpus: str, ce: int, se: int, *, loose: bool = False
+                  ) -> tuple[int, int] | None:
+    """The source noun phrase right after a cue that ends its clause (rule 3), or ``None``.
+
+    With ``loose`` (the cue follows a closing quotation mark: '", said a man who
+    ...'), the noun phrase need not end the clause.
+    """
     hi = min(se, ce + 70)
     found = _TOKEN.search(corpus, ce, hi)
     if found is None:
@@ -304,8 +329,8 @@ def _source_after(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
             and tokens[k + 1][1].lower() not in ("that", "to", "and", "in", "on", "at"):
         k += 1
     last = tokens[k]
-    if k + 1 < len(tokens) and tokens[k + 1][1] not in (",", ".", ";", "(", "—", "–", ":") \
-            and tokens[k + 1][1] not in _CLOSERS:
+    if not loose and k + 1 < len(tokens) \
+            and tokens[k + 1][1] not in (",", ".", ";", "(", "—", "–", ":", *_CLOSERS):
         return None
     return tokens[0][0], last[0] + len(last[1].rstrip("."))
 
