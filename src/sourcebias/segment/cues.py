@@ -139,9 +139,14 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     """
     rows: list[tuple[int, int, int, int, int, int, int, int]] = []
     starts, ends = layout.sent_start.tolist(), layout.sent_end.tolist()
+    last_sentence, last_source = -1, None
     for n, ((cs, ce), s) in enumerate(zip(cues.tolist(), sentence.tolist(), strict=True)):
-        for a, b, forward, src_a, src_b in _one(corpus, cs, ce, starts[s], ends[s]):
+        pieces = _one(corpus, cs, ce, starts[s], ends[s],
+                      last_source if s == last_sentence else None)
+        for a, b, forward, src_a, src_b in pieces:
             rows.append((n, a, b, forward, cs, ce, src_a, src_b))
+        if pieces:
+            last_sentence, last_source = s, pieces[0][3:]
     frame = pd.DataFrame(rows, columns=["attribution", "content_start", "content_end", "forward",
                                         "cue_start", "cue_end", "source_start", "source_end"])
     frame = _extend(frame, layout)
@@ -153,9 +158,17 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
                              ignore_index=True)
 
 
-def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int, bool, int, int]]:
-    """Content pieces (start, end, whether after the cue) and source of one cue (rules 2 to 5)."""
+def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
+         previous: tuple[int, int] | None = None) -> list[tuple[int, int, bool, int, int]]:
+    """Content pieces (start, end, whether after the cue) and source of one cue (rules 2 to 5).
+
+    ``previous`` is the source of the cue before in the same sentence, if any: a
+    participle after a comma (", adding that ...") takes it (rule 7).
+    """
     according = corpus.startswith(("according", "According"), cs)
+    if previous is not None and corpus[cs - 2 : cs] == ", " and corpus[cs:ce].endswith("ing"):
+        right = _trim(corpus, _content_start(corpus, ce, min(se, ce + _OPENS_WITHIN)), se)
+        return [(*right, True, *previous)] if right[1] > right[0] else []
     if according:
         src, after = None, _source_according(corpus, ce, se)
     else:
