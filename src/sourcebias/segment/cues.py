@@ -25,6 +25,14 @@ _BETWEEN = frozenset("""
     on last this today yesterday tonight week month year night morning afternoon evening
     monday tuesday wednesday thursday friday saturday sunday
 """.split())
+#: Words that open a sentence before a comma without naming a source ("Earlier, ...").
+_OPENERS = frozenset("""
+    earlier meanwhile however still instead yet now later separately moreover indeed
+    afterward afterwards overall ultimately instead nevertheless nonetheless
+""".split())
+#: A verb form or filler between a source and its cue ("have all but stopped confirming",
+#: "are on record opposing", "is now seeking"); not after a determiner ("the accused said").
+_VERB_FORM = re.compile(r"[a-z]{2,}ed|[a-z]{3,}ing|all|now|instead|longer|record|lately|soon")
 #: An adverb in -ly between a source and its cue ("sharply criticized").
 _ADVERB = re.compile(r"[a-z]{3,}ly")
 #: Pronouns and relative pronouns that are sources on their own.
@@ -235,7 +243,9 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     while k >= 0:
         if words[k] == ")" and k >= 2 and words[k - 2] == "(":
             k -= 3  # a party label: "Gov. Pat McCrory (R) said"
-        elif words[k].lower() in _BETWEEN or _ADVERB.fullmatch(words[k]):
+        elif words[k].lower() in _BETWEEN or _ADVERB.fullmatch(words[k]) or (
+                k > 0 and _VERB_FORM.fullmatch(words[k]) and words[k - 1].lower() not in
+                _DETERMINERS):
             k -= 1
         else:
             break
@@ -306,11 +316,25 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
             break
     name = words[begin:comma]
     stop = next((i for i, w in enumerate(name) if w in (",", "(", "—", "–")), len(name))
+    while stop < len(name) and name[stop] == "," and _is_opener(name[:stop]):
+        begin += stop + 1  # "On Wednesday, the director of the FBI, James B. Comey, said"
+        name = name[stop + 1:]
+        stop = next((i for i, w in enumerate(name) if w in (",", "(", "—", "–")), len(name))
     if not stop or stop > 6 or not (name[0][:1].isupper() or name[0].lower() in _DETERMINERS):
         return None
     end = _end_of(corpus, lo, hi, words, begin + stop - 1)
     end -= len(name[stop - 1]) - len(name[stop - 1].rstrip("."))
     return _start_of(corpus, lo, hi, words, begin), end
+
+
+def _is_opener(words: list[str]) -> bool:
+    """Whether ``words`` (before a comma) open a sentence as a time, place or linking phrase
+    ("On Wednesday", "Earlier", "For one thing") rather than name a source."""
+    first = words[0].lower() if words else ""
+    if first in _DETERMINERS:
+        return False
+    return first in _NOT_HEAD or first in _BETWEEN or first in _OPENERS or (
+        len(words) == 1 and _ADVERB.fullmatch(first) is not None)
 
 
 def _source_according(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
