@@ -72,6 +72,9 @@ _ACCORDING_SOURCE = re.compile(
     r"(?=\s*(?:[,;:()—–\"“”]|\.\s|\.?$))")
 #: Characters before a cue searched for a long appositive source ("X, director of ..., said").
 _APPOSITIVE_WITHIN = 300
+#: A preposition after a cue that PolNeAR counts with the cue ("called for", "spoke about").
+_PREPOSITION = re.compile(r"(?:for|on|about|of|in|at|with|out|against|from|over|upon|off|by)"
+                          r"(?: (?:of|on|about|to|with))? (?=\S)")
 #: Marks that may close a quotation.
 _CLOSERS = "\"”’'»"
 #: Characters trimmed from the end of a content span.
@@ -219,7 +222,15 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
         pieces.append((*right, True))
     elif before[1] > before[0]:
         pieces.append((*before, False))
-    return [(a, b, forward, src[0], src[1]) for a, b, forward in pieces]
+    return [(_after_preposition(corpus, a, b) if forward else a, b, forward, src[0], src[1])
+            for a, b, forward in pieces]
+
+
+def _after_preposition(corpus: str, a: int, b: int) -> int:
+    """``a``, or past a preposition that opens ``[a, b)`` and belongs to the cue ("called
+    for", "talked about", "spoke of")."""
+    found = _PREPOSITION.match(corpus, a, b)
+    return found.end() if found else a
 
 
 def _content_start(corpus: str, a: int, b: int) -> int:
