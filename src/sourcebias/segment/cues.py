@@ -211,7 +211,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
         pieces.append((se, se, True))
     elif (after or comma_before) and before[1] > before[0]:
         comma_after = corpus.rfind(",", right_start - 2, right_start) >= 0
-        if (spaces_after >= 2 and not (after or comma_after)
+        if (spaces_after >= 1 and not (after or comma_after)
                 and corpus[before[1] - 1] not in _CLOSERS):
             pieces.append((*right, True))  # "After the meeting, the ministry said that ..."
         else:
@@ -366,7 +366,7 @@ def _source_after(corpus: str, ce: int, se: int, *, loose: bool = False
     if found is None:
         return None
     first = found.group()
-    if first.lower() in _SUBJECTS:
+    if first.lower() in _SUBJECTS and loose:
         return found.span()
     if not (first[:1].isupper() or first.lower() in _DETERMINERS):
         return None
