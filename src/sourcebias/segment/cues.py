@@ -185,7 +185,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     else:
         src = _source_before(corpus, ss, cs)
         after = None if src is not None else _source_after(
-            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(_CLOSERS))
+            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(tuple(_CLOSERS)))
     if after is not None:
         src = after
         clause_end = cs
@@ -359,7 +359,8 @@ def _source_after(corpus: str, ce: int, se: int, *, loose: bool = False
     """The source noun phrase right after a cue that ends its clause (rule 3), or ``None``.
 
     With ``loose`` (the cue follows a closing quotation mark: '", said a man who
-    ...'), the noun phrase need not end the clause.
+    ...', '", said former congressman Barney Frank'), the noun phrase need not end
+    the clause nor open with a capital or determiner.
     """
     hi = min(se, ce + 70)
     found = _TOKEN.search(corpus, ce, hi)
@@ -368,11 +369,12 @@ def _source_after(corpus: str, ce: int, se: int, *, loose: bool = False
     first = found.group()
     if first.lower() in _SUBJECTS and loose:
         return found.span()
-    if not (first[:1].isupper() or first.lower() in _DETERMINERS):
+    if not (first[:1].isupper() or first.lower() in _DETERMINERS or (
+            loose and first[:1].isalpha() and first.lower() not in _NOT_HEAD)):
         return None
     tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(corpus, found.start(), hi)]
     k = 0
-    limit = 6 if first[:1].isupper() else 3
+    limit = 6 if first[:1].isupper() or loose else 3
     while k + 1 < len(tokens) and k < limit and tokens[k + 1][1][0].isalnum() \
             and tokens[k + 1][1].lower() not in ("that", "to", "and", "in", "on", "at"):
         k += 1
