@@ -174,12 +174,15 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     """Content pieces (start, end, whether after the cue) and source of one cue (rules 2 to 5).
 
     ``previous`` is the source of the cue before in the same sentence, if any: a
-    participle after a comma (", adding that ...") takes it (rule 7).
+    participle after a comma (", adding that ...") takes it, or else the subject
+    that opens the sentence (rule 7).
     """
     according = corpus.startswith(("according", "According"), cs)
-    if previous is not None and corpus[cs - 2 : cs] == ", " and corpus[cs:ce].endswith("ing"):
+    if corpus[cs - 2 : cs] == ", " and corpus[cs:ce].endswith("ing"):
+        source = previous if previous is not None else _subject(corpus, ss, cs)
         right = _trim(corpus, _content_start(corpus, ce, min(se, ce + _OPENS_WITHIN)), se)
-        return [(*right, True, *previous)] if right[1] > right[0] else []
+        if source is not None and right[1] > right[0]:
+            return [(*right, True, *source)]
     if according:
         src, after = None, _source_according(corpus, ce, se)
     else:
@@ -318,11 +321,12 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
 
     ``words[comma]`` is the comma before the cue. The name opens its clause
     (the sentence, or the text after a quotation and its comma) and runs to
-    the clause's first comma, in at most six words.
+    the clause's first comma, in at most six words; a clause also opens after a dash
+    or semicolon.
     """
     begin = 0
     for i in range(comma - 1, 0, -1):
-        if words[i] in _CLOSERS and words[i - 1] == ",":
+        if (words[i][:1] in _CLOSERS and words[i - 1] == ",") or words[i] in ("—", "–", ";"):
             begin = i + 1
             break
     name = words[begin:comma]
@@ -336,6 +340,36 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
     end = _end_of(corpus, lo, hi, words, begin + stop - 1)
     end -= len(name[stop - 1]) - len(name[stop - 1].rstrip("."))
     return _start_of(corpus, lo, hi, words, begin), end
+
+
+def _subject(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
+    """The subject that opens the sentence before ``cs`` (after an opening phrase and its
+    comma): a pronoun, a run of capitalised words, or a determiner and up to three words;
+    or ``None``."""
+    hi = min(cs, ss + 150)
+    words = _TOKEN.findall(corpus, ss, hi)
+    begin = 0
+    if words and _is_opener(words[:1]) and "," in words:
+        begin = words.index(",") + 1
+    if begin >= len(words) or not words[begin][:1].isalpha():
+        return None
+    first = words[begin]
+    if first.lower() in _SUBJECTS:
+        end = begin
+    elif first[:1].isupper() and first.lower() not in _NOT_HEAD:
+        end = begin
+        while end + 1 < len(words) and words[end + 1][:1].isupper():
+            end += 1
+    elif first.lower() in _DETERMINERS:
+        end = begin
+        while end + 1 < len(words) and end < begin + 3 and words[end + 1][:1].isalnum() \
+                and words[end + 1].lower() not in _NOT_HEAD:
+            end += 1
+    else:
+        return None
+    last = words[end]
+    stop = _end_of(corpus, ss, hi, words, end) - (len(last) - len(last.rstrip(".")))
+    return _start_of(corpus, ss, hi, words, begin), stop
 
 
 def _is_opener(words: list[str]) -> bool:
