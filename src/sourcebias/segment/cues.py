@@ -377,7 +377,8 @@ def _subject(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     elif first.lower() in _DETERMINERS:
         end = begin
         while end + 1 < len(words) and end < begin + 3 and words[end + 1][:1].isalnum() \
-                and words[end + 1].lower() not in _NOT_HEAD:
+                and words[end + 1].lower() not in _NOT_HEAD \
+                and words[end + 1].lower() not in _BETWEEN and not words[end + 1].endswith("ed"):
             end += 1
     else:
         return None
