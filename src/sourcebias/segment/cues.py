@@ -70,9 +70,6 @@ _QUOTE_THEN_NAME = re.compile(r"(?:[,!?][\"”’']|[\"”’'],)\s+(?:\S+\s+){0
 _ACCORDING_SOURCE = re.compile(
     r"(?:\s+to)?\s+((?:[^\s,;:()—–\"“”]+\s+){0,14}?[^\s,;:()—–\"“”]*[^\s,;:()—–\"“”.])"
     r"(?=\s*(?:[,;:()—–\"“”]|\.\s|\.?$))")
-#: Characters before a cue read for its source: the first width, and the second when words
-#: before the first could change the answer.
-_WINDOWS = (50, 100)
 #: Characters before a cue searched for a long appositive source ("X, director of ..., said").
 _APPOSITIVE_WITHIN = 300
 #: A preposition after a cue that PolNeAR counts with the cue ("called for", "spoke about").
@@ -254,18 +251,7 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
         word = corpus[start : cs - 1].lower()
         if word in _PRONOUNS and word not in _BETWEEN:
             return start, cs - 1
-    for width in _WINDOWS:
-        lo = max(ss, cs - width)
-        found, complete = _source_within(corpus, ss, lo, cs)
-        if complete or lo == ss:
-            break
-    return found
-
-
-def _source_within(corpus: str, ss: int, lo: int, cs: int
-                   ) -> tuple[tuple[int, int] | None, bool]:
-    """:func:`_source_before` reading the words of ``corpus[lo:cs]``, and whether words
-    before ``lo`` could not have changed the answer."""
+    lo = max(ss, cs - 100)
     words = _TOKEN.findall(corpus, lo, cs)
     k = len(words) - 1
     while k >= 0:
@@ -278,20 +264,20 @@ def _source_within(corpus: str, ss: int, lo: int, cs: int
         else:
             break
     if k < 0:
-        return None, False
+        return None
     word = words[k]
     if word == ",":
         if lo > ss:  # a long appositive: read further back
             wide = max(ss, cs - _APPOSITIVE_WITHIN)
             more = _TOKEN.findall(corpus, wide, cs)
-            return _appositive_source(corpus, wide, cs, more, k + len(more) - len(words)), True
-        return _appositive_source(corpus, lo, cs, words, k), True
+            return _appositive_source(corpus, wide, cs, more, k + len(more) - len(words))
+        return _appositive_source(corpus, lo, cs, words, k)
     end = _end_of(corpus, lo, cs, words, k)
     lower = word.lower()
     if lower in _PRONOUNS:
-        return (end - len(word), end), True
+        return end - len(word), end
     if lower in _NOT_HEAD or not word[0].isalnum():
-        return None, True
+        return None
     end -= len(word) - len(word.rstrip("."))
     j = k
     if word[0].isupper():
@@ -310,7 +296,7 @@ def _source_within(corpus: str, ss: int, lo: int, cs: int
             if not prev[0].isalnum() or prev.lower() in _NOT_HEAD:
                 break
             j = k - step
-    return (_start_of(corpus, lo, cs, words, j), end), j >= 2 and k >= 4
+    return _start_of(corpus, lo, cs, words, j), end
 
 
 def _start_of(corpus: str, lo: int, hi: int, words: list[str], j: int) -> int:
