@@ -156,6 +156,14 @@ def test_a_participle_with_no_cue_before_it_takes_the_subject_of_the_sentence():
         ("that the jobs would stay", "the senator")]
 
 
+def test_a_participle_after_by_or_while_takes_the_subject_of_the_sentence():
+    text = "Clinton is keeping a lid on his appeal by touting her Senate record upstate."
+    cs = text.index("touting")
+    pieces = rules._one(text, cs, cs + len("touting"), 0, len(text))
+    assert [(text[a:b], text[sa:sb]) for a, b, _, sa, sb in pieces] == [
+        ("her Senate record upstate", "Clinton")]
+
+
 def test_a_preposition_after_the_cue_belongs_to_the_cue():
     articles, found = attributions_of("Sanders called for a higher minimum wage.")
     row = found.iloc[0]

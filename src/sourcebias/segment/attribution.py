@@ -39,10 +39,10 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
 6. *Quotations without a cue* (quote voice spans that are not scare quotes and
    hold no attribution yet) are direct content; their source is that of the
    nearest attribution before them in the same or the previous paragraph.
-7. *Participles after a comma* ('"...," the mayor said, adding that ...',
-   "The senator toured the plant, saying that ..."): the content after the cue
-   has the source of the cue before it in the sentence, or else the subject
-   that opens the sentence.
+7. *Participles after a comma or "by", "while", "after", "before", "when", "in"*
+   ('"...," the mayor said, adding that ...', "keeping a lid on his appeal by
+   touting her record"): the content after the cue has the source of the cue
+   before it in the sentence, or else the subject that opens the sentence.
 
 ``kind`` is ``direct`` when the content lies within quotation spans,
 ``mixed`` when it holds quoted and unquoted words, ``indirect`` otherwise.

@@ -70,6 +70,9 @@ _QUOTE_THEN_NAME = re.compile(r"(?:[,!?][\"”’']|[\"”’'],)\s+(?:\S+\s+){0
 _ACCORDING_SOURCE = re.compile(
     r"(?:\s+to)?\s+((?:[^\s,;:()—–\"“”]+\s+){0,14}?[^\s,;:()—–\"“”]*[^\s,;:()—–\"“”.])"
     r"(?=\s*(?:[,;:()—–\"“”]|\.\s|\.?$))")
+#: What comes right before a participle that takes the subject of its sentence (", adding",
+#: "by touting", "while expressing").
+_PARTICIPLE_AFTER = re.compile(r"(?:, |\b(?:by|while|after|before|when|in) )$")
 #: Characters before a cue searched for a long appositive source ("X, director of ..., said").
 _APPOSITIVE_WITHIN = 300
 #: A preposition after a cue that PolNeAR counts with the cue ("called for", "spoke about").
@@ -174,11 +177,11 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     """Content pieces (start, end, whether after the cue) and source of one cue (rules 2 to 5).
 
     ``previous`` is the source of the cue before in the same sentence, if any: a
-    participle after a comma (", adding that ...") takes it, or else the subject
-    that opens the sentence (rule 7).
+    participle after a comma or :data:`_PARTICIPLE_AFTER` word (", adding that ...",
+    "by touting") takes it, or else the subject that opens the sentence (rule 7).
     """
     according = corpus.startswith(("according", "According"), cs)
-    if corpus[cs - 2 : cs] == ", " and corpus[cs:ce].endswith("ing"):
+    if corpus[cs:ce].endswith("ing") and _PARTICIPLE_AFTER.search(corpus, max(ss, cs - 8), cs):
         source = previous if previous is not None else _subject(corpus, ss, cs)
         right = _trim(corpus, _content_start(corpus, ce, min(se, ce + _OPENS_WITHIN)), se)
         if source is not None and right[1] > right[0]:
