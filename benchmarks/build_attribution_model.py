@@ -116,11 +116,11 @@ def fit_filter(table: pd.DataFrame, label: np.ndarray, min_feature: int, c: floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--min-precision", type=float, default=0.1)
-    parser.add_argument("--min-count", type=int, default=3)
+    parser.add_argument("--min-precision", type=float, default=0.15)
+    parser.add_argument("--min-count", type=int, default=1)
     parser.add_argument("--min-feature", type=int, default=3)
     parser.add_argument("--c", type=float, default=1.0)
-    parser.add_argument("--threshold", type=float, default=0.25)
+    parser.add_argument("--threshold", type=float, default=0.3)
     args = parser.parse_args()
     articles, gold = read_split("train")
     total, as_cue = count_forms(articles, gold)

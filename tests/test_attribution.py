@@ -11,6 +11,7 @@ import pytest
 
 from sourcebias.annotate.actors import find_actors
 from sourcebias.annotate.sources import mark_attributed, resolve_sources
+from sourcebias.segment import cues as rules
 from sourcebias.segment.attribution import COLUMNS, find_attributions
 from sourcebias.segment.sentences import segment_articles
 
@@ -94,6 +95,86 @@ def test_party_labels_and_adverbs_between_source_and_cue_are_skipped():
     _, found = attributions_of("Sen. Lindsey Graham (R-S.C.) told reporters the bill was dead.",
                                "Trump sharply criticized the deal.")
     assert found["source_text"].tolist() == ["Sen. Lindsey Graham", "Trump"]
+
+
+def test_according_to_takes_the_whole_clause_after_it_as_the_source():
+    articles, found = attributions_of(
+        "Nearly one-third of workers lack a plan, according to the Bureau of Labor Statistics.",
+        "According to a Reuters/Ipsos poll, the two candidates are in a dead heat.")
+    assert found["source_text"].tolist() == ["the Bureau of Labor Statistics",
+                                             "a Reuters/Ipsos poll"]
+    assert [content(articles, row) for _, row in found.iterrows()] == [
+        "Nearly one-third of workers lack a plan", "the two candidates are in a dead heat"]
+
+
+def test_a_long_appositive_still_names_the_source_before_it():
+    articles, found = attributions_of(
+        "Debbie Walsh, director of the Center for American Women and Politics at the Eagleton "
+        "Institute of Politics at Rutgers University, said Clinton is poised to benefit.")
+    row = found.iloc[0]
+    assert row["source_text"] == "Debbie Walsh"
+    assert content(articles, row) == "Clinton is poised to benefit"
+
+
+def test_an_opening_time_phrase_is_not_the_source_before_an_appositive():
+    _, found = attributions_of(
+        "On Wednesday, the director of the bureau, James Comey, said the case was closed.")
+    assert found["source_text"].tolist() == ["the director of the bureau"]
+
+
+def test_the_source_after_a_quotation_and_its_cue_may_open_in_lower_case():
+    articles, found = attributions_of(
+        '"It shows why he has had no support," said former congressman Barney Frank.',
+        '"Meh," wrote a supporter who runs the account.')
+    assert found["source_text"].tolist() == ["former congressman Barney Frank",
+                                             "a supporter who runs the account"]
+    assert content(articles, found.iloc[0]) == '"It shows why he has had no support,"'
+
+
+def test_a_pronoun_after_a_cue_is_a_source_only_after_a_quotation():
+    _, found = attributions_of('"We will win," said he.')
+    assert found["source_text"].tolist() == ["he"]
+    assert rules._source_after("made it clear.", 4, 14) is None
+    assert rules._source_after('," said he.', 7, 11, loose=True) == (8, 10)
+
+
+def test_a_participle_after_a_comma_takes_the_source_of_the_cue_before_it():
+    articles, found = attributions_of(
+        '"We do not see a link to terrorism," the mayor said, adding that it would take '
+        "more hours before details emerge.")
+    by_cue = found.set_index("cue")
+    assert by_cue.at["adding", "source_text"] == "the mayor"
+    assert content(articles, by_cue.loc["adding"]) == (
+        "that it would take more hours before details emerge")
+
+
+def test_a_participle_with_no_cue_before_it_takes_the_subject_of_the_sentence():
+    text = "Earlier, the senator toured the plant, saying that the jobs would stay."
+    cs = text.index("saying")
+    pieces = rules._one(text, cs, cs + len("saying"), 0, len(text))
+    assert [(text[a:b], text[sa:sb]) for a, b, _, sa, sb in pieces] == [
+        ("that the jobs would stay", "the senator")]
+
+
+def test_a_participle_after_by_or_while_takes_the_subject_of_the_sentence():
+    text = "Clinton is keeping a lid on his appeal by touting her Senate record upstate."
+    cs = text.index("touting")
+    pieces = rules._one(text, cs, cs + len("touting"), 0, len(text))
+    assert [(text[a:b], text[sa:sb]) for a, b, _, sa, sb in pieces] == [
+        ("her Senate record upstate", "Clinton")]
+
+
+def test_a_preposition_after_the_cue_belongs_to_the_cue():
+    articles, found = attributions_of("Sanders called for a higher minimum wage.")
+    row = found.iloc[0]
+    assert (row["cue"], row["source_text"]) == ("called", "Sanders")
+    assert content(articles, row) == "a higher minimum wage"
+
+
+def test_verb_forms_between_the_source_and_its_cue_are_skipped():
+    text = "Ben Carson and Rand Paul have all attacked the program as a violation."
+    cs = text.index("attacked")
+    assert rules._source_before(text, 0, cs) == (text.index("Rand"), text.index(" have"))
 
 
 # -- quote rules ---------------------------------------------------------------------------
@@ -272,3 +353,29 @@ def test_polnear_dev_sample_beats_the_quote_mark_baseline(shared_data: Path):
     assert len(articles) == 14
     assert f1 > baseline_f1 + 0.1
     assert f1 > 0.7
+
+
+@pytest.mark.parametrize(("name", "cue", "source"), [
+    ("politico_2016-09-17_de-blasio-says-chelsea-explosion", "adding", "the mayor"),
+    ("politico_2016-09-23_partisan-fireworks-over-clinton-", "adding",
+     "Oversight Chairman Jason Chaffetz"),
+])
+def test_polnear_dev_participles_take_the_speaker_of_their_sentence(
+        shared_data: Path, name: str, cue: str, source: str):
+    path = shared_data / "polnear" / "dev" / "batch" / f"{name}.txt"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    _, found = attributions_of(path.read_text(encoding="utf-8"))
+    assert source in found.loc[found["cue"] == cue, "source_text"].tolist()
+
+
+def test_polnear_dev_according_to_names_a_whole_organisation(shared_data: Path):
+    folder = shared_data / "polnear" / "dev" / "batch"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    texts = [t for t in texts if "according to the Federal Bureau of Prisons" in t]
+    assert texts
+    _, found = attributions_of(*texts)
+    assert "the Federal Bureau of Prisons" in found.loc[
+        found["cue"] == "according to", "source_text"].tolist()

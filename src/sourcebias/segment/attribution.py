@@ -8,19 +8,28 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
 
 1. *Cues* are word forms of the cue lexicon (``resources/models/attribution.json``,
    built by ``benchmarks/build_attribution_model.py`` from PolNeAR train: the
-   forms that were annotated as a cue at least as often as the model's
-   ``min_precision`` of their occurrences), plus the phrase "according to",
+   forms annotated as a cue at least ``min_count`` times and in at least the
+   model's ``min_precision`` of their occurrences), plus the phrase "according to",
    that pass the learned cue filter (a logistic regression over the form and
    its neighbouring words, :mod:`sourcebias.segment.cue_features`).
 2. *Source before the cue* ("Padrino said", "the ministry has also said",
-   "who told"): after skipping auxiliaries and adverbs, a pronoun, a relative
-   pronoun, a run of capitalised words, or a noun phrase back to its
-   determiner (:mod:`sourcebias.segment.cues`).
+   "who told"): after skipping auxiliaries, adverbs and verb forms ("have all but
+   stopped confirming"), a pronoun, a relative pronoun, a run of capitalised
+   words, or a noun phrase back to its determiner; or the name before an
+   appositive ("Revesz, director of ..., said"), read up to 300 characters back,
+   past an opening time or linking phrase ("On Wednesday, the director of the
+   FBI, James Comey, said") and from a dash, semicolon or closing quotation
+   (:mod:`sourcebias.segment.cues`).
 3. *Source after the cue* ("said Padrino.", "according to the ministry,"): a
-   noun phrase right after the cue that ends its clause.
+   noun phrase right after the cue that ends its clause; after "according to",
+   the words up to the end of its clause ("according to the Bureau of Labor
+   Statistics."); after a closing quotation ('", said former congressman Barney
+   Frank', '", said he'), any noun phrase of up to seven words, and only there a
+   pronoun.
 4. *Content after the cue* ("Padrino said (that) the coup had failed."): from
    after the cue and its object, at a "that" or after a colon, to the end of
-   the sentence; a quotation that starts there and runs on is followed to its end.
+   the sentence; a preposition that opens it belongs to the cue ("called for",
+   "spoke about"); a quotation that starts there and runs on is followed to its end.
 5. *Content before the cue* ('"We stand firm," he said.', "The coup failed,
    Padrino said."): from the sentence start, or the start of a quotation that
    reaches into the sentence, to the comma before the source. With the cue
@@ -30,6 +39,10 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
 6. *Quotations without a cue* (quote voice spans that are not scare quotes and
    hold no attribution yet) are direct content; their source is that of the
    nearest attribution before them in the same or the previous paragraph.
+7. *Participles after a comma or "by", "while", "after", "before", "when", "in"*
+   ('"...," the mayor said, adding that ...', "keeping a lid on his appeal by
+   touting her record"): the content after the cue has the source of the cue
+   before it in the sentence, or else the subject that opens the sentence.
 
 ``kind`` is ``direct`` when the content lies within quotation spans,
 ``mixed`` when it holds quoted and unquoted words, ``indirect`` otherwise.

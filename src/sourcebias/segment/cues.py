@@ -25,6 +25,14 @@ _BETWEEN = frozenset("""
     on last this today yesterday tonight week month year night morning afternoon evening
     monday tuesday wednesday thursday friday saturday sunday
 """.split())
+#: Words that open a sentence before a comma without naming a source ("Earlier, ...").
+_OPENERS = frozenset("""
+    earlier meanwhile however still instead yet now later separately moreover indeed
+    afterward afterwards overall ultimately instead nevertheless nonetheless
+""".split())
+#: A verb form or filler between a source and its cue ("have all but stopped confirming",
+#: "are on record opposing", "is now seeking"); not after a determiner ("the accused said").
+_VERB_FORM = re.compile(r"[a-z]{2,}ed|[a-z]{3,}ing|all|now|instead|longer|record|lately|soon")
 #: An adverb in -ly between a source and its cue ("sharply criticized").
 _ADVERB = re.compile(r"[a-z]{3,}ly")
 #: Pronouns and relative pronouns that are sources on their own.
@@ -58,6 +66,18 @@ _TAIL = re.compile(r"(?:in|on|at|during|last|this|late|early|earlier|later|after
 #: A quotation closed with a comma, then at most six words up to the source ('", press
 #: secretary Sarah Sanders said').
 _QUOTE_THEN_NAME = re.compile(r"(?:[,!?][\"”’']|[\"”’'],)\s+(?:\S+\s+){0,6}$")
+#: The source after "according to": up to 15 words, to a clause mark or the sentence end.
+_ACCORDING_SOURCE = re.compile(
+    r"(?:\s+to)?\s+((?:[^\s,;:()—–\"“”]+\s+){0,14}?[^\s,;:()—–\"“”]*[^\s,;:()—–\"“”.])"
+    r"(?=\s*(?:[,;:()—–\"“”]|\.\s|\.?$))")
+#: What comes right before a participle that takes the subject of its sentence (", adding",
+#: "by touting", "while expressing").
+_PARTICIPLE_AFTER = re.compile(r"(?:, |\b(?:by|while|after|before|when|in) )$")
+#: Characters before a cue searched for a long appositive source ("X, director of ..., said").
+_APPOSITIVE_WITHIN = 300
+#: A preposition after a cue that PolNeAR counts with the cue ("called for", "spoke about").
+_PREPOSITION = re.compile(r"(?:for|on|about|of|in|at|with|out|against|from|over|upon|off|by)"
+                          r"(?: (?:of|on|about|to|with))? (?=\S)")
 #: Marks that may close a quotation.
 _CLOSERS = "\"”’'»"
 #: Characters trimmed from the end of a content span.
@@ -133,9 +153,14 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     """
     rows: list[tuple[int, int, int, int, int, int, int, int]] = []
     starts, ends = layout.sent_start.tolist(), layout.sent_end.tolist()
+    last_sentence, last_source = -1, None
     for n, ((cs, ce), s) in enumerate(zip(cues.tolist(), sentence.tolist(), strict=True)):
-        for a, b, forward, src_a, src_b in _one(corpus, cs, ce, starts[s], ends[s]):
+        pieces = _one(corpus, cs, ce, starts[s], ends[s],
+                      last_source if s == last_sentence else None)
+        for a, b, forward, src_a, src_b in pieces:
             rows.append((n, a, b, forward, cs, ce, src_a, src_b))
+        if pieces:
+            last_sentence, last_source = s, pieces[0][3:]
     frame = pd.DataFrame(rows, columns=["attribution", "content_start", "content_end", "forward",
                                         "cue_start", "cue_end", "source_start", "source_end"])
     frame = _extend(frame, layout)
@@ -147,11 +172,26 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
                              ignore_index=True)
 
 
-def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int, bool, int, int]]:
-    """Content pieces (start, end, whether after the cue) and source of one cue (rules 2 to 5)."""
+def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
+         previous: tuple[int, int] | None = None) -> list[tuple[int, int, bool, int, int]]:
+    """Content pieces (start, end, whether after the cue) and source of one cue (rules 2 to 5).
+
+    ``previous`` is the source of the cue before in the same sentence, if any: a
+    participle after a comma or :data:`_PARTICIPLE_AFTER` word (", adding that ...",
+    "by touting") takes it, or else the subject that opens the sentence (rule 7).
+    """
     according = corpus.startswith(("according", "According"), cs)
-    src = None if according else _source_before(corpus, ss, cs)
-    after = _source_after(corpus, ce, se) if src is None else None
+    if corpus[cs:ce].endswith("ing") and _PARTICIPLE_AFTER.search(corpus, max(ss, cs - 8), cs):
+        source = previous if previous is not None else _subject(corpus, ss, cs)
+        right = _trim(corpus, _content_start(corpus, ce, min(se, ce + _OPENS_WITHIN)), se)
+        if source is not None and right[1] > right[0]:
+            return [(*right, True, *source)]
+    if according:
+        src, after = None, _source_according(corpus, ce, se)
+    else:
+        src = _source_before(corpus, ss, cs)
+        after = None if src is not None else _source_after(
+            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(tuple(_CLOSERS)))
     if after is not None:
         src = after
         clause_end = cs
@@ -177,7 +217,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int
         pieces.append((se, se, True))
     elif (after or comma_before) and before[1] > before[0]:
         comma_after = corpus.rfind(",", right_start - 2, right_start) >= 0
-        if (spaces_after >= 2 and not (after or comma_after)
+        if (spaces_after >= 1 and not (after or comma_after)
                 and corpus[before[1] - 1] not in _CLOSERS):
             pieces.append((*right, True))  # "After the meeting, the ministry said that ..."
         else:
@@ -188,7 +228,15 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int) -> list[tuple[int, int
         pieces.append((*right, True))
     elif before[1] > before[0]:
         pieces.append((*before, False))
-    return [(a, b, forward, src[0], src[1]) for a, b, forward in pieces]
+    return [(_after_preposition(corpus, a, b) if forward else a, b, forward, src[0], src[1])
+            for a, b, forward in pieces]
+
+
+def _after_preposition(corpus: str, a: int, b: int) -> int:
+    """``a``, or past a preposition that opens ``[a, b)`` and belongs to the cue ("called
+    for", "talked about", "spoke of")."""
+    found = _PREPOSITION.match(corpus, a, b)
+    return found.end() if found else a
 
 
 def _content_start(corpus: str, a: int, b: int) -> int:
@@ -212,7 +260,9 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     while k >= 0:
         if words[k] == ")" and k >= 2 and words[k - 2] == "(":
             k -= 3  # a party label: "Gov. Pat McCrory (R) said"
-        elif words[k].lower() in _BETWEEN or _ADVERB.fullmatch(words[k]):
+        elif words[k].lower() in _BETWEEN or _ADVERB.fullmatch(words[k]) or (
+                k > 0 and _VERB_FORM.fullmatch(words[k]) and words[k - 1].lower() not in
+                _DETERMINERS):
             k -= 1
         else:
             break
@@ -220,6 +270,10 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
         return None
     word = words[k]
     if word == ",":
+        if lo > ss:  # a long appositive: read further back
+            wide = max(ss, cs - _APPOSITIVE_WITHIN)
+            more = _TOKEN.findall(corpus, wide, cs)
+            return _appositive_source(corpus, wide, cs, more, k + len(more) - len(words))
         return _appositive_source(corpus, lo, cs, words, k)
     end = _end_of(corpus, lo, cs, words, k)
     lower = word.lower()
@@ -270,15 +324,20 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
 
     ``words[comma]`` is the comma before the cue. The name opens its clause
     (the sentence, or the text after a quotation and its comma) and runs to
-    the clause's first comma, in at most six words.
+    the clause's first comma, in at most six words; a clause also opens after a dash
+    or semicolon.
     """
     begin = 0
     for i in range(comma - 1, 0, -1):
-        if words[i] in _CLOSERS and words[i - 1] == ",":
+        if (words[i][:1] in _CLOSERS and words[i - 1] == ",") or words[i] in ("—", "–", ";"):
             begin = i + 1
             break
     name = words[begin:comma]
     stop = next((i for i, w in enumerate(name) if w in (",", "(", "—", "–")), len(name))
+    while stop < len(name) and name[stop] == "," and _is_opener(name[:stop]):
+        begin += stop + 1  # "On Wednesday, the director of the FBI, James B. Comey, said"
+        name = name[stop + 1:]
+        stop = next((i for i, w in enumerate(name) if w in (",", "(", "—", "–")), len(name))
     if not stop or stop > 6 or not (name[0][:1].isupper() or name[0].lower() in _DETERMINERS):
         return None
     end = _end_of(corpus, lo, hi, words, begin + stop - 1)
@@ -286,26 +345,80 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
     return _start_of(corpus, lo, hi, words, begin), end
 
 
-def _source_after(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
-    """The source noun phrase right after a cue that ends its clause (rule 3), or ``None``."""
+def _subject(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
+    """The subject that opens the sentence before ``cs`` (after an opening phrase and its
+    comma): a pronoun, a run of capitalised words, or a determiner and up to three words;
+    or ``None``."""
+    hi = min(cs, ss + 150)
+    words = _TOKEN.findall(corpus, ss, hi)
+    begin = 0
+    if words and _is_opener(words[:1]) and "," in words:
+        begin = words.index(",") + 1
+    if begin >= len(words) or not words[begin][:1].isalpha():
+        return None
+    first = words[begin]
+    if first.lower() in _SUBJECTS:
+        end = begin
+    elif first[:1].isupper() and first.lower() not in _NOT_HEAD:
+        end = begin
+        while end + 1 < len(words) and words[end + 1][:1].isupper():
+            end += 1
+    elif first.lower() in _DETERMINERS:
+        end = begin
+        while end + 1 < len(words) and end < begin + 3 and words[end + 1][:1].isalnum() \
+                and words[end + 1].lower() not in _NOT_HEAD \
+                and words[end + 1].lower() not in _BETWEEN and not words[end + 1].endswith("ed"):
+            end += 1
+    else:
+        return None
+    last = words[end]
+    stop = _end_of(corpus, ss, hi, words, end) - (len(last) - len(last.rstrip(".")))
+    return _start_of(corpus, ss, hi, words, begin), stop
+
+
+def _is_opener(words: list[str]) -> bool:
+    """Whether ``words`` (before a comma) open a sentence as a time, place or linking phrase
+    ("On Wednesday", "Earlier", "For one thing") rather than name a source."""
+    first = words[0].lower() if words else ""
+    if first in _DETERMINERS:
+        return False
+    return first in _NOT_HEAD or first in _BETWEEN or first in _OPENERS or (
+        len(words) == 1 and _ADVERB.fullmatch(first) is not None)
+
+
+def _source_according(corpus: str, ce: int, se: int) -> tuple[int, int] | None:
+    """The source after "according to": the words up to the end of its clause (rule 3)."""
+    found = _ACCORDING_SOURCE.match(corpus, ce, se)
+    return found.span(1) if found else None
+
+
+def _source_after(corpus: str, ce: int, se: int, *, loose: bool = False
+                  ) -> tuple[int, int] | None:
+    """The source noun phrase right after a cue that ends its clause (rule 3), or ``None``.
+
+    With ``loose`` (the cue follows a closing quotation mark: '", said a man who
+    ...', '", said former congressman Barney Frank'), the noun phrase need not end
+    the clause nor open with a capital or determiner.
+    """
     hi = min(se, ce + 70)
     found = _TOKEN.search(corpus, ce, hi)
     if found is None:
         return None
     first = found.group()
-    if first.lower() in _SUBJECTS:
+    if first.lower() in _SUBJECTS and loose:
         return found.span()
-    if not (first[:1].isupper() or first.lower() in _DETERMINERS):
+    if not (first[:1].isupper() or first.lower() in _DETERMINERS or (
+            loose and first[:1].isalpha() and first.lower() not in _NOT_HEAD)):
         return None
     tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(corpus, found.start(), hi)]
     k = 0
-    limit = 6 if first[:1].isupper() else 3
+    limit = 6 if first[:1].isupper() or loose else 3
     while k + 1 < len(tokens) and k < limit and tokens[k + 1][1][0].isalnum() \
             and tokens[k + 1][1].lower() not in ("that", "to", "and", "in", "on", "at"):
         k += 1
     last = tokens[k]
-    if k + 1 < len(tokens) and tokens[k + 1][1] not in (",", ".", ";", "(", "—", "–", ":") \
-            and tokens[k + 1][1] not in _CLOSERS:
+    if not loose and k + 1 < len(tokens) \
+            and tokens[k + 1][1] not in (",", ".", ";", "(", "—", "–", ":", *_CLOSERS):
         return None
     return tokens[0][0], last[0] + len(last[1].rstrip("."))
 
