@@ -27,9 +27,11 @@ What a user should know:
   (``self-proclaimed`` is one token); phrases such as "interim president"
   cannot be entries.
 * Speed: identical texts (wire copy repeated across outlets, and the narrator
-  text of a sentence without quotes) are scored once; with ``domain=True``
-  only texts that contain a domain word are scored a second time; ``n_jobs``
-  spreads the scoring over processes without changing the result.
+  text of a sentence without quotes) are scored once, all at once with arrays
+  (:func:`sourcebias.annotate.vader_batch.score_texts`); with ``domain=True``
+  the texts are split into tokens once and only texts that contain a domain
+  word are scored a second time; ``n_jobs`` spreads the scoring over processes
+  without changing the result.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 import string
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -48,10 +49,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 from vaderSentiment.vaderSentiment import BOOSTER_DICT
 
 from sourcebias.annotate.vader import SCORES, FastVader
+from sourcebias.annotate.vader_batch import score_texts
 from sourcebias.checks import require_columns
 from sourcebias.config import DEFAULT_VALENCE
 
@@ -278,21 +282,20 @@ def score_sentiment(
     unscored = _not_english(sentences, articles)
     texts = {scope: text.where(~unscored) for scope, text in texts.items()}
     codes, uniques = pd.factorize(pd.concat(texts.values(), ignore_index=True))
-    uniques = uniques.tolist()
-    if ascii_punctuation:
-        uniques = list(map(_fold_punctuation, uniques))
-    scores, fallbacks = _score_unique(uniques, extra={}, n_jobs=n_jobs)
-    blocks = {"vader": scores}
+    unique_texts = _arrow_texts(uniques, fold=ascii_punctuation)
+    lexicons = {"vader": ()}
     if domain:
         entries = read_valence(valence)
-        extra = dict(zip(entries["word"], entries["valence"], strict=True))
-        blocks["vader+domain"], stock = _rescore(uniques, scores, extra=extra, n_jobs=n_jobs)
-        fallbacks += stock
+        lexicons["vader+domain"] = tuple(sorted(zip(entries["word"], entries["valence"],
+                                                    strict=True)))
+    scores, fallbacks = _score_unique(unique_texts, lexicons=tuple(lexicons.values()),
+                                      n_jobs=n_jobs)
+    blocks = dict(zip(lexicons, scores, strict=True))
     per_text = [_per_text(block, codes) for block in blocks.values()]
     out = _long_table(sentences, per_text, lexicons=list(blocks), scopes=list(texts))
     if voice is None:
         out = out.drop(columns="scope")
-    out.attrs.update(unique_texts=len(uniques), stock_fallbacks=fallbacks,
+    out.attrs.update(unique_texts=len(unique_texts), stock_fallbacks=fallbacks,
                      not_english=int(unscored.sum()))
     return out
 
@@ -405,48 +408,41 @@ def _analyzer(extra: tuple[tuple[str, float], ...]) -> FastVader:
     return FastVader(dict(extra))
 
 
+def _arrow_texts(uniques: pd.Index, *, fold: bool) -> pa.Array:
+    """The distinct texts as one Arrow array, with :data:`ASCII_PUNCTUATION` applied if
+    ``fold`` (only texts that are not ASCII can hold such a mark)."""
+    texts = pa.array(uniques.astype("str").array, pa.large_string())
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    other = pc.invert(pc.string_is_ascii(texts))
+    if fold and pc.any(other).as_py():
+        folded = [_fold_punctuation(text) for text in texts.filter(other).to_pylist()]
+        texts = pc.replace_with_mask(texts, other, pa.array(folded, pa.large_string()))
+    return texts
+
+
 def _score_chunk(
-    texts: list[str], extra: tuple[tuple[str, float], ...]
-) -> tuple[np.ndarray, int]:
-    """Scores of ``texts`` as an (n, 4) array, and how many went to the stock method."""
-    analyzer = _analyzer(extra)
-    before = analyzer.stock_calls
-    scores = np.array([analyzer.scores(text) for text in texts], dtype="float64")
-    return scores.reshape(len(texts), len(SCORES)), analyzer.stock_calls - before
+    texts: pa.Array, lexicons: tuple[tuple[tuple[str, float], ...], ...]
+) -> tuple[list[np.ndarray], int]:
+    """Scores of ``texts`` as an (n, 4) array per lexicon (VADER's plus extra entries), and
+    how many went to the stock method."""
+    return score_texts(texts, [_analyzer(extra) for extra in lexicons])
 
 
 def _score_unique(
-    texts: list[str], *, extra: Mapping[str, float], n_jobs: int
-) -> tuple[np.ndarray, int]:
-    """Score distinct texts, in ``n_jobs`` processes when asked, in input order."""
-    key = tuple(sorted(extra.items()))
+    texts: pa.Array, *, lexicons: tuple[tuple[tuple[str, float], ...], ...], n_jobs: int
+) -> tuple[list[np.ndarray], int]:
+    """Score distinct texts with each lexicon, in ``n_jobs`` processes when asked, in input
+    order."""
     workers = _workers(n_jobs)
     if workers == 1 or len(texts) < _PARALLEL_FROM:
-        return _score_chunk(texts, key)
+        return _score_chunk(texts, lexicons)
     size = math.ceil(len(texts) / (workers * 4))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(workers) as pool:
-        parts = list(pool.map(_score_chunk, chunks, repeat(key)))
-    return np.vstack([scores for scores, _ in parts]), sum(stock for _, stock in parts)
-
-
-def _rescore(
-    texts: list[str], scores: np.ndarray, *, extra: Mapping[str, float], n_jobs: int
-) -> tuple[np.ndarray, int]:
-    """``scores`` of ``texts`` redone with ``extra`` lexicon entries, where they can differ.
-
-    A text none of whose tokens is an ``extra`` word scores the same with and
-    without the entries. An ASCII text can only have such a token if it
-    contains the word in some letter case, which one vectorised regex pass
-    finds; every non-ASCII text is rescored.
-    """
-    series = pd.Series(texts, dtype="str")
-    pattern = "|".join(map(re.escape, sorted(extra, key=len, reverse=True)))
-    may_differ = ~series.str.isascii() | series.str.contains(pattern, case=False, regex=True)
-    rows = np.flatnonzero(may_differ.to_numpy(dtype=bool))
-    rescored = scores.copy()
-    rescored[rows], stock = _score_unique([texts[i] for i in rows], extra=extra, n_jobs=n_jobs)
-    return rescored, stock
+        parts = list(pool.map(_score_chunk, chunks, repeat(lexicons)))
+    blocks = [np.vstack([scores[k] for scores, _ in parts]) for k in range(len(lexicons))]
+    return blocks, sum(stock for _, stock in parts)
 
 
 def _workers(n_jobs: int) -> int:
