@@ -341,16 +341,6 @@ def _sentence_texts(sentences: pd.DataFrame) -> pd.Series:
     return texts
 
 
-def _fold_punctuation(text: str) -> str:
-    """``text`` with :data:`ASCII_PUNCTUATION` applied."""
-    if text.isascii():
-        return text
-    for mark, ascii_mark in ASCII_PUNCTUATION.items():
-        if mark in text:
-            text = text.replace(mark, ascii_mark)
-    return text
-
-
 def _narrator_texts(
     sentences: pd.DataFrame,
     *,
@@ -416,8 +406,10 @@ def _arrow_texts(uniques: pd.Index, *, fold: bool) -> pa.Array:
         texts = texts.combine_chunks()
     other = pc.invert(pc.string_is_ascii(texts))
     if fold and pc.any(other).as_py():
-        folded = [_fold_punctuation(text) for text in texts.filter(other).to_pylist()]
-        texts = pc.replace_with_mask(texts, other, pa.array(folded, pa.large_string()))
+        folded = texts.filter(other)
+        for mark, ascii_mark in ASCII_PUNCTUATION.items():
+            folded = pc.replace_substring(folded, mark, ascii_mark)
+        texts = pc.replace_with_mask(texts, other, folded)
     return texts
 
 

@@ -47,9 +47,6 @@ from sourcebias.annotate.vader import FastVader, _but_check
 
 _PUNCTUATION = string.punctuation
 
-#: Separators that ``str.split`` splits at and Arrow's ``ascii_split_whitespace`` does not.
-_SEPARATORS = frozenset("\x1c\x1d\x1e\x1f")
-
 #: Multi-word idioms and boosters: a text holding one is scored by FastVader.
 _PHRASES = tuple(p.split() for p in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in p)
 
@@ -150,8 +147,8 @@ def _tokenise(texts: pa.Array) -> tuple[_Tokens, np.ndarray]:
     """VADER's tokens of the ASCII texts, and which texts are left to Python.
 
     Arrow splits the texts at white space and numbers the distinct tokens; each
-    distinct token is then lower-cased, stripped and tested for upper case once,
-    by Python's own ``str`` methods.
+    distinct token is then lower-cased, stripped and tested for upper case once
+    (ASCII only, where Arrow's string functions and Python's agree).
     """
     n = len(texts)
     slow = ~pc.string_is_ascii(texts).to_numpy(zero_copy_only=False)
@@ -161,33 +158,30 @@ def _tokenise(texts: pa.Array) -> tuple[_Tokens, np.ndarray]:
     encoded = pc.dictionary_encode(pc.list_flatten(split))
     raw = encoded.indices.to_numpy().astype(np.int64)
     text = pc.list_parent_indices(split).to_numpy().astype(np.int64)
-    vocabulary: dict[str, int] = {}
-    distinct = encoded.dictionary.to_pylist()
-    word_of = np.empty(len(distinct), dtype=np.int64)
-    upper = np.empty(len(distinct), dtype=bool)
-    marks = np.empty((len(distinct), 2), dtype=np.int64)
-    for i, token in enumerate(distinct):
-        lower = token.lower()
-        stripped = lower.strip(_PUNCTUATION)
-        word = stripped if len(stripped) > 2 else lower
-        word_of[i] = vocabulary.setdefault(word, len(vocabulary))
-        upper[i] = token.isupper()
-        marks[i] = token.count("!"), token.count("?")
-    separator = np.array([not _SEPARATORS.isdisjoint(token) for token in distinct], dtype=bool)
+    distinct = encoded.dictionary
+    lower = pc.ascii_lower(distinct)
+    stripped = pc.ascii_trim(lower, characters=_PUNCTUATION)
+    words = pc.dictionary_encode(
+        pc.if_else(pc.greater(pc.binary_length(stripped), 2), stripped, lower))
+    word_of = words.indices.to_numpy().astype(np.int64)
+    separator = pc.match_substring_regex(distinct, "[\x1c-\x1f]").to_numpy(zero_copy_only=False)
     slow[text[separator[raw]]] = True
-    if "" in vocabulary:  # white space at a text's start or end, or a text of none
-        keep = word_of[raw] != vocabulary[""]
+    empty = pc.equal(pc.binary_length(distinct), 0).to_numpy(zero_copy_only=False)
+    if empty.any():  # white space at a text's start or end, or a text of none
+        keep = ~empty[raw]
         raw, text = raw[keep], text[keep]
+    marks = [pc.count_substring(distinct, mark).to_numpy(zero_copy_only=False)[raw]
+             for mark in ("!", "?")]
     length = np.bincount(text, minlength=n)
     tokens = _Tokens(
         text=text,
         pos=np.arange(len(text)) - np.repeat(np.cumsum(length) - length, length),
         word=word_of[raw],
-        upper=upper[raw],
+        upper=pc.ascii_is_upper(distinct).to_numpy(zero_copy_only=False)[raw],
         length=length,
-        vocabulary=list(vocabulary),
-        emphasis=_punctuation_emphasis(*(np.bincount(text, weights=marks[raw, k], minlength=n)
-                                         for k in (0, 1))),
+        vocabulary=words.dictionary.to_pylist(),
+        emphasis=_punctuation_emphasis(*(np.bincount(text, weights=count, minlength=n)
+                                         for count in marks)),
     )
     return tokens, slow
 
