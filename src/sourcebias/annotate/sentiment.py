@@ -39,6 +39,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import string
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -76,6 +77,9 @@ ASCII_PUNCTUATION = {
 
 
 _VALENCE_KEYS = ("word", "valence", "why")
+
+#: A word character, as the narrator text of a sentence needs one to be scored.
+_WORD = re.compile(r"\w")
 
 
 #: Fewer distinct texts than this are scored in-process whatever ``n_jobs`` says:
@@ -274,15 +278,17 @@ def score_sentiment(
     if valence is not None and not domain:
         raise ValueError("valence= is only used with domain=True; add domain=True or drop it")
     sentences = sentences.reset_index(drop=True)
-    texts = {"sentence": _sentence_texts(sentences)}
+    texts = {"sentence": _arrow_strings(_sentence_texts(sentences))}
     if voice is not None:
         texts["narrator"] = _narrator_texts(
             sentences, voice=voice, articles=articles, scare_as_narrator=scare_as_narrator
         )
-    unscored = _not_english(sentences, articles)
-    texts = {scope: text.where(~unscored) for scope, text in texts.items()}
-    codes, uniques = pd.factorize(pd.concat(texts.values(), ignore_index=True))
-    unique_texts = _arrow_texts(uniques, fold=ascii_punctuation)
+    unscored = pa.array(_not_english(sentences, articles).to_numpy(bool))
+    empty = pa.scalar(None, pa.large_string())
+    encoded = pc.dictionary_encode(pa.concat_arrays(
+        [pc.if_else(unscored, empty, text) for text in texts.values()]))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy()
+    unique_texts = _folded(encoded.dictionary) if ascii_punctuation else encoded.dictionary
     lexicons = {"vader": ()}
     if domain:
         entries = read_valence(valence)
@@ -348,7 +354,8 @@ def _narrator_texts(
     articles: pd.DataFrame,
     scare_as_narrator: bool,
 ) -> pd.Series:
-    """Each sentence's text with its quote spans blanked out; NaN where no word is left.
+    """Each sentence's text with its quote spans blanked out (an Arrow array); null where no
+    word is left.
 
     A removed quote becomes white space, so the words on either side stay
     separate tokens and the offsets of the sentence still hold.
@@ -369,12 +376,20 @@ def _narrator_texts(
     texts = dict(zip(articles["doc_id"].tolist(), articles["text"].tolist(), strict=True))
     blanked = _blank_spans(texts, voice[removed])
     columns = (sentences[column].tolist() for column in ("doc_id", "start", "end"))
-    narrator = pd.Series(
-        [blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
-        index=sentences.index,
-        dtype="str",
-    )
-    return narrator.where(narrator.str.contains(r"\w"))
+    narrator = pa.array([blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
+                        pa.large_string())
+    return pc.if_else(_has_word(narrator), narrator, pa.scalar(None, pa.large_string()))
+
+
+def _has_word(texts: pa.Array) -> pa.Array:
+    """Whether each text holds a word character (Python's ``\\w``): by Arrow for ASCII
+    texts, where its ``\\w`` is Python's, by Python's ``re`` for the others."""
+    found = pc.match_substring_regex(texts, r"\w").to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~pc.string_is_ascii(texts).to_numpy(zero_copy_only=False))
+    if len(other):
+        found[other] = [_WORD.search(text) is not None
+                        for text in texts.take(pa.array(other)).to_pylist()]
+    return pa.array(found)
 
 
 def _blank_spans(texts: dict[str, str], spans: pd.DataFrame) -> dict[str, str]:
@@ -398,14 +413,17 @@ def _analyzer(extra: tuple[tuple[str, float], ...]) -> FastVader:
     return FastVader(dict(extra))
 
 
-def _arrow_texts(uniques: pd.Index, *, fold: bool) -> pa.Array:
-    """The distinct texts as one Arrow array, with :data:`ASCII_PUNCTUATION` applied if
-    ``fold`` (only texts that are not ASCII can hold such a mark)."""
-    texts = pa.array(uniques.astype("str").array, pa.large_string())
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.combine_chunks()
+def _arrow_strings(texts: pd.Series) -> pa.Array:
+    """``texts`` as one Arrow array of large strings."""
+    array = pa.array(texts.array, pa.large_string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _folded(texts: pa.Array) -> pa.Array:
+    """``texts`` with :data:`ASCII_PUNCTUATION` applied (only texts that are not ASCII can
+    hold such a mark)."""
     other = pc.invert(pc.string_is_ascii(texts))
-    if fold and pc.any(other).as_py():
+    if pc.any(other).as_py():
         folded = texts.filter(other)
         for mark, ascii_mark in ASCII_PUNCTUATION.items():
             folded = pc.replace_substring(folded, mark, ascii_mark)
@@ -449,17 +467,29 @@ def _workers(n_jobs: int) -> int:
 def _long_table(
     sentences: pd.DataFrame, blocks: list[np.ndarray], *, lexicons: list[str], scopes: list[str]
 ) -> pd.DataFrame:
-    """Arrange per-lexicon blocks (rows scope-major) as one row per sentence, lexicon, scope."""
+    """Arrange per-lexicon blocks (rows scope-major) as one row per sentence, lexicon, scope.
+
+    The string columns are built in Arrow (a take of the ids, the labels decoded from
+    codes), never as Python objects per row.
+    """
     n, n_lex, n_scope = len(sentences), len(lexicons), len(scopes)
     scores = np.stack(blocks).reshape(n_lex, n_scope, n, len(SCORES)).transpose(2, 0, 1, 3)
     per_sentence = n_lex * n_scope
+    row = np.repeat(np.arange(n), per_sentence)
+    labels = np.arange(per_sentence, dtype=np.int32)
     table = pd.DataFrame(
         {
-            "doc_id": np.repeat(sentences["doc_id"].to_numpy(), per_sentence),
-            "sent_id": np.repeat(sentences["sent_id"].to_numpy(), per_sentence),
-            "lexicon": np.tile(np.repeat(lexicons, n_scope), n),
-            "scope": np.tile(scopes, n * n_lex),
+            "doc_id": _arrow_strings(sentences["doc_id"]).take(pa.array(row)).to_pandas(),
+            "sent_id": sentences["sent_id"].to_numpy()[row],
+            "lexicon": _labels(np.tile(labels // n_scope, n), lexicons),
+            "scope": _labels(np.tile(labels % n_scope, n), scopes),
         }
     )
     values = pd.DataFrame(scores.reshape(-1, len(SCORES)), columns=list(SCORES))
     return pd.concat([table, values], axis=1)
+
+
+def _labels(codes: np.ndarray, labels: list[str]) -> pd.Series:
+    """The ``labels`` at ``codes``, as a string column."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels)).cast(
+        pa.large_string()).to_pandas()
