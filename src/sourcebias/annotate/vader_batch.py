@@ -70,7 +70,7 @@ class _Tokens:
     word: np.ndarray  # its index in ``vocabulary`` (lower-cased, stripped)
     upper: np.ndarray  # the unstripped token ``isupper()``
     length: np.ndarray  # tokens per text
-    vocabulary: list[str]
+    vocabulary: pa.Array  # the distinct words
     emphasis: np.ndarray  # stock ``_punctuation_emphasis`` of each text
 
 
@@ -126,12 +126,13 @@ def score_texts(
     stock_before = sum(analyzer.stock_calls for analyzer in analyzers)
     blocks: list[np.ndarray] = []
     for number, analyzer in enumerate(analyzers):
-        in_lexicon, valence = _lexicon_arrays(tokens.vocabulary, analyzer.lexicon)
+        in_lexicon, valence = _lookup(tokens.vocabulary, analyzer.lexicon)
         if number == 0:
+            first = in_lexicon, valence
             rows = np.ones(n, dtype=bool)
             scores = np.empty((n, 4))
         else:
-            changed = _changed_words(tokens.vocabulary, analyzer.lexicon, analyzers[0].lexicon)
+            changed = (in_lexicon != first[0]) | (valence != first[1])
             rows = np.zeros(n, dtype=bool)
             rows[tokens.text[changed[tokens.word]]] = True
             scores = blocks[0].copy()
@@ -179,49 +180,45 @@ def _tokenise(texts: pa.Array) -> tuple[_Tokens, np.ndarray]:
         word=word_of[raw],
         upper=pc.ascii_is_upper(distinct).to_numpy(zero_copy_only=False)[raw],
         length=length,
-        vocabulary=words.dictionary.to_pylist(),
+        vocabulary=words.dictionary,
         emphasis=_punctuation_emphasis(*(np.bincount(text, weights=count, minlength=n)
                                          for count in marks)),
     )
     return tokens, slow
 
 
-def _vocabulary(words: list[str]) -> _Vocabulary:
+def _vocabulary(words: pa.Array) -> _Vocabulary:
     """The rule flags of each distinct token."""
-    flags = {name: np.array([w in chosen for w in words], dtype=bool)
-             for name, chosen in _WORD_FLAGS.items()}
-    phrase_words = {w for phrase in _PHRASES for w in phrase}
+    def among(chosen: object) -> np.ndarray:
+        return pc.is_in(words, pa.array(list(chosen), words.type)).to_numpy(zero_copy_only=False)
+
+    contracted = pc.match_substring(words, "n't").to_numpy(zero_copy_only=False)
+    is_booster, booster = _lookup(words, BOOSTER_DICT)
     return _Vocabulary(
-        flags=flags,
-        negated=np.array([w in NEGATE or "n't" in w for w in words], dtype=bool),
-        is_booster=np.array([w in BOOSTER_DICT for w in words], dtype=bool),
-        booster=np.array([BOOSTER_DICT.get(w, 0.0) for w in words], dtype=np.float64),
-        phrase_word=np.array([w in phrase_words for w in words], dtype=bool),
+        flags={name: among(chosen) for name, chosen in _WORD_FLAGS.items()},
+        negated=among(NEGATE) | contracted,
+        is_booster=is_booster,
+        booster=booster,
+        phrase_word=among({w for phrase in _PHRASES for w in phrase}),
     )
 
 
-def _lexicon_arrays(words: list[str], lexicon: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each distinct token is in ``lexicon``, and its valence (0 where not)."""
-    valence = [lexicon.get(w) for w in words]
-    in_lexicon = np.array([v is not None for v in valence], dtype=bool)
-    return in_lexicon, np.array([0.0 if v is None else v for v in valence], dtype=np.float64)
-
-
-def _changed_words(words: list[str], lexicon: dict[str, float],
-                   first: dict[str, float]) -> np.ndarray:
-    """Which distinct tokens ``lexicon`` gives another entry (or none) than ``first``."""
-    return np.array([lexicon.get(w) != first.get(w) for w in words], dtype=bool)
+def _lookup(words: pa.Array, entries: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each distinct token is a key of ``entries``, and its value (0 where not)."""
+    at = pc.index_in(words, pa.array(list(entries), words.type))
+    found = pc.is_valid(at).to_numpy(zero_copy_only=False)
+    values = np.append(np.array(list(entries.values()), dtype=np.float64), 0.0)
+    return found, values[pc.fill_null(at, len(entries)).to_numpy(zero_copy_only=False)]
 
 
 def _phrase_texts(tokens: _Tokens, vocabulary: _Vocabulary, n: int) -> np.ndarray:
     """Which texts hold a multi-word idiom or booster as consecutive tokens."""
     out = np.zeros(n, dtype=bool)
-    index = {w: i for i, w in enumerate(tokens.vocabulary)}
     word, last = tokens.word, len(tokens.word) - 1
     at = np.flatnonzero(vocabulary.phrase_word[word[:-1]] & vocabulary.phrase_word[word[1:]])
     at = at[tokens.pos[at] + 1 < tokens.length[tokens.text[at]]]
     for phrase in _PHRASES:
-        ids = [index.get(w) for w in phrase]
+        ids = pc.index_in(pa.array(phrase, tokens.vocabulary.type), tokens.vocabulary).to_pylist()
         if None in ids:
             continue
         match = at[tokens.pos[at] + len(phrase) <= tokens.length[tokens.text[at]]]
