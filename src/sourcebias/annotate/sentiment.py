@@ -76,6 +76,10 @@ ASCII_PUNCTUATION = {
 }
 
 
+#: The marks of :data:`ASCII_PUNCTUATION` by what they are folded to.
+_FOLDED_TO = {ascii_mark: [mark for mark, to in ASCII_PUNCTUATION.items() if to == ascii_mark]
+              for ascii_mark in dict.fromkeys(ASCII_PUNCTUATION.values())}
+
 _VALENCE_KEYS = ("word", "valence", "why")
 
 #: A word character, as the narrator text of a sentence needs one to be scored.
@@ -118,6 +122,14 @@ def read_valence(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     np.float64(-2.8)
     """
     path = Path(DEFAULT_VALENCE if path is None else path)
+    stat = path.stat()
+    return _read_valence(path.resolve(), stat.st_mtime_ns, stat.st_size).copy()
+
+
+@cache
+def _read_valence(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
+    """:func:`read_valence` of ``path``, read once per version of the file (its
+    modification time and size) in a process."""
     text = path.read_text(encoding="utf-8")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -425,8 +437,8 @@ def _folded(texts: pa.Array) -> pa.Array:
     other = pc.invert(pc.string_is_ascii(texts))
     if pc.any(other).as_py():
         folded = texts.filter(other)
-        for mark, ascii_mark in ASCII_PUNCTUATION.items():
-            folded = pc.replace_substring(folded, mark, ascii_mark)
+        for ascii_mark, marks in _FOLDED_TO.items():
+            folded = pc.replace_substring_regex(folded, f"[{''.join(marks)}]", ascii_mark)
         texts = pc.replace_with_mask(texts, other, folded)
     return texts
 

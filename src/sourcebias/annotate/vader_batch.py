@@ -212,18 +212,29 @@ def _lookup(words: pa.Array, entries: dict[str, float]) -> tuple[np.ndarray, np.
 
 
 def _phrase_texts(tokens: _Tokens, vocabulary: _Vocabulary, n: int) -> np.ndarray:
-    """Which texts hold a multi-word idiom or booster as consecutive tokens."""
+    """Which texts hold a multi-word idiom or booster as consecutive tokens.
+
+    The pairs of consecutive tokens that begin a phrase are found at once (as
+    numbers ``first * V + second``); only those are checked for the rest of it.
+    """
     out = np.zeros(n, dtype=bool)
-    word, last = tokens.word, len(tokens.word) - 1
+    word, size = tokens.word, len(tokens.vocabulary)
     at = np.flatnonzero(vocabulary.phrase_word[word[:-1]] & vocabulary.phrase_word[word[1:]])
     at = at[tokens.pos[at] + 1 < tokens.length[tokens.text[at]]]
+    phrases = []
     for phrase in _PHRASES:
-        ids = pc.index_in(pa.array(phrase, tokens.vocabulary.type), tokens.vocabulary).to_pylist()
-        if None in ids:
-            continue
-        match = at[tokens.pos[at] + len(phrase) <= tokens.length[tokens.text[at]]]
-        for k, id_ in enumerate(ids):
-            match = match[word[np.minimum(match + k, last)] == id_]
+        ids = pc.index_in(pa.array(phrase, tokens.vocabulary.type), tokens.vocabulary)
+        if ids.null_count == 0:
+            phrases.append(ids.to_numpy().astype(np.int64))
+    if not phrases or not len(at):
+        return out
+    pair = word[at] * size + word[at + 1]
+    at = at[np.isin(pair, [ids[0] * size + ids[1] for ids in phrases])]
+    for ids in phrases:
+        match = at[(word[at] == ids[0]) & (word[at + 1] == ids[1])]
+        for k in range(2, len(ids)):
+            match = match[tokens.pos[match] + k < tokens.length[tokens.text[match]]]
+            match = match[word[match + k] == ids[k]]
         out[tokens.text[match]] = True
     return out
 
