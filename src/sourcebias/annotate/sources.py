@@ -8,6 +8,8 @@ content. Both work by sorted interval look-ups over all articles at once.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -70,16 +72,13 @@ def resolve_sources(
     out = attributions.copy()
     if mentions.empty or out.empty:  # nothing to resolve to, or nothing to resolve
         return out.assign(source_actor="", source_name="")
-    docs = pd.Index(pd.unique(pd.concat([attributions["doc_id"], mentions["doc_id"]])))
-    m = mentions.sort_values(["doc_id", "start"], kind="stable")
-    m_base = _base(docs, m["doc_id"])
-    m_key = m_base + m["start"].to_numpy(np.int64)
+    docs, (doc_base, m_base) = _bases(out["doc_id"], mentions["doc_id"])
+    m_key = m_base + mentions["start"].to_numpy(np.int64)
     order = np.argsort(m_key, kind="stable")
-    m_key, m_end = m_key[order], (m_base + m["end"].to_numpy(np.int64))[order]
-    m_actor = m["actor"].to_numpy(object)[order]
-    m_label = m["label"].fillna("").str.lower().to_numpy(object)[order]
+    m_key, m_end = m_key[order], (m_base + mentions["end"].to_numpy(np.int64))[order]
+    m_actor = mentions["actor"].to_numpy(object)[order]
+    m_label = mentions["label"].fillna("").str.lower().to_numpy(object)[order]
     has = out["source_start"].to_numpy() >= 0
-    doc_base = _base(docs, out["doc_id"])
     s_start = doc_base + out["source_start"].to_numpy(np.int64)
     s_end = doc_base + out["source_end"].to_numpy(np.int64)
     actor = np.full(len(out), "", dtype=object)
@@ -180,8 +179,17 @@ def _last_words(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _base(docs: pd.Index, doc_id: pd.Series) -> np.ndarray:
     """The number each article's offsets are added to in a global key (sortable by
-    article, then offset)."""
+    article, then offset); negative for an article not in ``docs``."""
     return docs.get_indexer(doc_id).astype(np.int64) * _STRIDE
+
+
+def _bases(*doc_ids: pd.Series) -> tuple[pd.Index, list[np.ndarray]]:
+    """The articles of the columns ``doc_ids`` in order of appearance, and the
+    :func:`_base` of each column's rows, from one hashing pass over them all."""
+    codes, docs = pd.factorize(pd.concat(doc_ids, ignore_index=True))
+    bounds = np.cumsum([0, *(len(doc_id) for doc_id in doc_ids)])
+    bases = codes.astype(np.int64) * _STRIDE
+    return pd.Index(docs), [bases[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _sentence_starts(sentences: pd.DataFrame, docs: pd.Index) -> np.ndarray:
@@ -214,8 +222,7 @@ def mark_attributed(table: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataF
         A copy of ``table`` with the two columns added.
     """
     out = table.copy()
-    docs = pd.Index(pd.unique(pd.concat([table["doc_id"], attributions["doc_id"]])))
-    a_base = _base(docs, attributions["doc_id"])
+    _, (t_base, a_base) = _bases(table["doc_id"], attributions["doc_id"])
     a_start = a_base + attributions["content_start"].to_numpy(np.int64)
     a_end = a_base + attributions["content_end"].to_numpy(np.int64)
     order = np.argsort(a_start, kind="stable")
@@ -224,7 +231,6 @@ def mark_attributed(table: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataF
     reach = np.maximum.accumulate(a_end) if len(a_end) else a_end
     holder = pd.Series(np.where(a_end == reach, np.arange(len(a_end)), np.nan)).ffill()
     holder = holder.to_numpy().astype(np.int64) if len(a_end) else np.zeros(0, np.int64)
-    t_base = _base(docs, table["doc_id"])
     mid = (t_base + table["start"].to_numpy(np.int64) + t_base
            + table["end"].to_numpy(np.int64)) // 2
     k = np.searchsorted(a_start, mid, side="right") - 1
