@@ -110,7 +110,7 @@ def score_texts(
     --------
     >>> [scores], _ = score_texts(["Not a good day!"], [FastVader()])
     >>> scores.tolist()
-    [[0.51, 0.49, 0.0, -0.4015]]
+    [[0.473, 0.527, 0.0, -0.4015]]
     """
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
