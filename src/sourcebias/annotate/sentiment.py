@@ -295,10 +295,10 @@ def score_sentiment(
         texts["narrator"] = _narrator_texts(
             sentences, voice=voice, articles=articles, scare_as_narrator=scare_as_narrator
         )
-    unscored = pa.array(_not_english(sentences, articles).to_numpy(bool))
+    unscored = _not_english(sentences, articles).to_numpy(bool)
     empty = pa.scalar(None, pa.large_string())
     encoded = pc.dictionary_encode(pa.concat_arrays(
-        [pc.if_else(unscored, empty, text) for text in texts.values()]))
+        [pc.if_else(pa.array(unscored), empty, text) for text in texts.values()]))
     codes = pc.fill_null(encoded.indices, -1).to_numpy()
     unique_texts = _folded(encoded.dictionary) if ascii_punctuation else encoded.dictionary
     lexicons = {"vader": ()}
@@ -481,17 +481,19 @@ def _long_table(
 ) -> pd.DataFrame:
     """Arrange per-lexicon blocks (rows scope-major) as one row per sentence, lexicon, scope.
 
-    The string columns are built in Arrow (a take of the ids, the labels decoded from
-    codes), never as Python objects per row.
+    The string columns are built in Arrow (a take of string ids, the labels decoded
+    from codes), never as Python objects per row.
     """
     n, n_lex, n_scope = len(sentences), len(lexicons), len(scopes)
     scores = np.stack(blocks).reshape(n_lex, n_scope, n, len(SCORES)).transpose(2, 0, 1, 3)
     per_sentence = n_lex * n_scope
     row = np.repeat(np.arange(n), per_sentence)
     labels = np.arange(per_sentence, dtype=np.int32)
+    ids = sentences["doc_id"]
     table = pd.DataFrame(
         {
-            "doc_id": _arrow_strings(sentences["doc_id"]).take(pa.array(row)).to_pandas(),
+            "doc_id": (_arrow_strings(ids).take(pa.array(row)).to_pandas()
+                       if isinstance(ids.dtype, pd.StringDtype) else ids.to_numpy()[row]),
             "sent_id": sentences["sent_id"].to_numpy()[row],
             "lexicon": _labels(np.tile(labels // n_scope, n), lexicons),
             "scope": _labels(np.tile(labels % n_scope, n), scopes),
