@@ -365,7 +365,7 @@ def _narrator_texts(
     voice: pd.DataFrame,
     articles: pd.DataFrame,
     scare_as_narrator: bool,
-) -> pd.Series:
+) -> pa.Array:
     """Each sentence's text with its quote spans blanked out (an Arrow array); null where no
     word is left.
 
