@@ -19,6 +19,7 @@ from sourcebias.annotate.sentiment import (
     score_sentiment,
 )
 from sourcebias.annotate.vader import FastVader
+from sourcebias.annotate.vader_batch import _round, score_texts
 from sourcebias.config import PROJECT_ROOT, SEED_BATCH
 from sourcebias.read.batch import read_batch
 from sourcebias.segment.sentences import segment_articles
@@ -194,6 +195,55 @@ def test_fast_scorer_equals_stock_on_allsides_sample(stock, stock_domain, domain
     assert len(texts) > 20_000
     assert_exact(texts, FastVader(), stock)
     assert_exact(texts[:5_000], FastVader(domain_entries), stock_domain)
+
+
+def assert_batch_exact(texts: list[str], lexicons: list[dict[str, float]]) -> None:
+    """``score_texts`` gives every text the stock scores under every lexicon, bit for bit
+    (the sign of a zero included)."""
+    blocks, _ = score_texts(texts, [FastVader(extra) for extra in lexicons])
+    for extra, got in zip(lexicons, blocks, strict=True):
+        reference = SentimentIntensityAnalyzer()
+        reference.lexicon.update(extra)
+        want = np.array([[reference.polarity_scores(text)[k] for k in SCORE_COLUMNS]
+                         for text in texts]).reshape(len(texts), 4)
+        differ = np.flatnonzero((got.view(np.int64) != want.view(np.int64)).any(axis=1))
+        assert not len(differ), (f"{len(differ)} of {len(texts)} texts differ, first: "
+                                 f"{texts[differ[0]]!r} {got[differ[0]]} != {want[differ[0]]}")
+
+
+def test_array_scorer_equals_stock_on_edge_cases_and_fuzz(domain_entries):
+    texts = EDGE_CASES + fuzz_sentences(8_000, seed=11)
+    texts += [text.translate(FOLD) for text in texts]
+    assert_batch_exact(texts, [{}, domain_entries])
+
+
+def test_array_scorer_applies_the_but_quirk_and_idioms_as_stock():
+    # 'affection' (2.4) halved before "but" equals 'ok' (1.2) after it: list.index finds the
+    # earlier position, so the stock result differs from plain scaling
+    texts = ["I have affection for it, but it is ok.", "ok affection but ok ok",
+             "good but good", "kind of good", "The bus stop was bad ass.", "no good but no good",
+             "", "   ", "\x1cgood\x1dbad", "never so good", "GOOD good!!! ???"]
+    assert_batch_exact(texts, [{}])
+    stock = SentimentIntensityAnalyzer().polarity_scores(texts[0])["compound"]
+    [scores], _ = score_texts(texts[:1], [FastVader()])
+    assert scores[0, 3] == stock
+
+
+def test_array_rounding_equals_python_round_near_ties():
+    values = np.array([0.0625, 0.1235, 0.12345, 2.675, -0.00005, 0.49999999, 1 / 3, 0.0005,
+                       -0.12345, 0.999949999])
+    values = np.r_[values, np.random.default_rng(3).uniform(-1, 1, 20_000)]
+    for digits in (3, 4):
+        want = np.array([round(v, digits) for v in values.tolist()])
+        assert (_round(values, digits).view(np.int64) == want.view(np.int64)).all()
+
+
+@pytest.mark.skipif(not ALLSIDES.exists(), reason=f"{ALLSIDES} is absent")
+def test_array_scorer_equals_stock_on_allsides_sample(domain_entries):
+    texts = segment_articles(allsides_articles(every=80))[0]["text"].tolist()
+    assert len(texts) > 20_000
+    texts = texts[:15_000] + [text.translate(FOLD) for text in texts[:5_000]]
+    assert_batch_exact(texts, [{}, domain_entries])
 
 
 # ----------------------------------------------------------------------------- output

@@ -207,3 +207,29 @@ def test_notebook_07_runs_on_the_seed_batch(seed: sb.Analysis, tmp_path: Path):
     wide = rates.pivot(index="outlet", columns="voice", values="n_words")
     assert (wide["own"] <= wide["narrator"]).all() and (wide["own"] < wide["narrator"]).any()
     assert np.isfinite(rates["rate_per_1000"]).all()
+
+
+def test_resolve_sources_rules_on_a_crafted_case():
+    """Named, pronoun (chained, too far, other article) and description (before, after,
+    none) sources, checked against what each rule says by hand."""
+    from sourcebias.annotate.sources import resolve_sources
+
+    sentences = pd.DataFrame({"doc_id": ["a"] * 4 + ["b"], "start": [0, 100, 200, 300, 0]})
+    mentions = pd.DataFrame({
+        "doc_id": ["a", "a", "a"], "start": [10, 30, 310], "end": [20, 40, 320],
+        "actor": ["maduro", "padrino", "guaido"],
+        "label": [None, "Defense Minister", "opposition leader"]})
+    rows = [("a", 30, 40, "Padrino"),        # named: the mention inside the span
+            ("a", 50, 52, "he"),             # pronoun: the source just resolved
+            ("a", 250, 253, "she"),          # two sentences on: the subject of sentence 0
+            ("a", 255, 267, "the minister"),  # description: the nearest label before
+            ("a", 270, 280, "the leader's"),  # description: the first label after
+            ("a", 350, 363, "the spokesman"),  # no label holds it
+            ("a", -1, -1, ""),               # no source
+            ("b", 5, 7, "he")]               # another article: nothing to refer to
+    attributions = pd.DataFrame(rows, columns=["doc_id", "source_start", "source_end",
+                                               "source_text"])
+    out = resolve_sources(attributions, mentions, sentences, lexicon=read_actors())
+    assert out["source_actor"].tolist() == ["padrino", "padrino", "maduro", "padrino",
+                                            "guaido", "", "", ""]
+    assert (out[["doc_id", "source_text"]] == attributions[["doc_id", "source_text"]]).all().all()

@@ -27,9 +27,11 @@ What a user should know:
   (``self-proclaimed`` is one token); phrases such as "interim president"
   cannot be entries.
 * Speed: identical texts (wire copy repeated across outlets, and the narrator
-  text of a sentence without quotes) are scored once; with ``domain=True``
-  only texts that contain a domain word are scored a second time; ``n_jobs``
-  spreads the scoring over processes without changing the result.
+  text of a sentence without quotes) are scored once, all at once with arrays
+  (:func:`sourcebias.annotate.vader_batch.score_texts`); with ``domain=True``
+  the texts are split into tokens once and only texts that contain a domain
+  word are scored a second time; ``n_jobs`` spreads the scoring over processes
+  without changing the result.
 """
 
 from __future__ import annotations
@@ -48,10 +50,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 from vaderSentiment.vaderSentiment import BOOSTER_DICT
 
 from sourcebias.annotate.vader import SCORES, FastVader
+from sourcebias.annotate.vader_batch import score_texts
 from sourcebias.checks import require_columns
 from sourcebias.config import DEFAULT_VALENCE
 
@@ -71,7 +76,14 @@ ASCII_PUNCTUATION = {
 }
 
 
+#: The marks of :data:`ASCII_PUNCTUATION` by what they are folded to.
+_FOLDED_TO = {ascii_mark: [mark for mark, to in ASCII_PUNCTUATION.items() if to == ascii_mark]
+              for ascii_mark in dict.fromkeys(ASCII_PUNCTUATION.values())}
+
 _VALENCE_KEYS = ("word", "valence", "why")
+
+#: A word character, as the narrator text of a sentence needs one to be scored.
+_WORD = re.compile(r"\w")
 
 
 #: Fewer distinct texts than this are scored in-process whatever ``n_jobs`` says:
@@ -110,6 +122,14 @@ def read_valence(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     np.float64(-2.8)
     """
     path = Path(DEFAULT_VALENCE if path is None else path)
+    stat = path.stat()
+    return _read_valence(path.resolve(), stat.st_mtime_ns, stat.st_size).copy()
+
+
+@cache
+def _read_valence(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
+    """:func:`read_valence` of ``path``, read once per version of the file (its
+    modification time and size) in a process."""
     text = path.read_text(encoding="utf-8")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -274,29 +294,30 @@ def score_sentiment(
     if valence is not None and not domain:
         raise ValueError("valence= is only used with domain=True; add domain=True or drop it")
     sentences = sentences.reset_index(drop=True)
-    texts = {"sentence": _sentence_texts(sentences)}
+    texts = {"sentence": _arrow_strings(_sentence_texts(sentences))}
     if voice is not None:
         texts["narrator"] = _narrator_texts(
             sentences, voice=voice, articles=articles, scare_as_narrator=scare_as_narrator
         )
-    unscored = _not_english(sentences, articles, warn=warn_languages)
-    texts = {scope: text.where(~unscored) for scope, text in texts.items()}
-    codes, uniques = pd.factorize(pd.concat(texts.values(), ignore_index=True))
-    uniques = uniques.tolist()
-    if ascii_punctuation:
-        uniques = list(map(_fold_punctuation, uniques))
-    scores, fallbacks = _score_unique(uniques, extra={}, n_jobs=n_jobs)
-    blocks = {"vader": scores}
+    unscored = _not_english(sentences, articles, warn=warn_languages).to_numpy(bool)
+    empty = pa.scalar(None, pa.large_string())
+    encoded = pc.dictionary_encode(pa.concat_arrays(
+        [pc.if_else(pa.array(unscored), empty, text) for text in texts.values()]))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy()
+    unique_texts = _folded(encoded.dictionary) if ascii_punctuation else encoded.dictionary
+    lexicons = {"vader": ()}
     if domain:
         entries = read_valence(valence)
-        extra = dict(zip(entries["word"], entries["valence"], strict=True))
-        blocks["vader+domain"], stock = _rescore(uniques, scores, extra=extra, n_jobs=n_jobs)
-        fallbacks += stock
+        lexicons["vader+domain"] = tuple(sorted(zip(entries["word"], entries["valence"],
+                                                    strict=True)))
+    scores, fallbacks = _score_unique(unique_texts, lexicons=tuple(lexicons.values()),
+                                      n_jobs=n_jobs)
+    blocks = dict(zip(lexicons, scores, strict=True))
     per_text = [_per_text(block, codes) for block in blocks.values()]
     out = _long_table(sentences, per_text, lexicons=list(blocks), scopes=list(texts))
     if voice is None:
         out = out.drop(columns="scope")
-    out.attrs.update(unique_texts=len(uniques), stock_fallbacks=fallbacks,
+    out.attrs.update(unique_texts=len(unique_texts), stock_fallbacks=fallbacks,
                      not_english=int(unscored.sum()))
     return out
 
@@ -344,24 +365,15 @@ def _sentence_texts(sentences: pd.DataFrame) -> pd.Series:
     return texts
 
 
-def _fold_punctuation(text: str) -> str:
-    """``text`` with :data:`ASCII_PUNCTUATION` applied."""
-    if text.isascii():
-        return text
-    for mark, ascii_mark in ASCII_PUNCTUATION.items():
-        if mark in text:
-            text = text.replace(mark, ascii_mark)
-    return text
-
-
 def _narrator_texts(
     sentences: pd.DataFrame,
     *,
     voice: pd.DataFrame,
     articles: pd.DataFrame,
     scare_as_narrator: bool,
-) -> pd.Series:
-    """Each sentence's text with its quote spans blanked out; NaN where no word is left.
+) -> pa.Array:
+    """Each sentence's text with its quote spans blanked out (an Arrow array); null where no
+    word is left.
 
     A removed quote becomes white space, so the words on either side stay
     separate tokens and the offsets of the sentence still hold.
@@ -382,12 +394,20 @@ def _narrator_texts(
     texts = dict(zip(articles["doc_id"].tolist(), articles["text"].tolist(), strict=True))
     blanked = _blank_spans(texts, voice[removed])
     columns = (sentences[column].tolist() for column in ("doc_id", "start", "end"))
-    narrator = pd.Series(
-        [blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
-        index=sentences.index,
-        dtype="str",
-    )
-    return narrator.where(narrator.str.contains(r"\w"))
+    narrator = pa.array([blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
+                        pa.large_string())
+    return pc.if_else(_has_word(narrator), narrator, pa.scalar(None, pa.large_string()))
+
+
+def _has_word(texts: pa.Array) -> pa.Array:
+    """Whether each text holds a word character (Python's ``\\w``): by Arrow for ASCII
+    texts, where its ``\\w`` is Python's, by Python's ``re`` for the others."""
+    found = pc.match_substring_regex(texts, r"\w").to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~pc.string_is_ascii(texts).to_numpy(zero_copy_only=False))
+    if len(other):
+        found[other] = [_WORD.search(text) is not None
+                        for text in texts.take(pa.array(other)).to_pylist()]
+    return pa.array(found)
 
 
 def _blank_spans(texts: dict[str, str], spans: pd.DataFrame) -> dict[str, str]:
@@ -411,48 +431,46 @@ def _analyzer(extra: tuple[tuple[str, float], ...]) -> FastVader:
     return FastVader(dict(extra))
 
 
+def _arrow_strings(texts: pd.Series) -> pa.Array:
+    """``texts`` as one Arrow array of large strings."""
+    array = pa.array(texts.array, pa.large_string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _folded(texts: pa.Array) -> pa.Array:
+    """``texts`` with :data:`ASCII_PUNCTUATION` applied (only texts that are not ASCII can
+    hold such a mark)."""
+    other = pc.invert(pc.string_is_ascii(texts))
+    if pc.any(other).as_py():
+        folded = texts.filter(other)
+        for ascii_mark, marks in _FOLDED_TO.items():
+            folded = pc.replace_substring_regex(folded, f"[{''.join(marks)}]", ascii_mark)
+        texts = pc.replace_with_mask(texts, other, folded)
+    return texts
+
+
 def _score_chunk(
-    texts: list[str], extra: tuple[tuple[str, float], ...]
-) -> tuple[np.ndarray, int]:
-    """Scores of ``texts`` as an (n, 4) array, and how many went to the stock method."""
-    analyzer = _analyzer(extra)
-    before = analyzer.stock_calls
-    scores = np.array([analyzer.scores(text) for text in texts], dtype="float64")
-    return scores.reshape(len(texts), len(SCORES)), analyzer.stock_calls - before
+    texts: pa.Array, lexicons: tuple[tuple[tuple[str, float], ...], ...]
+) -> tuple[list[np.ndarray], int]:
+    """Scores of ``texts`` as an (n, 4) array per lexicon (VADER's plus extra entries), and
+    how many went to the stock method."""
+    return score_texts(texts, [_analyzer(extra) for extra in lexicons])
 
 
 def _score_unique(
-    texts: list[str], *, extra: Mapping[str, float], n_jobs: int
-) -> tuple[np.ndarray, int]:
-    """Score distinct texts, in ``n_jobs`` processes when asked, in input order."""
-    key = tuple(sorted(extra.items()))
+    texts: pa.Array, *, lexicons: tuple[tuple[tuple[str, float], ...], ...], n_jobs: int
+) -> tuple[list[np.ndarray], int]:
+    """Score distinct texts with each lexicon, in ``n_jobs`` processes when asked, in input
+    order."""
     workers = _workers(n_jobs)
     if workers == 1 or len(texts) < _PARALLEL_FROM:
-        return _score_chunk(texts, key)
+        return _score_chunk(texts, lexicons)
     size = math.ceil(len(texts) / (workers * 4))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(workers) as pool:
-        parts = list(pool.map(_score_chunk, chunks, repeat(key)))
-    return np.vstack([scores for scores, _ in parts]), sum(stock for _, stock in parts)
-
-
-def _rescore(
-    texts: list[str], scores: np.ndarray, *, extra: Mapping[str, float], n_jobs: int
-) -> tuple[np.ndarray, int]:
-    """``scores`` of ``texts`` redone with ``extra`` lexicon entries, where they can differ.
-
-    A text none of whose tokens is an ``extra`` word scores the same with and
-    without the entries. An ASCII text can only have such a token if it
-    contains the word in some letter case, which one vectorised regex pass
-    finds; every non-ASCII text is rescored.
-    """
-    series = pd.Series(texts, dtype="str")
-    pattern = "|".join(map(re.escape, sorted(extra, key=len, reverse=True)))
-    may_differ = ~series.str.isascii() | series.str.contains(pattern, case=False, regex=True)
-    rows = np.flatnonzero(may_differ.to_numpy(dtype=bool))
-    rescored = scores.copy()
-    rescored[rows], stock = _score_unique([texts[i] for i in rows], extra=extra, n_jobs=n_jobs)
-    return rescored, stock
+        parts = list(pool.map(_score_chunk, chunks, repeat(lexicons)))
+    blocks = [np.vstack([scores[k] for scores, _ in parts]) for k in range(len(lexicons))]
+    return blocks, sum(stock for _, stock in parts)
 
 
 def _workers(n_jobs: int) -> int:
@@ -467,17 +485,31 @@ def _workers(n_jobs: int) -> int:
 def _long_table(
     sentences: pd.DataFrame, blocks: list[np.ndarray], *, lexicons: list[str], scopes: list[str]
 ) -> pd.DataFrame:
-    """Arrange per-lexicon blocks (rows scope-major) as one row per sentence, lexicon, scope."""
+    """Arrange per-lexicon blocks (rows scope-major) as one row per sentence, lexicon, scope.
+
+    The string columns are built in Arrow (a take of string ids, the labels decoded
+    from codes), never as Python objects per row.
+    """
     n, n_lex, n_scope = len(sentences), len(lexicons), len(scopes)
     scores = np.stack(blocks).reshape(n_lex, n_scope, n, len(SCORES)).transpose(2, 0, 1, 3)
     per_sentence = n_lex * n_scope
+    row = np.repeat(np.arange(n), per_sentence)
+    labels = np.arange(per_sentence, dtype=np.int32)
+    ids = sentences["doc_id"]
     table = pd.DataFrame(
         {
-            "doc_id": np.repeat(sentences["doc_id"].to_numpy(), per_sentence),
-            "sent_id": np.repeat(sentences["sent_id"].to_numpy(), per_sentence),
-            "lexicon": np.tile(np.repeat(lexicons, n_scope), n),
-            "scope": np.tile(scopes, n * n_lex),
+            "doc_id": (_arrow_strings(ids).take(pa.array(row)).to_pandas()
+                       if isinstance(ids.dtype, pd.StringDtype) else ids.to_numpy()[row]),
+            "sent_id": sentences["sent_id"].to_numpy()[row],
+            "lexicon": _labels(np.tile(labels // n_scope, n), lexicons),
+            "scope": _labels(np.tile(labels % n_scope, n), scopes),
         }
     )
     values = pd.DataFrame(scores.reshape(-1, len(SCORES)), columns=list(SCORES))
     return pd.concat([table, values], axis=1)
+
+
+def _labels(codes: np.ndarray, labels: list[str]) -> pd.Series:
+    """The ``labels`` at ``codes``, as a string column."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels)).cast(
+        pa.large_string()).to_pandas()

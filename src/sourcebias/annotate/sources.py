@@ -8,6 +8,8 @@ content. Both work by sorted interval look-ups over all articles at once.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -70,17 +72,15 @@ def resolve_sources(
     out = attributions.copy()
     if mentions.empty or out.empty:  # nothing to resolve to, or nothing to resolve
         return out.assign(source_actor="", source_name="")
-    docs = pd.Index(pd.unique(pd.concat([attributions["doc_id"], mentions["doc_id"]])))
-    m = mentions.sort_values(["doc_id", "start"], kind="stable")
-    m_key = _key(docs, m["doc_id"], m["start"])
+    docs, (doc_base, m_base) = _bases(out["doc_id"], mentions["doc_id"])
+    m_key = m_base + mentions["start"].to_numpy(np.int64)
     order = np.argsort(m_key, kind="stable")
-    m_key, m_end = m_key[order], _key(docs, m["doc_id"], m["end"])[order]
-    m_actor = m["actor"].to_numpy(object)[order]
-    m_label = m["label"].fillna("").str.lower().to_numpy(object)[order]
+    m_key, m_end = m_key[order], (m_base + mentions["end"].to_numpy(np.int64))[order]
+    m_actor = mentions["actor"].to_numpy(object)[order]
+    m_label = mentions["label"].fillna("").str.lower().to_numpy(object)[order]
     has = out["source_start"].to_numpy() >= 0
-    s_start = _key(docs, out["doc_id"], out["source_start"])
-    s_end = _key(docs, out["doc_id"], out["source_end"])
-    doc_base = docs.get_indexer(out["doc_id"]).astype(np.int64) * _STRIDE
+    s_start = doc_base + out["source_start"].to_numpy(np.int64)
+    s_end = doc_base + out["source_end"].to_numpy(np.int64)
     actor = np.full(len(out), "", dtype=object)
     # rule 1: a mention overlapping the span (the last one starting inside it)
     k = np.searchsorted(m_key, s_end, side="left") - 1
@@ -89,62 +89,115 @@ def resolve_sources(
     # the nearest mention before the span, in the same article
     before = np.searchsorted(m_key, s_start, side="left") - 1
     in_doc = (before >= 0) & (m_key[np.maximum(before, 0)] >= doc_base)
-    # "He's hitting out at ..." : the contraction is not part of the source
-    words = out["source_text"].str.lower().str.replace(r"['’]s$", "", regex=True).str.split()
-    last_word = words.str[-1].fillna("").to_numpy(object)
-    pronoun = has & ~named & np.isin(last_word, list(PRONOUNS)) & (words.str.len() == 1)
-    sentence_of = _sentence_index(sentences, docs, s_start)
-    m_sentence = _sentence_index(sentences, docs, m_key)
-    resolved_at, resolved_actor, resolved_sentence = -1, "", -1
-    for i in np.flatnonzero(has).tolist():
-        if pronoun[i]:
-            if resolved_actor and sentence_of[i] - resolved_sentence <= 1 \
-                    and resolved_at >= doc_base[i]:
-                actor[i] = resolved_actor
-            elif in_doc[i]:
-                actor[i] = m_actor[_subject(before[i], m_key, m_sentence)]
-        elif not named[i] and last_word[i]:
-            actor[i] = _described(last_word[i], before[i], doc_base[i], m_key, m_label, m_actor)
-        if actor[i]:
-            resolved_at, resolved_actor, resolved_sentence = int(s_start[i]), actor[i], \
-                int(sentence_of[i])
+    last_word, one_word = _last_words(out["source_text"])
+    pronoun = has & ~named & np.isin(last_word, list(PRONOUNS)) & one_word
+    starts = _sentence_starts(sentences, docs)
+    sentence_of = np.searchsorted(starts, s_start, side="right") - 1
+    m_sentence = np.searchsorted(starts, m_key, side="right") - 1
+    described = has & ~named & ~pronoun & (last_word != "")
+    actor[described] = _described(last_word[described], before[described], doc_base[described],
+                                  m_key, m_label, m_actor)
+    subject = np.full(len(out), "", dtype=object)
+    ask = pronoun & in_doc
+    subject[ask] = m_actor[np.searchsorted(m_sentence, m_sentence[before[ask]], side="left")]
+    _resolve_pronouns(actor, pronoun=pronoun, has=has, subject=subject, at=s_start,
+                      sentence=sentence_of, doc_base=doc_base)
     out["source_actor"] = actor.astype(str)
-    out["source_name"] = [names.get(a, "") for a in out["source_actor"]]
+    out["source_name"] = out["source_actor"].map(names).fillna("").astype(str)
     return out
 
 
-def _subject(k: int, key: np.ndarray, sentence: np.ndarray) -> int:
-    """The first mention of the sentence that holds mention ``k`` (its likely subject)."""
-    return int(np.searchsorted(sentence, sentence[k], side="left"))
+def _resolve_pronouns(actor: np.ndarray, *, pronoun: np.ndarray, has: np.ndarray,
+                      subject: np.ndarray, at: np.ndarray, sentence: np.ndarray,
+                      doc_base: np.ndarray) -> None:
+    """Fill ``actor`` of the pronoun sources in place, in row order.
+
+    A pronoun takes the actor of the last source resolved before it (row order)
+    if that lies in the same article and in the same or the previous sentence,
+    else its ``subject``; the other rows' actors are already known, so only the
+    pronoun rows are visited one by one.
+    """
+    rows = np.arange(len(actor))
+    resolved = has & ~pronoun & (actor != "")
+    last_other = np.maximum.accumulate(np.where(resolved, rows, -1))
+    last_other = np.r_[-1, last_other[:-1]]
+    last = -1
+    for i in np.flatnonzero(pronoun).tolist():
+        j = max(int(last_other[i]), last)
+        if j >= 0 and sentence[i] - sentence[j] <= 1 and at[j] >= doc_base[i]:
+            actor[i] = actor[j]
+        else:
+            actor[i] = subject[i]
+        if actor[i]:
+            last = i
 
 
-def _described(word: str, k: int, base: int, key: np.ndarray, label: np.ndarray,
-               actor: np.ndarray) -> str:
-    """Actor of the nearest mention whose label holds ``word``: at or before ``k`` in the
-    article, else the first after it (a headline's "Defense Minister" named later)."""
-    j = k
-    while j >= 0 and key[j] >= base:
-        if word in label[j].split():
-            return actor[j]
-        j -= 1
-    j = k + 1
-    while j < len(key) and key[j] < base + _STRIDE:
-        if word in label[j].split():
-            return actor[j]
-        j += 1
-    return ""
+def _described(words: np.ndarray, k: np.ndarray, base: np.ndarray, key: np.ndarray,
+               label: np.ndarray, actor: np.ndarray) -> np.ndarray:
+    """For each description's last word, the actor of the nearest mention whose label holds
+    it: at or before mention ``k`` in the article (``key`` from ``base``), else the first
+    after it (a headline's "Defense Minister" named later); ``""`` if none.
+
+    The (label word, mention) pairs are sorted once, and each word is looked up by
+    a sorted search among the mentions whose label holds it.
+    """
+    out = np.full(len(words), "", dtype=object)
+    pairs = pd.Series(label, dtype=object).str.split().explode().dropna()
+    if not len(words) or pairs.empty:
+        return out
+    vocabulary = pd.Index(pd.unique(pairs.to_numpy()))
+    pair_word = vocabulary.get_indexer(pairs.to_numpy()).astype(np.int64)
+    pair_mention = pairs.index.to_numpy(np.int64)
+    stride = np.int64(len(key) + 1)
+    pair_key = np.unique(pair_word * stride + pair_mention)
+    word = vocabulary.get_indexer(words).astype(np.int64)
+    known = word >= 0
+    query = word * stride + k
+    c = np.searchsorted(pair_key, query, side="right") - 1
+    earlier = pair_key[np.maximum(c, 0)]
+    mention = earlier % stride
+    found = known & (c >= 0) & (earlier // stride == word) & (key[mention] >= base)
+    later = pair_key[np.minimum(c + 1, len(pair_key) - 1)]
+    following = later % stride
+    after = (known & ~found & (c + 1 < len(pair_key)) & (later // stride == word)
+             & (key[following] < base + _STRIDE))
+    out[found] = actor[mention[found]]
+    out[after] = actor[following[after]]
+    return out
 
 
-def _key(docs: pd.Index, doc_id: pd.Series, offset: pd.Series) -> np.ndarray:
-    """One sortable number per (article, offset)."""
-    return docs.get_indexer(doc_id).astype(np.int64) * _STRIDE + offset.to_numpy(np.int64)
+def _last_words(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The last word of each source text, lower-cased and without a final "'s" (``""`` if
+    none), and whether it is the only word; worked out once per distinct text."""
+    codes, uniques = pd.factorize(texts)
+    # "He's hitting out at ..." : the contraction is not part of the source
+    words = pd.Series(uniques).str.lower().str.replace(r"['’]s$", "", regex=True).str.split()
+    last = np.r_[words.str[-1].fillna("").to_numpy(object), [""]]
+    one = np.r_[(words.str.len() == 1).to_numpy(bool), [False]]
+    return last[codes], one[codes]
 
 
-def _sentence_index(sentences: pd.DataFrame, docs: pd.Index, points: np.ndarray) -> np.ndarray:
-    """Running number of the sentence holding each global point (over the known articles)."""
-    known = sentences[docs.get_indexer(sentences["doc_id"]) >= 0]
-    starts = np.sort(_key(docs, known["doc_id"], known["start"]))
-    return np.searchsorted(starts, points, side="right") - 1
+def _base(docs: pd.Index, doc_id: pd.Series) -> np.ndarray:
+    """The number each article's offsets are added to in a global key (sortable by
+    article, then offset); negative for an article not in ``docs``."""
+    return docs.get_indexer(doc_id).astype(np.int64) * _STRIDE
+
+
+def _bases(*doc_ids: pd.Series) -> tuple[pd.Index, list[np.ndarray]]:
+    """The articles of the columns ``doc_ids`` in order of appearance, and the
+    :func:`_base` of each column's rows, from one hashing pass over them all."""
+    codes, docs = pd.factorize(pd.concat(doc_ids, ignore_index=True))
+    bounds = np.cumsum([0, *(len(doc_id) for doc_id in doc_ids)])
+    bases = codes.astype(np.int64) * _STRIDE
+    return pd.Index(docs), [bases[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _sentence_starts(sentences: pd.DataFrame, docs: pd.Index) -> np.ndarray:
+    """Sorted global keys of the starts of the sentences of the known articles; the running
+    number of the sentence holding a point is its ``searchsorted(side="right") - 1``."""
+    base = _base(docs, sentences["doc_id"])
+    known = base >= 0
+    return np.sort(base[known] + sentences["start"].to_numpy(np.int64)[known])
 
 
 def mark_attributed(table: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
@@ -169,17 +222,17 @@ def mark_attributed(table: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataF
         A copy of ``table`` with the two columns added.
     """
     out = table.copy()
-    docs = pd.Index(pd.unique(pd.concat([table["doc_id"], attributions["doc_id"]])))
-    a_start = _key(docs, attributions["doc_id"], attributions["content_start"])
-    a_end = _key(docs, attributions["doc_id"], attributions["content_end"])
+    _, (t_base, a_base) = _bases(table["doc_id"], attributions["doc_id"])
+    a_start = a_base + attributions["content_start"].to_numpy(np.int64)
+    a_end = a_base + attributions["content_end"].to_numpy(np.int64)
     order = np.argsort(a_start, kind="stable")
     a_start, a_end = a_start[order], a_end[order]
     a_actor = attributions["source_actor"].to_numpy(object)[order]
     reach = np.maximum.accumulate(a_end) if len(a_end) else a_end
     holder = pd.Series(np.where(a_end == reach, np.arange(len(a_end)), np.nan)).ffill()
     holder = holder.to_numpy().astype(np.int64) if len(a_end) else np.zeros(0, np.int64)
-    mid = (_key(docs, table["doc_id"], table["start"])
-           + _key(docs, table["doc_id"], table["end"])) // 2
+    mid = (t_base + table["start"].to_numpy(np.int64) + t_base
+           + table["end"].to_numpy(np.int64)) // 2
     k = np.searchsorted(a_start, mid, side="right") - 1
     inside = (k >= 0) & (reach[np.maximum(k, 0)] > mid) if len(a_start) else k >= 0
     actor = np.full(len(out), "", dtype=object)
