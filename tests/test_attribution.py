@@ -132,6 +132,15 @@ def test_an_inflection_unseen_in_train_is_a_cue_scored_by_its_lemma(text, cue, s
     assert model.weights["l"][lemma_key(cue)] > 0 and cue not in model.weights["f"]
 
 
+def test_an_opening_phrase_ending_in_a_quoted_title_is_not_content():
+    articles, found = attributions_of(
+        "On this weekend’s broadcast of “Fox News Sunday,” Pence said his running mate "
+        "was only “to mock” Hillary Clinton.")
+    said = found[found["cue"] == "said"]
+    assert len(said) == 1 and said["source_text"].tolist() == ["Pence"]
+    assert content(articles, said.iloc[0]) == "his running mate was only “to mock” Hillary Clinton"
+
+
 def test_party_labels_and_adverbs_between_source_and_cue_are_skipped():
     _, found = attributions_of("Sen. Lindsey Graham (R-S.C.) told reporters the bill was dead.",
                                "Trump sharply criticized the deal.")
