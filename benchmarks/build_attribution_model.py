@@ -6,17 +6,24 @@ the train articles is counted, and so are its occurrences inside a gold
 least ``--min-count`` times and in at least ``--min-precision`` of its
 occurrences; function words (:data:`FUNCTION_WORDS`) never do, since they
 are cues only as parts of longer ones ("talked about"), nor do adverbs in
-``-ly`` ("publicly said") or forms with an apostrophe or digit.
+``-ly`` ("publicly said") or forms with an apostrophe or digit. The inflections
+of its verb forms that never occur in train ("criticises" beside "criticized",
+"repeats" beside "repeated"; regular suffixes, -ise/-ize spellings and a small
+irregular table, :func:`inflections`) enter it too, with counts 0.
 
 The cue filter (:mod:`sourcebias.segment.cue_features`) is then learned on
 the same articles: every place the lexicon finds in a sentence is a
 candidate, labelled 1 when it overlaps a gold ``Cue`` span; a logistic
 regression (scikit-learn, L2 penalty ``C``, L-BFGS) is fitted on the
 indicators of the candidates' features seen at least ``--min-feature``
-times. Writes ``src/sourcebias/resources/models/attribution.json`` (same bytes
-on every run: sorted keys, weights rounded to 4 decimals) with the counts of
-each form, the filter and the data's citation. The thresholds were tuned on
-PolNeAR dev with ``validate_attribution.py``.
+times. One feature family is the form's
+:func:`~sourcebias.segment.cue_features.lemma_key`, so a generated form, which
+has no candidate in train and so no form weight, scores with the weight its
+lemma earned from the forms seen. Writes
+``src/sourcebias/resources/models/attribution.json`` (same bytes on every run:
+sorted keys, weights rounded to 4 decimals) with the counts of each form, the
+filter and the data's citation. The thresholds were tuned on PolNeAR train and
+dev with ``validate_attribution.py`` (docs/validation.md).
 
 Data: Newell, Margolin and Ruths, *An Attribution Relations Corpus for
 Political News*, LREC 2018 (PolNeAR; research data, no licence file).
@@ -41,7 +48,7 @@ from sklearn.linear_model import LogisticRegression
 
 from sourcebias.segment import cues as rules
 from sourcebias.segment.attribution import CueModel, corpus_layout
-from sourcebias.segment.cue_features import FAMILIES, features
+from sourcebias.segment.cue_features import FAMILIES, IRREGULAR, features, lemma_key
 from sourcebias.segment.sentences import segment_articles
 from sourcebias.tables import WORD_PATTERN
 
@@ -54,6 +61,9 @@ FUNCTION_WORDS = frozenset("""
     he her his i in into is it its not of on or out over she that the their them they this
     to up was we were what which who will with would you also more no so than then there
 """.split())
+
+#: The -ize/-ise suffix of a verb form ("criticized", "criticising").
+_SPELLING = re.compile(r"i([sz])(e|es|ed|ing)$")
 
 CITATION = ("Newell, Edward, Drew Margolin and Derek Ruths. An Attribution Relations Corpus "
             "for Political News. Proceedings of LREC 2018. PolNeAR train split (840 articles); "
@@ -76,6 +86,81 @@ def count_forms(articles, gold) -> tuple[Counter, Counter]:
             total[form] += 1
             as_cue[form] += bool(covered[m.start()])
     return total, as_cue
+
+
+def _bases(form: str) -> set[str]:
+    """Possible base forms of a word form: what its regular suffix leaves, or itself."""
+    if form in IRREGULAR:
+        return {IRREGULAR[form]}
+    bases = set()
+    for suffix, stems in (("ied", (form[:-3] + "y",)), ("ies", (form[:-3] + "y",)),
+                          ("ing", (form[:-3], form[:-3] + "e", form[:-4])),
+                          ("ed", (form[:-2], form[:-1], form[:-3])),
+                          ("es", (form[:-2], form[:-1])), ("s", (form[:-1],))):
+        if form.endswith(suffix):
+            bases.update(stems)
+            break
+    return {b for b in bases if len(b) >= 3} or {form}
+
+
+def _inflect(base: str, *, doubled: bool) -> set[str]:
+    """The regular inflections of a base form (and their -ise/-ize spelling), with itself;
+    with a doubled final consonant before "-ed" and "-ing" instead when ``doubled``."""
+    if doubled:  # "admitted", not "admited"
+        forms = {base, base + "s", base + base[-1] + "ed", base + base[-1] + "ing"}
+    elif base.endswith("y") and base[-2:-1] not in "aeiou":
+        forms = {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    elif base.endswith(("s", "sh", "ch", "x", "z", "o")):
+        forms = {base, base + "es", base + "ed", base + "ing"}
+    elif base.endswith("e"):
+        forms = {base, base + "s", base + "d",
+                 (base if base.endswith("ee") else base[:-1]) + "ing"}
+    else:
+        forms = {base, base + "s", base + "ed", base + "ing"}
+    return forms | {_SPELLING.sub(lambda m: ("s" if m[1] == "z" else "z") + m[2], f)
+                    for f in forms if _SPELLING.search(f)}
+
+
+def inflections(forms: list[str], total: Counter) -> dict[str, str]:
+    """Forms never seen in train that inflect a cue form, each with the cue form it came from.
+
+    A form is generated from each base of a cue form that looks like a verb
+    (irregular, or ending in "-ed", "-ing" or "-s"; :func:`_bases`) that is the
+    form itself or a word seen in train, by the regular suffixes
+    (:func:`_inflect`) and the irregular table
+    (:data:`sourcebias.segment.cue_features.IRREGULAR`) when the base is a verb
+    (the form, or an inflection of the base seen in train, ends in "-ed" or "-ing",
+    or the base is irregular), and kept when it has the
+    same :func:`~sourcebias.segment.cue_features.lemma_key` as the cue form, was
+    never seen in train, and would pass the lexicon's own form rules.
+    """
+    irregular: dict[str, set[str]] = {}
+    for form, base in IRREGULAR.items():
+        irregular.setdefault(base, {base}).add(form)
+    new: dict[str, str] = {}
+    for form in sorted(forms):
+        if form not in IRREGULAR and not form.endswith(("ed", "ing", "s")):
+            continue  # only verb forms: "texan" is no base of "texans"
+        for base in sorted(_bases(form)):
+            if base != form and not total[base] and base not in irregular:
+                continue
+            doubled = form.startswith(base + base[-1]) and base[-1] not in "aeiouy"
+            made_forms = _inflect(base, doubled=doubled)
+            if base in irregular:  # "made", not "maked"
+                made_forms = {f for f in made_forms if not f.endswith("ed")} | irregular[base]
+            if not (form.endswith(("ed", "ing")) or base in irregular or any(
+                    total[f] for f in made_forms - {base} if f.endswith(("ed", "ing")))):
+                continue  # no verb: "accusations" gives no "accusationed"
+            for made in sorted(made_forms):
+                if (made not in new and not total[made] and _lexical(made)
+                        and lemma_key(made) == lemma_key(form)):
+                    new[made] = form
+    return new
+
+
+def _lexical(form: str) -> bool:
+    """Whether a word form may be a cue form (no function word, -ly adverb, digit, mark)."""
+    return form not in FUNCTION_WORDS and form.isalpha() and not form.endswith("ly")
 
 
 def candidate_table(articles: pd.DataFrame, gold: pd.DataFrame, forms: list[str]
@@ -116,7 +201,7 @@ def fit_filter(table: pd.DataFrame, label: np.ndarray, min_feature: int, c: floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--min-precision", type=float, default=0.15)
+    parser.add_argument("--min-precision", type=float, default=0.1)
     parser.add_argument("--min-count", type=int, default=1)
     parser.add_argument("--min-feature", type=int, default=3)
     parser.add_argument("--c", type=float, default=1.0)
@@ -129,11 +214,14 @@ def main() -> None:
         if as_cue[form] >= args.min_count and as_cue[form] >= args.min_precision * total[form]
         and form not in FUNCTION_WORDS and form.isalpha() and not form.endswith("ly")
     )
+    generated = inflections([c[0] for c in cues], total)
+    cues = sorted(cues + [[form, 0, 0] for form in generated])
     table, label = candidate_table(articles, gold, [c[0] for c in cues])
     weights, bias = fit_filter(table, label, args.min_feature, args.c)
     model = {
         "description": "Cue word forms of the attribution layer (sourcebias.segment.attribution): "
-                       "form, times annotated as (part of) a cue, occurrences, in PolNeAR train; "
+                       "form, times annotated as (part of) a cue, occurrences, in PolNeAR train "
+                       "(0, 0 for inflections of cue forms never seen in train); "
                        "and the logistic-regression cue filter (sourcebias.segment.cue_features).",
         "data": CITATION,
         "built_by": "benchmarks/build_attribution_model.py",
@@ -150,8 +238,9 @@ def main() -> None:
     OUT.write_text(json.dumps(model, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                    encoding="utf-8")
     n_weights = sum(map(len, weights.values()))
-    print(f"{len(cues)} cue forms, {n_weights} filter weights ({len(label)} candidates, "
-          f"{label.mean():.2f} cues) written to {OUT}")
+    print(f"{len(cues)} cue forms ({len(generated)} inflections never seen in train), "
+          f"{n_weights} filter weights ({len(label)} candidates, {label.mean():.2f} cues) "
+          f"written to {OUT}")
 
 
 if __name__ == "__main__":

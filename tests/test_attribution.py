@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,8 @@ import pytest
 from sourcebias.annotate.actors import find_actors
 from sourcebias.annotate.sources import mark_attributed, resolve_sources
 from sourcebias.segment import cues as rules
-from sourcebias.segment.attribution import COLUMNS, find_attributions
+from sourcebias.segment.attribution import COLUMNS, find_attributions, load_model
+from sourcebias.segment.cue_features import lemma_key
 from sourcebias.segment.sentences import segment_articles
 
 
@@ -89,6 +92,53 @@ def test_the_cue_filter_tells_a_so_called_deal_from_a_call():
     assert found["doc_id"].tolist() == ["d1"]
     assert (found.at[0, "cue"], found.at[0, "source_text"]) == ("called", "He")
     assert content(articles, found.iloc[0]) == "the decision a mistake"
+
+
+def test_lemma_key_joins_the_inflections_of_a_cue_verb_and_nothing_else():
+    keys = {form: lemma_key(form) for form in (
+        "say", "says", "said", "saying", "criticize", "criticized", "criticises", "criticising",
+        "deny", "denies", "denied", "denying", "admit", "admits", "admitted", "admitting")}
+    groups = {}
+    for form, key in keys.items():
+        groups.setdefault(key, set()).add(form)
+    assert sorted(map(len, groups.values())) == [4, 4, 4, 4]
+    assert lemma_key("criticism") != lemma_key("criticized")
+    assert lemma_key("according to") == "according to"
+
+
+def test_inflections_never_seen_in_train_are_in_the_lexicon_with_no_counts():
+    path = files("sourcebias") / "resources" / "models" / "attribution.json"
+    rows = {row[0]: row[1:] for row in json.loads(path.read_text(encoding="utf-8"))["cues"]}
+    for form, seen in (("repeats", "repeated"), ("yells", "yelled"), ("pleads", "pleaded"),
+                       ("retorts", "retorted"), ("reiterates", "reiterated")):
+        assert rows[form] == [0, 0] and rows[seen][0] > 0
+        assert lemma_key(form) == lemma_key(seen)
+    assert "accusationed" not in rows and "maked" not in rows  # no verb, irregular verb
+
+
+@pytest.mark.parametrize(("text", "cue", "source", "said"), [
+    ("The senator repeats that the plan is dead.", "repeats", "The senator",
+     "that the plan is dead"),
+    ("The governor yells that the vote was rigged.", "yells", "The governor",
+     "that the vote was rigged"),
+    ("Smith reiterates that the deal is off.", "reiterates", "Smith", "that the deal is off"),
+    ('"We will win," the coach retorts.', "retorts", "the coach", '"We will win,"'),
+])
+def test_an_inflection_unseen_in_train_is_a_cue_scored_by_its_lemma(text, cue, source, said):
+    articles, found = attributions_of(text)
+    assert (found.at[0, "cue"], found.at[0, "source_text"]) == (cue, source)
+    assert content(articles, found.iloc[0]) == said
+    model = load_model()
+    assert model.weights["l"][lemma_key(cue)] > 0 and cue not in model.weights["f"]
+
+
+def test_an_opening_phrase_ending_in_a_quoted_title_is_not_content():
+    articles, found = attributions_of(
+        "On this weekend’s broadcast of “Fox News Sunday,” Pence said his running mate "
+        "was only “to mock” Hillary Clinton.")
+    said = found[found["cue"] == "said"]
+    assert len(said) == 1 and said["source_text"].tolist() == ["Pence"]
+    assert content(articles, said.iloc[0]) == "his running mate was only “to mock” Hillary Clinton"
 
 
 def test_party_labels_and_adverbs_between_source_and_cue_are_skipped():

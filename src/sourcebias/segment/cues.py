@@ -80,6 +80,8 @@ _PREPOSITION = re.compile(r"(?:for|on|about|of|in|at|with|out|against|from|over|
                           r"(?: (?:of|on|about|to|with))? (?=\S)")
 #: Marks that may close a quotation.
 _CLOSERS = "\"”’'»"
+#: Marks that may open a quotation.
+_OPENS = "\"“‘'«"
 #: Characters trimmed from the end of a content span.
 _TRAILING = " \n\t,;:-—–."
 
@@ -218,7 +220,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     elif (after or comma_before) and before[1] > before[0]:
         comma_after = corpus.rfind(",", right_start - 2, right_start) >= 0
         if (spaces_after >= 1 and not (after or comma_after)
-                and corpus[before[1] - 1] not in _CLOSERS):
+                and (corpus[before[1] - 1] not in _CLOSERS or corpus[before[0]] not in _OPENS)):
             pieces.append((*right, True))  # "After the meeting, the ministry said that ..."
         else:
             pieces.append((*before, False))
