@@ -26,10 +26,10 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
 * static word vectors (:mod:`sourcebias.annotate.word_vectors`: each word
   embedded alone by the sentence encoder all-MiniLM-L6-v2, Apache-2.0, and
   reduced by PCA; model2vec-style distillation, Tulkens and van Dongen 2024)
-  averaged over four groups (:data:`VECTOR_GROUPS`): left of the target, each
+  averaged over six groups (:data:`VECTOR_GROUPS`): left of the target, each
   word weighted ``1 / d`` for its distance ``d`` in words (1 nearest); right
-  of it, likewise; the clause; the sentence (target masked), each word
-  weighted 1. A group's mean is ``sum_i w_i v_i / sum_i w_i``; words outside
+  of it, likewise; the three nearest words on the left, and on the right; the
+  clause; the sentence (target masked); each word of the last four weighted 1. A group's mean is ``sum_i w_i v_i / sum_i w_i``; words outside
   the vocabulary count with the zero vector, a group without words is zero,
   and a word read with ``neg_`` takes the vector of the word.
 
@@ -71,7 +71,7 @@ NEAR, MIDDLE = 3, 8
 #: Group prefixes of the hashed words: left, right by distance; sentence; clause.
 GROUPS = ("l1_", "l2_", "l3_", "r1_", "r2_", "r3_", "s_", "c_")
 #: The word-vector means of a target, in the order of its columns.
-VECTOR_GROUPS = ("left", "right", "clause", "sentence")
+VECTOR_GROUPS = ("left", "right", "near_left", "near_right", "clause", "sentence")
 
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 _NEGATION = re.compile(
@@ -389,14 +389,15 @@ def _reference_mixing(text: str, start: int, end: int) -> sparse.csr_matrix:
     """The mixing row of one target (the reference definition; see :func:`target_inputs`).
 
     Left of the target, the word at distance ``d`` (1 nearest) weighs
-    ``1 / d``; right of it, the word at distance ``d`` weighs ``1 / d``; in
-    the clause and the sentence every word weighs 1. A word read with
+    ``1 / d``; right of it, the word at distance ``d`` weighs ``1 / d``;
+    among the :data:`NEAR` nearest on each side, in the clause and in the
+    sentence every word weighs 1. A word read with
     ``neg_`` takes the vector of the word.
     """
     lw, rw, clause = _feature_words(text, start, end)
-    words = [lw, rw, clause, lw + rw]
+    words = [lw, rw, lw[-NEAR:], rw[:NEAR], clause, lw + rw]
     weights = [1.0 / np.arange(len(lw), 0, -1), 1.0 / np.arange(1, len(rw) + 1),
-               np.ones(len(clause)), np.ones(len(lw) + len(rw))]
+               *(np.ones(len(w)) for w in words[2:])]
     groups = np.concatenate([np.full(len(w), g) for g, w in enumerate(words)]).astype(np.int64)
     every = [w for group in words for w in group]
     return _mixing(1, groups, _vector_rows(every), np.concatenate(weights))
@@ -616,20 +617,24 @@ class _Parsed:
         matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n, N_FEATURES))
         matrix.sum_duplicates()
         matrix.data[:] = 1.0
-        # the vector means: left and right weighted by 1 / distance, clause and sentence plain
+        # the vector means: left and right weighted by 1 / distance, the rest plain
         piece_rows = (_vector_rows(pieces_l[1]), _vector_rows(pieces_r[1]))
         word_l = np.concatenate([self.vector_row[tok_l], piece_rows[0]])
         word_r = np.concatenate([self.vector_row[tok_r], piece_rows[1]])
         side_l = np.concatenate([row_l, pieces_l[0]])
         side_r = np.concatenate([row_r, pieces_r[0]])
         k = len(VECTOR_GROUPS)
+        far_l = np.concatenate([distance, pieces_l[2]])
+        far_r = np.concatenate([offset, pieces_r[2]]) + 1
+        near_l, near_r = far_l <= NEAR, far_r <= NEAR
         groups = np.concatenate([k * side_l, k * side_r + 1,
-                                 k * np.concatenate([row_cl, row_cr, p_rows]) + 2,
-                                 k * np.concatenate([side_l, side_r]) + 3])
-        rows = np.concatenate([word_l, word_r, self.vector_row[tok_cl], self.vector_row[tok_cr],
+                                 k * side_l[near_l] + 2, k * side_r[near_r] + 3,
+                                 k * np.concatenate([row_cl, row_cr, p_rows]) + 4,
+                                 k * np.concatenate([side_l, side_r]) + 5])
+        rows = np.concatenate([word_l, word_r, word_l[near_l], word_r[near_r],
+                               self.vector_row[tok_cl], self.vector_row[tok_cr],
                                *piece_rows, word_l, word_r])
-        weights = np.concatenate([1.0 / np.concatenate([distance, pieces_l[2]]),
-                                  1.0 / (np.concatenate([offset, pieces_r[2]]) + 1.0),
+        weights = np.concatenate([1.0 / far_l, 1.0 / far_r,
                                   np.ones(len(rows) - len(word_l) - len(word_r))])
         return matrix, _mixing(n, groups, rows, weights), hard
 
