@@ -29,8 +29,9 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
   averaged over six groups (:data:`VECTOR_GROUPS`): left of the target, each
   word weighted ``1 / d`` for its distance ``d`` in words (1 nearest); right
   of it, likewise; the three nearest words on the left, and on the right; the
-  clause; the sentence (target masked); each word of the last four weighted 1. A group's mean is ``sum_i w_i v_i / sum_i w_i``; words outside
-  the vocabulary count with the zero vector, a group without words is zero,
+  clause; the sentence (target masked); each word of the last four weighted 1.
+  A group's mean is ``sum_i w_i v_i / sum_i w_i``; words outside the
+  vocabulary count with the zero vector, a group without words is zero,
   and a word read with ``neg_`` takes the vector of the word.
 
 At run time this is numpy and scipy only: the vector means enter the linear
@@ -287,7 +288,7 @@ def target_features(texts: list[str], starts: np.ndarray, ends: np.ndarray) -> s
 
 
 def target_inputs(texts: list[str], starts: np.ndarray,
-                  ends: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+                  ends: np.ndarray) -> tuple[sparse.csr_matrix, sparse.coo_matrix]:
     """Hashed words and word-vector means around each target (see the module docstring).
 
     Each distinct sentence is lower-cased, tokenised, looked up in the word
@@ -315,9 +316,11 @@ def target_inputs(texts: list[str], starts: np.ndarray,
     -------
     words : scipy.sparse.csr_matrix
         One row per target, :data:`N_FEATURES` binary columns.
-    mixing : scipy.sparse.csr_matrix
+    mixing : scipy.sparse.coo_matrix
         One row per target, ``len(VECTOR_GROUPS) x len(vector_table())``
-        columns: the weight of each word vector in each group's mean.
+        columns: the weight of each word vector in each group's mean
+        (unsorted, with repeated entries that add up: a product with a dense
+        matrix needs no sort).
     """
     codes, sentences = pd.factorize(pd.Series(texts, dtype=object))
     sentences = sentences.tolist()
@@ -329,7 +332,8 @@ def target_inputs(texts: list[str], starts: np.ndarray,
     edges = np.concatenate([[0], np.flatnonzero(np.diff(slices)) + 1, [len(sentences)]])
     order = np.argsort(slices[codes], kind="stable")
     groups = np.split(order, np.searchsorted(slices[codes][order], slices[edges[1:-1]]))
-    words, mixing = [], []
+    words: list[sparse.csr_matrix] = []
+    mixing: list[sparse.coo_matrix] = []
     for lo, hi, rows in zip(edges[:-1].tolist(), edges[1:].tolist(), groups, strict=True):
         part = _chunk_inputs(sentences[lo:hi], codes[rows] - lo,
                              [texts[i] for i in rows.tolist()], starts[rows], ends[rows])
@@ -337,7 +341,9 @@ def target_inputs(texts: list[str], starts: np.ndarray,
         mixing.append(part[1])
     back = np.argsort(order, kind="stable")
     return (sparse.csr_matrix(sparse.vstack(words).tocsr()[back]),
-            sparse.csr_matrix(sparse.vstack(mixing).tocsr()[back]))
+            _coo([(part.data, order_rows[part.row], part.col)
+                  for part, order_rows in zip(mixing, groups, strict=True)], mixing[0].shape[1],
+                 len(texts)))
 
 
 #: Characters of distinct sentences parsed at a time by :func:`target_inputs`.
@@ -346,7 +352,7 @@ _CHUNK_CHARS = 1 << 22
 
 def _chunk_inputs(sentences: list[str], codes: np.ndarray, texts: list[str],
                   starts: np.ndarray,
-                  ends: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+                  ends: np.ndarray) -> tuple[sparse.csr_matrix, sparse.coo_matrix]:
     """:func:`target_inputs` of targets in ``sentences`` (``codes`` index them)."""
     parsed = _Parsed.of(sentences)
     where = parsed.begin[codes]
@@ -357,11 +363,21 @@ def _chunk_inputs(sentences: list[str], codes: np.ndarray, texts: list[str],
     easy, slow_rows = np.flatnonzero(~hard), np.flatnonzero(hard)
     slow = _HASHER.transform(_feature_string(texts[i], int(starts[i]), int(ends[i]))
                              for i in slow_rows)
-    slow_mixing = sparse.vstack([_reference_mixing(texts[i], int(starts[i]), int(ends[i]))
-                                 for i in slow_rows.tolist()])
+    keep = ~hard[mixing.row]
+    parts = [(mixing.data[keep], mixing.row[keep], mixing.col[keep])]
+    for i in slow_rows.tolist():
+        one = _reference_mixing(texts[i], int(starts[i]), int(ends[i]))
+        parts.append((one.data, np.full(one.nnz, i), one.col))
     order = np.argsort(np.concatenate([easy, slow_rows]), kind="stable")
     return (sparse.csr_matrix(sparse.vstack([fast[easy], slow]).tocsr()[order]),
-            sparse.csr_matrix(sparse.vstack([mixing[easy], slow_mixing]).tocsr()[order]))
+            _coo(parts, mixing.shape[1], len(texts)))
+
+
+def _coo(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], width: int,
+         n: int) -> sparse.coo_matrix:
+    """One ``n x width`` COO matrix from (values, rows, columns) parts (duplicates add up)."""
+    data, rows, columns = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    return sparse.coo_matrix((data, (rows, columns)), shape=(n, width))
 
 
 def _feature_words(text: str, start: int, end: int) -> tuple[list[str], list[str], list[str]]:
@@ -385,7 +401,7 @@ def _feature_string(text: str, start: int, end: int) -> str:
     return " ".join(parts)
 
 
-def _reference_mixing(text: str, start: int, end: int) -> sparse.csr_matrix:
+def _reference_mixing(text: str, start: int, end: int) -> sparse.coo_matrix:
     """The mixing row of one target (the reference definition; see :func:`target_inputs`).
 
     Left of the target, the word at distance ``d`` (1 nearest) weighs
@@ -414,7 +430,7 @@ def _vector_rows(words: list[str]) -> np.ndarray:
 
 
 def _mixing(n: int, groups: np.ndarray, rows: np.ndarray,
-            weights: np.ndarray) -> sparse.csr_matrix:
+            weights: np.ndarray) -> sparse.coo_matrix:
     """The mixing matrix of :func:`target_inputs` from each word's place and weight.
 
     ``groups`` is ``target * len(VECTOR_GROUPS) + group`` for each word,
@@ -425,16 +441,16 @@ def _mixing(n: int, groups: np.ndarray, rows: np.ndarray,
     """
     k, width = len(VECTOR_GROUPS), len(vector_table())
     total = np.bincount(groups, weights=weights, minlength=n * k)
-    return sparse.csr_matrix((weights / total[groups], (groups // k, groups % k * width + rows)),
+    return sparse.coo_matrix((weights / total[groups], (groups // k, groups % k * width + rows)),
                              shape=(n, k * width))
 
 
-def vector_means(mixing: sparse.csr_matrix) -> np.ndarray:
+def vector_means(mixing: sparse.spmatrix) -> np.ndarray:
     """The weighted means of :data:`VECTOR_GROUPS` from a mixing matrix of :func:`target_inputs`.
 
     Parameters
     ----------
-    mixing : scipy.sparse.csr_matrix
+    mixing : scipy.sparse.coo_matrix
         As returned by :func:`target_inputs`.
 
     Returns
@@ -442,7 +458,7 @@ def vector_means(mixing: sparse.csr_matrix) -> np.ndarray:
     numpy.ndarray
         One row per target: the mean vector of each group, side by side.
     """
-    table = vector_table()
+    table, mixing = vector_table(), sparse.csc_matrix(mixing)
     width = len(table)
     return np.hstack([mixing[:, g * width:(g + 1) * width] @ table
                       for g in range(len(VECTOR_GROUPS))])
@@ -548,7 +564,7 @@ class _Parsed:
                    neg_word, neg_target, neg_skips, mark_start[order], mark_end)
 
     def features(self, codes: np.ndarray, a: np.ndarray,
-                 b: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+                 b: np.ndarray) -> tuple[sparse.csr_matrix, sparse.coo_matrix, np.ndarray]:
         """Hashed words and vector mixing of each target (joined offsets ``a``, ``b``), and which
         are hard.
 
