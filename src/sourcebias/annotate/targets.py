@@ -93,7 +93,7 @@ _HASHER = HashingVectorizer(analyzer=str.split, n_features=N_FEATURES,
                             alternate_sign=False, norm=None, binary=True)
 
 
-def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
+def score_targets(targets: pd.DataFrame, *, model: str = "fast") -> pd.DataFrame:
     """Tone of each sentence toward one target in it: negative, neutral or positive.
 
     The probabilities are the softmax of the linear scores,
@@ -110,6 +110,12 @@ def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
         the target mention in ``text``, ``text[start:end]``, end exclusive).
         An optional ``compound`` column gives the sentence's VADER compound
         score (as in the ``sentiment`` table); without it, it is computed.
+    model : {"fast", "encoder"}
+        ``fast`` (the default): the model above, numpy only. ``encoder``: the
+        slower scorer of :mod:`sourcebias.annotate.target_encoder` (a frozen
+        all-MiniLM-L6-v2 and a logistic regression; needs the ``models``
+        extra, and ignores ``compound``); see ``docs/validation.md`` for its
+        accuracy and cost.
 
     Returns
     -------
@@ -121,14 +127,17 @@ def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        When a column is missing, a text is not a string, or an offset is not
-        an integer with ``0 <= start < end <= len(text)``.
+        When a column is missing, a text is not a string, an offset is not
+        an integer with ``0 <= start < end <= len(text)``, or ``model`` is
+        neither ``fast`` nor ``encoder``.
 
     Examples
     --------
     >>> score_targets(pd.DataFrame({"text": ["Critics praised Ana but mocked Bo."],
     ...                             "start": [16], "end": [19]}))
     """
+    if model not in ("fast", "encoder"):
+        raise ValueError(f"model must be 'fast' or 'encoder', not {model!r}")
     texts, starts, ends = _checked(targets)
     result = targets.copy()
     if not len(targets):
@@ -136,11 +145,16 @@ def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
         for name in SCORE_COLUMNS[1:]:
             result[name] = pd.Series(dtype="float64", index=targets.index)
         return result
-    compound = (targets["compound"].to_numpy(np.float64) if "compound" in targets
-                else sentence_compound(texts))
-    words, mixing = target_inputs(texts, starts, ends)
-    probabilities = _softmax(words @ _model()[0] + mixing @ _projected_vectors()
-                             + _compound_part(compound))
+    if model == "encoder":
+        from sourcebias.annotate.target_encoder import encoder_proba
+
+        probabilities = encoder_proba(texts, starts, ends)
+    else:
+        compound = (targets["compound"].to_numpy(np.float64) if "compound" in targets
+                    else sentence_compound(texts))
+        words, mixing = target_inputs(texts, starts, ends)
+        probabilities = _softmax(words @ _model()[0] + mixing @ _projected_vectors()
+                                 + _compound_part(compound))
     result["polarity"] = np.asarray(CLASSES, dtype=object)[probabilities.argmax(axis=1)]
     for k, name in enumerate(SCORE_COLUMNS[1:]):
         result[name] = probabilities[:, k]
