@@ -472,9 +472,12 @@ def vector_means(mixing: sparse.spmatrix) -> np.ndarray:
     numpy.ndarray
         One row per target: the mean vector of each group, side by side.
     """
-    table, mixing = vector_table(), sparse.csc_matrix(mixing)
+    table, mixing = vector_table(), sparse.coo_matrix(mixing)
     width = len(table)
-    return np.hstack([mixing[:, g * width:(g + 1) * width] @ table
+    group, column = np.divmod(mixing.col, width)
+    return np.hstack([sparse.coo_matrix((mixing.data[group == g], (mixing.row[group == g],
+                                                                  column[group == g])),
+                                        shape=(mixing.shape[0], width)) @ table
                       for g in range(len(VECTOR_GROUPS))])
 
 
