@@ -3,23 +3,27 @@
 Data: NewsMTSC (Felix Hamborg and Karsten Donnay. NewsMTSC: A Dataset for
 (Multi-)Target-dependent Sentiment Classification in Political News Articles.
 EACL 2021; MIT licence), read from ``../shared/data/newsmtsc``. The model is
-trained on ``train.jsonl`` only; the regularisation strength ``C`` is chosen
-from :data:`C_GRID` by the mean macro-F1 on ``dev_mt.jsonl`` and
-``dev_rw.jsonl`` (the dev files are never trained on).
+trained on ``train.jsonl`` only; the regularisation strength ``C`` and the
+class weights are chosen from :data:`C_GRID` x :data:`CLASS_WEIGHTS` by the
+mean macro-F1 on ``dev_mt.jsonl`` and ``dev_rw.jsonl`` (the dev files are
+never trained on).
 
 Model: multinomial logistic regression (scikit-learn ``LogisticRegression``,
 L2, lbfgs) over the features of :func:`sourcebias.annotate.targets.target_features`
 (hashed words kept when they occur in at least :data:`MIN_ROWS` training
-targets), the VADER lexicon sums per word group (Hutto and Gilbert, ICWSM
-2014; negated words count -0.74 times their valence, VADER's ``N_SCALAR``)
-and the sentence compound. The lexicon sums are ``X @ V / 4`` for a fixed
+targets), the word-vector means of
+:func:`sourcebias.annotate.targets.vector_means` (the static vectors of
+:mod:`sourcebias.annotate.word_vectors`, built by ``build_word_vectors.py``,
+which must run first), the VADER lexicon sums per word group (Hutto and
+Gilbert, ICWSM 2014; negated words count -0.74 times their valence, VADER's
+``N_SCALAR``) and the sentence compound. The lexicon sums are ``X @ V / 4`` for a fixed
 matrix ``V``, so their weights are folded into the word weights:
 ``W_words + V @ W_lexicon / 4``.
 
 The output is deterministic (same bytes on every run): ``target_sentiment.npz``
-(``columns``, ``word_weights`` as float32, ``compound_weights``,
+(``columns``, ``word_weights`` as float32, ``vector_weights``, ``compound_weights``,
 ``intercept``, ``classes``) and ``target_sentiment.json`` (provenance, the
-chosen ``C``, the dev macro-F1 of every ``C``, and under ``validation`` the
+chosen ``C`` and class weights, the dev macro-F1 of every choice, and under ``validation`` the
 chosen model's macro-F1 and accuracy on each dev file beside sentence VADER
 and always-neutral, read by :func:`sourcebias.annotate.targets.target_model_validation`).
 
@@ -44,7 +48,9 @@ from vaderSentiment.vaderSentiment import N_SCALAR, SentimentIntensityAnalyzer
 from sourcebias.annotate import targets as _targets
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "sourcebias" / "resources" / "models"
-C_GRID = (0.05, 0.1, 0.2, 0.4)
+C_GRID = (0.05, 0.1, 0.2)
+#: None (every target counts 1) or "balanced" (each class weighs n / (3 n_class)).
+CLASS_WEIGHTS = (None, "balanced")
 MIN_ROWS = 2
 LEXICON_SCALE = 4.0
 CITATION = ("Felix Hamborg and Karsten Donnay. NewsMTSC: A Dataset for (Multi-)Target-dependent "
@@ -69,11 +75,12 @@ def lexicon_matrix() -> sparse.csr_matrix:
 
 
 def design(table, kept: np.ndarray, lexicon: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Kept word columns, lexicon sums and compound features of a target table."""
-    words = _targets.target_features(table["text"].tolist(), table["start"].to_numpy(),
-                                     table["end"].to_numpy())
+    """Kept word columns, lexicon sums, vector means and compound features of a target table."""
+    words, mixing = _targets.target_inputs(table["text"].tolist(), table["start"].to_numpy(),
+                                           table["end"].to_numpy())
+    vectors = _targets.vector_means(mixing)
     compound = _targets.sentence_compound(table["text"].tolist())
-    dense = np.hstack([(words @ lexicon).toarray() / LEXICON_SCALE,
+    dense = np.hstack([(words @ lexicon).toarray() / LEXICON_SCALE, vectors,
                        _targets.compound_features(compound)])
     return sparse.hstack([words[:, kept], sparse.csr_matrix(dense)]).tocsr()
 
@@ -91,14 +98,18 @@ def main() -> int:
     x_dev = {n: design(t, kept, lexicon) for n, t in dev.items()}
     grid, best = [], None
     for c in C_GRID:
-        model = LogisticRegression(C=c, max_iter=5000).fit(x_train, train["label"])
-        scores = {n: round(float(f1_score(t["label"], model.predict(x_dev[n]), average="macro")), 4)
-                  for n, t in dev.items()}
-        grid.append({"C": c, "macro_f1": scores})
-        print(f"C={c}: macro-F1 dev_mt {scores['dev_mt']:.3f}, dev_rw {scores['dev_rw']:.3f}")
-        if best is None or np.mean(list(scores.values())) > best[0]:
-            best = (np.mean(list(scores.values())), c, model)
-    _, c, model = best
+        for weights in CLASS_WEIGHTS:
+            model = LogisticRegression(C=c, class_weight=weights, max_iter=5000).fit(
+                x_train, train["label"])
+            scores = {n: round(float(f1_score(t["label"], model.predict(x_dev[n]),
+                                              average="macro")), 4)
+                      for n, t in dev.items()}
+            grid.append({"C": c, "class_weight": weights, "macro_f1": scores})
+            print(f"C={c} class_weight={weights}: macro-F1 dev_mt {scores['dev_mt']:.3f}, "
+                  f"dev_rw {scores['dev_rw']:.3f}", flush=True)
+            if best is None or np.mean(list(scores.values())) > best[0]:
+                best = (np.mean(list(scores.values())), c, weights, model)
+    _, c, class_weight, model = best
     validation = []
     for name, table in dev.items():
         compound = _targets.sentence_compound(table["text"].tolist())
@@ -116,6 +127,7 @@ def main() -> int:
     if tuple(model.classes_) != _targets.CLASSES:
         raise ValueError(f"unexpected classes {model.classes_}")
     n_kept, n_lexicon = len(kept), lexicon.shape[1]
+    n_vectors = x_train.shape[1] - n_kept - n_lexicon - 3
     coef = model.coef_.T
     weights = np.zeros((_targets.N_FEATURES, len(_targets.CLASSES)))
     weights[kept] = coef[:n_kept]
@@ -125,20 +137,26 @@ def main() -> int:
     buffer = io.BytesIO()
     np.savez_compressed(buffer, columns=columns,
                         word_weights=weights[columns].astype(np.float32),
-                        compound_weights=coef[n_kept + n_lexicon:],
+                        vector_weights=coef[n_kept + n_lexicon:n_kept + n_lexicon + n_vectors],
+                        compound_weights=coef[n_kept + n_lexicon + n_vectors:],
                         intercept=model.intercept_, classes=np.array(_targets.CLASSES))
     (OUT / "target_sentiment.npz").write_bytes(buffer.getvalue())
     sidecar = {
         "model": "multinomial logistic regression over hashed, position-tagged words around "
-                 "the target, VADER lexicon sums and the sentence VADER compound",
+                 "the target, means of static word vectors left, right, in the clause and in "
+                 "the sentence, VADER lexicon sums and the sentence VADER compound",
         "built_by": "benchmarks/build_target_model.py",
         "training_data": f"NewsMTSC train.jsonl ({len(train)} targets)",
         "selection_data": "NewsMTSC dev_mt.jsonl and dev_rw.jsonl (mean macro-F1)",
         "citation": CITATION,
         "lexicon": "VADER (Hutto and Gilbert, ICWSM 2014), vaderSentiment 3.3.2, MIT licence",
+        "word_vectors": "resources/models/word_vectors.npz (see word_vectors.json: "
+                        "all-MiniLM-L6-v2, Apache-2.0, distilled to static word vectors)",
+        "vector_groups": list(_targets.VECTOR_GROUPS),
         "n_features": _targets.N_FEATURES,
         "min_rows": MIN_ROWS,
         "C": c,
+        "class_weight": class_weight,
         "grid": grid,
         "n_word_columns": int(columns.size),
         "validation": validation,

@@ -22,7 +22,21 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
   linear in the hashed word counts, so the build folds their weights into the
   word weights, and lexicon words that training never saw still count;
 * the sentence's VADER compound score and whether it is above 0.05 or below
-  -0.05 (the usual thresholds).
+  -0.05 (the usual thresholds);
+* static word vectors (:mod:`sourcebias.annotate.word_vectors`: each word
+  embedded alone by the sentence encoder all-MiniLM-L6-v2, Apache-2.0, and
+  reduced by PCA; model2vec-style distillation, Tulkens and van Dongen 2024)
+  averaged over six groups (:data:`VECTOR_GROUPS`): left of the target, each
+  word weighted ``1 / d`` for its distance ``d`` in words (1 nearest); right
+  of it, likewise; the three nearest words on the left, and on the right; the
+  clause; the sentence (target masked); each word of the last four weighted 1.
+  A group's mean is ``sum_i w_i v_i / sum_i w_i``; words outside the
+  vocabulary count with the zero vector, a group without words is zero,
+  and a word read with ``neg_`` takes the vector of the word.
+
+At run time this is numpy and scipy only: the vector means enter the linear
+scores as a sparse mixing matrix times the vector table multiplied once by
+the model's vector weights (:func:`_projected_vectors`).
 """
 
 from __future__ import annotations
@@ -40,6 +54,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from sourcebias.annotate.vader import FastVader
+from sourcebias.annotate.word_vectors import vector_table, word_rows
 from sourcebias.checks import first_bad, require_columns
 from sourcebias.tables import _character_classes
 
@@ -56,6 +71,8 @@ N_FEATURES = 2**20
 NEAR, MIDDLE = 3, 8
 #: Group prefixes of the hashed words: left, right by distance; sentence; clause.
 GROUPS = ("l1_", "l2_", "l3_", "r1_", "r2_", "r3_", "s_", "c_")
+#: The word-vector means of a target, in the order of its columns.
+VECTOR_GROUPS = ("left", "right", "near_left", "near_right", "clause", "sentence")
 
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 _NEGATION = re.compile(
@@ -76,7 +93,7 @@ _HASHER = HashingVectorizer(analyzer=str.split, n_features=N_FEATURES,
                             alternate_sign=False, norm=None, binary=True)
 
 
-def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
+def score_targets(targets: pd.DataFrame, *, model: str = "fast") -> pd.DataFrame:
     """Tone of each sentence toward one target in it: negative, neutral or positive.
 
     The probabilities are the softmax of the linear scores,
@@ -93,6 +110,12 @@ def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
         the target mention in ``text``, ``text[start:end]``, end exclusive).
         An optional ``compound`` column gives the sentence's VADER compound
         score (as in the ``sentiment`` table); without it, it is computed.
+    model : {"fast", "encoder"}
+        ``fast`` (the default): the model above, numpy only. ``encoder``: the
+        slower scorer of :mod:`sourcebias.annotate.target_encoder` (a frozen
+        all-MiniLM-L6-v2 and a logistic regression; needs the ``models``
+        extra, and ignores ``compound``); see ``docs/validation.md`` for its
+        accuracy and cost.
 
     Returns
     -------
@@ -104,14 +127,17 @@ def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        When a column is missing, a text is not a string, or an offset is not
-        an integer with ``0 <= start < end <= len(text)``.
+        When a column is missing, a text is not a string, an offset is not
+        an integer with ``0 <= start < end <= len(text)``, or ``model`` is
+        neither ``fast`` nor ``encoder``.
 
     Examples
     --------
     >>> score_targets(pd.DataFrame({"text": ["Critics praised Ana but mocked Bo."],
     ...                             "start": [16], "end": [19]}))
     """
+    if model not in ("fast", "encoder"):
+        raise ValueError(f"model must be 'fast' or 'encoder', not {model!r}")
     texts, starts, ends = _checked(targets)
     result = targets.copy()
     if not len(targets):
@@ -119,9 +145,16 @@ def score_targets(targets: pd.DataFrame) -> pd.DataFrame:
         for name in SCORE_COLUMNS[1:]:
             result[name] = pd.Series(dtype="float64", index=targets.index)
         return result
-    compound = (targets["compound"].to_numpy(np.float64) if "compound" in targets
-                else sentence_compound(texts))
-    probabilities = predict_proba(target_features(texts, starts, ends), compound)
+    if model == "encoder":
+        from sourcebias.annotate.target_encoder import encoder_proba
+
+        probabilities = encoder_proba(texts, starts, ends)
+    else:
+        compound = (targets["compound"].to_numpy(np.float64) if "compound" in targets
+                    else sentence_compound(texts))
+        words, mixing = target_inputs(texts, starts, ends)
+        probabilities = _softmax(words @ _model()[0] + mixing @ _projected_vectors()
+                                 + _compound_part(compound))
     result["polarity"] = np.asarray(CLASSES, dtype=object)[probabilities.argmax(axis=1)]
     for k, name in enumerate(SCORE_COLUMNS[1:]):
         result[name] = probabilities[:, k]
@@ -251,15 +284,7 @@ def sentence_compound(texts: list[str]) -> np.ndarray:
 def target_features(texts: list[str], starts: np.ndarray, ends: np.ndarray) -> sparse.csr_matrix:
     """Hashed, position-tagged words around each target (see the module docstring).
 
-    Each distinct sentence is lower-cased, tokenised and searched for
-    negations and clause boundaries once, in one pass over all the sentences
-    joined; each target's words are then the sentence's tokens before and
-    after its offsets (``numpy.searchsorted`` over token offsets), and each
-    distinct (group, word) is hashed once (:func:`_group_columns`). The result
-    equals hashing :func:`_feature_string` of each target with
-    :data:`_HASHER`; the few targets for which the shortcut could differ (a
-    word running into the target, a negation reaching across it, a sentence
-    whose lower-casing changes its length) are computed that way.
+    The sparse part of :func:`target_inputs`.
 
     Parameters
     ----------
@@ -273,50 +298,113 @@ def target_features(texts: list[str], starts: np.ndarray, ends: np.ndarray) -> s
     scipy.sparse.csr_matrix
         One row per target, :data:`N_FEATURES` binary columns.
     """
+    return target_inputs(texts, starts, ends)[0]
+
+
+def target_inputs(texts: list[str], starts: np.ndarray,
+                  ends: np.ndarray) -> tuple[sparse.csr_matrix, sparse.coo_matrix]:
+    """Hashed words and word-vector means around each target (see the module docstring).
+
+    Each distinct sentence is lower-cased, tokenised, looked up in the word
+    vectors and searched for negations and clause boundaries once, in one
+    pass over all the sentences joined; each target's words are then the
+    sentence's tokens before and after its offsets (``numpy.searchsorted``
+    over token offsets), each distinct (group, word) is hashed once
+    (:func:`_group_columns`), and the vector means are given as a sparse
+    mixing matrix (:func:`_mixing`; :func:`vector_means` turns it into the
+    means, and the model multiplies it by its vector weights folded into the
+    word vectors). The result equals hashing :func:`_feature_string` of each
+    target with :data:`_HASHER` and :func:`_reference_mixing`; the few
+    targets for which the shortcut could differ (a word running into the
+    target, a negation reaching across it, a sentence whose lower-casing
+    changes its length) are computed that way.
+
+    Parameters
+    ----------
+    texts : list of str
+        The sentences.
+    starts, ends : numpy.ndarray of int
+        The target's offsets in each sentence (end exclusive), already checked.
+
+    Returns
+    -------
+    words : scipy.sparse.csr_matrix
+        One row per target, :data:`N_FEATURES` binary columns.
+    mixing : scipy.sparse.coo_matrix
+        One row per target, ``len(VECTOR_GROUPS) x len(vector_table())``
+        columns: the weight of each word vector in each group's mean
+        (unsorted, with repeated entries that add up: a product with a dense
+        matrix needs no sort).
+    """
     codes, sentences = pd.factorize(pd.Series(texts, dtype=object))
     sentences = sentences.tolist()
     # the distinct sentences in slices of about _CHUNK_CHARS characters (bounds memory)
     slices = np.cumsum(np.fromiter(map(len, sentences), np.int64, len(sentences)) + 1)
     slices //= _CHUNK_CHARS
     if len(slices) == 0 or slices[-1] == slices[0]:
-        return _chunk_features(sentences, codes, texts, starts, ends)
+        return _chunk_inputs(sentences, codes, texts, starts, ends)
     edges = np.concatenate([[0], np.flatnonzero(np.diff(slices)) + 1, [len(sentences)]])
     order = np.argsort(slices[codes], kind="stable")
     groups = np.split(order, np.searchsorted(slices[codes][order], slices[edges[1:-1]]))
-    parts = []
+    words: list[sparse.csr_matrix] = []
+    mixing: list[sparse.coo_matrix] = []
     for lo, hi, rows in zip(edges[:-1].tolist(), edges[1:].tolist(), groups, strict=True):
-        parts.append(_chunk_features(sentences[lo:hi], codes[rows] - lo,
-                                     [texts[i] for i in rows.tolist()], starts[rows], ends[rows]))
-    return sparse.csr_matrix(sparse.vstack(parts).tocsr()[np.argsort(order, kind="stable")])
+        part = _chunk_inputs(sentences[lo:hi], codes[rows] - lo,
+                             [texts[i] for i in rows.tolist()], starts[rows], ends[rows])
+        words.append(part[0])
+        mixing.append(part[1])
+    back = np.argsort(order, kind="stable")
+    return (sparse.csr_matrix(sparse.vstack(words).tocsr()[back]),
+            _coo([(part.data, order_rows[part.row], part.col)
+                  for part, order_rows in zip(mixing, groups, strict=True)], mixing[0].shape[1],
+                 len(texts)))
 
 
-#: Characters of distinct sentences parsed at a time by :func:`target_features`.
+#: Characters of distinct sentences parsed at a time by :func:`target_inputs`.
 _CHUNK_CHARS = 1 << 22
 
 
-def _chunk_features(sentences: list[str], codes: np.ndarray, texts: list[str],
-                    starts: np.ndarray, ends: np.ndarray) -> sparse.csr_matrix:
-    """:func:`target_features` of targets in ``sentences`` (``codes`` index them)."""
+def _chunk_inputs(sentences: list[str], codes: np.ndarray, texts: list[str],
+                  starts: np.ndarray,
+                  ends: np.ndarray) -> tuple[sparse.csr_matrix, sparse.coo_matrix]:
+    """:func:`target_inputs` of targets in ``sentences`` (``codes`` index them)."""
     parsed = _Parsed.of(sentences)
     where = parsed.begin[codes]
     a, b = where + np.asarray(starts, np.int64), where + np.asarray(ends, np.int64)
-    fast, hard = parsed.features(codes, a, b)
+    fast, mixing, hard = parsed.features(codes, a, b)
     if not hard.any():
-        return fast
+        return fast, mixing
     easy, slow_rows = np.flatnonzero(~hard), np.flatnonzero(hard)
     slow = _HASHER.transform(_feature_string(texts[i], int(starts[i]), int(ends[i]))
                              for i in slow_rows)
+    keep = ~hard[mixing.row]
+    parts = [(mixing.data[keep], mixing.row[keep], mixing.col[keep])]
+    for i in slow_rows.tolist():
+        one = _reference_mixing(texts[i], int(starts[i]), int(ends[i]))
+        parts.append((one.data, np.full(one.nnz, i), one.col))
     order = np.argsort(np.concatenate([easy, slow_rows]), kind="stable")
-    return sparse.csr_matrix(sparse.vstack([fast[easy], slow]).tocsr()[order])
+    return (sparse.csr_matrix(sparse.vstack([fast[easy], slow]).tocsr()[order]),
+            _coo(parts, mixing.shape[1], len(texts)))
+
+
+def _coo(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], width: int,
+         n: int) -> sparse.coo_matrix:
+    """One ``n x width`` COO matrix from (values, rows, columns) parts (duplicates add up)."""
+    data, rows, columns = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    return sparse.coo_matrix((data, (rows, columns)), shape=(n, width))
+
+
+def _feature_words(text: str, start: int, end: int) -> tuple[list[str], list[str], list[str]]:
+    """The words left and right of one target and of its clause (the reference definition)."""
+    left = _NEGATION.sub(r"\1 neg_\2", text[:start].lower())
+    right = _NEGATION.sub(r"\1 neg_\2", text[end:].lower())
+    clause = _WORD.findall(_CLAUSE.split(left)[-1]) + _WORD.findall(_CLAUSE.split(right, 1)[0])
+    return _WORD.findall(left), _WORD.findall(right), clause
 
 
 def _feature_string(text: str, start: int, end: int) -> str:
     """The tagged words of one target, space-separated (the reference definition)."""
-    left = _NEGATION.sub(r"\1 neg_\2", text[:start].lower())
-    right = _NEGATION.sub(r"\1 neg_\2", text[end:].lower())
-    lw = _WORD.findall(left)
-    rw = _WORD.findall(right)
-    clause = _WORD.findall(_CLAUSE.split(left)[-1]) + _WORD.findall(_CLAUSE.split(right, 1)[0])
+    lw, rw, clause = _feature_words(text, start, end)
     groups = (lw[-NEAR:], lw[-MIDDLE:-NEAR] if len(lw) > NEAR else (),
               lw[:-MIDDLE] if len(lw) > MIDDLE else (), rw[:NEAR], rw[NEAR:MIDDLE],
               rw[MIDDLE:], lw + rw, clause)
@@ -325,6 +413,72 @@ def _feature_string(text: str, start: int, end: int) -> str:
     if not lw:
         parts.append("at_start")
     return " ".join(parts)
+
+
+def _reference_mixing(text: str, start: int, end: int) -> sparse.coo_matrix:
+    """The mixing row of one target (the reference definition; see :func:`target_inputs`).
+
+    Left of the target, the word at distance ``d`` (1 nearest) weighs
+    ``1 / d``; right of it, the word at distance ``d`` weighs ``1 / d``;
+    among the :data:`NEAR` nearest on each side, in the clause and in the
+    sentence every word weighs 1. A word read with
+    ``neg_`` takes the vector of the word.
+    """
+    lw, rw, clause = _feature_words(text, start, end)
+    words = [lw, rw, lw[-NEAR:], rw[:NEAR], clause, lw + rw]
+    weights = [1.0 / np.arange(len(lw), 0, -1), 1.0 / np.arange(1, len(rw) + 1),
+               *(np.ones(len(w)) for w in words[2:])]
+    groups = np.concatenate([np.full(len(w), g) for g, w in enumerate(words)]).astype(np.int64)
+    every = [w for group in words for w in group]
+    return _mixing(1, groups, _vector_rows(every), np.concatenate(weights))
+
+
+def _reference_vectors(text: str, start: int, end: int) -> np.ndarray:
+    """The word-vector means of one target, from :func:`_reference_mixing`."""
+    return vector_means(_reference_mixing(text, start, end))[0]
+
+
+def _vector_rows(words: list[str]) -> np.ndarray:
+    """Row in :func:`~sourcebias.annotate.word_vectors.vector_table` of each word, ``neg_`` cut."""
+    return word_rows([w.removeprefix("neg_") for w in words])
+
+
+def _mixing(n: int, groups: np.ndarray, rows: np.ndarray,
+            weights: np.ndarray) -> sparse.coo_matrix:
+    """The mixing matrix of :func:`target_inputs` from each word's place and weight.
+
+    ``groups`` is ``target * len(VECTOR_GROUPS) + group`` for each word,
+    ``rows`` its row in the vector table and ``weights`` its weight; each
+    weight is divided by its group's total, so that a row times the stacked
+    vector table gives weighted means (a group without words gives zero, and
+    unknown words count with the zero vector).
+    """
+    k, width = len(VECTOR_GROUPS), len(vector_table())
+    total = np.bincount(groups, weights=weights, minlength=n * k)
+    return sparse.coo_matrix((weights / total[groups], (groups // k, groups % k * width + rows)),
+                             shape=(n, k * width))
+
+
+def vector_means(mixing: sparse.spmatrix) -> np.ndarray:
+    """The weighted means of :data:`VECTOR_GROUPS` from a mixing matrix of :func:`target_inputs`.
+
+    Parameters
+    ----------
+    mixing : scipy.sparse.coo_matrix
+        As returned by :func:`target_inputs`.
+
+    Returns
+    -------
+    numpy.ndarray
+        One row per target: the mean vector of each group, side by side.
+    """
+    table, mixing = vector_table(), sparse.coo_matrix(mixing)
+    width = len(table)
+    group, column = np.divmod(mixing.col, width)
+    return np.hstack([sparse.coo_matrix((mixing.data[group == g], (mixing.row[group == g],
+                                                                  column[group == g])),
+                                        shape=(mixing.shape[0], width)) @ table
+                      for g in range(len(VECTOR_GROUPS))])
 
 
 @dataclass(frozen=True)
@@ -348,6 +502,7 @@ class _Parsed:
     tok_end: np.ndarray
     negated: np.ndarray        # whether a token is read with neg_
     variant: np.ndarray        # index into ``words`` of each token (``neg_`` included)
+    vector_row: np.ndarray     # row of each token's word (without ``neg_``) in the vectors
     words: list[str]
     neg_word: np.ndarray       # start of each negation word, of the word it negates,
     neg_target: np.ndarray     # and whether a word (``a``, ``the``, ...) is skipped
@@ -413,6 +568,7 @@ class _Parsed:
         mark_start = np.concatenate([tok_start[marked], punct])
         order = np.argsort(mark_start, kind="stable")
         mark_end = np.concatenate([tok_end[marked], punct + 1])[order]
+        vector_row = _vector_rows(words)[ids]
         # the words read with neg_ are further words of the vocabulary
         variant = ids.copy()
         if negated.any():
@@ -420,19 +576,21 @@ class _Parsed:
                                                dtype=object))
             variant[negated] = len(words) + extra
             words += new.tolist()
-        return cls(joined, begin, length, odd, tok_start, tok_end, negated, variant, words,
+        return cls(joined, begin, length, odd, tok_start, tok_end, negated, variant,
+                   vector_row, words,
                    neg_word, neg_target, neg_skips, mark_start[order], mark_end)
 
     def features(self, codes: np.ndarray, a: np.ndarray,
-                 b: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
-        """Hashed features of each target (joined offsets ``a``, ``b``), and which are hard.
+                 b: np.ndarray) -> tuple[sparse.csr_matrix, sparse.coo_matrix, np.ndarray]:
+        """Hashed words and vector mixing of each target (joined offsets ``a``, ``b``), and which
+        are hard.
 
         A hard target is one whose words the token shortcut may get wrong: a
         negation word inside the target or negating a word after it, a
         negation before the target skipping ``a``, ``the`` ... up to it (the
         text cut at the target negates the skipped word), a negation or clause
         word in the part of a token cut by the target, or an odd sentence.
-        Its row here is not to be used.
+        Its rows here are not to be used.
         """
         n = len(codes)
         hard = self.odd[codes].copy()
@@ -492,7 +650,26 @@ class _Parsed:
         matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n, N_FEATURES))
         matrix.sum_duplicates()
         matrix.data[:] = 1.0
-        return matrix, hard
+        # the vector means: left and right weighted by 1 / distance, the rest plain
+        piece_rows = (_vector_rows(pieces_l[1]), _vector_rows(pieces_r[1]))
+        word_l = np.concatenate([self.vector_row[tok_l], piece_rows[0]])
+        word_r = np.concatenate([self.vector_row[tok_r], piece_rows[1]])
+        side_l = np.concatenate([row_l, pieces_l[0]])
+        side_r = np.concatenate([row_r, pieces_r[0]])
+        k = len(VECTOR_GROUPS)
+        far_l = np.concatenate([distance, pieces_l[2]])
+        far_r = np.concatenate([offset, pieces_r[2]]) + 1
+        near_l, near_r = far_l <= NEAR, far_r <= NEAR
+        groups = np.concatenate([k * side_l, k * side_r + 1,
+                                 k * side_l[near_l] + 2, k * side_r[near_r] + 3,
+                                 k * np.concatenate([row_cl, row_cr, p_rows]) + 4,
+                                 k * np.concatenate([side_l, side_r]) + 5])
+        rows = np.concatenate([word_l, word_r, word_l[near_l], word_r[near_r],
+                               self.vector_row[tok_cl], self.vector_row[tok_cr],
+                               *piece_rows, word_l, word_r])
+        weights = np.concatenate([1.0 / far_l, 1.0 / far_r,
+                                  np.ones(len(rows) - len(word_l) - len(word_r))])
+        return matrix, _mixing(n, groups, rows, weights), hard
 
     def _piece_words(self, a: np.ndarray, b: np.ndarray, hard: np.ndarray, *,
                      left: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -652,10 +829,25 @@ def compound_features(compound: np.ndarray) -> np.ndarray:
     return np.column_stack([compound, compound >= 0.05, compound <= -0.05]).astype(np.float64)
 
 
-def predict_proba(words: sparse.csr_matrix, compound: np.ndarray) -> np.ndarray:
-    """Class probabilities (columns in :data:`CLASSES` order) from the shipped model."""
-    word_weights, compound_weights, intercept = _model()
-    z = words @ word_weights + compound_features(compound) @ compound_weights + intercept
+def predict_proba(words: sparse.csr_matrix, vectors: np.ndarray,
+                  compound: np.ndarray) -> np.ndarray:
+    """Class probabilities (columns in :data:`CLASSES` order) from the shipped model.
+
+    ``words`` are the hashed words, ``vectors`` the vector means
+    (:func:`vector_means`) and ``compound`` the sentence compounds.
+    """
+    word_weights, vector_weights, _, _ = _model()
+    return _softmax(words @ word_weights + vectors @ vector_weights + _compound_part(compound))
+
+
+def _compound_part(compound: np.ndarray) -> np.ndarray:
+    """The compound features' and the intercept's part of the linear scores."""
+    _, _, compound_weights, intercept = _model()
+    return compound_features(compound) @ compound_weights + intercept
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise ``exp(z_k) / sum_j exp(z_j)``, in place."""
     z -= z.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
@@ -663,11 +855,26 @@ def predict_proba(words: sparse.csr_matrix, compound: np.ndarray) -> np.ndarray:
 
 
 @functools.cache
-def _model() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Dense word weights (``N_FEATURES x 3``), compound weights and intercept."""
+def _projected_vectors() -> np.ndarray:
+    """The vector table times each group's vector weights, stacked (``mixing @ this`` = scores).
+
+    ``vector_means(M) @ W_v = sum_g M_g @ (T @ W_v,g)`` for the mixing
+    blocks ``M_g``, the table ``T`` and the group's rows ``W_v,g`` of the
+    vector weights, so the table is multiplied by the weights once.
+    """
+    table, vector_weights = vector_table(), _model()[1]
+    d = table.shape[1]
+    return np.vstack([table @ vector_weights[g * d:(g + 1) * d]
+                      for g in range(len(VECTOR_GROUPS))])
+
+
+@functools.cache
+def _model() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Dense word weights (``N_FEATURES x 3``), vector, compound weights and intercept."""
     with resources.files("sourcebias").joinpath(MODEL_FILE).open("rb") as handle:
         stored = np.load(handle)
         columns, weights = stored["columns"], stored["word_weights"]
+        vector_weights = stored["vector_weights"].astype(np.float64)
         compound_weights = stored["compound_weights"].astype(np.float64)
         intercept = stored["intercept"].astype(np.float64)
         if tuple(stored["classes"].tolist()) != CLASSES:
@@ -675,4 +882,4 @@ def _model() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                              f"expected {list(CLASSES)}")
     dense = np.zeros((N_FEATURES, len(CLASSES)), dtype=np.float64)
     dense[columns] = weights
-    return dense, compound_weights, intercept
+    return dense, vector_weights, compound_weights, intercept
