@@ -37,8 +37,8 @@ import pandas as pd
 from newsmtsc import DATA, read_targets
 
 from sourcebias.annotate.targets import (
-    _HASHER,
     _feature_string,
+    _hasher,
     _reference_vectors,
     predict_proba,
     score_targets,
@@ -75,7 +75,7 @@ def measure(label: str, mentions: pd.DataFrame) -> None:
     fast = time.process_time() - cpu
     cpu = time.process_time()
     args = (mentions["text"], mentions["start"].tolist(), mentions["end"].tolist())
-    reference = predict_proba(_HASHER.transform(map(_feature_string, *args)),
+    reference = predict_proba(_hasher().transform(map(_feature_string, *args)),
                               np.array(list(map(_reference_vectors, *args))),
                               mentions["compound"].to_numpy())
     slow = time.process_time() - cpu

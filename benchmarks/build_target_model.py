@@ -66,7 +66,7 @@ def lexicon_matrix() -> sparse.csr_matrix:
     rows, cols, values = [], [], []
     for g, prefix in enumerate(_targets.GROUPS):
         tokens = [prefix + w for w in words] + [prefix + "neg_" + w for w in words]
-        hashed = _targets._HASHER.transform(tokens)
+        hashed = _targets._hasher().transform(tokens)
         rows.append(hashed.indices)
         cols.append(np.where(valence > 0, 2 * g, 2 * g + 1))
         values.append(np.abs(valence))

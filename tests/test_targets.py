@@ -12,9 +12,9 @@ from sklearn.metrics import f1_score
 
 from sourcebias.annotate import targets as targets_module
 from sourcebias.annotate.targets import (
-    _HASHER,
     CLASSES,
     _feature_string,
+    _hasher,
     _reference_vectors,
     mention_targets,
     predict_proba,
@@ -152,7 +152,7 @@ def test_dev_mt_macro_f1_beats_sentence_vader(shared_data) -> None:
 
 def _reference(targets: pd.DataFrame):
     """The features hashed one target at a time from the reference definition."""
-    return _HASHER.transform(map(_feature_string, targets["text"], targets["start"].tolist(),
+    return _hasher().transform(map(_feature_string, targets["text"], targets["start"].tolist(),
                                  targets["end"].tolist()))
 
 

@@ -51,7 +51,6 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from sourcebias.annotate.vader import FastVader
 from sourcebias.annotate.word_vectors import vector_table, word_rows
@@ -89,8 +88,18 @@ _CLAUSE_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_MARK_WORDS))})\b")
 _NEGATION_AT = re.compile(r"\b(?:not|no|never|without|nor|cannot|\w+n[’']t)$")
 #: Endings of every word that can open a :data:`_NEGATION` match.
 _NEGATION_ENDINGS = ("not", "no", "never", "without", "nor", "n't", "n’t")
-_HASHER = HashingVectorizer(analyzer=str.split, n_features=N_FEATURES,
-                            alternate_sign=False, norm=None, binary=True)
+
+
+@functools.cache
+def _hasher():
+    """The reference hashing of the features: scikit-learn's ``HashingVectorizer`` over
+    space-separated words, binary. Imported on first use only: scoring needs it for the
+    rare targets of :func:`target_features` that take the slow path, and the analysis
+    workers never import scikit-learn otherwise."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(analyzer=str.split, n_features=N_FEATURES,
+                             alternate_sign=False, norm=None, binary=True)
 
 
 def score_targets(targets: pd.DataFrame, *, model: str = "fast") -> pd.DataFrame:
@@ -314,7 +323,7 @@ def target_inputs(texts: list[str], starts: np.ndarray,
     mixing matrix (:func:`_mixing`; :func:`vector_means` turns it into the
     means, and the model multiplies it by its vector weights folded into the
     word vectors). The result equals hashing :func:`_feature_string` of each
-    target with :data:`_HASHER` and :func:`_reference_mixing`; the few
+    target with :func:`_hasher` and :func:`_reference_mixing`; the few
     targets for which the shortcut could differ (a word running into the
     target, a negation reaching across it, a sentence whose lower-casing
     changes its length) are computed that way.
@@ -375,7 +384,7 @@ def _chunk_inputs(sentences: list[str], codes: np.ndarray, texts: list[str],
     if not hard.any():
         return fast, mixing
     easy, slow_rows = np.flatnonzero(~hard), np.flatnonzero(hard)
-    slow = _HASHER.transform(_feature_string(texts[i], int(starts[i]), int(ends[i]))
+    slow = _hasher().transform(_feature_string(texts[i], int(starts[i]), int(ends[i]))
                              for i in slow_rows)
     keep = ~hard[mixing.row]
     parts = [(mixing.data[keep], mixing.row[keep], mixing.col[keep])]
@@ -783,12 +792,15 @@ _LONG = 40
 
 
 def _column(string: str) -> int:
-    """Column of one string in :data:`_HASHER`'s space."""
-    return int(_HASHER.transform([string]).indices[0])
+    """Column of one string in :func:`_hasher`'s space (:func:`_murmur_columns`)."""
+    encoded = string.encode("utf-8")
+    padded = np.zeros((1, 4 * (len(encoded) // 4 + 1)), dtype=np.uint8)
+    padded[0, :len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
+    return int(_murmur_columns(padded, np.array([len(encoded)]))[0])
 
 
 def _murmur_columns(padded: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Column of each byte string in :data:`_HASHER`'s space, vectorised.
+    """Column of each byte string in :func:`_hasher`'s space, vectorised.
 
     MurmurHash3 (x86, 32 bit, seed 0; Appleby 2011) of each row's first
     ``lengths`` bytes (the rest zero, at least one spare byte), read as a
