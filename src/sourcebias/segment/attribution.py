@@ -9,8 +9,10 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
 1. *Cues* are word forms of the cue lexicon (``resources/models/attribution.json``,
    built by ``benchmarks/build_attribution_model.py`` from PolNeAR train: the
    forms annotated as a cue at least ``min_count`` times and in at least the
-   model's ``min_precision`` of their occurrences), plus the phrase "according to",
-   that pass the learned cue filter (a logistic regression over the form and
+   model's ``min_precision`` of their occurrences, and the inflections of those
+   verbs that train never shows, such as "repeats" or "yells"), plus the phrase
+   "according to", that pass the learned cue filter (a logistic regression over
+   the form, its lemma, so that an unseen inflection takes its verb's weight, and
    its neighbouring words, :mod:`sourcebias.segment.cue_features`).
 2. *Source before the cue* ("Padrino said", "the ministry has also said",
    "who told"): after skipping auxiliaries, adverbs and verb forms ("have all but
