@@ -29,14 +29,16 @@ def _tone() -> pd.DataFrame:
 
 
 def test_plot_actor_tone_draws_both_methods_per_row() -> None:
-    ax = plot_actor_tone(_tone(), validation=target_model_validation(),
-                         names={"maduro": "Maduro"})
+    validation = target_model_validation()
+    ax = plot_actor_tone(_tone(), validation=validation, names={"maduro": "Maduro"})
+    shipped = validation.set_index(["file", "method"]).loc[("dev_mt", "target model"), "macro_f1"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "A", "B"]  # Guaidó, then Maduro
     data = plotted_data(ax)
     assert len(data) == 6 and set(data["method"]) == {"VADER", "target model"}
     texts = [t.get_text() for t in ax.texts]
     assert "Maduro" in texts and texts.count("n=3") == 3
-    assert "How far to trust" in ax.get_xlabel() and "0.63 (dev_mt)" in ax.get_xlabel()
+    assert "How far to trust" in ax.get_xlabel()
+    assert f"target model {shipped:.2f} (dev_mt)" in ax.get_xlabel()
     # the point without an interval is hollow
     hollow = [c for c in ax.collections if isinstance(c, PathCollection)
               and c.get_offsets().shape[0] and (c.get_facecolor()[:, :3] == 1).all()]
