@@ -310,3 +310,9 @@ def test_encoder_scorer_on_opposite_targets_and_one_at_a_time() -> None:
     alone = np.vstack([encoder_features([t], np.array([s]), np.array([e]))
                        for t, s, e in targets.itertuples(index=False)])
     np.testing.assert_allclose(batched, alone, rtol=0, atol=1e-4)
+
+
+def test_one_string_hashing_equals_scikit_learns() -> None:
+    strings = ["a", "s_coup", "l1_self-proclaimed", "c_" + "x" * 60, "r2_guaidó", "s_" + "é" * 30]
+    assert [targets_module._column(s) for s in strings] == [
+        int(_hasher().transform([s]).indices[0]) for s in strings]
