@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sourcebias.annotate.targets import mention_targets, score_targets
+from sourcebias.annotate.targets import mention_targets, score_targets, whole_sentence
 from sourcebias.checks import require_columns
 from sourcebias.tables import TONE_COLUMNS
 
@@ -50,10 +50,8 @@ def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame,
     ...                       tables["sentiment"])  # doctest: +SKIP
     """
     require_columns(sentiment, "sentiment", ("doc_id", "sent_id", "lexicon", "compound"))
-    whole = sentiment["lexicon"] == "vader"
-    if "scope" in sentiment.columns:
-        whole &= sentiment["scope"] == "sentence"
-    scored = sentiment.loc[whole & sentiment["compound"].notna(), ["doc_id", "sent_id"]]
+    whole = whole_sentence(sentiment) & sentiment["compound"].notna().to_numpy()
+    scored = sentiment.loc[whole, ["doc_id", "sent_id"]]
     keys = pd.MultiIndex.from_frame(mentions[["doc_id", "sent_id"]])
     english = keys.isin(pd.MultiIndex.from_frame(scored)) if len(mentions) else np.zeros(0, bool)
     result = pd.DataFrame({"polarity": pd.Series(None, index=mentions.index, dtype="object")})

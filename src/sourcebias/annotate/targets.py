@@ -213,9 +213,7 @@ def mention_targets(mentions: pd.DataFrame, sentences: pd.DataFrame,
     require_columns(sentences, "sentences", ("doc_id", "sent_id", "start", "text"))
     require_columns(sentiment, "sentiment", ("doc_id", "sent_id", "lexicon", "compound"))
     keys = ["doc_id", "sent_id"]
-    whole = sentiment[(sentiment["lexicon"] == "vader")
-                      & ((sentiment["scope"] == "sentence") if "scope" in sentiment.columns
-                         else True)]
+    whole = sentiment[whole_sentence(sentiment)]
     first_bad(whole, whole.duplicated(keys), "sentiment",
               "repeats a sentence's whole-sentence 'vader' score")
     table = (mentions[[*keys, "actor", "voice", "start", "end"]].reset_index(drop=True)
@@ -232,6 +230,16 @@ def mention_targets(mentions: pd.DataFrame, sentences: pd.DataFrame,
               "has offsets outside its sentence")
     return table.assign(start=start, end=end)[
         [*keys, "actor", "voice", "text", "start", "end", "compound"]]
+
+
+def whole_sentence(sentiment: pd.DataFrame) -> np.ndarray:
+    """Which rows of a ``sentiment`` table are whole-sentence plain VADER scores
+    (``lexicon="vader"``, and ``scope="sentence"`` when the table has scopes): the
+    sentence input of the target model."""
+    rows = sentiment["lexicon"].to_numpy() == "vader"
+    if "scope" in sentiment.columns:
+        rows &= sentiment["scope"].to_numpy() == "sentence"
+    return rows
 
 
 def target_model_validation() -> pd.DataFrame:
