@@ -14,9 +14,11 @@ irregular table, :func:`inflections`) enter it too, with counts 0.
 The cue filter (:mod:`sourcebias.segment.cue_features`) is then learned on
 the same articles: every place the lexicon finds in a sentence is a
 candidate, labelled 1 when it overlaps a gold ``Cue`` span; a logistic
-regression (scikit-learn, L2 penalty ``C``, L-BFGS) is fitted on the
+regression (scikit-learn, L2 penalty ``C`` = 0.5, L-BFGS) is fitted on the
 indicators of the candidates' features seen at least ``--min-feature``
-times. One feature family is the form's
+times: form, lemma, the two words before and the word after, the lemma joined
+with each neighbour, whether the candidate or its sentence holds a quotation,
+and its distances from the sentence ends. One feature family is the form's
 :func:`~sourcebias.segment.cue_features.lemma_key`, so a generated form, which
 has no candidate in train and so no form weight, scores with the weight its
 lemma earned from the forms seen. Writes
@@ -169,7 +171,7 @@ def candidate_table(articles: pd.DataFrame, gold: pd.DataFrame, forms: list[str]
     corpus, doc_start, layout = corpus_layout(articles, *segment_articles(articles))
     cues, sentence = rules.candidates(corpus, layout, CueModel.from_forms(forms).finder)
     values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
-                      rules.quoted(cues[:, 0], layout))
+                      rules.quoted(cues[:, 0], layout), rules.quote_in_sentence(sentence, layout))
     table = pd.DataFrame({family: [f"{family}={v}" for v in values[family]]
                           for family in FAMILIES})
     spans = gold[gold["role"] == "Cue"]
@@ -204,7 +206,7 @@ def main() -> None:
     parser.add_argument("--min-precision", type=float, default=0.1)
     parser.add_argument("--min-count", type=int, default=1)
     parser.add_argument("--min-feature", type=int, default=3)
-    parser.add_argument("--c", type=float, default=1.0)
+    parser.add_argument("--c", type=float, default=0.5)
     parser.add_argument("--threshold", type=float, default=0.3)
     args = parser.parse_args()
     articles, gold = read_split("train")

@@ -14,8 +14,8 @@ import pytest
 from sourcebias.annotate.actors import find_actors
 from sourcebias.annotate.sources import mark_attributed, resolve_sources
 from sourcebias.segment import cues as rules
-from sourcebias.segment.attribution import COLUMNS, find_attributions, load_model
-from sourcebias.segment.cue_features import lemma_key
+from sourcebias.segment.attribution import COLUMNS, corpus_layout, find_attributions, load_model
+from sourcebias.segment.cue_features import features, lemma_key
 from sourcebias.segment.sentences import segment_articles
 
 
@@ -92,6 +92,47 @@ def test_the_cue_filter_tells_a_so_called_deal_from_a_call():
     assert found["doc_id"].tolist() == ["d1"]
     assert (found.at[0, "cue"], found.at[0, "source_text"]) == ("called", "He")
     assert content(articles, found.iloc[0]) == "the decision a mistake"
+
+
+def cue_features_of(text: str) -> dict[str, list[str]]:
+    """The cue filter's features of every cue candidate in ``text`` (one article)."""
+    articles = pd.DataFrame({"doc_id": ["d0"], "title": None, "text": [text]})
+    corpus, _, layout = corpus_layout(articles, *segment_articles(articles))
+    cues, sentence = rules.candidates(corpus, layout, load_model().finder)
+    return features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
+                    rules.quoted(cues[:, 0], layout), rules.quote_in_sentence(sentence, layout))
+
+
+def test_the_cue_filter_reads_two_words_back_and_the_quotation_in_the_sentence():
+    values = cue_features_of('"We won the vote," he said.')
+    assert values["f"] == ["said"]
+    assert (values["p"], values["p2"], values["n"]) == (["he"], ['"'], ["."])
+    assert (values["q"], values["h"]) == (["0"], ["1"])
+    assert (values["lp"], values["ln"]) == (["sai|he"], ["sai|."])
+    # 20 characters from the sentence start: bin floor(log2(21)) = 4; 1 to its end: bin 1
+    assert (values["s"], values["e"]) == (["4"], ["1"])
+    values = cue_features_of("Officials said the vote was over. No quotation here.")
+    # 10 characters from the sentence start: bin floor(log2(11)) = 3
+    assert (values["p"], values["p2"], values["h"], values["s"]) == (
+        ["officials"], ["<s>"], ["0"], ["3"])
+
+
+def test_the_cue_filter_bins_distances_by_powers_of_two_up_to_eight():
+    text = "The senator, who sat most of the afternoon in the committee room, said no."
+    values = cue_features_of(text)
+    assert values["f"] == ["said"]
+    assert values["s"] == [str(int(np.log2(text.index("said") + 1)))] == ["6"]
+    assert values["p"] == [","] and values["p2"] == ["committee"]  # the chunk before "room,"
+    far = "x" * 600 + " he said no."
+    assert cue_features_of(far)["s"] == ["8"]  # 2**9 - 1 = 511 characters and more
+
+
+def test_quote_in_sentence_counts_any_quotation_that_overlaps_the_sentence():
+    text = 'He said "we won." Then he left. She called it “a scandal” later.'
+    articles = pd.DataFrame({"doc_id": ["d0"], "title": None, "text": [text]})
+    _, _, layout = corpus_layout(articles, *segment_articles(articles))
+    assert rules.quote_in_sentence(np.arange(len(layout.sent_start)), layout).tolist() == [
+        True, False, True]
 
 
 def test_lemma_key_joins_the_inflections_of_a_cue_verb_and_nothing_else():

@@ -100,7 +100,8 @@ class CueModel:
         if not self.weights or len(cues) == 0:
             return np.ones(len(cues), dtype=bool)
         values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
-                          rules.quoted(cues[:, 0], layout))
+                          rules.quoted(cues[:, 0], layout),
+                          rules.quote_in_sentence(sentence, layout))
         return scores(values, self.weights, self.bias) >= self.threshold
 
 

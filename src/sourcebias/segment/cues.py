@@ -143,6 +143,15 @@ def quoted(points: np.ndarray, layout: Layout) -> np.ndarray:
     return (k >= 0) & (qb[safe] > points) & ~layout.quote_scare[safe]
 
 
+def quote_in_sentence(sentence: np.ndarray, layout: Layout) -> np.ndarray:
+    """Whether each sentence (by number) holds part of a quotation span, scare quotes included."""
+    if len(layout.quote_start) == 0:
+        return np.zeros(len(sentence), dtype=bool)
+    ss, se = layout.sent_start[sentence], layout.sent_end[sentence]
+    k = np.searchsorted(layout.quote_start, se, side="left") - 1
+    return (k >= 0) & (layout.quote_end[np.maximum(k, 0)] > ss)
+
+
 def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.ndarray
                  ) -> pd.DataFrame:
     """Attribution pieces found in ``corpus`` (global offsets, sorted by attribution).
