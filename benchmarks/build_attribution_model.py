@@ -205,7 +205,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-precision", type=float, default=0.1)
     parser.add_argument("--min-count", type=int, default=1)
-    parser.add_argument("--min-feature", type=int, default=3)
+    parser.add_argument("--min-feature", type=int, default=2)
     parser.add_argument("--c", type=float, default=0.5)
     parser.add_argument("--threshold", type=float, default=0.3)
     args = parser.parse_args()
