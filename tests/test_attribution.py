@@ -135,6 +135,44 @@ def test_quote_in_sentence_counts_any_quotation_that_overlaps_the_sentence():
         True, False, True]
 
 
+@pytest.mark.parametrize(("text", "cue", "source"), [
+    ("Clinton needs to acknowledge that she lost the primary.", "acknowledge", "Clinton"),
+    ("Sanders is also likely to argue that the system is rigged.", "argue", "Sanders"),
+    ("The senator is correct to note that the bill failed.", "note", "The senator"),
+])
+def test_a_verb_or_adjective_and_to_between_the_source_and_its_cue_are_skipped(text, cue, source):
+    _, found = attributions_of(text)
+    assert (found.at[0, "cue"], found.at[0, "source_text"]) == (cue, source)
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("Schilling appeared on a radio show in Boston and defended himself against the charge.",
+     "defended"),
+    ("Mr. Sanders did not attack Mrs. Clinton on Tuesday but argued that he would win.",
+     "argued"),
+])
+def test_a_cue_after_and_or_but_takes_the_subject_of_the_sentence(text, cue):
+    articles, found = attributions_of(text)
+    row = found.loc[found["cue"] == cue].iloc[0]
+    assert row["source_text"] == text.split(" appeared")[0].split(" did")[0]
+    assert content(articles, row) in text[text.index(cue) + len(cue):]
+
+
+def test_words_of_degree_between_the_source_and_its_cue_are_skipped():
+    _, found = attributions_of("Republican voters were far less divided on the issue of trade.",
+                               "Democratic insiders were more likely to say that Clinton won.")
+    assert found.loc[found["cue"] == "divided", "source_text"].tolist() == ["Republican voters"]
+    assert found.loc[found["cue"] == "say", "source_text"].tolist() == ["Democratic insiders"]
+
+
+def test_according_to_reads_a_long_source_up_to_its_clause_end():
+    source = ("early results of exit polls conducted for the Associated Press and television "
+              "networks by Edison Research")
+    _, found = attributions_of(f"According to {source}, most voters feel angry.")
+    assert len(source.split()) > 15
+    assert found.loc[found["cue"] == "According to", "source_text"].tolist() == [source]
+
+
 def test_lemma_key_joins_the_inflections_of_a_cue_verb_and_nothing_else():
     keys = {form: lemma_key(form) for form in (
         "say", "says", "said", "saying", "criticize", "criticized", "criticises", "criticising",

@@ -15,9 +15,12 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
    the form, its lemma, so that an unseen inflection takes its verb's weight, and
    its neighbouring words, :mod:`sourcebias.segment.cue_features`).
 2. *Source before the cue* ("Padrino said", "the ministry has also said",
-   "who told"): after skipping auxiliaries, adverbs and verb forms ("have all but
-   stopped confirming"), a pronoun, a relative pronoun, a run of capitalised
-   words, or a noun phrase back to its determiner; or the name before an
+   "who told"): after skipping auxiliaries, adverbs, words of degree, verb forms
+   ("have all but stopped confirming", "were far less divided") and a verb or
+   adjective with "to" ("has to remind", "is likely to argue"), a pronoun, a
+   relative pronoun, a run of capitalised words, or a noun phrase back to its
+   determiner; after "and" or "but" ("appeared on a show and defended himself"),
+   the subject that opens the sentence; or the name before an
    appositive ("Revesz, director of ..., said"), read up to 300 characters back,
    past an opening time or linking phrase ("On Wednesday, the director of the
    FBI, James Comey, said") and from a dash, semicolon or closing quotation

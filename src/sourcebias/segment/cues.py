@@ -25,6 +25,8 @@ _BETWEEN = frozenset("""
     on last this today yesterday tonight week month year night morning afternoon evening
     monday tuesday wednesday thursday friday saturday sunday
 """.split())
+#: Words of degree between a source and its cue ("were far less divided", "more likely to").
+_DEGREE = frozenset("more less most least far much very too so".split())
 #: Words that open a sentence before a comma without naming a source ("Earlier, ...").
 _OPENERS = frozenset("""
     earlier meanwhile however still instead yet now later separately moreover indeed
@@ -66,9 +68,9 @@ _TAIL = re.compile(r"(?:in|on|at|during|last|this|late|early|earlier|later|after
 #: A quotation closed with a comma, then at most six words up to the source ('", press
 #: secretary Sarah Sanders said').
 _QUOTE_THEN_NAME = re.compile(r"(?:[,!?][\"”’']|[\"”’'],)\s+(?:\S+\s+){0,6}$")
-#: The source after "according to": up to 15 words, to a clause mark or the sentence end.
+#: The source after "according to": up to 25 words, to a clause mark or the sentence end.
 _ACCORDING_SOURCE = re.compile(
-    r"(?:\s+to)?\s+((?:[^\s,;:()—–\"“”]+\s+){0,14}?[^\s,;:()—–\"“”]*[^\s,;:()—–\"“”.])"
+    r"(?:\s+to)?\s+((?:[^\s,;:()—–\"“”]+\s+){0,24}?[^\s,;:()—–\"“”]*[^\s,;:()—–\"“”.])"
     r"(?=\s*(?:[,;:()—–\"“”]|\.\s|\.?$))")
 #: What comes right before a participle that takes the subject of its sentence (", adding",
 #: "by touting", "while expressing").
@@ -271,6 +273,12 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     while k >= 0:
         if words[k] == ")" and k >= 2 and words[k - 2] == "(":
             k -= 3  # a party label: "Gov. Pat McCrory (R) said"
+        elif (words[k] == "to" and k > 0 and words[k - 1].isalpha() and words[k - 1].islower()
+              and words[k - 1] not in _NOT_HEAD and words[k - 1] not in _DETERMINERS):
+            k -= 2  # a verb or adjective and "to": "has to remind", "is likely to note"
+        elif words[k] in _DEGREE or (words[k] == "both" and k > 0
+                                      and words[k - 1].lower() in _BETWEEN):
+            k -= 1  # "were far less divided", "have both urged"
         elif words[k].lower() in _BETWEEN or _ADVERB.fullmatch(words[k]) or (
                 k > 0 and _VERB_FORM.fullmatch(words[k]) and words[k - 1].lower() not in
                 _DETERMINERS):
@@ -280,6 +288,8 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     if k < 0:
         return None
     word = words[k]
+    if word in ("and", "but"):
+        return _subject(corpus, ss, cs)  # "Schilling appeared on a show and defended himself"
     if word == ",":
         if lo > ss:  # a long appositive: read further back
             wide = max(ss, cs - _APPOSITIVE_WITHIN)
