@@ -158,6 +158,18 @@ def test_a_cue_after_and_or_but_takes_the_subject_of_the_sentence(text, cue):
     assert content(articles, row) in text[text.index(cue) + len(cue):]
 
 
+@pytest.mark.parametrize(("text", "source"), [
+    ("Conceding that the deal was dead, the senator called for new talks.", "the senator"),
+    ("Acknowledging that the deal was dead, Mr. Smith called for new talks.", "Mr. Smith"),
+    ("Arguing that the deal was dead, she called for new talks.", "she"),
+])
+def test_a_participle_opening_the_sentence_takes_the_subject_after_its_comma(text, source):
+    articles, found = attributions_of(text)
+    row = found.iloc[0]
+    assert (row["cue"], row["source_text"]) == (text.split()[0], source)
+    assert content(articles, row) == "that the deal was dead"
+
+
 def test_words_of_degree_between_the_source_and_its_cue_are_skipped():
     _, found = attributions_of("Republican voters were far less divided on the issue of trade.",
                                "Democratic insiders were more likely to say that Clinton won.")

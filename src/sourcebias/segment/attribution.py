@@ -47,7 +47,10 @@ and dev splits of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
 7. *Participles after a comma or "by", "while", "after", "before", "when", "in"*
    ('"...," the mayor said, adding that ...', "keeping a lid on his appeal by
    touting her record"): the content after the cue has the source of the cue
-   before it in the sentence, or else the subject that opens the sentence.
+   before it in the sentence, or else the subject that opens the sentence. A
+   participle that opens the sentence ("Conceding that the deal was dead, the
+   senator called ...") takes the subject after its comma, its content running
+   to that comma.
 
 ``kind`` is ``direct`` when the content lies within quotation spans,
 ``mixed`` when it holds quoted and unquoted words, ``indirect`` otherwise.

@@ -194,6 +194,12 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     "by touting") takes it, or else the subject that opens the sentence (rule 7).
     """
     according = corpus.startswith(("according", "According"), cs)
+    if cs == ss and corpus[cs:ce].endswith("ing"):  # "Conceding that ..., he warned"
+        comma = corpus.find(",", ce, se)
+        source = _subject(corpus, comma + 1, se) if comma > 0 else None
+        left = _trim(corpus, _content_start(corpus, ce, min(comma, ce + _OPENS_WITHIN)), comma)
+        if source is not None and left[1] > left[0]:
+            return [(*left, True, *source)]
     if corpus[cs:ce].endswith("ing") and _PARTICIPLE_AFTER.search(corpus, max(ss, cs - 8), cs):
         source = previous if previous is not None else _subject(corpus, ss, cs)
         right = _trim(corpus, _content_start(corpus, ce, min(se, ce + _OPENS_WITHIN)), se)
