@@ -207,7 +207,7 @@ def main() -> None:
     parser.add_argument("--min-count", type=int, default=1)
     parser.add_argument("--min-feature", type=int, default=2)
     parser.add_argument("--c", type=float, default=0.5)
-    parser.add_argument("--threshold", type=float, default=0.3)
+    parser.add_argument("--threshold", type=float, default=0.325)
     args = parser.parse_args()
     articles, gold = read_split("train")
     total, as_cue = count_forms(articles, gold)
