@@ -124,9 +124,10 @@ def _read_source(batch: str | Path | Batch, *, read_options: dict, cache: Cache,
 
 
 def _read_part(part: BatchPart, shingle_folder: Path
-               ) -> tuple[PartRead, Stats, list[logging.LogRecord]]:
-    """Read one part of a batch (a worker's task); its warnings are returned, not logged,
-    so that the calling process logs them, wherever the part was read."""
+               ) -> tuple[PartRead, bytes, Stats, list[logging.LogRecord]]:
+    """Read one part of a batch (a worker's task): the part, its :func:`article_digests`,
+    what it cost and its warnings, returned rather than logged, so that the calling
+    process logs them, wherever the part was read."""
     stats = Stats()
     logger = READ_LOG
     caught = BufferingHandler(capacity=sys.maxsize)
@@ -135,13 +136,14 @@ def _read_part(part: BatchPart, shingle_folder: Path
     try:
         with stats.stage("read") as record:
             read = read_part(part, shingle_folder=shingle_folder)
+            digests = article_digests(read.articles)
             record.articles = len(read.articles)
             record.chars = int(read.articles["text"].str.len().sum())
             record.computed = 1
     finally:
         logger.removeHandler(caught)
         logger.propagate = propagate
-    return read, stats, caught.buffer
+    return read, digests, stats, caught.buffer
 
 
 def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stats) -> None:
@@ -155,18 +157,23 @@ def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stat
     parts.mkdir()
     removed = TableWriter(folder / "removed.parquet", table_schema(COLUMNS["removed"]),
                           ROW_GROUP_ROWS["removed"])
-    schemas, sizes = [], []
-    for read, part_stats, warnings in run(_read_part, reader.parts(), settings=parts):
-        for warning in warnings:
-            logging.getLogger(warning.name).handle(warning)
-        stats.add(part_stats)
-        reader.add(read)
-        table = pa.Table.from_pandas(read.articles, preserve_index=False)
-        pq.write_table(table, parts / f"articles-{read.number:06d}.parquet", compression="lz4")
-        schemas.append(table.schema)
-        sizes.append(table.num_rows)
-        removed.write(to_arrow(read.removed, removed.schema))
-        release_memory()
+    schemas, sizes, chars = [], [], 0
+    with (folder / "digests.bin").open("wb") as digests:
+        for read, part_digests, part_stats, warnings in run(_read_part, reader.parts(),
+                                                            settings=parts):
+            for warning in warnings:
+                logging.getLogger(warning.name).handle(warning)
+            stats.add(part_stats)
+            reader.add(read)
+            table = pa.Table.from_pandas(read.articles, preserve_index=False)
+            pq.write_table(table, parts / f"articles-{read.number:06d}.parquet",
+                           compression="lz4")
+            digests.write(part_digests)
+            schemas.append(table.schema)
+            sizes.append(table.num_rows)
+            chars += part_stats.stages["read"].chars
+            removed.write(to_arrow(read.removed, removed.schema))
+            release_memory()
     removed.commit()
     excluded = reader.excluded()
     writer = TableWriter(folder / "excluded.parquet", table_schema(tuple(excluded.columns)),
@@ -175,15 +182,14 @@ def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stat
     writer.commit()
     writer = TableWriter(folder / "articles.parquet", _unified_schema(schemas),
                          ROW_GROUP_ROWS["articles"])
-    chars = 0
-    with (folder / "digests.bin").open("wb") as digests:
-        for number, start in enumerate(np.cumsum([0, *sizes[:-1]]).tolist()):
-            part = pd.read_parquet(parts / f"articles-{number:06d}.parquet")
-            part[["duplicate_of", "duplicate_kind"]] = reader.duplicates(
-                start=start, stop=start + len(part)).to_numpy()
-            writer.write(to_arrow(part, writer.schema))
-            digests.write(article_digests(part))
-            chars += int(part["text"].str.len().sum())
+    for number, start in enumerate(np.cumsum([0, *sizes[:-1]]).tolist()):
+        part = pq.read_table(parts / f"articles-{number:06d}.parquet")
+        found = reader.duplicates(start=start, stop=start + part.num_rows)
+        for name in found.columns:
+            part = part.set_column(part.schema.get_field_index(name), name,
+                                   pa.Array.from_pandas(found[name],
+                                                        type=writer.schema.field(name).type))
+        writer.write(part)
     writer.commit()
     shutil.rmtree(parts)
     meta = {"name": reader.name, "articles": sum(sizes), "chars": chars}

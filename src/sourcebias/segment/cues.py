@@ -14,6 +14,8 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
+from sourcebias.tables import _character_classes
+
 #: Words between a source and its cue that belong to neither ("he has also said").
 _BETWEEN = frozenset("""
     has have had also previously later then repeatedly recently once was is were are been be
@@ -61,6 +63,7 @@ _OPENS_WITHIN = 25
 _WORDY = re.compile(r"[^\W_]")
 #: Characters that join a word to the one before ("self-proclaimed", "opposition-ruled").
 _JOINERS = "-'’"
+_JOINER_CODES = np.array([ord(c) for c in _JOINERS])
 #: Words after a cue that start a circumstance, not content ("said in an email.").
 _TAIL = re.compile(r"(?:in|on|at|during|last|this|late|early|earlier|later|after|before|"
                    r"while|when|via|through|from|to|Monday|Tuesday|Wednesday|Thursday|Friday|"
@@ -119,12 +122,23 @@ class CueFinder:
             implementation=ahocorasick_rs.Implementation.DFA)
 
     def find(self, corpus: str) -> np.ndarray:
-        """``(start, end)`` rows of the cues of ``corpus`` that are whole words."""
-        found = self._automaton.find_matches_as_indexes(corpus)
-        rows = [(a, b) for _, a, b in found
-                if not (corpus[a - 1].isalnum() or corpus[a - 1] in _JOINERS)
-                and not (corpus[b : b + 1].isalnum() or corpus[b : b + 1] == "-")]
-        return np.array(rows, dtype=np.int64).reshape(-1, 2)
+        """``(start, end)`` rows of the cues of ``corpus`` that are whole words: not
+        preceded by a letter, digit or :data:`_JOINERS` mark, nor followed by a letter,
+        digit or hyphen."""
+        found = np.array(self._automaton.find_matches_as_indexes(corpus),
+                         dtype=np.int64).reshape(-1, 3)[:, 1:]
+        if len(found) == 0:
+            return found
+        code = np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), "<u4")
+        is_word, _ = _character_classes()
+        letter_or_digit = is_word.copy()
+        letter_or_digit[ord("_")] = False
+        before = code[np.maximum(found[:, 0] - 1, 0)]
+        after = code[np.minimum(found[:, 1], len(code) - 1)]
+        glued_before = (found[:, 0] > 0) & (letter_or_digit[before]
+                                            | np.isin(before, _JOINER_CODES))
+        glued_after = (found[:, 1] < len(code)) & (letter_or_digit[after] | (after == ord("-")))
+        return found[~glued_before & ~glued_after]
 
 
 def candidates(corpus: str, layout: Layout, cues: CueFinder) -> tuple[np.ndarray, np.ndarray]:
