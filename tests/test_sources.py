@@ -233,3 +233,17 @@ def test_resolve_sources_rules_on_a_crafted_case():
     assert out["source_actor"].tolist() == ["padrino", "padrino", "maduro", "padrino",
                                             "guaido", "", "", ""]
     assert (out[["doc_id", "source_text"]] == attributions[["doc_id", "source_text"]]).all().all()
+
+
+def test_a_pronoun_after_a_source_of_no_actor_stays_unresolved():
+    """'he' after 'Information Minister Jorge Rodríguez said' (no actor of the lexicon)
+    refers to Rodríguez, not to Maduro, whom the paraphrase between them names."""
+    text = ("Information Minister Jorge Rodríguez said the legitimate government of "
+            "President Nicolás Maduro was in full control. \"This was a failed coup by a "
+            "handful of traitors,\" he told state television.")
+    tables = annotate(_articles([text], ["State wire"]), terms=read_terms(),
+                      actors=read_actors())
+    found = tables["attributions"].sort_values("content_start")
+    assert found["source_text"].tolist() == ["Information Minister Jorge Rodríguez", "he"]
+    assert found["source_actor"].fillna("").tolist() == ["", ""]
+    assert "maduro_government" in set(tables["mentions"]["actor"])

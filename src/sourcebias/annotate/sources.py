@@ -37,8 +37,9 @@ def resolve_sources(
     1. *Named*: an actor mention that overlaps the source span (the last one,
        which is the head in "Stein spokeswoman Melezia Figueroa").
     2. *Pronoun* ("he", "she", "who", "they", "it" ...): the actor of the
-       nearest source resolved before it in the same article, if that lies in
-       the same or the previous sentence; otherwise the actor of the first
+       nearest source before it in the same article, if that lies in the same
+       or the previous sentence (none when that source is no actor of the
+       lexicon); otherwise the actor of the first
        mention (the likely subject) of the sentence that holds the nearest
        mention before the source span in the article.
     3. *Description* ("the minister", "the defense ministry"): the actor of the
@@ -112,24 +113,28 @@ def _resolve_pronouns(actor: np.ndarray, *, pronoun: np.ndarray, has: np.ndarray
                       doc_base: np.ndarray) -> None:
     """Fill ``actor`` of the pronoun sources in place, in row order.
 
-    A pronoun takes the actor of the last source resolved before it (row order)
-    if that lies in the same article and in the same or the previous sentence,
-    else its ``subject``; the other rows' actors are already known, so only the
-    pronoun rows are visited one by one.
+    A pronoun takes the actor of the last source before it (row order) if that
+    lies in the same article and in the same or the previous sentence, else its
+    ``subject``. That source may be a name or description of no actor of the
+    lexicon ('Information Minister Jorge Rodríguez said ... "...," he told'):
+    the pronoun then stays unresolved rather than taking an actor named inside
+    the content. The other rows' actors are already known, so only the pronoun
+    rows are visited one by one.
     """
     rows = np.arange(len(actor))
-    resolved = has & ~pronoun & (actor != "")
-    last_other = np.maximum.accumulate(np.where(resolved, rows, -1))
+    sourced = has & ~pronoun
+    last_other = np.maximum.accumulate(np.where(sourced, rows, -1))
     last_other = np.r_[-1, last_other[:-1]]
     last = -1
     for i in np.flatnonzero(pronoun).tolist():
         j = max(int(last_other[i]), last)
         if j >= 0 and sentence[i] - sentence[j] <= 1 and at[j] >= doc_base[i]:
             actor[i] = actor[j]
+            last = i
         else:
             actor[i] = subject[i]
-        if actor[i]:
-            last = i
+            if actor[i]:
+                last = i
 
 
 def _described(words: np.ndarray, k: np.ndarray, base: np.ndarray, key: np.ndarray,
