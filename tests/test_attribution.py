@@ -520,3 +520,21 @@ def test_polnear_dev_according_to_names_a_whole_organisation(shared_data: Path):
     _, found = attributions_of(*texts)
     assert "the Federal Bureau of Prisons" in found.loc[
         found["cue"] == "according to", "source_text"].tolist()
+
+
+@pytest.mark.parametrize("dateline", ["CARACAS, April 30 - ", "WASHINGTON (AP) — ",
+                                      "FLINT, Mich., Oct. 4 (UPI) — ", "CARACAS -- "])
+def test_a_dateline_is_neither_source_nor_content(dateline):
+    articles, found = attributions_of(
+        dateline + "The government defeated a coup attempt, Information Minister "
+        "Jorge Rodríguez said.",
+        dateline + "Opposition leader Juan Guaidó, recognised by dozens of countries, "
+        "said the moment had come.")
+    assert found["source_text"].tolist() == ["Information Minister Jorge Rodríguez",
+                                             "Opposition leader Juan Guaidó"]
+    assert content(articles, found.iloc[0]) == "The government defeated a coup attempt"
+
+
+def test_capitals_without_a_dash_are_not_a_dateline():
+    _, found = attributions_of("NATO said the exercise would go ahead.")
+    assert found["source_text"].tolist() == ["NATO"]

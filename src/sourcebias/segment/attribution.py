@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 
 import numpy as np
@@ -127,7 +127,8 @@ def corpus_layout(articles: pd.DataFrame, sentences: pd.DataFrame, voice: pd.Dat
     """The corpus string of all texts, each article's start offset in it, and the layout.
 
     The texts are joined by blank lines, behind one; the layout holds the
-    sentences (sorted), paragraphs and quotation spans in global offsets.
+    sentences (sorted; a sentence that opens with a dateline starts after it),
+    paragraphs and quotation spans in global offsets.
     """
     texts = articles["text"].tolist()
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
@@ -146,7 +147,9 @@ def corpus_layout(articles: pd.DataFrame, sentences: pd.DataFrame, voice: pd.Dat
         quote_scare=voice["scare"].to_numpy(bool)[quotes],
     )
     order = np.argsort(layout.sent_start, kind="stable")
-    return corpus, doc_start, layout.sorted(order)
+    layout = layout.sorted(order)
+    return corpus, doc_start, replace(
+        layout, sent_start=rules.after_datelines(corpus, layout.sent_start))
 
 
 def find_attributions(
