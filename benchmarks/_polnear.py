@@ -27,13 +27,19 @@ from sourcebias import read_batch
 #: ``../shared/data/polnear`` beside the project root.
 POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
 
+#: Help of the ``--split`` option of the scripts that read PolNeAR.
+SPLIT_HELP = ("dev (default) or train, or the name or path of another split laid out "
+              "like them (a held-out split)")
+
 _SPAN = re.compile(r"^(T\d+)\t(\w[\w-]*) ([\d ;]+)\t", re.MULTILINE)
 _EVENT = re.compile(r"^E\d+\t(\S+)((?: \S+)*)", re.MULTILINE)
 
 
 def require(split: str) -> Path:
-    """The folder of ``split``, or exit with a clear message when the data is absent."""
-    folder = POLNEAR / split
+    """The folder of ``split`` (a split of :data:`POLNEAR`, such as ``dev``, or the path of a
+    folder laid out like one, such as a held-out split), or exit with a clear message when
+    the data is absent."""
+    folder = Path(split) if Path(split).is_dir() else POLNEAR / split
     if not (folder / "batch").is_dir():
         sys.exit(f"{folder} not found: PolNeAR ({POLNEAR}) is needed; nothing was measured")
     return folder

@@ -22,7 +22,8 @@ the quote voice spans of ``segment`` as the attributed content (no source):
 Data: Newell, Margolin and Ruths, *An Attribution Relations Corpus for
 Political News*, LREC 2018 (``../shared/data/polnear``).
 
-Usage: ``python benchmarks/validate_attribution.py [--split dev|train]``
+Usage: ``python benchmarks/validate_attribution.py [--split dev|train|FOLDER]``: ``FOLDER``
+is another split of PolNeAR, such as held-out data, laid out like ``dev``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from _polnear import read_split
+from _polnear import SPLIT_HELP, read_split
 
 from sourcebias.segment.attribution import find_attributions
 from sourcebias.segment.sentences import segment_articles
@@ -129,7 +130,7 @@ def midpoint_outside(gold: pd.DataFrame) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "train"), default="dev")
+    parser.add_argument("--split", default="dev", help=SPLIT_HELP)
     split = parser.parse_args().split
     articles, gold = read_split(split)
     sentences, voice = segment_articles(articles)

@@ -18,7 +18,8 @@ percentile bootstrap intervals over articles (Efron & Tibshirani 1993, ch. 13;
 Data: Newell, Margolin and Ruths, *An Attribution Relations Corpus for
 Political News*, LREC 2018 (``../shared/data/polnear``).
 
-Usage: ``python benchmarks/validate_own_voice.py [--split dev|train]``
+Usage: ``python benchmarks/validate_own_voice.py [--split dev|train|FOLDER]``: ``FOLDER``
+is another split of PolNeAR, such as held-out data, laid out like ``dev``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import argparse
 
 import numpy as np
 import pandas as pd
-from _polnear import read_split
+from _polnear import SPLIT_HELP, read_split
 
 from sourcebias.annotate.attributed import mark_tables
 from sourcebias.segment.attribution import find_attributions
@@ -78,7 +79,7 @@ def ratio(num: np.ndarray, den: np.ndarray, rng: np.random.Generator) -> tuple[f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "train"), default="dev")
+    parser.add_argument("--split", default="dev", help=SPLIT_HELP)
     split = parser.parse_args().split
     articles, gold = read_split(split)
     sentences, voice = segment_articles(articles)
