@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -193,6 +194,36 @@ def test_source_shares_add_up_and_have_intervals_over_articles():
     assert said["n_hits"].item() == 1
     assert said["rate_per_1000"].item() == pytest.approx(
         1000 / every.loc["maduro", "n_words"])
+
+
+def test_source_terms_credit_a_hit_only_to_a_source_with_words(seed: sb.Analysis):
+    """On the seed batch a paraphrase of the armed forces lies inside a longer attribution:
+    its hit goes with the words, to the longer one's source, never to a source of 0 words."""
+    terms = sb.source_terms(seed.hits, attributions=seed.attributions, articles=seed.articles,
+                            level="term", n_boot=200)
+    hit = terms[terms["n_hits"] > 0]
+    assert len(hit) > 5
+    assert (hit["n_words"] > 0).all(), hit[hit["n_words"] == 0]
+
+
+def test_source_terms_follow_the_counted_pieces_on_a_crafted_case():
+    text = "The coup failed, officials said, the coup was over, and the coup is gone now."
+    articles = _articles([text, text], ["Outlet A", "Outlet A"])
+    coups = [m.start() for m in re.finditer("coup", text)]
+    # an unresolved piece over the first 50 characters holds a Maduro piece; Padrino says the end
+    attributions = pd.DataFrame({
+        "doc_id": ["d0", "d0", "d0", "d1"], "attribution_id": [0, 1, 2, 0],
+        "kind": ["indirect", "indirect", "direct", "indirect"],
+        "content_start": [0, 33, 51, 51], "content_end": [50, 50, len(text), len(text)],
+        "source_start": [-1, 10, 10, 10], "source_actor": [None, "maduro", "padrino", "padrino"],
+        "source_name": [None, "Nicolás Maduro", "Vladimir Padrino", "Vladimir Padrino"]})
+    hits = pd.DataFrame({"doc_id": ["d0"] * 3 + ["d1"] * 3, "start": coups * 2,
+                         "term": "coup", "category": "event"})
+    terms = sb.source_terms(hits, attributions=attributions, articles=articles, level="term",
+                            n_boot=200).set_index("source_actor")
+    assert set(terms.index) == {"padrino"}  # Maduro's piece is inside the unresolved one
+    assert terms.loc["padrino", "n_hits"] == 2
+    assert terms.loc["padrino", "n_words"] == 2 * count_words(pd.Series([text[51:]])).item()
 
 
 @pytest.mark.notebooks
