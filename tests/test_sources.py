@@ -226,6 +226,61 @@ def test_source_terms_follow_the_counted_pieces_on_a_crafted_case():
     assert terms.loc["padrino", "n_words"] == 2 * count_words(pd.Series([text[51:]])).item()
 
 
+def test_the_attribution_figures_ship_with_the_package():
+    validation = sb.attribution_validation().set_index("split")
+    dev, train = validation.loc["dev"], validation.loc["train"]
+    assert (dev["content_f1"], dev["speaker"], dev["quoted_covered"]) == (0.839, 0.714, 0.952)
+    assert (dev["speaker_ci_low"], dev["speaker_ci_high"]) == (0.694, 0.733)
+    assert (train["content_f1"], train["speaker"], train["quoted_covered"]) == (0.835, 0.743, 0.953)
+    f1 = 2 * dev["content_precision"] * dev["content_recall"] / (
+        dev["content_precision"] + dev["content_recall"])
+    assert f1 == pytest.approx(dev["content_f1"], abs=0.002)
+
+
+def test_a_source_keeps_its_colour_in_every_kind_and_the_rest_is_one_grey(seed: sb.Analysis):
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from sourcebias.figures.names import display_names
+    from sourcebias.figures.sources import REST
+
+    shares = sb.source_shares(seed.attributions, seed.articles, n_boot=200)
+    colours = sb.source_palette(shares)
+    assert OTHER_SOURCE not in colours and list(colours)[-1] == REST
+    names = display_names(actors=read_actors())
+    validation = sb.attribution_validation()
+    seen: dict[str, tuple] = {}
+    for kind in ("all", "direct", "indirect", "mixed"):
+        ax = sb.plot_source_shares(shares, kind=kind, palette=colours, validation=validation,
+                                   names=names)
+        legend = {t.get_text(): to_rgba(h.get_facecolor()) for t, h in zip(
+            ax.get_legend().get_texts(), ax.get_legend().legend_handles, strict=True)}
+        assert names.get(OTHER_SOURCE, OTHER_SOURCE) not in legend
+        greys = [label for label, colour in legend.items() if colour == to_rgba("0.8")]
+        shown = shares[(shares["kind"] == kind) & (shares["n_words"] > 0)]
+        has_rest = (~shown["source_actor"].isin(list(colours))).any()
+        assert greys == ([REST] if has_rest else []), (kind, legend)
+        for label, colour in legend.items():
+            assert seen.setdefault(label, colour) == colour, (kind, label)
+        assert "speaker right for 71% [69%, 73%]" in ax.get_xlabel().replace("\n", " ")
+        plt.close(ax.figure)
+    assert len(seen) > 4 and names["maduro"] in seen
+
+
+def test_one_source_across_outlets_shows_mixed_attributions(seed: sb.Analysis):
+    import matplotlib.pyplot as plt
+
+    from sourcebias.figures.export import plotted_data
+
+    shares = sb.source_shares(seed.attributions, seed.articles, n_boot=200)
+    mixed = shares[(shares["kind"] == "mixed") & (shares["source_actor"] == "guaido")]
+    assert (mixed["share"] > 0.5).any()  # Aggregator B: most of its mixed words are Guaidó's
+    ax = sb.plot_source_share(shares, source="guaido")
+    drawn = plotted_data(ax)
+    assert set(drawn["kind"]) == {"direct", "indirect", "mixed"}
+    plt.close(ax.figure)
+
+
 @pytest.mark.notebooks
 def test_notebook_07_runs_on_the_seed_batch(seed: sb.Analysis, tmp_path: Path):
     parameters = {"batch": str(SEED_BATCH), "out_dir": str(tmp_path),

@@ -73,7 +73,7 @@ class Workspace:
 
     @cached_property
     def summary(self) -> pd.DataFrame:
-        """Articles, words and own-voice share per outlet (:func:`sourcebias.outlet_summary`)."""
+        """Articles, words and narrator-voice share per outlet (:func:`outlet_summary`)."""
         a = self.analysis
         return outlet_summary(a.articles, sentences=a.sentences, voice=a.voice)
 

@@ -15,7 +15,9 @@ overlap counts once, for the piece that starts first.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -37,6 +39,9 @@ OTHER_SOURCE = "(other source)"
 
 #: The one category of :func:`voice_rates`.
 ALL_TERMS = "all loaded terms"
+
+#: The attribution layer's figures on PolNeAR, written by ``benchmarks/validate_attribution.py``.
+VALIDATION_FILE = "resources/models/attribution_validation.json"
 
 _STRIDE = np.int64(1) << 40
 
@@ -353,6 +358,36 @@ def voice_rates(
                       voice=tuple(voices), entries=[ALL_TERMS],
                       include_duplicates=include_duplicates, n_boot=n_boot, ci=ci,
                       random_state=random_state)
+
+
+def attribution_validation() -> pd.DataFrame:
+    """How well the attribution layer finds who says what, on PolNeAR's dev and train splits.
+
+    Written with the package by ``benchmarks/validate_attribution.py --write``,
+    which scores :func:`sourcebias.find_attributions` against the expert
+    annotation of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
+    ``content_f1`` is the character-level F1 (harmonic mean of precision and
+    recall over non-space characters) of the attributed content; ``speaker``
+    the share of the gold attributions with a source that are found with that
+    source (the predicted content covers the gold content's midpoint and the
+    predicted source overlaps the gold one), with its Wilson 95% interval
+    (Wilson, JASA 1927); ``quoted_covered`` the share of the characters of
+    quoted gold content that lie in predicted content.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per split: ``split``, ``articles``, ``attributions_with_source``,
+        ``content_precision``, ``content_recall``, ``content_f1``, ``speaker``,
+        ``speaker_ci_low``, ``speaker_ci_high``, ``quoted_covered``,
+        ``quoted_covered_no_apostrophes``.
+    """
+    with resources.files("sourcebias").joinpath(VALIDATION_FILE).open(encoding="utf-8") as handle:
+        rows = json.load(handle)["validation"]
+    columns = ["split", "articles", "attributions_with_source", "content_precision",
+               "content_recall", "content_f1", "speaker", "speaker_ci_low", "speaker_ci_high",
+               "quoted_covered", "quoted_covered_no_apostrophes"]
+    return pd.DataFrame(rows)[columns]
 
 
 def _credited(hits: pd.DataFrame, words: pd.DataFrame, docs: pd.Index) -> pd.DataFrame:
