@@ -683,7 +683,9 @@ def test_table_formats_read_alike(tmp_path, name):
 def test_a_table_without_its_text_column_is_an_error(tmp_path):
     pd.DataFrame({"body": ["x"], "outlet": ["y"]}).to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(ValueError, match=r"no 'text' column; name the right one with "
-                                         r"text_column= \(columns found: body, outlet\)"):
+                                         r"--text-column NAME on the command line \(text_column= "
+                                         r"in Python; columns found: body, outlet\).*--sep on "
+                                         r"the command line \(sep= in Python\)"):
         read_batch(tmp_path / "t.csv")
 
 
