@@ -285,9 +285,19 @@ def test_one_source_across_outlets_shows_mixed_attributions(seed: sb.Analysis):
 def test_notebook_07_runs_on_the_seed_batch(seed: sb.Analysis, tmp_path: Path):
     parameters = {"batch": str(SEED_BATCH), "out_dir": str(tmp_path),
                   "data_dir": str(seed.tables.folder)}
-    run_notebook(NOTEBOOK_DIR / "07_sources.ipynb", out=tmp_path, parameters=parameters)
-    for name in ("voice_rates", "source_shares_all", "source_share_maduro"):
+    executed = run_notebook(NOTEBOOK_DIR / "07_sources.ipynb", out=tmp_path,
+                            parameters=parameters)
+    for name in ("voice_rates", "source_shares_all", "source_shares_mixed",
+                 "source_share_maduro"):
         assert len(pd.read_csv(tmp_path / "figures" / f"{name}.csv")) > 0
+    assert set(pd.read_csv(tmp_path / "figures" / "source_share_maduro.csv")["kind"]) == {
+        "direct", "indirect", "mixed"}
+    validation = pd.read_csv(tmp_path / "tables" / "attribution_validation.csv")
+    assert validation.set_index("split").loc["dev", "content_f1"] == 0.839
+    # the figures come from the package's file, never typed into the notebook
+    assert "0.839" not in (NOTEBOOK_DIR / "07_sources.ipynb").read_text(encoding="utf-8")
+    printed = executed.read_text(encoding="utf-8")
+    assert "attribution_validation" in printed and "armed_forces:" not in printed
     rates = pd.read_csv(tmp_path / "tables" / "voice_rates.csv")
     assert set(rates["voice"]) == {"own", "narrator", "quote"}
     wide = rates.pivot(index="outlet", columns="voice", values="n_words")
