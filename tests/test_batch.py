@@ -419,6 +419,36 @@ def test_a_dateline_gives_the_date_when_the_manifest_has_none(tmp_path):
     assert "date from the dateline Thursday, 02 May, 2019" in row.problems
 
 
+def test_an_iso_date_starting_the_file_name_is_the_date_when_none_is_given(tmp_path):
+    folder = write_batch(tmp_path / "b", {
+        "telesur/2019-04-30-golpe.txt": seed_text(3),   # no manifest date: the file name's
+        "telesur/2019-02-30-x.txt": seed_text(0),       # not a day: no date
+        "reuters/20190430.txt": seed_text(1)})          # not ISO with dashes: no date
+    articles = read_batch(folder).articles.set_index("doc_id")
+    assert articles.loc["2019-04-30-golpe", "date"] == "2019-04-30"
+    assert "date from the file name 2019-04-30" in articles.loc["2019-04-30-golpe", "problems"]
+    assert pd.isna(articles.loc["2019-02-30-x", "date"])
+    assert pd.isna(articles.loc["20190430", "date"])
+    dated = write_batch(tmp_path / "m", {"2019-04-30-golpe.txt": seed_text(3)},
+                        [{"path": "2019-04-30-golpe.txt", "outlet": "T", "date": "2019-05-01"}])
+    row = read_batch(dated).articles.iloc[0]
+    assert row.date == "2019-05-01" and "file name" not in row.problems
+
+
+def test_a_manifest_path_that_differs_from_the_file_only_in_case_is_named(tmp_path):
+    folder = write_batch(tmp_path / "b", {"state-wire/uprising.txt": seed_text(1)},
+                         [{"path": "state-wire/Uprising.txt", "outlet": "State wire"}])
+    if (folder / "state-wire" / "Uprising.txt").is_file():
+        pytest.skip("the file system ignores case")
+    excluded = read_batch(folder).excluded.set_index("source")
+    listed = excluded.loc["state-wire/Uprising.txt"]
+    assert listed["row"] == 1
+    assert "'state-wire/uprising.txt' does: the two differ only in upper and lower case" in (
+        listed["reason"])
+    assert "its row 1 says 'state-wire/Uprising.txt', which differs only in upper and lower " \
+        "case" in excluded.loc["state-wire/uprising.txt", "reason"]
+
+
 def test_a_truncated_copy_of_the_next_paragraph_is_dropped(tmp_path):
     lede = ("Venezuelan Defense Minister said on Tuesday that the armed forces remained firm "
             "in defense of the government.")
@@ -653,7 +683,9 @@ def test_table_formats_read_alike(tmp_path, name):
 def test_a_table_without_its_text_column_is_an_error(tmp_path):
     pd.DataFrame({"body": ["x"], "outlet": ["y"]}).to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(ValueError, match=r"no 'text' column; name the right one with "
-                                         r"text_column= \(columns found: body, outlet\)"):
+                                         r"--text-column NAME on the command line \(text_column= "
+                                         r"in Python; columns found: body, outlet\).*--sep on "
+                                         r"the command line \(sep= in Python\)"):
         read_batch(tmp_path / "t.csv")
 
 

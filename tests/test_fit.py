@@ -53,6 +53,8 @@ def test_a_common_word_alias_holding_most_mentions_is_greedy():
     assert not aliases.loc[("government", "Venezuelan government"), "greedy"]
     assert not aliases.loc[("maduro", "Maduro"), "greedy"]  # a name, not a common word
     assert '"government" 75% of government' in fit_summary(fit)
+    named = fit_summary(fit, names={"government": "Venezuelan government"})
+    assert '"government" 75% of Venezuelan government' in named
 
 
 def test_wilson_interval_matches_the_published_worked_case():

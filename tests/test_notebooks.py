@@ -39,7 +39,7 @@ EXPECTED_TABLES = (
     "focus_term_voice", "kwic_actors", "outlet_sentiment", "actor_sentiment_narrator",
     "keyness", "outlet_similarity", "near_duplicates", "classification_scores",
     "classification_terms", "voice_rates", "source_shares", "source_terms", "actor_tone",
-    "target_model_validation",
+    "target_model_validation", "attribution_validation",
 )
 
 

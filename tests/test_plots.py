@@ -335,7 +335,7 @@ def test_voice_share_in_group_colours_names_the_groups(grouped):
     summary = pd.DataFrame({"outlet": list(grouped), "n_articles": 2, "narrator_share": 0.75,
                             "quote_share": 0.25})
     ax = plot_voice_share(summary, palette=palette)
-    assert _legend_texts(ax) == ["own voice", "quoted", *RATINGS, NO_GROUP]
+    assert _legend_texts(ax) == ["narrator voice", "quoted", *RATINGS, NO_GROUP]
     assert _bar_colours(ax) == [palette[o] for o in plotted_data(ax.figure)["outlet"]]
     assert _ticks(ax)[0] == f"{min(o.removeprefix('www.') for o in grouped)} (n=2)"
 
@@ -347,7 +347,7 @@ def test_rows_of_groups_take_the_group_colours_of_the_batch_palette(grouped):
     ax = plot_voice_share(summary, by="outlet_group", palette=palette)
     drawn = plotted_data(ax.figure)
     assert _bar_colours(ax) == [palette.groups[g] for g in drawn[drawn.columns[0]]]
-    assert _legend_texts(ax) == ["own voice", "quoted"]
+    assert _legend_texts(ax) == ["narrator voice", "quoted"]
     with pytest.raises(ValueError, match="no colour for outlet"):
         plot_voice_share(summary.assign(outlet_group=["center", "left", "unknown"]),
                          by="outlet_group", palette=palette)

@@ -13,9 +13,15 @@ import numpy as np
 import pandas as pd
 
 from sourcebias.annotate.lexicon import read_pack
+from sourcebias.checks import NotComputable
 from sourcebias.config import SEED_BATCH
 from sourcebias.run import workspace
-from sourcebias.run.display import concordance_html, format_number, table_html
+from sourcebias.run.display import (
+    concordance_html,
+    format_number,
+    researcher_message,
+    table_html,
+)
 from sourcebias.run.workspace import open_workspace
 
 RATINGS = ["center", "left", "right"]
@@ -113,3 +119,19 @@ def test_describe_says_the_pack_s_event_and_focus_ids_in_words(tmp_path, monkeyp
     assert read_pack().event in text and "Nicolás Maduro" in text
     assert "Focus terms (named by the lexicon pack)" in text
     assert "NaN" not in text and "5 articles from 5 outlets" in text
+
+
+def test_what_a_batch_cannot_give_is_said_in_a_researchers_words(capsys):
+    plain = ("No actor is mentioned inside a quotation in this batch, so there is no tone "
+             "figure for quoted voice.")
+    developer = NotComputable("plot_actor_tone: the table has no rows for voice 'quote' "
+                              "(it has ['narrator'])", plain=plain)
+    assert researcher_message(developer) == plain
+    assert str(developer).startswith("plot_actor_tone:")  # the message itself is kept
+    bare = NotComputable("plot_similarity: need at least two outlets to cluster")
+    assert researcher_message(bare) == "need at least two outlets to cluster"
+    ws = workspace.Workspace.__new__(workspace.Workspace)
+    with ws.drawing():
+        raise developer
+    said = capsys.readouterr().out
+    assert said == f"Not computed for this batch: {plain}\n"

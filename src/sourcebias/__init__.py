@@ -40,6 +40,7 @@ _PUBLIC = {
     "article_sentiment": "stats.tone",
     "attribute": "annotate.attributed",
     "attributed_words": "stats.sources",
+    "attribution_validation": "stats.sources",
     "before_after": "stats.timeline",
     "browse": "run.workspace",
     "classify_outlets": "stats.classify",
@@ -78,6 +79,7 @@ _PUBLIC = {
     "plot_similarity": "figures.similarity",
     "plot_source_share": "figures.sources",
     "plot_source_shares": "figures.sources",
+    "source_palette": "figures.sources",
     "plot_term_heatmap": "figures.terms",
     "plot_term_rates": "figures.terms",
     "plot_timeline": "figures.time",
@@ -134,6 +136,7 @@ __all__ = [
     "article_sentiment",
     "attribute",
     "attributed_words",
+    "attribution_validation",
     "before_after",
     "browse",
     "classify_outlets",
@@ -189,6 +192,7 @@ __all__ = [
     "score_targets",
     "segment_articles",
     "smooth",
+    "source_palette",
     "source_shares",
     "source_terms",
     "story_coverage",
@@ -248,7 +252,12 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.figures.palette import outlet_palette
     from sourcebias.figures.sentiment import plot_actor_sentiment, plot_sentiment
     from sourcebias.figures.similarity import plot_similarity
-    from sourcebias.figures.sources import plot_source_share, plot_source_shares, plot_voice_rates
+    from sourcebias.figures.sources import (
+        plot_source_share,
+        plot_source_shares,
+        plot_voice_rates,
+        source_palette,
+    )
     from sourcebias.figures.style import figure_style
     from sourcebias.figures.terms import plot_term_heatmap, plot_term_rates
     from sourcebias.figures.time import plot_coverage, plot_paired_differences, plot_timeline
@@ -269,7 +278,13 @@ if TYPE_CHECKING:  # the names as static type checkers and editors see them
     from sourcebias.stats.overview import outlet_groups, outlet_summary
     from sourcebias.stats.rates import term_rates, term_voice_counts, voice_words
     from sourcebias.stats.similarity import near_duplicates, outlet_similarity
-    from sourcebias.stats.sources import attributed_words, source_shares, source_terms, voice_rates
+    from sourcebias.stats.sources import (
+        attributed_words,
+        attribution_validation,
+        source_shares,
+        source_terms,
+        voice_rates,
+    )
     from sourcebias.stats.stories import (
         find_stories,
         paired_differences,

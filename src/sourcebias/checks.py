@@ -17,7 +17,15 @@ from sourcebias.tables import OWN, VOICES
 class NotComputable(ValueError):
     """What a batch cannot give: a comparison with one outlet, a figure of terms that
     never occur. The message says what cannot be computed and why; a report's
-    notebook prints it and goes on (``except sb.NotComputable``)."""
+    notebook prints it and goes on (``except sb.NotComputable``).
+
+    ``plain``, when given, says it to a researcher reading the report, in the
+    words of the batch rather than of functions, tables and columns; the
+    workspace prints it in place of the message."""
+
+    def __init__(self, message: str, *, plain: str | None = None) -> None:
+        super().__init__(message)
+        self.plain = plain
 
 
 def require_columns(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:

@@ -1,4 +1,4 @@
-"""Own voice against quotation per outlet."""
+"""Narrator voice against quotation per outlet."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def plot_voice_share(
     names: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Stacked bars of each outlet's words in its own voice and inside quotations.
+    """Stacked bars of each outlet's words in its narrator voice and inside quotations.
 
     Parameters
     ----------
@@ -74,7 +74,7 @@ def plot_voice_share(
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.set_ylabel(f"{_group_title(by)} (n = articles)")
     _value_label(ax, "Share of the outlet's words (duplicates left out)")
-    _legend(ax, [Patch(color="0.45", label="own voice"), Patch(color="0.85", label="quoted"),
+    _legend(ax, [Patch(color="0.45", label="narrator voice"), Patch(color="0.85", label="quoted"),
                  *_group_handles(colours, outlets, name)])
     _record(ax, shown[["outlet", "n_articles", "narrator_share", "quote_share"]], by=by)
     return ax

@@ -41,6 +41,9 @@ def _clean(inputs: _Inputs, furniture: Furniture
              .fillna(cleaned.title))
     dateline = _iso_dates(cleaned.dateline)
     date = docs["date"].fillna(docs["page_date"])
+    named = _file_name_dates(docs["path"] if "path" in docs else None, docs.index)
+    from_name = date.isna() & named.notna()
+    date = date.fillna(named)
     from_dateline = date.isna() & dateline.notna()
     text, title_added = _title_first(body, title)
     notes = pd.concat([
@@ -49,6 +52,8 @@ def _clean(inputs: _Inputs, furniture: Furniture
         cleaned.notes,
         pd.DataFrame({"key": docs.index[title_added],
                       "note": "placed the headline as the first paragraph"}),
+        pd.DataFrame({"key": docs.index[from_name],
+                      "note": "date from the file name " + named[from_name]}),
         pd.DataFrame({"key": docs.index[from_dateline],
                       "note": "date from the dateline " + cleaned.dateline[from_dateline]}),
         pd.DataFrame({"key": docs.index[large], "note": _large_note(texts[large])}),
@@ -109,6 +114,17 @@ def _article_columns(articles: pd.DataFrame) -> pd.DataFrame:
 def _one_line(titles: pd.Series) -> pd.Series:
     titles = titles.astype("str").str.replace(r"\s+", " ", regex=True).str.strip()
     return titles.where(titles != "")
+
+
+def _file_name_dates(paths: pd.Series | None, index: pd.Index) -> pd.Series:
+    """The ISO date (``YYYY-MM-DD``) that starts each file's name
+    (``telesur/2019-04-30-golpe.html``), when it is a real day; else null."""
+    if paths is None:
+        return pd.Series(np.nan, index=index, dtype="str")
+    names = paths.astype("str").str.rsplit("/", n=1).str[-1]
+    found = names.str.extract(r"^(\d{4}-\d{2}-\d{2})(?!\d)", expand=False)
+    parsed = pd.to_datetime(found, format="%Y-%m-%d", errors="coerce")
+    return found.astype("str").where(parsed.notna())
 
 
 def _iso_dates(dates: pd.Series) -> pd.Series:

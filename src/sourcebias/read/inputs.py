@@ -164,7 +164,7 @@ def _excluded(listing: pd.DataFrame, reasons: pd.Series, within: str | None) -> 
     bad = reasons.dropna()
     excluded = pd.DataFrame({
         "source": listing.loc[bad.index, "source"].to_numpy(),
-        "row": listing.loc[bad.index, "row"].astype("Int64").to_numpy(),
+        "row": listing.loc[bad.index, "row"].astype("Int64").array,
         "doc_id": listing.loc[bad.index, "doc_id"].to_numpy(),
         "reason": bad.to_numpy(),
     })
@@ -189,6 +189,8 @@ def _folder_inputs(folder: Path, names: dict[str, str], within: str | None,
         reasons = pd.concat([reasons, pd.Series(
             f"is not in the {MANIFEST}, so it is not read; add a row for it or move it out "
             "of the batch folder", index=unlisted.index, dtype="str")])
+        case = _case_only(folder, listing, unlisted.index, reasons)
+        reasons[case.index] = case
     else:
         listing = _folder_listing(folder)
         reasons = _listing_problems(folder, listing, within)
@@ -260,6 +262,26 @@ def _manifest_listing(folder: Path, names: dict[str, str], path_column: str | No
     listing["doc_id"] = listing["doc_id"].fillna(_stems(listing["source"]))
     listing["row"] = pd.array(np.arange(1, len(listing) + 1), dtype="Int64")
     return listing, notes
+
+
+def _case_only(folder: Path, listing: pd.DataFrame, unlisted: pd.Index,
+               reasons: pd.Series) -> pd.Series:
+    """Reasons for a manifest row whose file does not exist while an unlisted file's path
+    differs from it only in upper and lower case, and for that file."""
+    folded = {listing.at[i, "path"].casefold(): i for i in unlisted}
+    found = {}
+    for index, path in listing["path"].drop(unlisted).items():
+        other = folded.get(path.casefold()) if isinstance(path, str) and path else None
+        if other is None or pd.notna(reasons.get(index)) or (folder / path).is_file():
+            continue
+        file = listing.at[other, "path"]
+        found[index] = (f"the file does not exist, but {file!r} does: the two differ only in "
+                        f"upper and lower case; write the path in the {MANIFEST} exactly as "
+                        "the file is named")
+        found[other] = (f"is not in the {MANIFEST} as named: its row {listing.at[index, 'row']} "
+                        f"says {path!r}, which differs only in upper and lower case; write the "
+                        "path there exactly as the file is named")
+    return pd.Series(found, dtype="str")
 
 
 def _unlisted(folder: Path, listing: pd.DataFrame) -> pd.DataFrame:
@@ -438,7 +460,8 @@ def _table_parts(path: Path, text_column: str, names: dict[str, str], sep: str |
     except (pa.ArrowInvalid, ValueError, UnicodeDecodeError, OSError, EOFError) as error:
         raise ValueError(f"{path}: cannot be read as a {suffix} table{delimiter} "
                          f"({str(error).strip()}); check the file's format"
-                         + ("; give the delimiter with --sep (sep=)" if delimiter else "")
+                         + ("; give the delimiter with --sep on the command line (sep= in "
+                            "Python)" if delimiter else "")
                          ) from None
     if first is None:
         first = pd.DataFrame(columns=[text_column, names["outlet"]])
@@ -446,10 +469,11 @@ def _table_parts(path: Path, text_column: str, names: dict[str, str], sep: str |
         for option, column in (("text_column", text_column), ("outlet_column", names["outlet"])):
             if column not in first.columns:
                 raise ValueError(
-                    f"{path}: no {column!r} column; name the right one with {option}= "
-                    f"(columns found: {', '.join(map(str, first.columns))})"
-                    + (f"; it was read{delimiter}: give another with --sep (sep=)"
-                       if delimiter else ""))
+                    f"{path}: no {column!r} column; name the right one with "
+                    f"--{option.replace('_', '-')} NAME on the command line ({option}= in "
+                    f"Python; columns found: {', '.join(map(str, first.columns))})"
+                    + (f"; it was read{delimiter}: give another with --sep on the command "
+                       "line (sep= in Python)" if delimiter else ""))
     yield first
     try:
         yield from parts

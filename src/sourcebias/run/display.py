@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -33,6 +34,21 @@ CONCORDANCE = ("left", "match", "right")
 NOWRAP = [{"selector": "td, th", "props": [("white-space", "nowrap")]}]
 #: Cells of text read from the left; numbers stay right-aligned.
 TEXT_CELL = {"text-align": "left"}
+
+
+#: The ``plot_actor_tone: `` that starts a developer's message.
+_FUNCTION_PREFIX = re.compile(r"^[a-z_][a-z0-9_]*: ")
+
+
+def researcher_message(reason: Exception) -> str:
+    """What a report prints when a batch cannot give a figure or table.
+
+    The researcher's wording of a :class:`sourcebias.checks.NotComputable`
+    (its ``plain``) when the code that raised it gives one; else its message
+    without the name of the function that raised it.
+    """
+    plain = getattr(reason, "plain", None)
+    return plain if plain else _FUNCTION_PREFIX.sub("", str(reason))
 
 
 def format_number(value: float) -> str:

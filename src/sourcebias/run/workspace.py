@@ -30,7 +30,7 @@ from sourcebias.figures.names import display_names
 from sourcebias.figures.palette import OutletPalette, outlet_palette
 from sourcebias.figures.style import figure_style
 from sourcebias.run.analysis import analyze
-from sourcebias.run.display import table_html
+from sourcebias.run.display import researcher_message, table_html
 from sourcebias.run.store import Analysis, read_tables
 from sourcebias.stats.overview import outlet_groups, outlet_summary
 from sourcebias.stats.rates import voice_words
@@ -73,7 +73,7 @@ class Workspace:
 
     @cached_property
     def summary(self) -> pd.DataFrame:
-        """Articles, words and own-voice share per outlet (:func:`sourcebias.outlet_summary`)."""
+        """Articles, words and narrator-voice share per outlet (:func:`outlet_summary`)."""
         a = self.analysis
         return outlet_summary(a.articles, sentences=a.sentences, voice=a.voice)
 
@@ -126,13 +126,14 @@ class Workspace:
 
         A figure that the batch cannot support (one outlet, terms that never
         occur, too few mentions: :class:`sourcebias.checks.NotComputable`) prints
-        one line saying what and why, and the notebook goes on.
+        one line saying what and why, in a researcher's words
+        (:func:`sourcebias.run.display.researcher_message`), and the notebook goes on.
         """
         try:
             with figure_style():
                 yield
         except NotComputable as reason:
-            print(f"Not computed for this batch: {reason}")
+            print(f"Not computed for this batch: {researcher_message(reason)}")
 
     def write_figure(self, fig: Any, name: str, *, data: pd.DataFrame | None = None,
                     width: str | float | None = None) -> None:

@@ -17,7 +17,7 @@ shares are therefore checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -209,7 +209,8 @@ def _alias_shares(mentions: pd.DataFrame, actors: Lexicon | None) -> pd.DataFram
                   "greedy"]]
 
 
-def fit_summary(fit: PackFit, *, event: str | None = None) -> str:
+def fit_summary(fit: PackFit, *, event: str | None = None,
+                names: Mapping[str, str] | None = None) -> str:
     """The sentence the report prints first: how much of the batch the pack reaches.
 
     Parameters
@@ -218,6 +219,8 @@ def fit_summary(fit: PackFit, *, event: str | None = None) -> str:
     event : str, optional
         The pack's event (:attr:`sourcebias.annotate.lexicon.Pack.event`), named
         in the sentence.
+    names : mapping of str to str, optional
+        Display names of the actor ids (``ws.names``, :func:`sourcebias.display_names`).
 
     Returns
     -------
@@ -244,7 +247,8 @@ def fit_summary(fit: PackFit, *, event: str | None = None) -> str:
                  "`--lexicons DIR`.")
     greedy = fit.aliases[fit.aliases["greedy"]]
     if len(greedy):
-        listed = "; ".join(f'"{row.pattern}" {row.share:.0%} of {row.actor}'
+        shown = names or {}
+        listed = "; ".join(f'"{row.pattern}" {row.share:.0%} of {shown.get(row.actor, row.actor)}'
                            for row in greedy.itertuples())
         text += (f" Common-word aliases that make up most of an actor's mentions: {listed}; "
                  "check them in the table of aliases.")

@@ -51,7 +51,7 @@ def outlet_summary(
     """The corpus at a glance: articles, words and voice per outlet.
 
     ``quote_share = n_words_quote / n_words`` is the share of the outlet's
-    words that it quotes; ``narrator_share = 1 - quote_share`` is its own voice
+    words that it quotes; ``narrator_share = 1 - quote_share`` is its narrator voice
     (word counts from :func:`voice_words`).
 
     Parameters

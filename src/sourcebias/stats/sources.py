@@ -15,7 +15,9 @@ overlap counts once, for the piece that starts first.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -37,6 +39,9 @@ OTHER_SOURCE = "(other source)"
 
 #: The one category of :func:`voice_rates`.
 ALL_TERMS = "all loaded terms"
+
+#: The attribution layer's figures on PolNeAR, written by ``benchmarks/validate_attribution.py``.
+VALIDATION_FILE = "resources/models/attribution_validation.json"
 
 _STRIDE = np.int64(1) << 40
 
@@ -215,10 +220,13 @@ def source_terms(
 ) -> pd.DataFrame:
     """Which loaded terms each source's words carry, per outlet.
 
-    ``rate_per_1000 = 1000 * n_hits / n_words``: the hits inside the
-    attributed content whose source is the actor (the ``attributed`` and
-    ``source_actor`` columns of the hits) per 1,000 of the words attributed
-    to that actor in the outlet (:func:`attributed_words`, all kinds). A
+    ``rate_per_1000 = 1000 * n_hits / n_words``: the hits that start inside
+    a content piece of :func:`attributed_words` whose source is the actor,
+    per 1,000 of the words of those same pieces in the outlet (all kinds).
+    Hits and words are credited through the same pieces, so a source with a
+    hit always has words: a hit inside a piece nested in an earlier one (a
+    paraphrase inside a longer quotation) counts for the earlier piece's
+    source, as its words do. A
     ratio estimator with a percentile bootstrap interval over articles
     resampled within the outlet, as :func:`sourcebias.term_rates` computes
     it; one article: no interval.
@@ -226,7 +234,7 @@ def source_terms(
     Parameters
     ----------
     hits : pandas.DataFrame
-        The ``hits`` table with ``attributed`` and ``source_actor`` (as ``analyze`` writes it).
+        The ``hits`` table (``doc_id``, ``start``, ``term``, ``category``).
     attributions : pandas.DataFrame
         The ``attributions`` table of the same articles.
     articles : pandas.DataFrame
@@ -258,12 +266,12 @@ def source_terms(
     """
     choice(level, ("category", "term"), "level")
     check_bootstrap_options(n_boot, ci)
-    require_columns(hits, "hits", ("doc_id", "term", "category", "attributed", "source_actor"))
+    require_columns(hits, "hits", ("doc_id", "start", "term", "category"))
     kept = kept_articles(articles, by=by, include_duplicates=include_duplicates, need_text=True)
     words = attributed_words(of_kept(attributions, "attributions", articles=articles, kept=kept),
                              articles=kept)
-    found = of_kept(hits, "hits", articles=articles, kept=kept)
-    found = found[found["attributed"].astype(bool) & found["source_actor"].notna()]
+    found = _credited(of_kept(hits, "hits", articles=articles, kept=kept), words,
+                      pd.Index(kept["doc_id"]))
     named = words[~words["source_actor"].isin((NO_SOURCE, OTHER_SOURCE))]
     actors = sorted(named["source_actor"].unique()) if sources is None else as_list(sources)
     found = found[found["source_actor"].isin(actors)]
@@ -350,6 +358,57 @@ def voice_rates(
                       voice=tuple(voices), entries=[ALL_TERMS],
                       include_duplicates=include_duplicates, n_boot=n_boot, ci=ci,
                       random_state=random_state)
+
+
+def attribution_validation() -> pd.DataFrame:
+    """How well the attribution layer finds who says what, on PolNeAR's dev and train splits.
+
+    Written with the package by ``benchmarks/validate_attribution.py --write``,
+    which scores :func:`sourcebias.find_attributions` against the expert
+    annotation of PolNeAR (Newell, Margolin and Ruths, LREC 2018):
+    ``content_f1`` is the character-level F1 (harmonic mean of precision and
+    recall over non-space characters) of the attributed content; ``speaker``
+    the share of the gold attributions with a source that are found with that
+    source (the predicted content covers the gold content's midpoint and the
+    predicted source overlaps the gold one), with its Wilson 95% interval
+    (Wilson, JASA 1927); ``quoted_covered`` the share of the characters of
+    quoted gold content that lie in predicted content.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per split: ``split``, ``articles``, ``attributions_with_source``,
+        ``content_precision``, ``content_recall``, ``content_f1``, ``speaker``,
+        ``speaker_ci_low``, ``speaker_ci_high``, ``quoted_covered``,
+        ``quoted_covered_no_apostrophes``.
+    """
+    with resources.files("sourcebias").joinpath(VALIDATION_FILE).open(encoding="utf-8") as handle:
+        rows = json.load(handle)["validation"]
+    columns = ["split", "articles", "attributions_with_source", "content_precision",
+               "content_recall", "content_f1", "speaker", "speaker_ci_low", "speaker_ci_high",
+               "quoted_covered", "quoted_covered_no_apostrophes"]
+    return pd.DataFrame(rows)[columns]
+
+
+def _credited(hits: pd.DataFrame, words: pd.DataFrame, docs: pd.Index) -> pd.DataFrame:
+    """The hits that start inside a piece of ``words``, with that piece's ``source_actor``.
+
+    The pieces of :func:`attributed_words` do not overlap, so each position
+    lies in at most one: the last piece starting at or before it, if it ends
+    after it.
+    """
+    piece_doc = docs.get_indexer(words["doc_id"]).astype(np.int64)
+    starts = piece_doc * _STRIDE + words["start"].to_numpy(np.int64)
+    ends = piece_doc * _STRIDE + words["end"].to_numpy(np.int64)
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    at = docs.get_indexer(hits["doc_id"]).astype(np.int64) * _STRIDE \
+        + hits["start"].to_numpy(np.int64)
+    piece = np.searchsorted(starts, at, side="right") - 1
+    inside = piece >= 0
+    inside[inside] = at[inside] < ends[piece[inside]]
+    actors = words["source_actor"].to_numpy(object)[order]
+    return hits[inside].assign(source_actor=actors[piece[inside]])
 
 
 def _per_group(group: pd.Series, num: sp.csr_array, den: np.ndarray, den_col: np.ndarray, *,
