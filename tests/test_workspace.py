@@ -113,3 +113,26 @@ def test_describe_says_the_pack_s_event_and_focus_ids_in_words(tmp_path, monkeyp
     assert read_pack().event in text and "Nicolás Maduro" in text
     assert "Focus terms (named by the lexicon pack)" in text
     assert "NaN" not in text and "5 articles from 5 outlets" in text
+
+
+def test_a_single_column_figure_is_shown_at_a_readable_width(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+    from PIL import Image as PILImage
+
+    from sourcebias.figures.style import column_width
+
+    ws = open_workspace(SEED_BATCH, out_dir=tmp_path / "report")
+    shown = []
+    monkeypatch.setattr(workspace, "_in_kernel", lambda: True)
+    monkeypatch.setattr(workspace, "display", lambda obj, **_: shown.append(obj))
+    for width in ("single", "double"):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1])
+        ws.write_figure(fig, f"line_{width}", width=width,
+                        data=pd.DataFrame({"x": [0, 1], "y": [0, 1]}))
+    single, double = shown
+    assert single.width >= 600, "a 3.5-inch figure is not shown at 350 px"
+    assert double.width == round(column_width("double") * 100)
+    # the saved file keeps its size: 300 dpi at the column width
+    with PILImage.open(ws.figures / "line_single.png") as png:
+        assert abs(png.width - column_width("single") * 300) <= 2
