@@ -591,6 +591,16 @@ def test_term_rates_draw_one_panel_per_term_sharing_the_outlet_rows(rates):
     assert fig.get_supylabel() == "Outlet (n = articles)"
 
 
+def test_term_rate_panels_of_different_scales_say_so(rates):
+    fig = plot_term_rates(rates, voice="quote")
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    ranges = {ax.get_xlim() for ax in panels}
+    label = " ".join(fig.get_supxlabel().split())
+    assert len(ranges) > 1 and "x scales differ by panel" in label
+    one = plot_term_rates(rates, voice="quote", terms=["coup"])
+    assert "differ" not in one.get_supxlabel()
+
+
 def test_term_rates_draw_hollow_points_and_no_bar_without_interval(rates):
     fig = plot_term_rates(rates, voice="quote", terms=["coup"])
     ax = fig.axes[0]
