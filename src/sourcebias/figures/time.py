@@ -18,6 +18,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import blended_transform_factory
 
+from sourcebias.checks import NotComputable
 from sourcebias.figures.export import _record
 from sourcebias.figures.layout import _new_axes, _text_width
 from sourcebias.figures.names import _n_labels, _namer, _outlet_order
@@ -52,11 +53,21 @@ def plot_coverage(
     Returns
     -------
     Axes
+
+    Raises
+    ------
+    NotComputable
+        With fewer than two stories to draw: one story is one filled column.
     """
     name = _namer(names)
     shown = coverage[coverage["n_outlets"] >= min_outlets]
     order = (stories["story"][stories["story"].isin(shown["story"])].tolist()
              if stories is not None else sorted(shown["story"].unique()))
+    if len(order) < 2:
+        told = f" told by at least {min_outlets} outlets" if min_outlets > 1 else ""
+        raise NotComputable(
+            f"story coverage: the batch has {_plural(len(order), 'story')}{told}, and a "
+            "coverage matrix compares which stories each outlet told, so it needs two or more")
     outlets = _outlet_order(shown["outlet"], name)
     matrix = shown.pivot(index="outlet", columns="story", values="n_articles").reindex(
         index=outlets, columns=order).fillna(0)
@@ -69,7 +80,7 @@ def plot_coverage(
                   _n_labels([name(o) for o in outlets], totals.to_numpy(), sep=" "))
     ax.set_xticks([])
     n_all = coverage["story"].nunique()
-    ax.set_xlabel(f"{len(order)} stories by first date"
+    ax.set_xlabel(f"{_plural(len(order), 'story')} by first date"
                   + (f" (told by at least {min_outlets} outlets; {n_all} in all)"
                      if min_outlets > 1 else "")
                   + "\nfilled: the outlet told the story; n = stories told")
@@ -252,12 +263,23 @@ def plot_paired_differences(
     Returns
     -------
     Axes
+
+    Raises
+    ------
+    NotComputable
+        When no pair of outlets shares two or more stories: every row would be
+        one story's difference, without an interval.
     """
     name = _namer(names)
     drawn = differences if keys is None else differences[differences[key].isin(keys)]
     if keys is None:
         drawn = drawn[drawn["difference"] != 0]
     drawn = drawn.sort_values(["outlet_a", "outlet_b", key]).reset_index(drop=True)
+    if len(drawn) and drawn["n_stories"].max() < 2:
+        raise NotComputable(
+            "paired differences: no two outlets share two or more stories (each pair shares "
+            f"{_plural(int(drawn['n_stories'].max()), 'story')}), so there is no difference "
+            "over stories to estimate; the table gives the one story's differences")
     ax = _new_axes(ax, width=width, height=0.8 + 0.22 * max(len(drawn), 1))
     y = np.arange(len(drawn))[::-1]
     has = drawn["ci_low"].notna().to_numpy()
@@ -266,10 +288,13 @@ def plot_paired_differences(
                       drawn["ci_high"][has] - drawn["difference"][has]],
                 fmt="o", color="0.2", markersize=4, capsize=2, label="95% interval")
     if (~has).any():
+        notes = sorted(drawn.loc[~has, "note"].dropna().unique())
         ax.plot(drawn["difference"][~has], y[~has], "o", markerfacecolor="white", color="0.2",
-                markersize=4, label="no interval (see note)")
+                markersize=4, label="; ".join(notes) if 0 < len(notes) <= 2
+                else "no interval (the table's note says why)")
     ax.axvline(0, color="0.5", linewidth=0.8)
-    ax.set_yticks(y, [f"{name(a)} − {name(b)}: {name(k)} (n={n} stories)" for a, b, k, n in
+    ax.set_yticks(y, [f"{name(a)} − {name(b)}: {name(k)} (n={_plural(n, 'story')})"
+                      for a, b, k, n in
                       zip(drawn["outlet_a"], drawn["outlet_b"], drawn[key], drawn["n_stories"],
                           strict=True)])
     ax.set_xlabel(f"mean difference over stories both told, {unit}\n"
