@@ -126,7 +126,7 @@ def test_a_single_column_figure_is_shown_at_a_readable_width(tmp_path, monkeypat
     monkeypatch.setattr(workspace, "_in_kernel", lambda: True)
     monkeypatch.setattr(workspace, "display", lambda obj, **_: shown.append(obj))
     for width in ("single", "double"):
-        fig, ax = plt.subplots()
+        fig, ax = plt.subplots(layout="constrained")
         ax.plot([0, 1], [0, 1])
         ws.write_figure(fig, f"line_{width}", width=width,
                         data=pd.DataFrame({"x": [0, 1], "y": [0, 1]}))
