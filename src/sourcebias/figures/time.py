@@ -150,13 +150,13 @@ def plot_timeline(
     outside = _draw_markers(ax, markers, low, high)
     unit = drawn["unit"].iloc[0]
     undated = int(drawn.groupby("outlet")["n_undated"].first().sum())
-    ax.set_ylabel(_wrapped(f"{name(key)}, {unit}", 0.55 * height))
+    ax.set_ylabel(_wrap_to(f"{name(key)}, {unit}", 0.55 * height))
     how = f"; line: {drawn['smoothing'].iloc[0]}" if smoothed else ""
     caption = (f"{frequency} (n = dated articles per outlet)\nband: "
                f"95% article bootstrap within the {frequency}{how}"
                + (f"; {_plural(undated, 'undated article')} left out" if undated else ""))
     if len(outside):
-        caption += "\n" + _wrapped(
+        caption += "\n" + _wrap_to(
             "event markers outside the dates drawn: " + "; ".join(
                 f"{label} ({date:%d %b %Y})"
                 for date, label in zip(outside["date"], outside["label"], strict=True)),
@@ -213,7 +213,7 @@ def _draw_markers(ax: Axes, markers: pd.DataFrame | None, low: pd.Timestamp,
     return markers[~inside]
 
 
-def _wrapped(text: str, length_in: float, *, size: str = "axes.labelsize") -> str:
+def _wrap_to(text: str, length_in: float, *, size: str = "axes.labelsize") -> str:
     """``text`` wrapped at spaces into lines at most ``length_in`` inches long in
     the rcParams font ``size`` (by font metrics; a word longer than that stands
     on its own line)."""
