@@ -116,7 +116,12 @@ def test_ignored_phrases_are_not_mentions():
     ("Sanctions hit Maduro's regime.", "maduro", "regime", "possessive"),
     ("Sanctions hit Maduro’s socialist regime.", "maduro", "socialist regime", "possessive"),
     ("Sanctions hit the Maduro regime.", "maduro", "regime", "compound"),
-    ("He reached out to Maduro loyalists.", "maduro", "loyalists", "compound"),
+    ("He reached out to Maduro loyalists.", "maduro", None, None),
+    ("Guaidó traitors launch military coup against Maduro", "guaido", None, None),
+    ("Guaidó supporters marched.", "guaido", None, None),
+    ("Maduro henchmen fled.", "maduro", None, None),
+    ("Maduro forces fired.", "maduro", None, None),
+    ("The Guaidó camp spoke.", "guaido", "camp", "compound"),
     ("They met Maduro.", "maduro", None, None),
     ("He is the president. Maduro spoke.", "maduro", None, None),
     ("Despite the efforts of the opposition, Maduro stayed.", "maduro", None, None),
@@ -218,8 +223,20 @@ def test_seed_legitimate_government(seed_mentions):
 def test_seed_maduro_labels(seed_mentions):
     labels = set(seed_mentions.loc[seed_mentions["actor"] == "maduro", "label"].dropna())
     assert {"president", "Venezuelan president", "democratically elected president",
-            "a former bus driver and union leader", "regime", "loyalists",
+            "a former bus driver and union leader", "regime",
             "elected president"} <= labels
     assert {"Nicholas Maduro", "Nicolás Maduro"} <= set(seed_mentions["surface"])
     assert {"Guido", "Gaido", "@jguaido"} <= set(
         seed_mentions.loc[seed_mentions["actor"] == "guaido", "surface"])
+
+
+def test_seed_followers_are_not_labels(seed_mentions):
+    # "reach out to Maduro loyalists" (002) and the headline "Guaidó traitors launch
+    # military coup against Maduro" (004): the name modifies a plural noun naming
+    # the actor's followers, so neither noun is a label of the actor.
+    loyalists = seed_mentions[seed_mentions["actor"] == "maduro"]
+    assert not loyalists["label"].isin(["loyalists", "Maduro loyalists"]).any()
+    traitors = seed_mentions[(seed_mentions["actor"] == "guaido")
+                             & (seed_mentions["seed"] == "004")]
+    assert "Guaidó" in set(traitors["surface"])
+    assert not traitors["label"].isin(["traitors"]).any()

@@ -109,13 +109,25 @@ def _images(cell: nbformat.NotebookNode) -> int:
     return sum("image/png" in output.get("data", {}) for output in cell.outputs)
 
 
+def _says_not_computed(cell: nbformat.NotebookNode) -> bool:
+    return any(output.get("name") == "stdout"
+               and "Not computed for this batch: " in output.get("text", "")
+               for output in cell.outputs)
+
+
 def test_every_figure_a_cell_saves_is_shown_in_that_cell(seed_report: Path):
     shown = 0
+    skipped = []
     for notebook in list_notebooks(NOTEBOOK_DIR):
         executed = nbformat.read(seed_report / "notebooks" / notebook.name, as_version=4)
         for cell in _figure_cells(executed):
+            if _images(cell) == 0 and _says_not_computed(cell):
+                skipped.append(cell.source)  # a sentence says why there is no figure
+                continue
             assert _images(cell) >= 1, f"{notebook.name}: no figure shown by\n{cell.source}"
             shown += _images(cell)
+    # the seed batch tells one story: no coverage matrix and no paired differences
+    assert len(skipped) == 2 and all("story" in source for source in skipped)
     assert shown == len(list((seed_report / "figures").glob("*.png"))), "a figure shown twice"
 
 

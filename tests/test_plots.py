@@ -591,6 +591,19 @@ def test_term_rates_draw_one_panel_per_term_sharing_the_outlet_rows(rates):
     assert fig.get_supylabel() == "Outlet (n = articles)"
 
 
+def test_term_rate_panels_of_different_scales_say_so(rates):
+    coup = rates["term"] == "coup"
+    rates = rates.assign(**{column: rates[column].where(~coup, rates[column] * 10)
+                            for column in ("rate_per_1000", "ci_low", "ci_high")})
+    fig = plot_term_rates(rates, voice="quote")
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    ranges = {ax.get_xlim() for ax in panels}
+    label = " ".join(fig.get_supxlabel().split())
+    assert len(ranges) > 1 and "x scales differ by panel" in label
+    one = plot_term_rates(rates, voice="quote", terms=["coup"])
+    assert "differ" not in one.get_supxlabel()
+
+
 def test_term_rates_draw_hollow_points_and_no_bar_without_interval(rates):
     fig = plot_term_rates(rates, voice="quote", terms=["coup"])
     ax = fig.axes[0]
@@ -777,9 +790,14 @@ def test_sentiment_draws_the_tables_mean_and_interval_over_articles(tones):
         ["outlet", "lexicon"])
     for column in ("mean_compound", "ci_low", "ci_high", "n_articles", "n_sentences"):
         np.testing.assert_allclose(stats[column], table.loc[stats.index, column])
-    diamonds = next(c for c in _points(ax) if c.get_paths() and len(c.get_offsets()) == 6)
-    np.testing.assert_allclose(sorted(diamonds.get_offsets()[:, 0]),
-                               sorted(table["mean_compound"]))
+    diamonds = [c for c in _points(ax) if c.get_paths() and len(c.get_offsets()) == 3]
+    assert len(diamonds) == 2, "one set of means per lexicon"
+    np.testing.assert_allclose(
+        sorted(np.concatenate([d.get_offsets()[:, 0] for d in diamonds])),
+        sorted(table["mean_compound"]))
+    faces = [to_hex(d.get_facecolor()[0]) for d in diamonds]
+    assert faces == ["#ffffff", "#000000"], "hollow plain, filled domain, as the boxes"
+    assert (stats["box_of"] == "article").all()
     intervals = next(c for c in ax.collections if isinstance(c, LineCollection))
     assert len(intervals.get_segments()) == 6
     assert stats.loc[("B", "vader"), "n_beyond_whiskers"] == 1
@@ -787,8 +805,10 @@ def test_sentiment_draws_the_tables_mean_and_interval_over_articles(tones):
     assert len(fliers) == 2 and all(line.get_xdata()[0] > 0.9 for line in fliers)
     assert "A (n=8; 24)" in _ticks(ax)
     label = " ".join(ax.get_xlabel().split())
+    assert "quartiles of the outlet's article scores" in label
     assert "○ the 2 articles beyond the whiskers" in label
-    assert "◆ mean, the table's mean_compound; black bar: 95% percentile bootstrap" in label
+    assert "hollow for VADER, filled for VADER + domain lexicon; black bar: 95% percentile " \
+        "bootstrap" in label
     assert "n = articles; sentences." in label
     boxes = [p for p in ax.patches if p.get_facecolor() != (0, 0, 0, 0)]
     faces = [to_hex(p.get_facecolor()) for p in boxes]
@@ -818,7 +838,17 @@ def test_sentiment_on_the_seed_articles_says_there_is_no_interval(sentiment, art
     assert "Sputnik (n=1; 18)" in _ticks(ax) or any(t.startswith("Sputnik (n=1; ")
                                                      for t in _ticks(ax))
     label = " ".join(ax.get_xlabel().split())
-    assert "no article beyond the whiskers" in label and "no interval" in label
+    assert "no interval (one article per outlet)" in label and "black bar" not in label
+    # one article per outlet: the boxes summarise its sentences, and are drawn
+    assert (stats["box_of"] == "sentence").all()
+    assert (stats["q3"] > stats["q1"]).all()
+    assert "quartiles of the outlet's sentence scores" in label
+    box_widths = [p.get_path().get_extents().width for p in ax.patches]
+    assert len(box_widths) == len(stats) and min(box_widths) > 0.1
+    intervals = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert all(len(c.get_segments()) == 0 for c in intervals)
+    diamonds = [c for c in _points(ax) if len(c.get_offsets()) == articles["outlet"].nunique()]
+    assert {to_hex(d.get_facecolor()[0]) for d in diamonds} == {"#ffffff", "#000000"}
 
 
 def test_sentiment_refuses_unknown_articles(sentiment, articles):

@@ -164,3 +164,51 @@ def test_basil_stories_are_found(shared_data) -> None:
     key = pd.read_csv(folder / "stories.csv").set_index("doc_id")["story"]
     found = find_stories(articles)
     assert adjusted_rand_score(key.reindex(found["doc_id"]), found["story"]) >= 0.95
+
+
+def _coverage(stories: dict[str, list[str]]) -> pd.DataFrame:
+    """A coverage table from {story: outlets that told it}, every outlet on every story."""
+    outlets = sorted({o for told in stories.values() for o in told})
+    rows = [{"story": story, "outlet": outlet, "n_articles": int(outlet in told),
+             "covered": outlet in told, "n_outlets": len(told)}
+            for story, told in stories.items() for outlet in outlets]
+    return pd.DataFrame(rows)
+
+
+def _differences(n_stories: list[int]) -> pd.DataFrame:
+    rows = [{"outlet_a": "A", "outlet_b": "B", "category": f"c{i}", "n_stories": n,
+             "mean_a": 2.0, "mean_b": 1.0, "difference": 1.0 + i,
+             "ci_low": 0.5 + i if n >= 2 else np.nan, "ci_high": 1.5 + i if n >= 2 else np.nan,
+             "ci_method": "percentile bootstrap" if n >= 2 else None,
+             "note": None if n >= 2 else "fewer than 2 shared stories: no interval"}
+            for i, n in enumerate(n_stories)]
+    return pd.DataFrame(rows)
+
+
+def test_one_story_draws_no_coverage_matrix_and_says_why() -> None:
+    import matplotlib.pyplot as plt
+
+    from sourcebias.checks import NotComputable
+    from sourcebias.figures.time import plot_coverage
+
+    with pytest.raises(NotComputable, match=r"the batch has 1 story, and a coverage matrix"):
+        plot_coverage(_coverage({"s1": ["A", "B", "C"]}))
+    ax = plot_coverage(_coverage({"s1": ["A", "B"], "s2": ["B"], "s3": ["A"]}))
+    assert ax.get_xlabel().startswith("3 stories by first date")
+    plt.close(ax.figure)
+
+
+def test_paired_differences_over_single_stories_are_not_drawn() -> None:
+    import matplotlib.pyplot as plt
+
+    from sourcebias.checks import NotComputable
+    from sourcebias.figures.time import plot_paired_differences
+
+    with pytest.raises(NotComputable, match=r"each pair shares 1 story\)"):
+        plot_paired_differences(_differences([1, 1, 1]), key="category")
+    ax = plot_paired_differences(_differences([3, 1]), key="category")
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == ["A − B: c0 (n=3 stories)", "A − B: c1 (n=1 story)"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sorted(legend) == ["95% interval", "fewer than 2 shared stories: no interval"]
+    plt.close(ax.figure)

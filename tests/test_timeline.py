@@ -112,3 +112,63 @@ def test_smoothing_leaves_empty_periods_empty() -> None:
     articles = _batch(["2019-04-29", "2019-05-01"], ["X"] * 2)
     table = smooth(timeline(articles, hits=_hits({"d0": 3}), frequency="day"), window=3)
     assert np.isnan(table["smoothed"].iloc[1]), "30 April has no article"
+
+
+def _seed_like_timeline() -> pd.DataFrame:
+    """Four dated articles from 30 April to 4 May 2019 and one undated, as the seed batch."""
+    articles = _batch(["2019-04-30", "2019-04-30", "2019-05-02", "2019-05-04", None],
+                      ["A", "B", "C", "D", "E"])
+    mentions = pd.DataFrame({"doc_id": ["d0", "d1", "d2", "d3"], "actor": "armed_forces",
+                             "label": None})
+    return timeline(articles, mentions=mentions, measure="attention")
+
+
+def test_timeline_figure_spans_the_data_and_lists_markers_outside_it() -> None:
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from sourcebias.figures.time import plot_timeline
+
+    markers = event_markers([
+        {"date": "2019-01-23", "label": "Guaidó declares himself interim president"},
+        {"date": "2019-04-30", "label": "uprising"},
+        {"date": "2019-05-01", "label": "May Day marches"}])
+    names = {"armed_forces": "Venezuelan armed forces"}
+    ax = plot_timeline(_seed_like_timeline(), key="armed_forces", markers=markers, names=names)
+    fig = ax.figure
+    fig.canvas.draw()
+    low, high = (mdates.num2date(x).replace(tzinfo=None) for x in ax.get_xlim())
+    assert pd.Timestamp("2019-04-29") <= low < pd.Timestamp("2019-04-30")
+    assert pd.Timestamp("2019-05-04") < high <= pd.Timestamp("2019-05-05")
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert 3 <= len(ticks) <= 8
+    caption = ax.get_xlabel().replace("\n", " ")
+    assert caption.count("(") == caption.count(")")
+    assert "Guaidó declares himself interim president (23 Jan 2019)" in caption
+    assert "1 undated article left out" in caption
+    labels = [t for t in ax.texts if t.get_text() in ("uprising", "May Day marches")]
+    assert len(labels) == 2 and not any("Guaidó" in t.get_text() for t in ax.texts)
+    first, second = (t.get_window_extent() for t in labels)
+    assert not first.overlaps(second)
+    inside = fig.bbox
+    label = ax.yaxis.label.get_window_extent()
+    assert inside.x0 <= label.x0 and label.y0 >= inside.y0 and label.y1 <= inside.y1
+    assert ax.get_ylabel().replace("\n", " ") == "Venezuelan armed forces, share of articles"
+    plt.close(fig)
+
+
+def test_close_event_markers_go_on_rows_of_their_own() -> None:
+    import matplotlib.pyplot as plt
+
+    from sourcebias.figures.time import plot_timeline
+
+    long_labels = ["a long first event label", "a long second event label",
+                   "a long third event label"]
+    markers = event_markers([{"date": f"2019-05-0{i + 1}", "label": label}
+                             for i, label in enumerate(long_labels)])
+    ax = plot_timeline(_seed_like_timeline(), key="armed_forces", markers=markers)
+    ax.figure.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.texts if t.get_text() in long_labels]
+    assert len(boxes) == 3
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    plt.close(ax.figure)

@@ -135,3 +135,26 @@ def test_what_a_batch_cannot_give_is_said_in_a_researchers_words(capsys):
         raise developer
     said = capsys.readouterr().out
     assert said == f"Not computed for this batch: {plain}\n"
+
+
+def test_a_single_column_figure_is_shown_at_a_readable_width(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+    from PIL import Image as PILImage
+
+    from sourcebias.figures.style import column_width
+
+    ws = open_workspace(SEED_BATCH, out_dir=tmp_path / "report")
+    shown = []
+    monkeypatch.setattr(workspace, "_in_kernel", lambda: True)
+    monkeypatch.setattr(workspace, "display", lambda obj, **_: shown.append(obj))
+    for width in ("single", "double"):
+        fig, ax = plt.subplots(layout="constrained")
+        ax.plot([0, 1], [0, 1])
+        ws.write_figure(fig, f"line_{width}", width=width,
+                        data=pd.DataFrame({"x": [0, 1], "y": [0, 1]}))
+    single, double = shown
+    assert single.width >= 600, "a 3.5-inch figure is not shown at 350 px"
+    assert double.width == round(column_width("double") * 100)
+    # the saved file keeps its size: 300 dpi at the column width
+    with PILImage.open(ws.figures / "line_single.png") as png:
+        assert abs(png.width - column_width("single") * 300) <= 2

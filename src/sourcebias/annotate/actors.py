@@ -34,8 +34,10 @@ tried in this order; the first that applies gives ``label_kind``:
     A head word (optionally after modifiers) after "'s": "Maduro's regime" →
     ``regime``.
 ``compound``
-    A head word right after the mention: "the Maduro regime" → ``regime``,
-    "Maduro loyalists" → ``loyalists``.
+    A head word in the singular right after the mention: "the Maduro regime" →
+    ``regime``. A head word in the plural there names people the name
+    modifies, not the actor: "Maduro loyalists", "Guaidó supporters", "Guaidó
+    traitors" are his followers, so the mention takes no label from them.
 
 ``label`` is the phrase for counting: without quotation marks, with spaces,
 hyphens and apostrophes normalised, and the words of the ``labels`` lists and
@@ -456,8 +458,16 @@ def _appositives_after(right: list[str], rows: list[int], offset: np.ndarray, ru
     return found
 
 
+#: An English plural noun: "-s" but not "-ss" or "-us" ("loyalists", "forces",
+#: "cronies"; not "campus"), or "-men" ("henchmen").
+_PLURAL = re.compile(r"(?i)(?:[^\Wsu]s|men)$")
+
+
 def _heads(right: list[str], rows: list[int], offset: np.ndarray, rules: _Rules
            ) -> list[tuple]:
+    """Possessive heads ("Maduro's regime") and compound heads in the singular
+    ("the Maduro regime") after each mention; a plural compound head ("Maduro
+    loyalists") names the actor's followers and gives no label."""
     found = []
     for row in rows:
         text = right[row]
@@ -468,6 +478,8 @@ def _heads(right: list[str], rows: list[int], offset: np.ndarray, rules: _Rules
             if not (first and first[1].lower() in rules.head_words):
                 continue
             match, priority, kind = rules.compound.match(text), 4, "compound"
+            if match and _PLURAL.search(match["label"]):
+                continue  # "Maduro loyalists": the loyalists are not Maduro
         if match:
             found.append((row, priority, kind, match["label"],
                           offset[row] + match.start("label")))

@@ -248,13 +248,13 @@ def _figure_legend(fig: Figure, handles: list[Any]) -> None:
                handletextpad=0.4, columnspacing=1.2)
 
 
-def _box_stats(scores: pd.DataFrame, lexicons: Sequence[str], outlets: Sequence[str]
-               ) -> pd.DataFrame:
-    """Tukey box-plot statistics of the article scores (``mean_compound``) per
-    outlet and lexicon, with the scores beyond the whiskers in ``fliers``."""
+def _box_stats(scores: pd.DataFrame, lexicons: Sequence[str], outlets: Sequence[str],
+               value: str = "mean_compound") -> pd.DataFrame:
+    """Tukey box-plot statistics of the scores (column ``value``) per outlet and
+    lexicon, with the scores beyond the whiskers in ``fliers``."""
     rows = []
     for (outlet, lexicon), block in scores.groupby(["outlet", "lexicon"], sort=True):
-        values = block["mean_compound"].dropna().to_numpy()
+        values = block[value].dropna().to_numpy()
         if len(values) == 0:
             continue
         stats = cbook.boxplot_stats(values, whis=1.5)[0]
@@ -278,7 +278,8 @@ def _draw_boxes(
 ) -> None:
     """Horizontal boxes from precomputed statistics: hollow plain, filled domain,
     the scores beyond the whiskers as small hollow circles, the mean
-    (``mean_compound``) as a diamond on its interval (``ci_low``, ``ci_high``).
+    (``mean_compound``) as a diamond on its interval (``ci_low``, ``ci_high``),
+    hollow for the plain lexicon and filled for the domain one, as the boxes.
 
     The median line takes the outlet's colour, or black or white, whichever
     reads better, on a filled box of non-zero width."""
@@ -312,8 +313,10 @@ def _draw_boxes(
     bars = stats["ci_low"].notna() & stats["ci_high"].notna()
     ax.hlines(y[bars], stats.loc[bars, "ci_low"], stats.loc[bars, "ci_high"], colors="black",
               linewidth=1.4, zorder=4, path_effects=halo)
-    ax.scatter(stats["mean_compound"], y, marker="D", s=14, color="black", edgecolors="white",
-               linewidths=0.5, zorder=5)
+    for lexicon, face, edge in ((lexicons[0], "white", "black"), (lexicons[1], "black", "white")):
+        own = (stats["lexicon"] == lexicon).to_numpy()
+        ax.scatter(stats.loc[own, "mean_compound"], y[own], marker="D", s=16, facecolors=face,
+                   edgecolors=edge, linewidths=0.8, zorder=5)
 
 
 def _dendrogram(ax: Axes, linkage: np.ndarray, *, method: str) -> None:

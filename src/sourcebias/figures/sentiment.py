@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sourcebias.checks import NotComputable, require_columns
+from sourcebias.checks import NotComputable, choice, require_columns
 from sourcebias.figures.data import (
     _as_outlet,
     _group_title,
@@ -50,23 +50,26 @@ def plot_sentiment(
     lexicons: tuple[str, str] = ("vader", "vader+domain"),
     scope: str = "sentence",
     by: str = "outlet",
+    box: str | None = None,
     palette: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Box plots of article sentiment per outlet, plain and domain lexicon side by side.
+    """Box plots of sentiment per outlet, plain and domain lexicon side by side.
 
-    The unit is the article, as in :func:`sourcebias.outlet_sentiment`: an
-    article's score is the mean VADER ``compound`` of its sentences
+    The unit of the mean is the article, as in :func:`sourcebias.outlet_sentiment`:
+    an article's score is the mean VADER ``compound`` of its sentences
     (:func:`sourcebias.article_sentiment`; Hutto & Gilbert 2014). For each
-    outlet, two boxes of its articles' scores: hollow for ``lexicons[0]``,
-    filled for ``lexicons[1]``. Boxes span the quartiles, whiskers reach the
-    furthest score within 1.5 × IQR of the box (Tukey 1977), and every article
-    beyond the whiskers is drawn as a small circle. The diamond is the
-    outlet's ``mean_compound`` and the black bar its interval, both exactly as
-    :func:`sourcebias.outlet_sentiment` gives them with its defaults (mean of
-    the article scores, percentile bootstrap over articles). Tick labels give
-    the articles and sentences each row rests on.
+    outlet, two boxes: hollow for ``lexicons[0]``, filled for ``lexicons[1]``,
+    of its article scores or, with few articles, of its sentence scores
+    (``box``). Boxes span the quartiles, whiskers reach the furthest score
+    within 1.5 × IQR of the box (Tukey 1977), and every score beyond the
+    whiskers is drawn as a small circle. The diamond (hollow or filled, as its
+    box) is the outlet's ``mean_compound`` and the black bar its interval, both
+    exactly as :func:`sourcebias.outlet_sentiment` gives them with its
+    defaults (mean of the article scores, percentile bootstrap over articles);
+    an outlet of one article has no bar. Tick labels give the articles and
+    sentences each row rests on.
 
     Parameters
     ----------
@@ -83,6 +86,11 @@ def plot_sentiment(
         ``scope`` column).
     by : str
         The ``articles`` column naming the groups (``outlet``, ``outlet_group``).
+    box : {"article", "sentence"}, optional
+        What a box summarises: the outlet's article scores or its sentence
+        scores. Default: articles when every outlet has at least
+        :data:`MIN_ARTICLES_PER_BOX` scored articles, else sentences (a box of
+        one or two articles is a line, and shows no spread).
     palette : mapping of str to colour, optional
         Outlet colours from :func:`outlet_palette`; default built from this table.
         Group colours are named in the legend.
@@ -96,8 +104,8 @@ def plot_sentiment(
     matplotlib.axes.Axes
         The recorded table (:func:`plotted_data`) has one row per outlet and
         lexicon: ``n_articles``, ``n_sentences``, ``mean_compound``,
-        ``ci_low``, ``ci_high``, ``ci_method``, the box statistics and
-        ``n_beyond_whiskers``.
+        ``ci_low``, ``ci_high``, ``ci_method``, ``box_of`` (``article`` or
+        ``sentence``), the box statistics and ``n_beyond_whiskers``.
     """
     require_columns(sentiment, "plot_sentiment: the sentiment",
                     ("doc_id", "sent_id", "lexicon", "compound"))
@@ -115,13 +123,21 @@ def plot_sentiment(
     groups = articles.set_index("doc_id")[by]
     scores = scores.assign(outlet=scores["doc_id"].map(groups))
     summary = summary.rename(columns={by: "outlet"})
+    if box is None:
+        scored = scores[scores["mean_compound"].notna()].groupby(["outlet", "lexicon"]).size()
+        box = "article" if scored.min() >= MIN_ARTICLES_PER_BOX else "sentence"
+    choice(box, ("article", "sentence"), "box")
+    if box == "article":
+        values = scores.assign(score=scores["mean_compound"])
+    else:
+        values = _sentence_values(sentiment, scores, scope=scope, lexicons=lexicons)
     colours = _colours(summary["outlet"], palette)
     name = _namer(names)
     outlets = _outlet_order(summary["outlet"], name)
-    stats = _box_stats(scores, lexicons, outlets).merge(
+    stats = _box_stats(values, lexicons, outlets, value="score").merge(
         summary[["outlet", "lexicon", "n_articles", "n_sentences", "mean_compound", "ci_low",
                  "ci_high", "ci_method"]], on=["outlet", "lexicon"], how="left",
-        validate="one_to_one")
+        validate="one_to_one").assign(box_of=box)
     ax = _new_axes(ax, width="single",
                    height=current_style()["point_row_height_in"] * 3.0 * len(outlets) + 1.9)
     _draw_boxes(ax, stats, outlets=outlets, lexicons=lexicons, colours=colours)
@@ -134,13 +150,20 @@ def plot_sentiment(
     ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
     what = "sentences" if scope == "sentence" else f"sentences ({scope} part)"
     beyond = int(stats["n_beyond_whiskers"].sum())
-    methods = "; ".join(sorted(map(str, stats["ci_method"].dropna().unique())))
-    _value_label(ax, f"Article score: mean VADER compound of its {what} (−1 to 1)",
-                 "Box: quartiles; whiskers: 1.5 IQR; "
-                 + (f"○ the {beyond:,} article{'' if beyond == 1 else 's'} beyond the whiskers."
-                    if beyond else "no article beyond the whiskers."),
-                 "◆ mean, the table's mean_compound; black bar: "
-                 f"{methods or 'no interval (one article)'}.",
+    has_bar = stats["ci_low"].notna() & stats["ci_high"].notna()
+    methods = "; ".join(sorted(map(str, stats.loc[has_bar, "ci_method"].dropna().unique())))
+    bars = (f"black bar: {methods}" if methods else "no bar")
+    if methods and not has_bar.all():
+        bars += "; no bar: no interval (one article)"
+    elif not methods:
+        bars += ": no interval (one article per outlet)"
+    _value_label(ax, f"Score: VADER compound (−1 to 1); an article's score is the mean of "
+                     f"its {what}",
+                 f"Box: quartiles of the outlet's {box} scores; whiskers: 1.5 IQR; "
+                 + (f"○ the {beyond:,} {box}{'' if beyond == 1 else 's'} beyond the whiskers."
+                    if beyond else f"no {box} beyond the whiskers."),
+                 f"◇ ◆ mean article score (the table's mean_compound), hollow for "
+                 f"{name(lexicons[0])}, filled for {name(lexicons[1])}; {bars}.",
                  "n = articles; sentences.")
     ax.set_ylabel(_group_title(by))
     _legend(ax, [
@@ -150,6 +173,25 @@ def plot_sentiment(
     ])
     _record(ax, stats.drop(columns="fliers"), by=by)
     return ax
+
+
+#: Fewest scored articles per outlet for boxes of article scores (default of
+#: :func:`plot_sentiment`); with fewer, the boxes show sentence scores.
+MIN_ARTICLES_PER_BOX = 5
+
+
+def _sentence_values(sentiment: pd.DataFrame, scores: pd.DataFrame, *, scope: str,
+                     lexicons: Sequence[str]) -> pd.DataFrame:
+    """The sentence scores (``score``) of the articles in ``scores`` (those kept,
+    near-duplicates left out), per lexicon, with the article's ``outlet``."""
+    rows = sentiment[sentiment["lexicon"].isin(lexicons) & sentiment["compound"].notna()]
+    if "scope" in rows.columns:
+        rows = rows[rows["scope"] == scope]
+    outlet = scores.drop_duplicates("doc_id").set_index("doc_id")["outlet"]
+    rows = rows[rows["doc_id"].isin(outlet.index)]
+    return pd.DataFrame({"outlet": rows["doc_id"].map(outlet).to_numpy(),
+                         "lexicon": rows["lexicon"].to_numpy(),
+                         "score": rows["compound"].to_numpy()})
 
 
 def plot_actor_sentiment(

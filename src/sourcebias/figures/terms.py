@@ -258,7 +258,8 @@ def plot_term_rates(
     drawn as a hollow point and the legend gives the table's ``note``; a row
     without a rate (no words in the voice), or an outlet missing from a
     panel, shows a dash and the legend says why. Panels share the outlet rows;
-    each has its own rate axis starting at 0.
+    each has its own rate axis starting at 0, and the axis label says so when
+    the scales differ ("x scales differ by panel").
 
     Parameters
     ----------
@@ -308,6 +309,7 @@ def plot_term_rates(
     fig, axes = _facets(len(order), row_labels=labels, width=width,
                         row_height=current_style()["point_row_height_in"], fig=fig)
     panels = []
+    uppers = set()
     absent = False
     for ax, value in zip(axes, order, strict=True):
         drawn, missing = _forest(ax, shown[shown[entry] == value], outlets=outlets,
@@ -315,12 +317,15 @@ def plot_term_rates(
         absent |= missing
         _panel_title(ax, name(value))
         upper = _upper_limit(drawn, "rate_per_1000")
+        uppers.add(upper)
         ax.set_xlim(-0.03 * upper, upper)
         ax.spines["bottom"].set_bounds(0, upper)
         panels.append(drawn)
     drawn = pd.concat(panels, ignore_index=True)
     fig.supylabel(f"{_group_title(by)} (n = articles)", fontsize=mpl.rcParams["axes.labelsize"])
-    _figure_xlabel(fig, f"Rate per 1,000 words, {name(voice)}", *_bars_line(drawn, interval))
+    scales = "; x scales differ by panel" if len(uppers) > 1 else ""
+    _figure_xlabel(fig, f"Rate per 1,000 words, {name(voice)}{scales}",
+                   *_bars_line(drawn, interval))
     _figure_legend(fig, _hollow_handles(drawn) + _dash_handles(
         drawn, absent=f"no {voice} rate in the table" if absent else None)
         + _group_handles(colours, outlets, name))

@@ -148,7 +148,7 @@ class Workspace:
         paths = write_figure(fig, file_name(name), out_dir=self.figures, data=data, width=width)
         if _in_kernel():
             display(Image(data=paths["png"].read_bytes(), format="png",
-                          width=round(_figure_of(fig).get_figwidth() * _SHOWN_DPI)))
+                          width=_shown_width(_figure_of(fig).get_figwidth())))
             plt.close(_figure_of(fig))
 
     def write_table(self, table: pd.DataFrame, name: str, *, caption: str | None = None,
@@ -191,6 +191,18 @@ class Workspace:
 
 #: Pixels per inch of a figure shown in a notebook (the saved PNG, scaled down).
 _SHOWN_DPI = 100
+
+
+#: Narrowest a figure is shown in a notebook and its HTML copy, in pixels: a
+#: single-column figure (3.5 inches) at 100 dpi would be 350 px, its text ~7 px high.
+_MIN_SHOWN_PX = 700
+
+
+def _shown_width(width_in: float) -> int:
+    """The width in pixels at which a figure ``width_in`` inches wide is shown:
+    :data:`_SHOWN_DPI` pixels an inch, and at least :data:`_MIN_SHOWN_PX` (the
+    saved files keep their size)."""
+    return round(max(width_in * _SHOWN_DPI, _MIN_SHOWN_PX))
 
 
 def _in_kernel() -> bool:
