@@ -14,6 +14,7 @@ from matplotlib.collections import PathCollection
 from sourcebias.annotate.targets import target_model_validation
 from sourcebias.figures.export import plotted_data
 from sourcebias.figures.tone import plot_actor_tone
+from sourcebias.run.display import researcher_message
 
 
 def _tone() -> pd.DataFrame:
@@ -46,8 +47,11 @@ def test_plot_actor_tone_draws_both_methods_per_row() -> None:
 
 
 def test_plot_actor_tone_refuses_what_it_cannot_draw() -> None:
-    with pytest.raises(ValueError, match="no rows for voice 'quote'"):
+    with pytest.raises(ValueError, match="no rows for voice 'quote'") as refused:
         plot_actor_tone(_tone(), voice="quote")
+    assert researcher_message(refused.value) == (
+        "No actor is mentioned inside a quotation in this batch, so there is no tone figure "
+        "for it.")
     with pytest.raises(ValueError, match="no rows for actor"):
         plot_actor_tone(_tone(), actors=["ortega"])
     with pytest.raises(ValueError, match="lacks column"):

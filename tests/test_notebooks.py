@@ -89,6 +89,8 @@ def test_committed_notebooks_have_no_outputs():
         assert all(not c["outputs"] and c["execution_count"] is None for c in code), notebook
         tags = code[0]["metadata"].get("tags", [])
         assert "parameters" in tags, f"{notebook}: the first code cell is not the parameters cell"
+        ids = [c.get("id") for c in cells]
+        assert all(ids) and len(set(ids)) == len(ids), f"{notebook}: a cell lacks a unique id"
 
 
 def test_seed_report_is_complete(seed_report: Path):

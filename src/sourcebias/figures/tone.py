@@ -68,8 +68,11 @@ def plot_actor_tone(
                                    "ci_high"))
     shown = tone[(tone["voice"] == voice) & tone["method"].isin(list(_METHODS))]
     if shown.empty:
+        where = "inside a quotation" if voice == "quote" else f"in the {voice} voice"
         raise NotComputable(f"plot_actor_tone: the table has no rows for voice {voice!r} "
-                         f"(it has {sorted(tone['voice'].unique())})")
+                            f"(it has {sorted(tone['voice'].unique())})",
+                            plain=f"No actor is mentioned {where} in this batch, so there is "
+                                  f"no tone figure for it.")
     name = _namer(names)
     order = list(actors) if actors is not None else sorted(
         shown["actor"].unique(), key=lambda a: name(a).casefold())
