@@ -47,7 +47,7 @@ def term_counts(
         The articles column that names the groups (``outlet``, ``outlet_group``).
     voice_filter : {"narrator", "narrator+scare", "quote", "own", None}
         Which text is counted: ``"narrator"`` the narrator spans only (the
-        outlet's own voice); ``"narrator+scare"`` also scare-quoted labels
+        outlet's narrator voice); ``"narrator+scare"`` also scare-quoted labels
         (``scare=True`` quote spans, with their marks); ``"quote"`` quoted
         speech only (no scare quotes); ``"own"`` the narrator spans that are
         not attributed to a source (needs the ``attributed`` column that

@@ -6,7 +6,7 @@ tidy :class:`pandas.DataFrame`.
 Text is tokenised once per call with scikit-learn's ``CountVectorizer`` using
 :data:`sourcebias.tables.WORD_PATTERN` (so "self-proclaimed" and "Guaidó's"
 are one token each), lower-cased, with no stop words and no frequency cut-off
-unless asked. By default only the outlet's own voice is counted: the narrator
+unless asked. By default only the outlet's narrator voice is counted: the narrator
 spans of the ``voice`` table, with quotations cut out (see ``voice_filter``).
 Each kept stretch of text is its own tokenisation unit, so an n-gram never
 bridges a cut-out quotation. Articles whose ``duplicate_of`` is set are left out

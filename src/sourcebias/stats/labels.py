@@ -53,7 +53,7 @@ def label_table(
     sentences : pandas.DataFrame, optional
         The ``sentences`` table; needed for example sentences (``examples > 0``).
     voice : {"narrator", "quote", "own", "all"}
-        Which mentions count: those in the outlet's own voice, in quotation,
+        Which mentions count: those in the outlet's narrator voice, in quotation,
         in its own voice in the strict sense (``own``: narrator text not
         attributed to a source; needs the ``attributed`` column), or all.
     actors : list of str, optional

@@ -80,7 +80,7 @@ def _bootstrap_method(n_boot: int, ci: float, by: str) -> str:
 
 def voice_words(articles: pd.DataFrame, *, voice: pd.DataFrame,
                 voices: Iterable[str] = VOICES) -> pd.DataFrame:
-    """Words per article in the outlet's own voice and in quotation.
+    """Words per article in the outlet's narrator voice and in quotation.
 
     Quoted words are counted with :func:`sourcebias.tables.count_words` over
     the text of every ``quote`` span (quotation marks included, scare quotes
@@ -237,7 +237,7 @@ def term_rates(
 
     The rate is the ratio estimator ``1000 * sum(hits) / sum(words)`` over the
     outlet's articles, in the chosen voice: hits in quotation per 1,000 quoted
-    words, hits in the outlet's own voice per 1,000 narrator words, and hits
+    words, hits in the outlet's narrator voice per 1,000 narrator words, and hits
     in its own voice in the strict sense (``"own"``: narrator text that is not
     attributed to a source) per 1,000 such words.
 
@@ -393,7 +393,7 @@ def term_voice_counts(
     by: str = "outlet",
     include_duplicates: bool = False,
 ) -> pd.DataFrame:
-    """Who uses a term in its own voice, and who only quotes it.
+    """Who uses a term in its narrator voice, and who only quotes it.
 
     Parameters
     ----------
@@ -412,7 +412,7 @@ def term_voice_counts(
     -------
     pandas.DataFrame
         One row per group and term, zero counts included: ``by``, ``term``,
-        ``narrator`` (hits in the group's own voice), ``quote`` (hits inside
+        ``narrator`` (hits in the group's narrator voice), ``quote`` (hits inside
         quotations, scare quotes included), ``scare`` (of which in scare
         quotes), ``total`` and ``own_voice`` (True when ``narrator > 0``).
     """

@@ -69,7 +69,7 @@ def actor_sentiment(
     ``mean_compound = sum(compound) / n_sentences`` over the distinct
     sentences of the outlet that mention the actor (a sentence naming the
     actor twice counts once).  With ``voice="narrator"`` only mentions in the
-    outlet's own voice count, and each sentence is scored with its quoted
+    outlet's narrator voice count, and each sentence is scored with its quoted
     parts removed when the sentiment table has ``scope="narrator"`` scores
     (the ``scope`` column of the result says which score was used).  With
     ``voice="own"`` only mentions in the outlet's own voice in the strict
@@ -107,7 +107,7 @@ def actor_sentiment(
         (:func:`sourcebias.annotate.mention_tone.score_mentions`). Mentions in
         sentences not in English are not scored.
     voice : {"narrator", "own", "quote", "all"}
-        Mentions in the outlet's own voice only, in its own voice in the strict
+        Mentions in the outlet's narrator voice only, in its own voice in the strict
         sense (needs the ``attributed`` column), inside quotations only, or all
         mentions. Quoted mentions are scored with whole-sentence scores.
     lexicon : str
