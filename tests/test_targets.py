@@ -287,6 +287,9 @@ def test_model_files_cite_their_data_and_encoder() -> None:
     assert vectors["vocabulary"]["size"] == len(vector_table()) - 1
     model = json.loads(models.joinpath("target_sentiment.json").read_text(encoding="utf-8"))
     assert "NewsMTSC" in model["citation"] and "MIT" in model["citation"]
+    # the teacher-labelled sentences: AllSides training-split articles only
+    assert "Baly" in model["citation"] and "Apache-2.0" in model["citation"]
+    assert "splits/random/train.tsv" in model["distillation"]["unlabelled_data"]
     assert model["vector_groups"] == list(targets_module.VECTOR_GROUPS)
 
 
