@@ -117,7 +117,7 @@ def _seed_pair(seed_batch, doc_id: str, sent_id: int) -> pd.DataFrame:
     # "Maduro ... calls Guaido a US -backed puppet seeking to orchestrate a coup against him."
     ("001_e110aac27f299055", 13),
     # "... the last call of the self-proclaimed interim president Juan Guaidó to the ... military":
-    # the model with word vectors reads Guaidó as neutral here (p_negative 0.42, p_neutral 0.52)
+    # the model reads Guaidó as neutral here (p_negative 0.40, p_neutral 0.43)
     pytest.param("004_2e9fe9f6afea570a", 6, marks=pytest.mark.xfail(
         strict=True, reason="'self-proclaimed' alone no longer tips Guaidó to negative")),
 ])
@@ -287,6 +287,9 @@ def test_model_files_cite_their_data_and_encoder() -> None:
     assert vectors["vocabulary"]["size"] == len(vector_table()) - 1
     model = json.loads(models.joinpath("target_sentiment.json").read_text(encoding="utf-8"))
     assert "NewsMTSC" in model["citation"] and "MIT" in model["citation"]
+    # the teacher-labelled sentences: AllSides training-split articles only
+    assert "Baly" in model["citation"] and "Apache-2.0" in model["citation"]
+    assert "splits/random/train.tsv" in model["distillation"]["unlabelled_data"]
     assert model["vector_groups"] == list(targets_module.VECTOR_GROUPS)
 
 

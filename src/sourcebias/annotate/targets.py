@@ -5,7 +5,9 @@ while condemning Z's brutal crackdown"), so the tone toward a target is read
 from the words around that target, not from the sentence as a whole.
 
 The model is a multinomial logistic regression over hashed, position-tagged
-words, trained on NewsMTSC (Hamborg and Donnay, EACL 2021, MIT licence) by
+words, trained on NewsMTSC (Hamborg and Donnay, EACL 2021, MIT licence) and
+on name mentions in AllSides articles (Baly et al., EMNLP 2020, Apache-2.0)
+soft-labelled by the slower encoder scorer (knowledge distillation), by
 ``benchmarks/build_target_model.py``; its figures are in ``docs/validation.md``
 under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
 
