@@ -31,8 +31,9 @@ tried in this order; the first that applies gives ``label_kind``:
     comma or the end of the sentence: "Maduro, a former bus driver and union
     leader," → ``a former bus driver and union leader``.
 ``possessive``
-    A head word (optionally after modifiers) after "'s": "Maduro's regime" →
-    ``regime``.
+    A head word in the singular (optionally after modifiers) after "'s":
+    "Maduro's regime" → ``regime``; "Maduro's top allies" are his followers, as
+    below, and give no label.
 ``compound``
     A head word in the singular right after the mention: "the Maduro regime" →
     ``regime``. A head word in the plural there names people the name
@@ -465,9 +466,9 @@ _PLURAL = re.compile(r"(?i)(?:[^\Wsu]s|men)$")
 
 def _heads(right: list[str], rows: list[int], offset: np.ndarray, rules: _Rules
            ) -> list[tuple]:
-    """Possessive heads ("Maduro's regime") and compound heads in the singular
-    ("the Maduro regime") after each mention; a plural compound head ("Maduro
-    loyalists") names the actor's followers and gives no label."""
+    """Possessive heads ("Maduro's regime") and compound heads ("the Maduro regime")
+    in the singular after each mention; a plural head ("Maduro loyalists",
+    "Maduro's henchmen") names the actor's followers and gives no label."""
     found = []
     for row in rows:
         text = right[row]
@@ -478,8 +479,8 @@ def _heads(right: list[str], rows: list[int], offset: np.ndarray, rules: _Rules
             if not (first and first[1].lower() in rules.head_words):
                 continue
             match, priority, kind = rules.compound.match(text), 4, "compound"
-            if match and _PLURAL.search(match["label"]):
-                continue  # "Maduro loyalists": the loyalists are not Maduro
+        if match and _PLURAL.search(match["label"]):
+            continue  # "Maduro loyalists", "Maduro's henchmen": they are not Maduro
         if match:
             found.append((row, priority, kind, match["label"],
                           offset[row] + match.start("label")))
