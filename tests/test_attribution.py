@@ -538,3 +538,12 @@ def test_a_dateline_is_neither_source_nor_content(dateline):
 def test_capitals_without_a_dash_are_not_a_dateline():
     _, found = attributions_of("NATO said the exercise would go ahead.")
     assert found["source_text"].tolist() == ["NATO"]
+
+
+def test_the_sentence_subject_runs_through_a_title_word():
+    articles, found = attributions_of(
+        "Opposition leader Juan Guaidó, recognised by dozens of countries, appeared outside "
+        "the base and called on the armed forces to help him.")
+    called = found[found["cue"] == "called"].iloc[0]
+    assert called["source_text"] == "Opposition leader Juan Guaidó"
+    assert content(articles, called).startswith("the armed forces")

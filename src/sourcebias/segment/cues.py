@@ -414,6 +414,23 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
     return _start_of(corpus, lo, hi, words, begin), end
 
 
+def _capitalised_run(words: list[str], begin: int) -> int:
+    """The last word of the run of capitalised words from ``begin``, through one lower-case
+    title word between two capitalised ones ("Opposition leader Juan Guaidó")."""
+    end = begin
+    while end + 1 < len(words):
+        following = words[end + 1]
+        if following[:1].isupper():
+            end += 1
+        elif (end + 2 < len(words) and following[:1].islower() and following.isalpha()
+              and following not in _NOT_HEAD and following not in _BETWEEN
+              and words[end + 2][:1].isupper() and words[end][:1].isupper()):
+            end += 2
+        else:
+            break
+    return end
+
+
 def _subject(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     """The subject that opens the sentence before ``cs`` (after an opening phrase and its
     comma): a pronoun, a run of capitalised words, or a determiner and up to three words;
@@ -429,9 +446,7 @@ def _subject(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     if first.lower() in _SUBJECTS:
         end = begin
     elif first[:1].isupper() and first.lower() not in _NOT_HEAD:
-        end = begin
-        while end + 1 < len(words) and words[end + 1][:1].isupper():
-            end += 1
+        end = _capitalised_run(words, begin)
     elif first.lower() in _DETERMINERS:
         end = begin
         while end + 1 < len(words) and end < begin + 3 and words[end + 1][:1].isalnum() \
