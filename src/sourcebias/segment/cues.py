@@ -138,14 +138,13 @@ class CueFinder:
         if len(found) == 0:
             return found
         code = np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), "<u4")
-        is_word, _ = _character_classes()
-        letter_or_digit = is_word.copy()
-        letter_or_digit[ord("_")] = False
+        is_word, _ = _character_classes()  # Python's \w: letters, digits and "_"
         before = code[np.maximum(found[:, 0] - 1, 0)]
         after = code[np.minimum(found[:, 1], len(code) - 1)]
-        glued_before = (found[:, 0] > 0) & (letter_or_digit[before]
-                                            | np.isin(before, _JOINER_CODES))
-        glued_after = (found[:, 1] < len(code)) & (letter_or_digit[after] | (after == ord("-")))
+        letter_before = is_word[before] & (before != ord("_"))
+        letter_after = is_word[after] & (after != ord("_"))
+        glued_before = (found[:, 0] > 0) & (letter_before | np.isin(before, _JOINER_CODES))
+        glued_after = (found[:, 1] < len(code)) & (letter_after | (after == ord("-")))
         return found[~glued_before & ~glued_after]
 
 
