@@ -38,7 +38,9 @@ tried in this order; the first that applies gives ``label_kind``:
     A head word in the singular right after the mention: "the Maduro regime" →
     ``regime``. A head word in the plural there names people the name
     modifies, not the actor: "Maduro loyalists", "Guaidó supporters", "Guaidó
-    traitors" are his followers, so the mention takes no label from them.
+    traitors" are his followers, so the mention takes no label from them; so
+    does a ``followers`` word of the lexicon in the singular ("a Maduro
+    loyalist", "Maduro's closest ally").
 
 ``label`` is the phrase for counting: without quotation marks, with spaces,
 hyphens and apostrophes normalised, and the words of the ``labels`` lists and
@@ -138,6 +140,7 @@ class _Rules:
     noun_after: re.Pattern
     last_words: frozenset[str]
     head_words: frozenset[str]
+    follower_words: frozenset[str]
     qualifier_words: frozenset[str]
     vocabulary: frozenset[str]
     may_end_label: str
@@ -169,7 +172,7 @@ def _rules(words: LabelWords) -> _Rules:
     describing = words.titles + words.modifiers
     listed = _alternation(describing)
     title = _alternation(words.titles)
-    head = _alternation(words.heads)
+    head = _alternation(words.heads + words.followers)
     any_listed = _alternation(describing + words.qualifiers)
     token = f"{_QUOTE}*(?:{any_listed}|{_CAPITALISED}){_QUOTE}*"
     listed_token = f"{_QUOTE}*{listed}{_QUOTE}*"
@@ -178,7 +181,7 @@ def _rules(words: LabelWords) -> _Rules:
     backwards = _alternation(describing, reverse=True)
     backwards_any = _alternation(describing + words.qualifiers, reverse=True)
     last_words = _final_words(describing)
-    head_words = _final_words(tuple(h.split()[0] for h in words.heads))
+    head_words = _final_words(tuple(h.split()[0] for h in words.heads + words.followers))
     return _Rules(
         premodifier=re.compile(
             rf"(?P<tail>\s+)(?P<label>{_QUOTE}*{backwards}{_QUOTE}*"
@@ -202,7 +205,9 @@ def _rules(words: LabelWords) -> _Rules:
         last_words=last_words,
         head_words=head_words,
         qualifier_words=frozenset(q.lower() for q in words.qualifiers),
+        follower_words=_final_words(words.followers),
         vocabulary=frozenset(word for phrase in describing + words.qualifiers + words.heads
+                             + words.followers
                              for word in _HYPHEN_OR_SPACE.split(phrase) if word.islower()),
         may_end_label=rf"(?i)(?:{_any_of(last_words)})[^\pL\pN]*$",
         may_start_head=rf"^(?:['’]|[^\pL\pN]*(?i:{_any_of(head_words)}))",
@@ -468,7 +473,8 @@ def _heads(right: list[str], rows: list[int], offset: np.ndarray, rules: _Rules
            ) -> list[tuple]:
     """Possessive heads ("Maduro's regime") and compound heads ("the Maduro regime")
     in the singular after each mention; a plural head ("Maduro loyalists",
-    "Maduro's henchmen") names the actor's followers and gives no label."""
+    "Maduro's henchmen") or a follower word ("a Maduro loyalist") names the
+    actor's followers and gives no label."""
     found = []
     for row in rows:
         text = right[row]
@@ -479,8 +485,9 @@ def _heads(right: list[str], rows: list[int], offset: np.ndarray, rules: _Rules
             if not (first and first[1].lower() in rules.head_words):
                 continue
             match, priority, kind = rules.compound.match(text), 4, "compound"
-        if match and _PLURAL.search(match["label"]):
-            continue  # "Maduro loyalists", "Maduro's henchmen": they are not Maduro
+        if match and (_PLURAL.search(match["label"])
+                      or _last_word(match["label"]) in rules.follower_words):
+            continue  # "Maduro loyalists", "a Maduro loyalist": they are not Maduro
         if match:
             found.append((row, priority, kind, match["label"],
                           offset[row] + match.start("label")))

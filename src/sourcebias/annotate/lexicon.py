@@ -226,13 +226,19 @@ class LabelWords:
         Words that qualify a title or modifier but describe no one alone
         ("former", "senior", "top"): they may start a label, never end it.
     heads : tuple of str
-        Nouns after a possessive or in a compound ("regime", "loyalists").
+        Nouns after a possessive or in a compound that name the actor or its
+        institution ("regime", "government").
+    followers : tuple of str
+        Nouns in the same places that name someone who follows the actor
+        ("loyalist", "ally", "supporters"): they end the phrase before the
+        mention, as heads do, but give the actor no label.
     """
 
     titles: tuple[str, ...] = ()
     modifiers: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = ()
     heads: tuple[str, ...] = ()
+    followers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -673,7 +679,8 @@ def _load(path: Path, kind: str) -> Lexicon:
                 reader.word(item, "negation scope_ends").lower()
                 for item in reader.items(negation["scope_ends"], "negation scope_ends"))
     if "labels" in top:
-        labels = reader.fields(top["labels"], ((), ("titles", "modifiers", "qualifiers", "heads")),
+        labels = reader.fields(top["labels"], ((), ("titles", "modifiers", "qualifiers", "heads",
+                                                   "followers")),
                                "labels")
         extra["labels"] = LabelWords(**{
             name: tuple(_label_word(reader, item, name)

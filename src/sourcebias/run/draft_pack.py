@@ -143,7 +143,7 @@ def _actors_yaml(suggestions: Suggestions) -> str:
         "# Label words copied from the pack the suggestions extend.",
         "labels:",
     ]
-    for kind in ("titles", "modifiers", "qualifiers", "heads"):
+    for kind in ("titles", "modifiers", "qualifiers", "heads", "followers"):
         values = getattr(words, kind)
         lines.append(f"  {kind}: [{', '.join(_quoted(v) for v in values)}]")
     lines += ["", "actors:"]
