@@ -122,7 +122,7 @@ def test_ignored_phrases_are_not_mentions():
     ("Maduro forces fired.", "maduro", None, None),
     ("Sanctions hit Maduro's top allies.", "maduro", None, None),
     ("He met a Maduro loyalist in Caracas.", "maduro", None, None),
-    ("She is Guaidó's closest ally.", "guaido", None, None),
+    ("She is Guaidó's ally.", "guaido", None, None),
     ("A senior Maduro loyalist defected.", "maduro", None, None),
     ("Guaidó’s supporters marched.", "guaido", None, None),
     ("The Guaidó camp spoke.", "guaido", "camp", "compound"),
