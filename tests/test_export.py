@@ -20,7 +20,13 @@ from PIL import Image
 import sourcebias
 from sourcebias.config import DEFAULT_STYLE
 from sourcebias.figures import export
-from sourcebias.figures.export import plotted_data, write_figure, write_provenance, write_table
+from sourcebias.figures.export import (
+    plotted_data,
+    record_changed_outputs,
+    write_figure,
+    write_provenance,
+    write_table,
+)
 from sourcebias.figures.style import figure_style
 from sourcebias.figures.terms import plot_term_rates
 from sourcebias.files import atomic_path
@@ -282,3 +288,30 @@ def test_provenance_names_what_it_cannot_record(tmp_path):
         write_provenance(tmp_path, inputs=[], lexicons=[], parameters={"f": object()},
                          command="x")
     assert not list(tmp_path.iterdir())
+
+
+def test_provenance_lists_outputs_and_what_was_rewritten_after_the_run(tmp_path):
+    table = pd.DataFrame({"outlet": ["a", "b"], "rate": [1.5, 2.0]})
+    written = write_table(table, "rates", out_dir=tmp_path / "tables")
+    provenance = write_provenance(tmp_path, inputs=[], lexicons=[], parameters={},
+                                  command="sourcebias report", outputs=written.values())
+    as_run = provenance.read_bytes()
+    record = json.loads(as_run)
+    assert record["outputs"]["tables/rates.csv"] == hashlib.sha256(
+        written["csv"].read_bytes()).hexdigest()
+    assert "changed_since_run" not in record
+
+    rewritten = write_table(table.assign(rate=[9.0, 9.0]), "rates", out_dir=tmp_path / "tables")
+    record_changed_outputs(tmp_path, rewritten.values())
+    changed = json.loads(provenance.read_text())["changed_since_run"]
+    assert set(changed) == {"tables/rates.csv", "tables/rates.tex"}
+
+    restored = write_table(table, "rates", out_dir=tmp_path / "tables")
+    record_changed_outputs(tmp_path, restored.values())
+    assert provenance.read_bytes() == as_run
+
+
+def test_outputs_in_a_folder_without_provenance_are_left_alone(tmp_path):
+    written = write_table(pd.DataFrame({"x": [1]}), "x", out_dir=tmp_path)
+    record_changed_outputs(tmp_path, written.values())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv", "x.tex"]

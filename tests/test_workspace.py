@@ -158,3 +158,21 @@ def test_a_single_column_figure_is_shown_at_a_readable_width(tmp_path, monkeypat
     # the saved file keeps its size: 300 dpi at the column width
     with PILImage.open(ws.figures / "line_single.png") as png:
         assert abs(png.width - column_width("single") * 300) <= 2
+
+
+def test_a_figure_saved_again_by_hand_is_listed_in_the_report_provenance(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from sourcebias.figures.export import write_provenance
+
+    ws = open_workspace(SEED_BATCH, out_dir=tmp_path / "report")
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([0, 1], [0, 1])
+    ws.write_figure(fig, "line", data=pd.DataFrame({"x": [0, 1], "y": [0, 1]}))
+    write_provenance(ws.out, inputs=[], lexicons=[], parameters={}, command="sourcebias report",
+                     outputs=sorted(ws.figures.iterdir()))
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([0, 1], [1, 0])
+    ws.write_figure(fig, "line", data=pd.DataFrame({"x": [0, 1], "y": [1, 0]}))
+    record = json.loads((ws.out / "provenance.json").read_text())
+    assert {"figures/line.png", "figures/line.csv"} <= set(record["changed_since_run"])

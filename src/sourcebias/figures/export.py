@@ -165,6 +165,7 @@ def write_provenance(
     lexicons: Mapping[str, str | Path] | Iterable[str | Path],
     parameters: Mapping[str, Any],
     command: str | Sequence[str],
+    outputs: Iterable[str | Path] = (),
 ) -> Path:
     """Write ``provenance.json``: what a run read, with what, and how.
 
@@ -184,6 +185,10 @@ def write_provenance(
         converted).
     command : str or sequence of str
         The command or notebook call that produced the outputs.
+    outputs : iterable of paths, optional
+        Files the run wrote inside ``out_dir`` (figures, tables), recorded by
+        their path relative to ``out_dir`` with their SHA-256, so that a file
+        rewritten later can be told apart (see :func:`record_changed_outputs`).
 
     Returns
     -------
@@ -207,8 +212,58 @@ def write_provenance(
         "parameters": dict(parameters),
         "versions": _versions(),
     }
+    folder = _folder(out_dir)
+    if outputs:
+        record["outputs"] = {_relative(Path(path), folder): _sha256(Path(path))
+                             for path in outputs}
+    return _write_record(folder / "provenance.json", record)
+
+
+def record_changed_outputs(out_dir: str | Path, paths: Iterable[str | Path]) -> None:
+    """Note in ``provenance.json`` the outputs rewritten after the run it describes.
+
+    A figure or table saved again (a notebook rerun by hand with other
+    settings) no longer matches the record of the run that wrote the report.
+    Each such file is listed under ``changed_since_run`` with its new SHA-256,
+    and drops off the list when its bytes are those the run recorded again.
+    Nothing is done when ``out_dir`` has no ``provenance.json`` (a report
+    being built, or a folder of loose figures).
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The folder holding ``provenance.json``.
+    paths : iterable of paths
+        Files just written inside ``out_dir``.
+    """
+    folder = Path(out_dir)
+    provenance = folder / "provenance.json"
+    if not provenance.is_file():
+        return
+    record = json.loads(provenance.read_text(encoding="utf-8"))
+    recorded = record.get("outputs", {})
+    changed = dict(record.get("changed_since_run", {}))
+    for path in map(Path, paths):
+        name, digest = _relative(path, folder), _sha256(path)
+        if recorded.get(name) == digest:
+            changed.pop(name, None)
+        else:
+            changed[name] = digest
+    record.pop("changed_since_run", None)
+    if changed:
+        record["changed_since_run"] = changed
+    _write_record(provenance, record)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder``, with forward slashes."""
+    return path.resolve().relative_to(folder.resolve()).as_posix()
+
+
+def _write_record(path: Path, record: Mapping[str, Any]) -> Path:
+    """Write a provenance record as sorted, indented JSON (the same bytes for the same record)."""
     text = json.dumps(record, sort_keys=True, indent=2, ensure_ascii=False, default=_json_value)
-    return _write_atomically(_folder(out_dir) / "provenance.json", (text + "\n").encode("utf-8"))
+    return _write_atomically(path, (text + "\n").encode("utf-8"))
 
 
 def _check_name(name: str) -> None:

@@ -320,6 +320,8 @@ def _build(batch: str | Path, out: Path, *, suite: list[Path], read_options: dic
                     "lexicons": str(lexicons) if lexicons else "default pack",
                     "notebooks": [p.name for p in suite], "notebook_results": outcomes},
         command=command or "",
+        outputs=sorted(path for folder in ("figures", "tables") if (out / folder).is_dir()
+                       for path in (out / folder).rglob("*") if path.is_file()),
     )
     return result
 

@@ -25,7 +25,12 @@ from IPython.display import HTML, Image, Markdown, display
 from sourcebias.annotate.lexicon import Lexicon, Pack, read_actors, read_pack, read_terms
 from sourcebias.checks import NotComputable
 from sourcebias.config import REPORTS_DIR, SEED_BATCH, pack_file
-from sourcebias.figures.export import _figure_of, write_figure, write_table
+from sourcebias.figures.export import (
+    _figure_of,
+    record_changed_outputs,
+    write_figure,
+    write_table,
+)
 from sourcebias.figures.names import display_names
 from sourcebias.figures.palette import OutletPalette, outlet_palette
 from sourcebias.figures.style import figure_style
@@ -143,9 +148,13 @@ class Workspace:
         characters (an outlet name, say): it is turned into a file name of
         lower-case letters, digits, ``_`` and ``-``. In a kernel the saved PNG
         is displayed in the cell's output and the figure is closed, so every
-        figure a cell saves shows in that cell exactly once, on every run.
+        figure a cell saves shows in that cell exactly once, on every run. A
+        figure that differs from the one the report recorded is listed in the
+        report's ``provenance.json``
+        (:func:`sourcebias.figures.export.record_changed_outputs`).
         """
         paths = write_figure(fig, file_name(name), out_dir=self.figures, data=data, width=width)
+        record_changed_outputs(self.out, paths.values())
         if _in_kernel():
             display(Image(data=paths["png"].read_bytes(), format="png",
                           width=_shown_width(_figure_of(fig).get_figwidth())))
@@ -158,7 +167,10 @@ class Workspace:
 
         The display rounds numbers, shows a dash for a missing value, leaves out
         character offsets, keeps every outlet when it cuts rows and says where
-        the full table is (see :func:`sourcebias.run.display.table_html`).
+        the full table is (see :func:`sourcebias.run.display.table_html`). A
+        table that differs from the one the report recorded is listed in the
+        report's ``provenance.json``
+        (:func:`sourcebias.figures.export.record_changed_outputs`).
 
         Parameters
         ----------
@@ -176,7 +188,8 @@ class Workspace:
             The column whose values become the columns of a pivoted display.
         """
         stem = file_name(name)
-        write_table(table, stem, out_dir=self.tables, caption=caption)
+        record_changed_outputs(self.out, write_table(table, stem, out_dir=self.tables,
+                                                     caption=caption).values())
         if show:
             _show(table, rows=rows, caption=caption, source=f"tables/{stem}.csv",
                   pivot=pivot, across=across)
