@@ -121,22 +121,32 @@ class Layout:
 
 
 class CueFinder:
-    """Every cue form, as written in lower case or capitalised, found by Aho-Corasick."""
+    """Every cue form, as written in lower case or capitalised, found by Aho-Corasick.
+
+    The automaton runs over the UTF-8 bytes of the corpus; byte offsets become
+    character offsets by subtracting the continuation bytes before them.
+    """
 
     def __init__(self, forms: tuple[str, ...]) -> None:
         variants = sorted({v for f in forms for v in (f, f[:1].upper() + f[1:])})
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            variants, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(
+            [v.encode("utf-8") for v in variants],
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
             implementation=ahocorasick_rs.Implementation.DFA)
 
     def find(self, corpus: str) -> np.ndarray:
         """``(start, end)`` rows of the cues of ``corpus`` that are whole words: not
         preceded by a letter, digit or :data:`_JOINERS` mark, nor followed by a letter,
         digit or hyphen."""
-        found = np.array(self._automaton.find_matches_as_indexes(corpus),
+        encoded = corpus.encode("utf-8", "surrogatepass")
+        found = np.array(self._automaton.find_matches_as_indexes(encoded),
                          dtype=np.int64).reshape(-1, 3)[:, 1:]
         if len(found) == 0:
             return found
+        if len(encoded) != len(corpus):
+            continuation = np.flatnonzero(
+                (np.frombuffer(encoded, np.uint8) & 0xC0) == 0x80)
+            found = found - np.searchsorted(continuation, found)
         code = np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), "<u4")
         is_word, _ = _character_classes()  # Python's \w: letters, digits and "_"
         before = code[np.maximum(found[:, 0] - 1, 0)]
