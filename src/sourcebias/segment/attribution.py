@@ -232,11 +232,11 @@ def _table(
         "cue_start": np.where(has_cue, found["cue_start"].to_numpy() - base, -1),
         "cue_end": np.where(has_cue, found["cue_end"].to_numpy() - base, -1),
         "cue": [corpus[a:b] if a >= 0 else "" for a, b in
-                zip(found["cue_start"], found["cue_end"], strict=True)],
+                zip(found["cue_start"].tolist(), found["cue_end"].tolist(), strict=True)],
         "source_start": np.where(has_source, found["source_start"].to_numpy() - base, -1),
         "source_end": np.where(has_source, found["source_end"].to_numpy() - base, -1),
-        "source_text": [corpus[a:b] if a >= 0 else "" for a, b in
-                        zip(found["source_start"], found["source_end"], strict=True)],
+        "source_text": [corpus[a:b] if a >= 0 else "" for a, b in zip(
+            found["source_start"].tolist(), found["source_end"].tolist(), strict=True)],
         "source_actor": "",
         "source_name": "",
     })

@@ -229,8 +229,7 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
             rows.append((n, a, b, forward, cs, ce, src_a, src_b))
         if pieces:
             last_sentence, last_source = s, pieces[0][3:]
-    frame = pd.DataFrame(rows, columns=["attribution", "content_start", "content_end", "forward",
-                                        "cue_start", "cue_end", "source_start", "source_end"])
+    frame = _rows_frame(rows)
     frame = _extend(frame, layout)
     wordy = [_WORDY.search(corpus, a, b) is not None for a, b in
              zip(frame["content_start"].tolist(), frame["content_end"].tolist(), strict=True)]
@@ -238,6 +237,18 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     frame = pd.concat([frame, _uncued_quotes(frame, layout)], ignore_index=True)
     return frame.sort_values(["attribution", "content_start"], kind="stable",
                              ignore_index=True)
+
+
+def _rows_frame(rows: list[tuple[int, int, int, int, int, int, int, int]]) -> pd.DataFrame:
+    """The rows of :func:`attributions` as a frame of int64 columns (``forward`` bool)."""
+    columns = ["attribution", "content_start", "content_end", "forward", "cue_start", "cue_end",
+               "source_start", "source_end"]
+    if not rows:
+        return pd.DataFrame(rows, columns=columns)
+    values = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64,
+                         count=len(rows) * len(columns)).reshape(len(rows), len(columns))
+    frame = pd.DataFrame({name: values[:, i] for i, name in enumerate(columns)})
+    return frame.assign(forward=frame["forward"] != 0)
 
 
 def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
