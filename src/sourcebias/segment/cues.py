@@ -94,6 +94,9 @@ _DATELINE = re.compile(
     r" ?(?:--?|[–—]) ", re.MULTILINE)
 #: Marks that may close a quotation.
 _CLOSERS = "\"”’'»"
+_CLOSER_MARKS = tuple(_CLOSERS)
+#: Marks that end the clause before a source ("...," he said; "... — he said").
+_CLAUSE_MARKS = (",", "—", "–", *_CLOSERS)
 #: Marks that may open a quotation.
 _OPENS = "\"“‘'«"
 #: Characters trimmed from the end of a content span.
@@ -260,13 +263,14 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     "by touting") takes it, or else the subject that opens the sentence (rule 7).
     """
     according = corpus.startswith(("according", "According"), cs)
-    if cs == ss and corpus[cs:ce].endswith("ing"):  # "Conceding that ..., he warned"
+    participle = corpus.endswith("ing", cs, ce)
+    if cs == ss and participle:  # "Conceding that ..., he warned"
         comma = corpus.find(",", ce, se)
         source = _subject(corpus, comma + 1, se) if comma > 0 else None
         left = _trim(corpus, _content_start(corpus, ce, min(comma, ce + _OPENS_WITHIN)), comma)
         if source is not None and left[1] > left[0]:
             return [(*left, True, *source)]
-    if corpus[cs:ce].endswith("ing") and _PARTICIPLE_AFTER.search(corpus, max(ss, cs - 8), cs):
+    if participle and _PARTICIPLE_AFTER.search(corpus, max(ss, cs - 8), cs):
         source = previous if previous is not None else _subject(corpus, ss, cs)
         right = _trim(corpus, _content_start(corpus, ce, min(se, ce + _OPENS_WITHIN)), se)
         if source is not None and right[1] > right[0]:
@@ -276,7 +280,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     else:
         src = _source_before(corpus, ss, cs)
         after = None if src is not None else _source_after(
-            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(tuple(_CLOSERS)))
+            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(_CLOSER_MARKS))
     if after is not None:
         src = after
         clause_end = cs
@@ -289,7 +293,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     right_start = _content_start(corpus, right_start, min(se, right_start + _OPENS_WITHIN))
     right = _trim(corpus, right_start, se)
     comma_before = according or corpus[clause_end - 2 : clause_end].rstrip().endswith(
-        (",", "—", "–", *_CLOSERS))
+        _CLAUSE_MARKS)
     quote_then_name = None if comma_before else _QUOTE_THEN_NAME.search(corpus, ss, clause_end)
     if quote_then_name is not None:
         comma_before = True
@@ -343,7 +347,11 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     words = _TOKEN.findall(corpus, lo, cs)
     k = len(words) - 1
     while k >= 0:
-        if words[k] == ")" and k >= 2 and words[k - 2] == "(":
+        if words[k][:1].isupper():  # none of the patterns below but a skipped word
+            if words[k].lower() not in _BETWEEN:
+                break
+            k -= 1
+        elif words[k] == ")" and k >= 2 and words[k - 2] == "(":
             k -= 3  # a party label: "Gov. Pat McCrory (R) said"
         elif (words[k] == "to" and k > 0 and words[k - 1].isalpha() and words[k - 1].islower()
               and words[k - 1] not in _NOT_HEAD and words[k - 1] not in _DETERMINERS):
