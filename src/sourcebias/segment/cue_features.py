@@ -41,6 +41,8 @@ import re
 
 import numpy as np
 
+from sourcebias.segment.cues import code_points
+
 #: Marks read on their own when they end the word before a cue or open the one after.
 _MARKS = ",;:\"“”‘’'«»()—–?!."
 #: Feature families, in the order :func:`features` returns them.
@@ -73,7 +75,8 @@ _DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1$")
 
 
 def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np.ndarray,
-             quoted: np.ndarray, quote_in_sentence: np.ndarray) -> dict[str, list[str]]:
+             quoted: np.ndarray, quote_in_sentence: np.ndarray, code: np.ndarray | None = None
+             ) -> dict[str, list[str]]:
     """The features of each cue candidate: one list of values per family of :data:`FAMILIES`.
 
     The neighbouring words are bounded with one search of the sorted space offsets
@@ -92,6 +95,8 @@ def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np
         Whether each candidate lies in a quotation.
     quote_in_sentence : numpy.ndarray
         Whether the sentence of each candidate holds (part of) a quotation.
+    code : numpy.ndarray, optional
+        The code points of ``corpus`` (:func:`sourcebias.segment.cues.code_points`), if at hand.
 
     Returns
     -------
@@ -100,7 +105,7 @@ def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np
     """
     a, b = cues[:, 0], cues[:, 1]
     ss, se = sent_start.astype(np.int64), sent_end.astype(np.int64)
-    code = np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), "<u4")
+    code = code_points(corpus) if code is None else code
     spaces = np.flatnonzero(code == _SPACE)
     inner = a > ss
     space_before = inner & (code[np.maximum(a - 1, 0)] == _SPACE)

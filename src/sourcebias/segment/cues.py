@@ -138,20 +138,21 @@ class CueFinder:
             matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
             implementation=ahocorasick_rs.Implementation.DFA)
 
-    def find(self, corpus: str) -> np.ndarray:
+    def find(self, corpus: str, code: np.ndarray | None = None) -> np.ndarray:
         """``(start, end)`` rows of the cues of ``corpus`` that are whole words: not
         preceded by a letter, digit or :data:`_JOINERS` mark, nor followed by a letter,
-        digit or hyphen."""
+        digit or hyphen. ``code``: the :func:`code_points` of ``corpus``, if at hand."""
         encoded = corpus.encode("utf-8", "surrogatepass")
-        found = np.array(self._automaton.find_matches_as_indexes(encoded),
-                         dtype=np.int64).reshape(-1, 3)[:, 1:]
+        matches = self._automaton.find_matches_as_indexes(encoded)
+        found = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64,
+                            count=3 * len(matches)).reshape(-1, 3)[:, 1:]
         if len(found) == 0:
             return found
         if len(encoded) != len(corpus):
             continuation = np.flatnonzero(
                 (np.frombuffer(encoded, np.uint8) & 0xC0) == 0x80)
             found = found - np.searchsorted(continuation, found)
-        code = np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), "<u4")
+        code = code_points(corpus) if code is None else code
         is_word, _ = _character_classes()  # Python's \w: letters, digits and "_"
         before = code[np.maximum(found[:, 0] - 1, 0)]
         after = code[np.minimum(found[:, 1], len(code) - 1)]
@@ -162,9 +163,16 @@ class CueFinder:
         return found[~glued_before & ~glued_after]
 
 
-def candidates(corpus: str, layout: Layout, cues: CueFinder) -> tuple[np.ndarray, np.ndarray]:
-    """Cue candidates of ``corpus`` that lie within a sentence, and their sentence numbers."""
-    found = cues.find(corpus)
+def code_points(corpus: str) -> np.ndarray:
+    """The code point of each character of ``corpus`` (lone surrogates included)."""
+    return np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), "<u4")
+
+
+def candidates(corpus: str, layout: Layout, cues: CueFinder, code: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Cue candidates of ``corpus`` that lie within a sentence, and their sentence numbers
+    (``code``: the :func:`code_points` of ``corpus``, if at hand)."""
+    found = cues.find(corpus, code)
     sentence = np.searchsorted(layout.sent_start, found[:, 0], side="right") - 1
     inside = (sentence >= 0) & (found[:, 1] <= layout.sent_end[np.maximum(sentence, 0)])
     return found[inside], sentence[inside]
