@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sourcebias.annotate.lexicon import Lexicon
-from sourcebias.annotate.sources import mark_attributed, resolve_sources
+from sourcebias.annotate.sources import attributed_spans, resolve_sources
 from sourcebias.segment.attribution import find_attributions
 from sourcebias.tables import ATTRIBUTED_COLUMNS, COLUMNS
 
@@ -178,10 +178,9 @@ def mark_spans(table: pd.DataFrame, attributions: pd.DataFrame, *, name: str) ->
     sources = attributions.assign(source_actor=attributions["source_actor"].fillna(""))
     if name == "sentences":
         sources = sources.assign(**_extent(sources))
-    marked = mark_attributed(table[["doc_id", "start", "end"]], sources)
+    inside, actor = attributed_spans(table, sources)
     columns = ATTRIBUTED_COLUMNS[name]
-    return table.assign(attributed=marked["attributed"].to_numpy(bool),
-                        source_actor=_null_if_empty(marked["source_actor"])
+    return table.assign(attributed=inside, source_actor=np.where(actor == "", None, actor)
                         )[[*[c for c in table.columns if c not in columns], *columns]]
 
 

@@ -227,6 +227,16 @@ def mark_attributed(table: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataF
         A copy of ``table`` with the two columns added.
     """
     out = table.copy()
+    out["attributed"], actor = attributed_spans(table, attributions)
+    out["source_actor"] = actor.astype(str)
+    return out
+
+
+def attributed_spans(table: pd.DataFrame, attributions: pd.DataFrame
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each row of ``table`` lies inside attributed content, and the source actor
+    of the piece that holds it (an object array, ``""`` where none): the two columns of
+    :func:`mark_attributed`, without copying ``table``."""
     _, (t_base, a_base) = _bases(table["doc_id"], attributions["doc_id"])
     a_start = a_base + attributions["content_start"].to_numpy(np.int64)
     a_end = a_base + attributions["content_end"].to_numpy(np.int64)
@@ -240,8 +250,6 @@ def mark_attributed(table: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataF
            + table["end"].to_numpy(np.int64)) // 2
     k = np.searchsorted(a_start, mid, side="right") - 1
     inside = (k >= 0) & (reach[np.maximum(k, 0)] > mid) if len(a_start) else k >= 0
-    actor = np.full(len(out), "", dtype=object)
+    actor = np.full(len(table), "", dtype=object)
     actor[inside] = a_actor[holder[k[inside]]]
-    out["attributed"] = inside
-    out["source_actor"] = actor.astype(str)
-    return out
+    return inside, actor

@@ -100,14 +100,15 @@ class CueModel:
         forms = tuple(sorted({*forms, "according to"}))
         return cls(forms=forms, finder=rules.CueFinder(forms), **filter_)
 
-    def keep(self, corpus: str, layout: rules.Layout, cues: np.ndarray, sentence: np.ndarray
-             ) -> np.ndarray:
-        """Whether each cue candidate passes the filter (its score reaches the threshold)."""
+    def keep(self, corpus: str, layout: rules.Layout, cues: np.ndarray, sentence: np.ndarray,
+             code: np.ndarray | None = None) -> np.ndarray:
+        """Whether each cue candidate passes the filter (its score reaches the threshold);
+        ``code``: the :func:`~sourcebias.segment.cues.code_points` of ``corpus``, if at hand."""
         if not self.weights or len(cues) == 0:
             return np.ones(len(cues), dtype=bool)
         values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
                           rules.quoted(cues[:, 0], layout),
-                          rules.quote_in_sentence(sentence, layout))
+                          rules.quote_in_sentence(sentence, layout), code)
         return scores(values, self.weights, self.bias) >= self.threshold
 
 
@@ -194,8 +195,9 @@ def find_attributions(
     """
     model = model or load_model()
     corpus, doc_start, layout = corpus_layout(articles, sentences, voice)
-    cues, sentence = rules.candidates(corpus, layout, model.finder)
-    keep = model.keep(corpus, layout, cues, sentence)
+    code = rules.code_points(corpus)
+    cues, sentence = rules.candidates(corpus, layout, model.finder, code)
+    keep = model.keep(corpus, layout, cues, sentence, code)
     found = rules.attributions(corpus, layout, cues[keep], sentence[keep])
     return _table(found, corpus, doc_start, articles["doc_id"].to_numpy(), layout)
 
@@ -232,11 +234,11 @@ def _table(
         "cue_start": np.where(has_cue, found["cue_start"].to_numpy() - base, -1),
         "cue_end": np.where(has_cue, found["cue_end"].to_numpy() - base, -1),
         "cue": [corpus[a:b] if a >= 0 else "" for a, b in
-                zip(found["cue_start"], found["cue_end"], strict=True)],
+                zip(found["cue_start"].tolist(), found["cue_end"].tolist(), strict=True)],
         "source_start": np.where(has_source, found["source_start"].to_numpy() - base, -1),
         "source_end": np.where(has_source, found["source_end"].to_numpy() - base, -1),
-        "source_text": [corpus[a:b] if a >= 0 else "" for a, b in
-                        zip(found["source_start"], found["source_end"], strict=True)],
+        "source_text": [corpus[a:b] if a >= 0 else "" for a, b in zip(
+            found["source_start"].tolist(), found["source_end"].tolist(), strict=True)],
         "source_actor": "",
         "source_name": "",
     })

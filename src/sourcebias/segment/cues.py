@@ -7,6 +7,7 @@ lines) and sorted numpy arrays of global offsets into it, like
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -93,6 +94,9 @@ _DATELINE = re.compile(
     r" ?(?:--?|[–—]) ", re.MULTILINE)
 #: Marks that may close a quotation.
 _CLOSERS = "\"”’'»"
+_CLOSER_MARKS = tuple(_CLOSERS)
+#: Marks that end the clause before a source ("...," he said; "... — he said").
+_CLAUSE_MARKS = (",", "—", "–", *_CLOSERS)
 #: Marks that may open a quotation.
 _OPENS = "\"“‘'«"
 #: Characters trimmed from the end of a content span.
@@ -121,23 +125,34 @@ class Layout:
 
 
 class CueFinder:
-    """Every cue form, as written in lower case or capitalised, found by Aho-Corasick."""
+    """Every cue form, as written in lower case or capitalised, found by Aho-Corasick.
+
+    The automaton runs over the UTF-8 bytes of the corpus; byte offsets become
+    character offsets by subtracting the continuation bytes before them.
+    """
 
     def __init__(self, forms: tuple[str, ...]) -> None:
         variants = sorted({v for f in forms for v in (f, f[:1].upper() + f[1:])})
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            variants, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(
+            [v.encode("utf-8") for v in variants],
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
             implementation=ahocorasick_rs.Implementation.DFA)
 
-    def find(self, corpus: str) -> np.ndarray:
+    def find(self, corpus: str, code: np.ndarray | None = None) -> np.ndarray:
         """``(start, end)`` rows of the cues of ``corpus`` that are whole words: not
         preceded by a letter, digit or :data:`_JOINERS` mark, nor followed by a letter,
-        digit or hyphen."""
-        found = np.array(self._automaton.find_matches_as_indexes(corpus),
-                         dtype=np.int64).reshape(-1, 3)[:, 1:]
+        digit or hyphen. ``code``: the :func:`code_points` of ``corpus``, if at hand."""
+        encoded = corpus.encode("utf-8", "surrogatepass")
+        matches = self._automaton.find_matches_as_indexes(encoded)
+        found = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64,
+                            count=3 * len(matches)).reshape(-1, 3)[:, 1:]
         if len(found) == 0:
             return found
-        code = np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), "<u4")
+        if len(encoded) != len(corpus):
+            continuation = np.flatnonzero(
+                (np.frombuffer(encoded, np.uint8) & 0xC0) == 0x80)
+            found = found - np.searchsorted(continuation, found)
+        code = code_points(corpus) if code is None else code
         is_word, _ = _character_classes()  # Python's \w: letters, digits and "_"
         before = code[np.maximum(found[:, 0] - 1, 0)]
         after = code[np.minimum(found[:, 1], len(code) - 1)]
@@ -148,9 +163,16 @@ class CueFinder:
         return found[~glued_before & ~glued_after]
 
 
-def candidates(corpus: str, layout: Layout, cues: CueFinder) -> tuple[np.ndarray, np.ndarray]:
-    """Cue candidates of ``corpus`` that lie within a sentence, and their sentence numbers."""
-    found = cues.find(corpus)
+def code_points(corpus: str) -> np.ndarray:
+    """The code point of each character of ``corpus`` (lone surrogates included)."""
+    return np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), "<u4")
+
+
+def candidates(corpus: str, layout: Layout, cues: CueFinder, code: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Cue candidates of ``corpus`` that lie within a sentence, and their sentence numbers
+    (``code``: the :func:`code_points` of ``corpus``, if at hand)."""
+    found = cues.find(corpus, code)
     sentence = np.searchsorted(layout.sent_start, found[:, 0], side="right") - 1
     inside = (sentence >= 0) & (found[:, 1] <= layout.sent_end[np.maximum(sentence, 0)])
     return found[inside], sentence[inside]
@@ -162,11 +184,14 @@ def after_datelines(corpus: str, sent_start: np.ndarray) -> np.ndarray:
     A dateline is a place in capitals, perhaps with its state, a date and an
     agency, then a dash ("CARACAS, April 30 - ", "WASHINGTON (AP) — ",
     "FLINT, Mich., Oct. 4 (UPI) — "): it is neither a source nor content.
-    Datelines are found with one regular-expression pass over line starts
-    (:data:`_DATELINE`); ``sent_start`` is sorted.
+    A dateline lies within one line, so it is sought only at the sentence starts
+    that open a line (:data:`_DATELINE`); ``sent_start`` is sorted.
     """
-    found = np.array([m.span() for m in _DATELINE.finditer(corpus)], dtype=np.int64)
     starts = sent_start.copy()
+    size = len(corpus)
+    at_line = [s for s in starts.tolist() if s == 0 or (0 < s <= size and corpus[s - 1] == "\n")]
+    found = np.array([m.span() for m in map(_DATELINE.match, itertools.repeat(corpus), at_line)
+                      if m is not None], dtype=np.int64).reshape(-1, 2)
     if len(found) == 0 or len(starts) == 0:
         return starts
     k = np.searchsorted(starts, found[:, 0])
@@ -215,8 +240,7 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
             rows.append((n, a, b, forward, cs, ce, src_a, src_b))
         if pieces:
             last_sentence, last_source = s, pieces[0][3:]
-    frame = pd.DataFrame(rows, columns=["attribution", "content_start", "content_end", "forward",
-                                        "cue_start", "cue_end", "source_start", "source_end"])
+    frame = _rows_frame(rows)
     frame = _extend(frame, layout)
     wordy = [_WORDY.search(corpus, a, b) is not None for a, b in
              zip(frame["content_start"].tolist(), frame["content_end"].tolist(), strict=True)]
@@ -224,6 +248,18 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     frame = pd.concat([frame, _uncued_quotes(frame, layout)], ignore_index=True)
     return frame.sort_values(["attribution", "content_start"], kind="stable",
                              ignore_index=True)
+
+
+def _rows_frame(rows: list[tuple[int, int, int, int, int, int, int, int]]) -> pd.DataFrame:
+    """The rows of :func:`attributions` as a frame of int64 columns (``forward`` bool)."""
+    columns = ["attribution", "content_start", "content_end", "forward", "cue_start", "cue_end",
+               "source_start", "source_end"]
+    if not rows:
+        return pd.DataFrame(rows, columns=columns)
+    values = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64,
+                         count=len(rows) * len(columns)).reshape(len(rows), len(columns))
+    frame = pd.DataFrame({name: values[:, i] for i, name in enumerate(columns)})
+    return frame.assign(forward=frame["forward"] != 0)
 
 
 def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
@@ -235,13 +271,14 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     "by touting") takes it, or else the subject that opens the sentence (rule 7).
     """
     according = corpus.startswith(("according", "According"), cs)
-    if cs == ss and corpus[cs:ce].endswith("ing"):  # "Conceding that ..., he warned"
+    participle = corpus.endswith("ing", cs, ce)
+    if cs == ss and participle:  # "Conceding that ..., he warned"
         comma = corpus.find(",", ce, se)
         source = _subject(corpus, comma + 1, se) if comma > 0 else None
         left = _trim(corpus, _content_start(corpus, ce, min(comma, ce + _OPENS_WITHIN)), comma)
         if source is not None and left[1] > left[0]:
             return [(*left, True, *source)]
-    if corpus[cs:ce].endswith("ing") and _PARTICIPLE_AFTER.search(corpus, max(ss, cs - 8), cs):
+    if participle and _PARTICIPLE_AFTER.search(corpus, max(ss, cs - 8), cs):
         source = previous if previous is not None else _subject(corpus, ss, cs)
         right = _trim(corpus, _content_start(corpus, ce, min(se, ce + _OPENS_WITHIN)), se)
         if source is not None and right[1] > right[0]:
@@ -251,7 +288,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     else:
         src = _source_before(corpus, ss, cs)
         after = None if src is not None else _source_after(
-            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(tuple(_CLOSERS)))
+            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(_CLOSER_MARKS))
     if after is not None:
         src = after
         clause_end = cs
@@ -264,7 +301,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     right_start = _content_start(corpus, right_start, min(se, right_start + _OPENS_WITHIN))
     right = _trim(corpus, right_start, se)
     comma_before = according or corpus[clause_end - 2 : clause_end].rstrip().endswith(
-        (",", "—", "–", *_CLOSERS))
+        _CLAUSE_MARKS)
     quote_then_name = None if comma_before else _QUOTE_THEN_NAME.search(corpus, ss, clause_end)
     if quote_then_name is not None:
         comma_before = True
@@ -318,7 +355,11 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     words = _TOKEN.findall(corpus, lo, cs)
     k = len(words) - 1
     while k >= 0:
-        if words[k] == ")" and k >= 2 and words[k - 2] == "(":
+        if words[k][:1].isupper():  # none of the patterns below but a skipped word
+            if words[k].lower() not in _BETWEEN:
+                break
+            k -= 1
+        elif words[k] == ")" and k >= 2 and words[k - 2] == "(":
             k -= 3  # a party label: "Gov. Pat McCrory (R) said"
         elif (words[k] == "to" and k > 0 and words[k - 1].isalpha() and words[k - 1].islower()
               and words[k - 1] not in _NOT_HEAD and words[k - 1] not in _DETERMINERS):
