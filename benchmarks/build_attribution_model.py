@@ -31,7 +31,7 @@ Data: Newell, Margolin and Ruths, *An Attribution Relations Corpus for
 Political News*, LREC 2018 (PolNeAR; research data, no licence file).
 
 Usage: ``python benchmarks/build_attribution_model.py [--min-precision P] [--min-count N]
-[--threshold T]``
+[--threshold T] [--out PATH]``
 """
 
 from __future__ import annotations
@@ -208,6 +208,8 @@ def main() -> None:
     parser.add_argument("--min-feature", type=int, default=2)
     parser.add_argument("--c", type=float, default=0.5)
     parser.add_argument("--threshold", type=float, default=0.325)
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="where to write the model (default: the package's model file)")
     args = parser.parse_args()
     articles, gold = read_split("train")
     total, as_cue = count_forms(articles, gold)
@@ -236,13 +238,13 @@ def main() -> None:
             "weights": weights,
         },
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(model, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
-                   encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+                        encoding="utf-8")
     n_weights = sum(map(len, weights.values()))
     print(f"{len(cues)} cue forms ({len(generated)} inflections never seen in train), "
           f"{n_weights} filter weights ({len(label)} candidates, {label.mean():.2f} cues) "
-          f"written to {OUT}")
+          f"written to {args.out}")
 
 
 if __name__ == "__main__":

@@ -252,6 +252,22 @@ def test_the_attribution_figures_ship_with_the_package(shared_data: Path, monkey
     assert f1 == pytest.approx(dev["content_f1"], abs=0.002)
 
 
+def test_the_shipped_cue_model_is_what_its_build_script_makes(shared_data: Path, tmp_path):
+    """The model file inside the package rebuilds to the same bytes from PolNeAR train
+    (rerun ``build_attribution_model.py`` after a change that alters its features)."""
+    import subprocess
+    import sys
+
+    if not (shared_data / "polnear" / "train").is_dir():
+        pytest.skip("PolNeAR train is absent")
+    root = SEED_BATCH.parents[2]
+    built = tmp_path / "attribution.json"
+    subprocess.run([sys.executable, str(root / "benchmarks" / "build_attribution_model.py"),
+                    "--out", str(built)], check=True, capture_output=True)
+    shipped = root / "src" / "sourcebias" / "resources" / "models" / "attribution.json"
+    assert built.read_bytes() == shipped.read_bytes()
+
+
 def test_a_source_keeps_its_colour_in_every_kind_and_the_rest_is_one_grey(seed: sb.Analysis):
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgba
