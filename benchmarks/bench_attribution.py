@@ -21,6 +21,7 @@ from sourcebias.annotate.sources import mark_attributed
 from sourcebias.segment import cues as rules
 from sourcebias.segment.attribution import _table, corpus_layout, find_attributions, load_model
 from sourcebias.segment.sentences import segment_articles
+from sourcebias.tables import code_points
 
 #: Articles of the reference benchmark (``benchmarks/run.py``).
 REFERENCE_ARTICLES = 100_000
@@ -71,7 +72,7 @@ def steps(articles, sentences, voice, model) -> dict[str, float]:
         spent[step], cpu = time.process_time() - cpu, time.process_time()
 
     corpus, doc_start, layout = corpus_layout(articles, sentences, voice)
-    code = rules.code_points(corpus)
+    code = code_points(corpus)
     lap("corpus and layout")
     cues, sentence = rules.candidates(corpus, layout, model.finder, code)
     lap("cue candidates")

@@ -547,3 +547,24 @@ def test_the_sentence_subject_runs_through_a_title_word():
     called = found[found["cue"] == "called"].iloc[0]
     assert called["source_text"] == "Opposition leader Juan Guaidó"
     assert content(articles, called).startswith("the armed forces")
+
+
+@pytest.mark.parametrize("before", ["Guaidó", "委内瑞拉 Guaidó", "🇻🇪 Guaidó", "Nicolás Maduro"])
+def test_cues_after_characters_of_several_bytes_keep_their_character_offsets(before):
+    text = f"{before} said the coup had failed."
+    articles = pd.DataFrame({"doc_id": ["d"], "title": [""], "text": [text]})
+    sentences, voice = segment_articles(articles)
+    found = find_attributions(articles, sentences, voice)
+    assert len(found) == 1
+    row = found.iloc[0]
+    assert text[row.cue_start : row.cue_end] == "said"
+    assert text[row.source_start : row.source_end].endswith(before.split()[-1])
+    assert text[row.content_start : row.content_end].startswith("the coup had failed")
+
+
+def test_a_nul_beside_a_cue_is_read_as_a_character_by_the_cue_filter():
+    corpus = "He\x00said it."
+    cues = np.array([[3, 7]])
+    values = features(corpus, cues, np.array([0]), np.array([len(corpus)]),
+                      np.array([False]), np.array([False]))
+    assert values["p"] == ["\x00"] and values["f"] == ["said"]

@@ -212,10 +212,16 @@ _COUNT_CHARS = 1 << 23
 _JOINERS = "'’-"
 
 
+def code_points(text: str) -> np.ndarray:
+    """The code point of each character of ``text`` (lone surrogates included), as
+    ``uint32``: index ``i`` is ``ord(text[i])``."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), "<u4")
+
+
 def _count_joined(strings: list[str], lengths: np.ndarray) -> np.ndarray:
     """Words in each string, from one pass over the strings joined by line breaks."""
     is_word, is_joiner = _character_classes()
-    code = np.frombuffer("\n".join(strings).encode("utf-32-le", "surrogatepass"), "<u4")
+    code = code_points("\n".join(strings))
     word = is_word[code]
     runs = np.flatnonzero(np.diff(word.view(np.int8), prepend=np.int8(0)) == 1)
     joined = (runs >= 2) & is_joiner[code[runs - 1]] & word[np.maximum(runs - 2, 0)]

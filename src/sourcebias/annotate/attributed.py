@@ -157,8 +157,7 @@ def mark_tables(tables: dict[str, pd.DataFrame],
     -------
     dict of str to pandas.DataFrame
         The same tables, ``voice`` cut with :func:`split_voice`, each with the
-        columns of :data:`sourcebias.tables.ATTRIBUTED_COLUMNS` added (by
-        :func:`sourcebias.annotate.sources.mark_attributed`, see
+        columns of :data:`sourcebias.tables.ATTRIBUTED_COLUMNS` added (see
         :func:`mark_spans`; ``source_actor`` null where unknown).
     """
     return {name: mark_spans(split_voice(table, attributions) if name == "voice" else table,

@@ -226,17 +226,33 @@ def mark_attributed(table: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataF
     pandas.DataFrame
         A copy of ``table`` with the two columns added.
     """
-    out = table.copy()
-    out["attributed"], actor = attributed_spans(table, attributions)
-    out["source_actor"] = actor.astype(str)
-    return out
+    inside, actor = attributed_spans(table, attributions)
+    return table.assign(attributed=inside, source_actor=actor.astype(str))
 
 
 def attributed_spans(table: pd.DataFrame, attributions: pd.DataFrame
                      ) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each row of ``table`` lies inside attributed content, and the source actor
-    of the piece that holds it (an object array, ``""`` where none): the two columns of
-    :func:`mark_attributed`, without copying ``table``."""
+    """Whether each row of ``table`` lies inside attributed content, and who says it.
+
+    The two columns of :func:`mark_attributed`, without copying ``table``. A row
+    is inside when its midpoint lies in a content piece of the same article;
+    where pieces nest, the piece reaching furthest among those that start
+    before the midpoint gives the source.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``doc_id``, ``start`` and ``end``.
+    attributions : pandas.DataFrame
+        ``doc_id``, ``content_start``, ``content_end`` and ``source_actor``.
+
+    Returns
+    -------
+    inside : numpy.ndarray of bool
+        One flag per row of ``table``.
+    actor : numpy.ndarray of object
+        The ``source_actor`` of the piece that holds the row, ``""`` where none.
+    """
     _, (t_base, a_base) = _bases(table["doc_id"], attributions["doc_id"])
     a_start = a_base + attributions["content_start"].to_numpy(np.int64)
     a_end = a_base + attributions["content_end"].to_numpy(np.int64)

@@ -68,6 +68,7 @@ import pandas as pd
 
 from sourcebias.segment import cues as rules
 from sourcebias.segment.cue_features import features, scores
+from sourcebias.tables import code_points
 
 #: Columns of the ``attributions`` table.
 COLUMNS = (
@@ -103,7 +104,7 @@ class CueModel:
     def keep(self, corpus: str, layout: rules.Layout, cues: np.ndarray, sentence: np.ndarray,
              code: np.ndarray | None = None) -> np.ndarray:
         """Whether each cue candidate passes the filter (its score reaches the threshold);
-        ``code``: the :func:`~sourcebias.segment.cues.code_points` of ``corpus``, if at hand."""
+        ``code``: the :func:`~sourcebias.tables.code_points` of ``corpus``, if at hand."""
         if not self.weights or len(cues) == 0:
             return np.ones(len(cues), dtype=bool)
         values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
@@ -195,7 +196,7 @@ def find_attributions(
     """
     model = model or load_model()
     corpus, doc_start, layout = corpus_layout(articles, sentences, voice)
-    code = rules.code_points(corpus)
+    code = code_points(corpus)
     cues, sentence = rules.candidates(corpus, layout, model.finder, code)
     keep = model.keep(corpus, layout, cues, sentence, code)
     found = rules.attributions(corpus, layout, cues[keep], sentence[keep])

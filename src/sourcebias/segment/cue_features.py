@@ -41,7 +41,7 @@ import re
 
 import numpy as np
 
-from sourcebias.segment.cues import code_points
+from sourcebias.tables import code_points
 
 #: Marks read on their own when they end the word before a cue or open the one after.
 _MARKS = ",;:\"“”‘’'«»()—–?!."
@@ -96,7 +96,7 @@ def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np
     quote_in_sentence : numpy.ndarray
         Whether the sentence of each candidate holds (part of) a quotation.
     code : numpy.ndarray, optional
-        The code points of ``corpus`` (:func:`sourcebias.segment.cues.code_points`), if at hand.
+        The code points of ``corpus`` (:func:`sourcebias.tables.code_points`), if at hand.
 
     Returns
     -------
@@ -148,8 +148,12 @@ def _word_start(spaces: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarra
 
 
 def _chars(code: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """The characters at offsets ``at``, as an object array of one-character strings."""
-    return code[at].astype("<u4").view("<U1").astype(object)
+    """The characters at offsets ``at``, as an object array of one-character strings
+    (numpy's ``<U1`` reads a NUL as the empty string, so NULs are put back)."""
+    points = code[at].astype("<u4")
+    chars = points.view("<U1").astype(object)
+    chars[points == 0] = "\x00"
+    return chars
 
 
 def _words(corpus: str, code: np.ndarray, i: np.ndarray, j: np.ndarray, *, last: bool

@@ -15,7 +15,7 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
-from sourcebias.tables import _character_classes
+from sourcebias.tables import _character_classes, code_points
 
 #: Words between a source and its cue that belong to neither ("he has also said").
 _BETWEEN = frozenset("""
@@ -92,9 +92,8 @@ _DATELINE = re.compile(
     r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?"
     r"(?: ?\([^)\n]{1,40}\))?"
     r" ?(?:--?|[–—]) ", re.MULTILINE)
-#: Marks that may close a quotation.
-_CLOSERS = "\"”’'»"
-_CLOSER_MARKS = tuple(_CLOSERS)
+#: Marks that may close a quotation (as a tuple, for ``str.endswith``).
+_CLOSERS = tuple("\"”’'»")
 #: Marks that end the clause before a source ("...," he said; "... — he said").
 _CLAUSE_MARKS = (",", "—", "–", *_CLOSERS)
 #: Marks that may open a quotation.
@@ -141,7 +140,8 @@ class CueFinder:
     def find(self, corpus: str, code: np.ndarray | None = None) -> np.ndarray:
         """``(start, end)`` rows of the cues of ``corpus`` that are whole words: not
         preceded by a letter, digit or :data:`_JOINERS` mark, nor followed by a letter,
-        digit or hyphen. ``code``: the :func:`code_points` of ``corpus``, if at hand."""
+        digit or hyphen. ``code``: the :func:`~sourcebias.tables.code_points` of
+        ``corpus``, if at hand."""
         encoded = corpus.encode("utf-8", "surrogatepass")
         matches = self._automaton.find_matches_as_indexes(encoded)
         found = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64,
@@ -163,15 +163,10 @@ class CueFinder:
         return found[~glued_before & ~glued_after]
 
 
-def code_points(corpus: str) -> np.ndarray:
-    """The code point of each character of ``corpus`` (lone surrogates included)."""
-    return np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), "<u4")
-
-
 def candidates(corpus: str, layout: Layout, cues: CueFinder, code: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
     """Cue candidates of ``corpus`` that lie within a sentence, and their sentence numbers
-    (``code``: the :func:`code_points` of ``corpus``, if at hand)."""
+    (``code``: the :func:`~sourcebias.tables.code_points` of ``corpus``, if at hand)."""
     found = cues.find(corpus, code)
     sentence = np.searchsorted(layout.sent_start, found[:, 0], side="right") - 1
     inside = (sentence >= 0) & (found[:, 1] <= layout.sent_end[np.maximum(sentence, 0)])
@@ -288,7 +283,7 @@ def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
     else:
         src = _source_before(corpus, ss, cs)
         after = None if src is not None else _source_after(
-            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(_CLOSER_MARKS))
+            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(_CLOSERS))
     if after is not None:
         src = after
         clause_end = cs
@@ -355,7 +350,9 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
     words = _TOKEN.findall(corpus, lo, cs)
     k = len(words) - 1
     while k >= 0:
-        if words[k][:1].isupper():  # none of the patterns below but a skipped word
+        # Every pattern below needs a lower-case first letter: a capitalised word can
+        # only be skipped (a word of _BETWEEN) or end the search.
+        if words[k][:1].isupper():
             if words[k].lower() not in _BETWEEN:
                 break
             k -= 1

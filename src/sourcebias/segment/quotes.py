@@ -8,11 +8,11 @@ separated by blank lines) and on sorted numpy arrays of global offsets into it.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
+
+from sourcebias.tables import _character_classes, code_points
 
 #: Marks that open a quotation (straight marks open only at the start of a word; ``''`` and
 #: ````` are the two-character double marks of typewritten and wire text, and a ``”`` opens a
@@ -105,9 +105,6 @@ _TITLE_MAX_WORDS = 10
 _INNER_PUNCTUATION = re.compile(r"[!?;…]|[.:]\s")
 
 
-#: Characters that join two runs of word characters into one word in
-#: :data:`sourcebias.tables.WORD_PATTERN` (``\w+(?:['’\-]\w+)*``).
-_WORD_JOINERS = "'’-"
 
 
 #: Characters per slice when counting words, to bound memory.
@@ -260,12 +257,12 @@ def words_before(text: str, points: np.ndarray) -> np.ndarray:
     order = np.argsort(points, kind="stable")
     ordered = points[order]
     before = np.zeros(len(points), dtype=np.int64)
-    is_word, is_joiner = _character_tables()
+    is_word, is_joiner = _character_classes()
     seen = 0
     for lo in range(0, max(len(text), 1), _COUNT_CHUNK):
         hi = min(lo + _COUNT_CHUNK, len(text))
         lead = min(lo, 2)
-        code = np.frombuffer(text[lo - lead : hi].encode("utf-32-le", "surrogatepass"), "<u4")
+        code = code_points(text[lo - lead : hi])
         word = is_word[code]
         run = np.flatnonzero(np.diff(word.view(np.int8), prepend=np.int8(0)) == 1)
         run = run[run >= lead]
@@ -275,17 +272,6 @@ def words_before(text: str, points: np.ndarray) -> np.ndarray:
         before[order[a:b]] = seen + np.searchsorted(starts, ordered[a:b])
         seen += len(starts)
     return before
-
-
-@lru_cache(maxsize=1)
-def _character_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Look-up tables over all code points: Python's ``\\w``, and the word joiners."""
-    every = "".join(map(chr, range(sys.maxunicode + 1)))
-    is_word = np.zeros(sys.maxunicode + 1, dtype=bool)
-    is_word[[m.start() for m in _WORD_CHAR.finditer(every)]] = True
-    is_joiner = np.zeros(sys.maxunicode + 1, dtype=bool)
-    is_joiner[[ord(c) for c in _WORD_JOINERS]] = True
-    return is_word, is_joiner
 
 
 def _continuations(
