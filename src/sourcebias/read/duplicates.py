@@ -220,9 +220,14 @@ def _shingle_hashes(words: pa.ListArray) -> tuple[np.ndarray, np.ndarray]:
     offsets = np.concatenate([[0], np.cumsum(n_shingles)])
     first_word = (np.repeat(word_offsets[:-1] - offsets[:-1], n_shingles)
                   + np.arange(offsets[-1]))
-    hashes = np.zeros(len(first_word), dtype=np.uint64)
+    # every run of five consecutive words of all the texts is hashed, in place over
+    # contiguous slices; those within one text are kept
+    runs = max(len(token) - (_SHINGLE_WORDS - 1), 0)
+    hashes = np.zeros(runs, dtype=np.uint64)
     for shift in range(_SHINGLE_WORDS):
-        hashes = (hashes ^ token[first_word + shift]) * _MIX
+        np.bitwise_xor(hashes, token[shift:shift + runs], out=hashes)
+        np.multiply(hashes, _MIX, out=hashes)
+    hashes = hashes[first_word]
     return hashes ^ (hashes >> np.uint64(29)), offsets
 
 
