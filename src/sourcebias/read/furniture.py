@@ -408,14 +408,17 @@ def _repeated(paragraphs: pd.DataFrame, min_words: int) -> pd.Series:
 
 
 def _removal_notes(removed: pd.DataFrame) -> pd.DataFrame:
-    """One note per article and kind of removal, e.g. "removed 3 lines of site furniture"."""
+    """One note per article and kind of removal, e.g. "removed 3 lines of site furniture"
+    (``removed`` is sorted by key: each article's rows are together)."""
     furniture = removed[removed["rule"] != REPEATED]
     repeats = removed[removed["rule"] == REPEATED].groupby("key", sort=False).size()
-    counts = furniture.groupby("key", sort=False).agg(
-        n=("rule", "size"), rules=("rule", lambda r: ", ".join(dict.fromkeys(r))))
+    counts = furniture.groupby("key", sort=False).size()
+    distinct = furniture.drop_duplicates(["key", "rule"])  # each rule once, as first used
+    rules = join_runs(distinct["rule"], distinct["key"].to_numpy(), ", ")[1].set_axis(
+        counts.index)
     return pd.concat([
-        pd.DataFrame({"key": counts.index, "note": "removed " + counts["n"].astype(str)
-                      + " piece(s) of site furniture (" + counts["rules"] + ")"}),
+        pd.DataFrame({"key": counts.index, "note": "removed " + counts.astype(str)
+                      + " piece(s) of site furniture (" + rules + ")"}),
         pd.DataFrame({"key": repeats.index,
                       "note": "removed " + repeats.astype(str) + " repeated paragraph(s)"}),
     ], ignore_index=True)
