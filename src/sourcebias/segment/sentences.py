@@ -368,7 +368,9 @@ def _join(texts: list[str]) -> tuple[str, np.ndarray]:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     steps = np.concatenate([[len(_SEPARATOR)], lengths + len(_SEPARATOR)])
     doc_start = np.cumsum(steps)[:-1].astype(np.int64)
-    return _SEPARATOR + _SEPARATOR.join(texts), doc_start
+    # joined after an empty string: the texts are copied once (a separator put in front of
+    # the joined texts would copy them twice)
+    return (_SEPARATOR.join(["", *texts]) if texts else _SEPARATOR), doc_start
 
 
 def _spans(found: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
