@@ -157,7 +157,10 @@ def _fingerprints(texts: pd.Series, threshold: float
     for start in range(0, len(texts), _TEXT_CHUNK):
         words = _plain_words(texts.iloc[start:start + _TEXT_CHUNK])
         joined = pc.binary_join(words, pa.scalar(" ", pa.large_string()))
-        same_words.append(pd.util.hash_array(joined.to_numpy(zero_copy_only=False)))
+        # texts (never null) are nearly all distinct: hashed as they are, not first
+        # factorised (which hashes each once more, for the same values)
+        same_words.append(pd.util.hash_array(joined.to_numpy(zero_copy_only=False),
+                                             categorize=False))
         hashes, starts = _shingle_hashes(words)
         has = np.diff(starts) > 0
         chunk = np.zeros((len(has), _N_HASHES), dtype=np.uint32)
@@ -213,7 +216,8 @@ def _shingle_hashes(words: pa.ListArray) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of every run of five words of each text, and the offset where each
     text's hashes start (plus the end)."""
     codes = pc.dictionary_encode(words.flatten())
-    vocabulary = pd.util.hash_array(codes.dictionary.to_numpy(zero_copy_only=False))
+    vocabulary = pd.util.hash_array(codes.dictionary.to_numpy(zero_copy_only=False),
+                                    categorize=False)  # distinct words: no factorising
     token = vocabulary[codes.indices.to_numpy()]
     word_offsets = words.offsets.to_numpy() - words.offsets[0].as_py()
     n_shingles = np.maximum(np.diff(word_offsets) - (_SHINGLE_WORDS - 1), 0)
