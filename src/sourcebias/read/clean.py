@@ -12,7 +12,7 @@ from sourcebias.read.decode import (
     repair_mojibake,
 )
 from sourcebias.read.duplicates import _plain_words
-from sourcebias.read.furniture import Furniture, as_arrow, clean_texts
+from sourcebias.read.furniture import Furniture, as_arrow, clean_texts, join_runs
 from sourcebias.read.inputs import (
     _ARTICLE_STANDARD,
     LOG,
@@ -62,8 +62,7 @@ def _clean(inputs: _Inputs, furniture: Furniture
     articles = docs.assign(
         title=title, date=date.fillna(dateline), text=text, n_words=count_words(text),
         language=detect_languages(text),
-        problems=notes.groupby("key", sort=False)["note"].agg("; ".join)
-        .reindex(docs.index, fill_value=""),
+        problems=_joined_notes(notes, docs.index),
         duplicate_of=unknown, duplicate_kind=unknown,
     )[emptied.isna()]
     repairs = tuple(_repair_lines(articles, notes, inputs.within))
@@ -72,6 +71,14 @@ def _clean(inputs: _Inputs, furniture: Furniture
     removed["doc_id"] = docs["doc_id"].to_numpy()[removed["key"].to_numpy(dtype="int64")]
     return (_article_columns(articles), _excluded(docs, emptied, inputs.within),
             removed[list(COLUMNS["removed"])], repairs)
+
+
+def _joined_notes(notes: pd.DataFrame, index: pd.Index) -> pd.Series:
+    """Each article's notes in the order they were made, ``"; "``-separated ("" for none)."""
+    notes = notes.sort_values("key", kind="stable")
+    keys = notes["key"].to_numpy()
+    first, joined = join_runs(notes["note"], keys, "; ")
+    return joined.set_axis(keys[first]).reindex(index, fill_value="")
 
 
 def _repair_lines(articles: pd.DataFrame, notes: pd.DataFrame, within: str | None) -> list[str]:

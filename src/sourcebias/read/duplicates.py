@@ -66,13 +66,72 @@ def _duplicates(doc_ids: pa.Array, dates: np.ndarray, fingerprints: dict[str, np
 
 
 def _plain_words(texts: pd.Series) -> pa.ListArray:
-    """Each text as its list of lower-cased words of letters and digits (with an empty
+    r"""Each text as its list of lower-cased words of letters and digits (with an empty
     string where the text starts or ends with another character, or is empty).
 
-    One split at each run of other characters (as replacing the runs with a space
-    and splitting at white space would give, in one pass instead of two).
+    The same list as ``pc.split_pattern_regex(pc.utf8_lower(texts), r"[^\pL\pN]+")``
+    (one split at each run of other characters), found with numpy over the UTF-8
+    bytes: each character is a letter or digit as RE2 (the engine of that split)
+    decides, asked once per distinct character, and the words are the bytes of the
+    letters and digits, cut where a run of other characters was.
     """
-    return pc.split_pattern_regex(pc.utf8_lower(as_arrow(texts)), r"[^\pL\pN]+")
+    lowered = pc.utf8_lower(as_arrow(texts))
+    offsets = np.frombuffer(lowered.buffers()[1], np.int64)[
+        lowered.offset:lowered.offset + len(lowered) + 1]
+    data = (np.frombuffer(lowered.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
+            if lowered.buffers()[2] is not None else np.empty(0, np.uint8))
+    offsets = offsets - offsets[0]
+    other = ~_word_bytes(data)
+    # the runs of other characters, each within one text: where one starts, where one
+    # stops, and at a text's first byte, a run stops (the last text's) and one starts
+    change = np.diff(other.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    inner = np.unique(offsets[(offsets > 0) & (offsets < len(data))])
+    joint = inner[other[inner - 1] & other[inner]]
+    run_start = np.sort(np.r_[np.flatnonzero(change == 1), joint], kind="stable")
+    run_stop = np.sort(np.r_[np.flatnonzero(change == -1), joint], kind="stable")
+    # where each run cuts the letters and digits once the other characters are taken out
+    dropped = np.cumsum(run_stop - run_start)
+    cuts = run_stop - dropped
+    runs_before = np.searchsorted(run_start, offsets)
+    starts = offsets - np.r_[0, dropped][runs_before]
+    valid = lowered.is_valid().to_numpy(zero_copy_only=False)
+    pieces = np.where(valid, np.diff(runs_before) + 1, 0)
+    value_offsets = np.r_[np.insert(cuts, runs_before[:-1][valid], starts[:-1][valid]),
+                          starts[-1]]
+    values = pa.LargeStringArray.from_buffers(
+        len(value_offsets) - 1, pa.py_buffer(value_offsets.astype(np.int64)),
+        pa.py_buffer(data[~other].tobytes()))
+    return pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(pieces)], pa.int32()), values,
+                                    mask=None if valid.all() else pa.array(~valid))
+
+
+#: Whether each ASCII character is a letter or digit (``[\pL\pN]``).
+_ASCII_WORD = np.array([chr(c).isascii() and chr(c).isalnum() for c in range(128)])
+
+
+def _word_bytes(data: np.ndarray) -> np.ndarray:
+    r"""For each byte of UTF-8 text, whether it belongs to a letter or digit
+    (``[\pL\pN]`` as RE2 matches it: each distinct non-ASCII character is asked of RE2)."""
+    word = _ASCII_WORD[np.minimum(data, 127)]
+    wide = np.flatnonzero(data >= 0xC0)  # the first bytes of the non-ASCII characters
+    if not len(wide):
+        return word
+    ahead = data[np.minimum(wide[:, None] + np.arange(1, 4), len(data) - 1)].astype(np.int64)
+    first = data[wide].astype(np.int64)
+    code = np.select(
+        [first < 0xE0, first < 0xF0],
+        [(first & 0x1F) << 6 | ahead[:, 0] & 0x3F,
+         (first & 0x0F) << 12 | (ahead[:, 0] & 0x3F) << 6 | ahead[:, 1] & 0x3F],
+        (first & 0x07) << 18 | (ahead[:, 0] & 0x3F) << 12 | (ahead[:, 1] & 0x3F) << 6
+        | ahead[:, 2] & 0x3F)
+    distinct, which = np.unique(code, return_inverse=True)
+    letters = pc.match_substring_regex(pa.array([chr(c) for c in distinct.tolist()]),
+                                       r"^[\pL\pN]$").to_numpy(zero_copy_only=False)
+    size = np.where(first < 0xE0, 2, np.where(first < 0xF0, 3, 4))
+    word[np.repeat(wide, size) + (np.arange(size.sum()) - np.repeat(np.cumsum(size) - size,
+                                                                     size))] = \
+        np.repeat(letters[which], size)
+    return word
 
 
 #: The fingerprints of every article that :meth:`BatchReader` keeps.
@@ -98,7 +157,10 @@ def _fingerprints(texts: pd.Series, threshold: float
     for start in range(0, len(texts), _TEXT_CHUNK):
         words = _plain_words(texts.iloc[start:start + _TEXT_CHUNK])
         joined = pc.binary_join(words, pa.scalar(" ", pa.large_string()))
-        same_words.append(pd.util.hash_array(joined.to_numpy(zero_copy_only=False)))
+        # texts (never null) are nearly all distinct: hashed as they are, not first
+        # factorised (which hashes each once more, for the same values)
+        same_words.append(pd.util.hash_array(joined.to_numpy(zero_copy_only=False),
+                                             categorize=False))
         hashes, starts = _shingle_hashes(words)
         has = np.diff(starts) > 0
         chunk = np.zeros((len(has), _N_HASHES), dtype=np.uint32)
@@ -154,16 +216,22 @@ def _shingle_hashes(words: pa.ListArray) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of every run of five words of each text, and the offset where each
     text's hashes start (plus the end)."""
     codes = pc.dictionary_encode(words.flatten())
-    vocabulary = pd.util.hash_array(codes.dictionary.to_numpy(zero_copy_only=False))
+    vocabulary = pd.util.hash_array(codes.dictionary.to_numpy(zero_copy_only=False),
+                                    categorize=False)  # distinct words: no factorising
     token = vocabulary[codes.indices.to_numpy()]
     word_offsets = words.offsets.to_numpy() - words.offsets[0].as_py()
     n_shingles = np.maximum(np.diff(word_offsets) - (_SHINGLE_WORDS - 1), 0)
     offsets = np.concatenate([[0], np.cumsum(n_shingles)])
     first_word = (np.repeat(word_offsets[:-1] - offsets[:-1], n_shingles)
                   + np.arange(offsets[-1]))
-    hashes = np.zeros(len(first_word), dtype=np.uint64)
+    # every run of five consecutive words of all the texts is hashed, in place over
+    # contiguous slices; those within one text are kept
+    runs = max(len(token) - (_SHINGLE_WORDS - 1), 0)
+    hashes = np.zeros(runs, dtype=np.uint64)
     for shift in range(_SHINGLE_WORDS):
-        hashes = (hashes ^ token[first_word + shift]) * _MIX
+        np.bitwise_xor(hashes, token[shift:shift + runs], out=hashes)
+        np.multiply(hashes, _MIX, out=hashes)
+    hashes = hashes[first_word]
     return hashes ^ (hashes >> np.uint64(29)), offsets
 
 

@@ -272,9 +272,11 @@ def _apply_rules(lines: pd.DataFrame, furniture: Furniture) -> pd.DataFrame:
     _mark_whole_lines(lines, by_scope["line"] + by_scope["line-and-headlines"],
                       furniture.max_line_chars)
     cuts = _cut_line_ends(lines, by_scope["line-end"])
-    _follow_headlines(lines, by_scope["line-and-headlines"], furniture.headline_max_words)
+    # the lines' texts are final from here on: which are headline-like is found once
+    headline = _is_headline(lines["text"], furniture.headline_max_words)
+    _follow_headlines(lines, by_scope["line-and-headlines"], headline)
     for rule in by_scope["trailing-list"]:
-        _drop_trailing_list(lines, rule, furniture.headline_max_words)
+        _drop_trailing_list(lines, rule, headline)
     return cuts
 
 
@@ -325,11 +327,12 @@ def _is_headline(text: pd.Series, max_words: int) -> pd.Series:
     return headline
 
 
-def _follow_headlines(lines: pd.DataFrame, rules: list[Rule], max_words: int) -> None:
-    """Remove the headline lines that follow a line-and-headlines rule's line."""
+def _follow_headlines(lines: pd.DataFrame, rules: list[Rule], headline: pd.Series) -> None:
+    """Remove the headline lines (``headline``, by line) that follow a line-and-headlines
+    rule's line."""
     anchor = lines["rule"].isin([rule.id for rule in rules])
     live = lines[(lines["text"] != "") & (lines["rule"].isna() | anchor)]
-    starts = (anchor[live.index] | ~_is_headline(live["text"], max_words)
+    starts = (anchor[live.index] | ~headline[live.index]
               | (live["key"] != live["key"].shift()))
     run = starts.cumsum()
     run_rule = lines.loc[live.index, "rule"].where(anchor[live.index]).groupby(run).transform(
@@ -338,11 +341,13 @@ def _follow_headlines(lines: pd.DataFrame, rules: list[Rule], max_words: int) ->
     lines.loc[followers[followers].index, "rule"] = run_rule[followers]
 
 
-def _drop_trailing_list(lines: pd.DataFrame, rule: Rule, max_words: int) -> None:
+def _drop_trailing_list(lines: pd.DataFrame, rule: Rule, headline: pd.Series) -> None:
     """Remove the last lines of an article when enough of them are headline-like
-    and match ``rule``."""
+    (``headline``, by line) and match ``rule``."""
     live = lines.loc[(lines["text"] != "") & lines["rule"].isna(), ["key", "text"]]
-    misfits = ~(_matches(live["text"], rule.pattern) & _is_headline(live["text"], max_words))
+    fits = headline[live.index]
+    fits[fits] = _matches(live.loc[fits, "text"], rule.pattern)
+    misfits = ~fits
     later_misfits = misfits[::-1].groupby(live["key"][::-1], sort=False).cumsum()[::-1]
     in_tail = later_misfits == 0
     tail_length = in_tail.groupby(live["key"], sort=False).transform("sum")
@@ -403,14 +408,17 @@ def _repeated(paragraphs: pd.DataFrame, min_words: int) -> pd.Series:
 
 
 def _removal_notes(removed: pd.DataFrame) -> pd.DataFrame:
-    """One note per article and kind of removal, e.g. "removed 3 lines of site furniture"."""
+    """One note per article and kind of removal, e.g. "removed 3 lines of site furniture"
+    (``removed`` is sorted by key: each article's rows are together)."""
     furniture = removed[removed["rule"] != REPEATED]
     repeats = removed[removed["rule"] == REPEATED].groupby("key", sort=False).size()
-    counts = furniture.groupby("key", sort=False).agg(
-        n=("rule", "size"), rules=("rule", lambda r: ", ".join(dict.fromkeys(r))))
+    counts = furniture.groupby("key", sort=False).size()
+    distinct = furniture.drop_duplicates(["key", "rule"])  # each rule once, as first used
+    rules = join_runs(distinct["rule"], distinct["key"].to_numpy(), ", ")[1].set_axis(
+        counts.index)
     return pd.concat([
-        pd.DataFrame({"key": counts.index, "note": "removed " + counts["n"].astype(str)
-                      + " piece(s) of site furniture (" + counts["rules"] + ")"}),
+        pd.DataFrame({"key": counts.index, "note": "removed " + counts.astype(str)
+                      + " piece(s) of site furniture (" + rules + ")"}),
         pd.DataFrame({"key": repeats.index,
                       "note": "removed " + repeats.astype(str) + " repeated paragraph(s)"}),
     ], ignore_index=True)

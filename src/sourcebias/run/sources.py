@@ -7,13 +7,14 @@ import logging
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from logging.handlers import BufferingHandler
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.ipc
 import pyarrow.parquet as pq
 
 from sourcebias.checks import unique_ids
@@ -123,11 +124,14 @@ def _read_source(batch: str | Path | Batch, *, read_options: dict, cache: Cache,
     return _Source(folder, key)
 
 
-def _read_part(part: BatchPart, shingle_folder: Path
-               ) -> tuple[PartRead, bytes, Stats, list[logging.LogRecord]]:
-    """Read one part of a batch (a worker's task): the part, its :func:`article_digests`,
-    what it cost and its warnings, returned rather than logged, so that the calling
-    process logs them, wherever the part was read."""
+def _read_part(part: BatchPart, folder: Path
+               ) -> tuple[PartRead, pa.Schema, bytes, Stats, list[logging.LogRecord]]:
+    """Read one part of a batch (a worker's task) into ``folder``: its shingle hashes and
+    its articles (:func:`_part_file`) go to files there. Returns the part with only
+    what :meth:`BatchReader.add` needs of its articles (``doc_id`` and ``date``), the
+    schema of the articles' file, their :func:`article_digests`, what it cost and its
+    warnings, returned rather than logged, so that the calling process logs them,
+    wherever the part was read."""
     stats = Stats()
     logger = READ_LOG
     caught = BufferingHandler(capacity=sys.maxsize)
@@ -135,15 +139,26 @@ def _read_part(part: BatchPart, shingle_folder: Path
     logger.addHandler(caught)
     try:
         with stats.stage("read") as record:
-            read = read_part(part, shingle_folder=shingle_folder)
+            read = read_part(part, shingle_folder=folder)
             digests = article_digests(read.articles)
             record.articles = len(read.articles)
             record.chars = int(read.articles["text"].str.len().sum())
+            table = pa.Table.from_pandas(read.articles, preserve_index=False)
+            with pa.ipc.new_file(_part_file(folder, read.number), table.schema) as file:
+                file.write_table(table)
+            read = replace(read, articles=read.articles[["doc_id", "date"]])
             record.computed = 1
     finally:
         logger.removeHandler(caught)
         logger.propagate = propagate
-    return read, digests, stats, caught.buffer
+    return read, table.schema, digests, stats, caught.buffer
+
+
+def _part_file(folder: Path, number: int) -> Path:
+    """The file of a part's articles until the duplicates are known: Arrow IPC, not
+    compressed, so that writing it and reading it back (memory-mapped) cost next to
+    nothing."""
+    return folder / f"articles-{number:06d}.arrow"
 
 
 def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stats) -> None:
@@ -159,18 +174,15 @@ def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stat
                           ROW_GROUP_ROWS["removed"])
     schemas, sizes, chars = [], [], 0
     with (folder / "digests.bin").open("wb") as digests:
-        for read, part_digests, part_stats, warnings in run(_read_part, reader.parts(),
-                                                            settings=parts):
+        for read, schema, part_digests, part_stats, warnings in run(
+                _read_part, reader.parts(), settings=parts):
             for warning in warnings:
                 logging.getLogger(warning.name).handle(warning)
             stats.add(part_stats)
             reader.add(read)
-            table = pa.Table.from_pandas(read.articles, preserve_index=False)
-            pq.write_table(table, parts / f"articles-{read.number:06d}.parquet",
-                           compression="lz4")
             digests.write(part_digests)
-            schemas.append(table.schema)
-            sizes.append(table.num_rows)
+            schemas.append(schema)
+            sizes.append(len(read.articles))
             chars += part_stats.stages["read"].chars
             removed.write(to_arrow(read.removed, removed.schema))
             release_memory()
@@ -183,13 +195,15 @@ def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stat
     writer = TableWriter(folder / "articles.parquet", _unified_schema(schemas),
                          ROW_GROUP_ROWS["articles"])
     for number, start in enumerate(np.cumsum([0, *sizes[:-1]]).tolist()):
-        part = pq.read_table(parts / f"articles-{number:06d}.parquet")
+        with pa.memory_map(str(_part_file(parts, number))) as source:
+            part = pa.ipc.open_file(source).read_all()
         found = reader.duplicates(start=start, stop=start + part.num_rows)
         for name in found.columns:
             part = part.set_column(part.schema.get_field_index(name), name,
                                    pa.Array.from_pandas(found[name],
                                                         type=writer.schema.field(name).type))
         writer.write(part)
+        del part
     writer.commit()
     shutil.rmtree(parts)
     meta = {"name": reader.name, "articles": sum(sizes), "chars": chars}
