@@ -61,7 +61,9 @@ def cores() -> int:
 class TableWriter:
     """Write a Parquet file in row groups of exactly ``row_group_rows`` rows (the last fewer).
 
-    Rows are buffered until a row group is full, so the file is the same
+    Rows are buffered until a row group is full, and each column of a row
+    group is written as one contiguous array (the Parquet writer would cut
+    its pages where the tables passed in were cut), so the file is the same
     whatever the sizes of the tables passed to :meth:`write`. The file is
     written beside ``path`` and moved onto it by :meth:`commit`.
 
@@ -92,15 +94,17 @@ class TableWriter:
         if self._buffered >= self.row_group_rows:
             pending = pa.concat_tables(self._buffer)
             full = self._buffered - self._buffered % self.row_group_rows
-            self._writer.write_table(pending.slice(0, full), row_group_size=self.row_group_rows)
+            for start in range(0, full, self.row_group_rows):
+                self._writer.write_table(
+                    pending.slice(start, self.row_group_rows).combine_chunks())
             self._buffer = [pending.slice(full)]
             self._buffered -= full
 
     def commit(self) -> Path:
         """Write the last rows, close the file and move it into place."""
         if self._buffered or self.rows == 0:
-            self._writer.write_table(pa.concat_tables(self._buffer) if self._buffer
-                                     else self.schema.empty_table())
+            self._writer.write_table(pa.concat_tables(self._buffer).combine_chunks()
+                                     if self._buffer else self.schema.empty_table())
         self._writer.close()
         os.replace(self._temporary, self.path)
         return self.path
