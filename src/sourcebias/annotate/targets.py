@@ -13,10 +13,16 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
 
 * the words left and right of the target, tagged by distance in words
   (1-3, 4-8, 9 or more on each side), the target itself masked;
-* the words of the whole sentence (target masked) and of the clause holding
-  the target (the sentence cut at ``; : , ( )``, dashes, quotation marks and
-  ``but``, ``while``, ``although``, ``though``, ``whereas``, ``however``,
-  ``yet``, ``despite``);
+* the words of the clause holding the target (the sentence cut at
+  ``; : , ( )``, dashes, quotation marks and ``but``, ``while``,
+  ``although``, ``though``, ``whereas``, ``however``, ``yet``, ``despite``);
+* the words of the whole sentence (target masked), a binary bag of its own
+  (added to the target's words, not merged with them), so that its scores
+  are summed once per sentence and each target only takes away its own
+  tokens (:meth:`_Parsed._sentence_scores`);
+* quotation (:func:`quote_words`): whether the target stands inside a
+  quotation (an odd number of quotation marks before it in the sentence)
+  and whether the sentence holds a quotation mark at all;
 * negation: a word within two words after ``not``, ``no``, ``never``,
   ``without``, ``nor``, ``cannot`` or a ``n't`` word is tagged ``neg_``;
 * the VADER lexicon (Hutto and Gilbert, ICWSM 2014): the summed positive and
@@ -31,7 +37,8 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
   averaged over six groups (:data:`VECTOR_GROUPS`): left of the target, each
   word weighted ``1 / d`` for its distance ``d`` in words (1 nearest); right
   of it, likewise; the three nearest words on the left, and on the right; the
-  clause; the sentence (target masked); each word of the last four weighted 1.
+  clause; the sentence (target masked; its sum is taken once per sentence,
+  less the target's tokens); each word of the last four weighted 1.
   A group's mean is ``sum_i w_i v_i / sum_i w_i``; words outside the
   vocabulary count with the zero vector, a group without words is zero,
   and a word read with ``neg_`` takes the vector of the word.
