@@ -341,8 +341,8 @@ def target_inputs(texts: list[str], starts: np.ndarray,
     (:func:`_group_columns`), and the vector means are given as a sparse
     mixing matrix (:func:`_mixing`; :func:`vector_means` turns it into the
     means, and the model multiplies it by its vector weights folded into the
-    word vectors). The result equals hashing :func:`_feature_string` of each
-    target with :func:`_hasher` and :func:`_reference_mixing`; the few
+    word vectors). The result equals :func:`reference_words` and
+    :func:`_reference_mixing` of each target; the few
     targets for which the shortcut could differ (a word running into the
     target, a negation reaching across it, a sentence whose lower-casing
     changes its length) are computed that way.
