@@ -265,6 +265,7 @@ def test_features_equal_the_reference_on_seed_sentences(seed_batch) -> None:
     targets = pd.DataFrame(rows, columns=["text", "start", "end"])
     assert len(targets) > 200
     _assert_inputs_equal_the_reference(targets)
+    _assert_probabilities_equal_the_reference(targets)
 
 
 def test_sentences_parsed_in_slices_give_the_same_features(monkeypatch) -> None:

@@ -710,7 +710,7 @@ class _Parsed:
                                                dtype=object))
             variant[negated] = len(words) + extra
             words += new.tolist()
-        quote_at = np.flatnonzero(np.isin(code, [ord(mark) for mark in QUOTE_MARKS]))
+        quote_at = np.flatnonzero(_quote_marks()[code])
         quoted = np.diff(np.searchsorted(quote_at, np.append(begin, len(joined)))) > 0
         return cls(joined, begin, length, odd, tok_start, tok_end, negated, variant,
                    vector_row, words, neg_word, neg_target, neg_skips, mark_start[order],
@@ -853,8 +853,8 @@ class _Parsed:
         out, taken = np.unique(row_out * N_FEATURES + columns[tok_out], return_counts=True)
         row_in, column_in, vector_in = pieces
         added = np.unique(row_in * N_FEATURES + column_in)
-        gone = out[(counts[np.searchsorted(keys, _in_sentence(out, codes))] == taken)
-                   & ~np.isin(out, added)]
+        pieced = np.append(added, -1)[np.searchsorted(added, out)] == out
+        gone = out[(counts[np.searchsorted(keys, _in_sentence(out, codes))] == taken) & ~pieced]
         known = np.append(keys, -1)  # a key past the last never matches
         new = added[known[np.searchsorted(keys, _in_sentence(added, codes))]
                     != _in_sentence(added, codes)]
@@ -961,6 +961,14 @@ def _clause_marks() -> np.ndarray:
     """For every code point: whether it is a clause mark of :data:`_CLAUSE`."""
     table = np.zeros(sys.maxunicode + 1, dtype=bool)
     table[[ord(c) for c in ";:,—–()\"“”"]] = True
+    return table
+
+
+@functools.cache
+def _quote_marks() -> np.ndarray:
+    """For every code point: whether it is one of :data:`QUOTE_MARKS`."""
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[ord(c) for c in QUOTE_MARKS]] = True
     return table
 
 
