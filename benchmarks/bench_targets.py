@@ -16,9 +16,9 @@ timing):
 
 For each it prints mentions, distinct sentences, CPU seconds and CPU
 microseconds per mention of ``score_targets``, and of the reference
-definition of the features (:func:`sourcebias.annotate.targets._feature_string`
-hashed and :func:`sourcebias.annotate.targets._reference_vectors` computed
-one target at a time), and checks that the two give the same probabilities
+definition of the features (:func:`sourcebias.annotate.targets.reference_words`
+and :func:`sourcebias.annotate.targets._reference_vectors`, one target at a
+time), and checks that the two give the same probabilities
 (to 1e-12: the sums of the vector part run in another order).
 
 Usage: ``python benchmarks/bench_targets.py [--articles N]``
@@ -37,10 +37,9 @@ import pandas as pd
 from newsmtsc import DATA, read_targets
 
 from sourcebias.annotate.targets import (
-    _feature_string,
-    _hasher,
     _reference_vectors,
     predict_proba,
+    reference_words,
     score_targets,
     sentence_compound,
 )
@@ -75,7 +74,7 @@ def measure(label: str, mentions: pd.DataFrame) -> None:
     fast = time.process_time() - cpu
     cpu = time.process_time()
     args = (mentions["text"], mentions["start"].tolist(), mentions["end"].tolist())
-    reference = predict_proba(_hasher().transform(map(_feature_string, *args)),
+    reference = predict_proba(reference_words(*args),
                               np.array(list(map(_reference_vectors, *args))),
                               mentions["compound"].to_numpy())
     slow = time.process_time() - cpu

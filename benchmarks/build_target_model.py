@@ -213,8 +213,10 @@ def main() -> int:
     (OUT / "target_sentiment.npz").write_bytes(buffer.getvalue())
     sidecar = {
         "model": "multinomial logistic regression over hashed, position-tagged words around "
-                 "the target, means of static word vectors left, right, in the clause and in "
-                 "the sentence, VADER lexicon sums and the sentence VADER compound",
+                 "the target, the sentence's bag of words, whether the target is inside a "
+                 "quotation and whether the sentence is quoted, means of static word vectors "
+                 "left, right, in the clause and in the sentence, VADER lexicon sums and the "
+                 "sentence VADER compound",
         "built_by": "benchmarks/build_target_model.py",
         "training_data": f"NewsMTSC train.jsonl ({len(train)} targets, gold labels) and "
                          f"{len(pseudo)} targets in {pseudo['text'].nunique()} sentences of "

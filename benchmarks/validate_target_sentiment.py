@@ -17,9 +17,16 @@ Beside each macro-F1 stands its 95% percentile bootstrap interval (Efron and
 Tibshirani 1993, ch. 13), resampling whole sentences (a sentence's targets are
 rated together), 2,000 resamples with a fixed seed.
 
-Usage: ``python benchmarks/validate_target_sentiment.py [--files NAME ...]``: ``NAME``
-is a file of ``../shared/data/newsmtsc`` without ``.jsonl`` (default ``dev_mt dev_rw``),
-such as a held-out test file in the same format.
+With ``--save CSV`` the labels of ``score_targets`` are written (``file``,
+``target``: the row in the file's targets, ``polarity``); with ``--against CSV``
+(such a file from another version of the model) the paired difference of
+macro-F1, this version minus that one, is printed with its 95% percentile
+bootstrap interval, the same sentences resampled for both (their 3 x 3
+confusion cells side by side), and the share of targets whose label changed.
+
+Usage: ``python benchmarks/validate_target_sentiment.py [--files NAME ...] [--save CSV]
+[--against CSV]``: ``NAME`` is a file of ``../shared/data/newsmtsc`` without ``.jsonl``
+(default ``dev_mt dev_rw``), such as a held-out test file in the same format.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import argparse
 import importlib.util
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -53,24 +61,54 @@ def macro_f1_of(cells: np.ndarray) -> np.ndarray:
     return f1.mean(axis=1)
 
 
-def macro_f1_interval(gold: pd.Series, predicted: np.ndarray, sentence: np.ndarray,
-                      *, seed: int = 0) -> tuple[float, float]:
-    """95% percentile bootstrap interval of macro-F1, resampling sentences."""
+def sentence_cells(gold: pd.Series, predicted: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """Each sentence's flattened 3 x 3 confusion matrix (gold by row, predicted by column)."""
     cell = (pd.Categorical(gold, CLASSES).codes * 3
             + pd.Categorical(predicted, CLASSES).codes)
     codes, _ = pd.factorize(sentence)
     per_sentence = np.zeros((codes.max() + 1, 9))
     np.add.at(per_sentence, (codes, cell), 1)
+    return per_sentence
+
+
+def macro_f1_interval(gold: pd.Series, predicted: np.ndarray, sentence: np.ndarray,
+                      *, seed: int = 0) -> tuple[float, float]:
+    """95% percentile bootstrap interval of macro-F1, resampling sentences."""
+    per_sentence = sentence_cells(gold, predicted, sentence)
     sums, _ = resampled_sums(per_sentence, np.ones((len(per_sentence), 1)), n_boot=N_BOOT,
                              rng=np.random.default_rng(seed))
     low, high = percentile_interval(macro_f1_of(sums)[:, None], ci=0.95)
     return float(low[0]), float(high[0])
 
 
+def macro_f1_gain_interval(gold: pd.Series, predicted: np.ndarray, before: np.ndarray,
+                           sentence: np.ndarray, *, seed: int = 0) -> tuple[float, float]:
+    """95% percentile bootstrap interval of ``macro-F1(predicted) - macro-F1(before)``.
+
+    Paired: each resample draws sentences once and sums both labellings'
+    confusion cells over the same draw (Efron and Tibshirani 1993, ch. 13 and
+    16), so the interval is that of the difference on the same targets.
+    """
+    cells = np.hstack([sentence_cells(gold, predicted, sentence),
+                       sentence_cells(gold, before, sentence)])
+    sums, _ = resampled_sums(cells, np.ones((len(cells), 1)), n_boot=N_BOOT,
+                             rng=np.random.default_rng(seed))
+    gain = macro_f1_of(sums[:, :9]) - macro_f1_of(sums[:, 9:])
+    low, high = percentile_interval(gain[:, None], ci=0.95)
+    return float(low[0]), float(high[0])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", nargs="+", default=["dev_mt", "dev_rw"])
-    files = parser.parse_args().files
+    parser.add_argument("--save", type=Path, help="write score_targets' labels to this CSV")
+    parser.add_argument("--against", type=Path,
+                        help="CSV of another version's labels (as --save writes them): print "
+                             "the paired bootstrap of the macro-F1 difference")
+    args = parser.parse_args()
+    files = args.files
+    against = pd.read_csv(args.against) if args.against else None
+    saved = []
     if not DATA.is_dir():
         print(f"NewsMTSC not found at {DATA}: skipped", file=sys.stderr)
         return 0
@@ -102,6 +140,24 @@ def main() -> int:
             accuracy = accuracy_score(gold["label"], predicted)
             print(f"{name:8} {method:16} {len(gold):7d} {f1:8.3f} [{low:.3f}, {high:.3f}] "
                   f"{accuracy:8.3f}")
+        labels = np.asarray(predictions["score_targets"])
+        saved.append(pd.DataFrame({"file": name, "target": np.arange(len(gold)),
+                                   "polarity": labels}))
+        if against is not None:
+            before = against[against["file"] == name].sort_values("target")["polarity"]
+            if len(before) != len(gold):
+                raise SystemExit(f"{args.against} has {len(before)} labels for {name}, "
+                                 f"not {len(gold)}")
+            before = before.to_numpy()
+            gain = (f1_score(gold["label"], labels, average="macro")
+                    - f1_score(gold["label"], before, average="macro"))
+            low, high = macro_f1_gain_interval(gold["label"], labels, before,
+                                               gold["sentence"].to_numpy())
+            print(f"{name:8} score_targets minus {args.against.name}: macro-F1 {gain:+.3f} "
+                  f"[{low:+.3f}, {high:+.3f}], {np.mean(labels != before):.1%} of the "
+                  "targets change label")
+    if args.save:
+        pd.concat(saved, ignore_index=True).to_csv(args.save, index=False)
     return 0
 
 

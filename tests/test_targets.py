@@ -13,11 +13,12 @@ from sklearn.metrics import f1_score
 from sourcebias.annotate import targets as targets_module
 from sourcebias.annotate.targets import (
     CLASSES,
-    _feature_string,
     _hasher,
     _reference_vectors,
     mention_targets,
     predict_proba,
+    quote_words,
+    reference_words,
     score_targets,
     sentence_compound,
     target_features,
@@ -152,8 +153,8 @@ def test_dev_mt_macro_f1_beats_sentence_vader(shared_data) -> None:
 
 def _reference(targets: pd.DataFrame):
     """The features hashed one target at a time from the reference definition."""
-    return _hasher().transform(map(_feature_string, targets["text"], targets["start"].tolist(),
-                                 targets["end"].tolist()))
+    return reference_words(targets["text"].tolist(), targets["start"].tolist(),
+                           targets["end"].tolist())
 
 
 def _reference_vectors_of(targets: pd.DataFrame) -> np.ndarray:
@@ -188,14 +189,73 @@ EDGES = [
     ("Don't trust Don, don't.", "Don"),
     ("Critics said no no Ortega would win, no matter what.", "Ortega"),
     ("Nobody can not be Ortega's friend: cannot, won't, shan't.", "Ortega"),
+    ('Ana said: "Ortega lied," and left.', "Ortega"),
+    ("He called Ortega’s allies “traitors” twice, “again” and “again”.", "Ortega"),
+    ('"Ortega, Ortega" they chanted, "Ortega!"', "Ortega"),
 ]
 
 
-def test_features_equal_the_reference_on_crafted_sentences() -> None:
-    rows = [(text, text.index(name), text.index(name) + len(name)) for text, name in EDGES]
+def _assert_probabilities_equal_the_reference(targets: pd.DataFrame) -> None:
+    """score_targets (sentence-wide inputs scored once per sentence) equals the reference."""
+    compound = sentence_compound(targets["text"].tolist())
+    scored = score_targets(targets.assign(compound=compound))
+    expected = predict_proba(_reference(targets), _reference_vectors_of(targets), compound)
+    np.testing.assert_allclose(scored[["p_negative", "p_neutral", "p_positive"]].to_numpy(),
+                               expected, rtol=0, atol=1e-12)
+
+
+def _edge_targets() -> pd.DataFrame:
+    """Every mention of the name of each edge sentence, and a span at its start and end."""
+    rows = [(text, m.start(), m.end()) for text, name in EDGES
+            for m in re.finditer(re.escape(name), text)]
     rows += [(text, 0, 2) for text, _ in EDGES if len(text) > 2]
     rows += [(text, len(text) - 3, len(text) - 1) for text, _ in EDGES]
-    _assert_inputs_equal_the_reference(pd.DataFrame(rows, columns=["text", "start", "end"]))
+    return pd.DataFrame(rows, columns=["text", "start", "end"])
+
+
+def test_features_equal_the_reference_on_crafted_sentences() -> None:
+    _assert_inputs_equal_the_reference(_edge_targets())
+
+
+def test_probabilities_equal_the_reference_on_crafted_sentences() -> None:
+    targets = _edge_targets()
+    assert targets["text"].duplicated().sum() > 20  # sentences scored with several targets
+    _assert_probabilities_equal_the_reference(targets)
+
+
+def test_sentence_shared_by_targets_scores_as_each_alone() -> None:
+    # the sentence-wide inputs are scored once per sentence: two targets of one sentence
+    # must score as each does alone, and differently from each other
+    text = "Maduro praised the army while Guaidó was denounced as a traitor."
+    both = _targets([(text, "Maduro", "Guaidó")])
+    together = score_targets(both)[["p_negative", "p_neutral", "p_positive"]].to_numpy()
+    alone = np.vstack([score_targets(both.iloc[[i]])[["p_negative", "p_neutral",
+                                                      "p_positive"]].to_numpy()
+                       for i in range(2)])
+    np.testing.assert_allclose(together, alone, rtol=0, atol=1e-12)
+    assert together[1, 0] > together[0, 0] + 0.1
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ('Ana said: "Ortega lied," and left.', "Ortega", ["in_quote", "has_quote"]),
+    ('Ana said: "Bo lied," and Ortega left.', "Ortega", ["has_quote"]),
+    ("He called Ortega “a traitor”.", "Ortega", ["has_quote"]),
+    ("“Ortega is a traitor”, Ana said.", "Ortega", ["in_quote", "has_quote"]),
+    ("Ortega won.", "Ortega", []),
+])
+def test_quote_words_tell_a_target_inside_a_quotation(text: str, name: str,
+                                                      expected: list[str]) -> None:
+    assert quote_words(text, text.index(name)) == expected
+
+
+def test_quote_words_reach_the_hashed_words() -> None:
+    text = '"Ortega lied," Maduro said.'
+    targets = _targets([(text, "Ortega", "Maduro")])
+    words = target_features(targets["text"].tolist(), targets["start"].to_numpy(),
+                            targets["end"].to_numpy())
+    in_quote, has_quote = (targets_module._column(w) for w in ("in_quote", "has_quote"))
+    assert words[0, in_quote] == 1 and words[1, in_quote] == 0
+    assert words[0, has_quote] == words[1, has_quote] == 1
 
 
 def test_features_equal_the_reference_on_seed_sentences(seed_batch) -> None:
@@ -205,6 +265,7 @@ def test_features_equal_the_reference_on_seed_sentences(seed_batch) -> None:
     targets = pd.DataFrame(rows, columns=["text", "start", "end"])
     assert len(targets) > 200
     _assert_inputs_equal_the_reference(targets)
+    _assert_probabilities_equal_the_reference(targets)
 
 
 def test_sentences_parsed_in_slices_give_the_same_features(monkeypatch) -> None:
@@ -212,9 +273,13 @@ def test_sentences_parsed_in_slices_give_the_same_features(monkeypatch) -> None:
     targets = pd.DataFrame(rows * 3, columns=["text", "start", "end"])
     args = (targets["text"].tolist(), targets["start"].to_numpy(), targets["end"].to_numpy())
     whole, mixing = target_inputs(*args)
+    scored = score_targets(targets)[["p_negative", "p_neutral", "p_positive"]].to_numpy()
     monkeypatch.setattr(targets_module, "_CHUNK_CHARS", 64)
     assert (target_features(*args) != whole).nnz == 0
     assert (target_inputs(*args)[1] != mixing).nnz == 0
+    np.testing.assert_allclose(score_targets(targets)[["p_negative", "p_neutral",
+                                                       "p_positive"]].to_numpy(),
+                               scored, rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["dev_mt", "dev_rw"])
@@ -224,12 +289,8 @@ def test_probabilities_equal_the_reference_on_newsmtsc_dev(shared_data, name: st
         for record in map(json.loads, lines):
             rows += [(record["sentence_normalized"], t["from"], t["to"])
                      for t in record["targets"]]
-    targets = pd.DataFrame(rows, columns=["text", "start", "end"])
-    compound = sentence_compound(targets["text"].tolist())
-    scored = score_targets(targets.assign(compound=compound))
-    expected = predict_proba(_reference(targets), _reference_vectors_of(targets), compound)
-    np.testing.assert_allclose(scored[["p_negative", "p_neutral", "p_positive"]].to_numpy(),
-                               expected, rtol=0, atol=1e-12)
+    _assert_probabilities_equal_the_reference(pd.DataFrame(rows, columns=["text", "start",
+                                                                          "end"]))
 
 
 def test_word_vectors_weigh_the_nearest_words_most() -> None:

@@ -13,10 +13,16 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
 
 * the words left and right of the target, tagged by distance in words
   (1-3, 4-8, 9 or more on each side), the target itself masked;
-* the words of the whole sentence (target masked) and of the clause holding
-  the target (the sentence cut at ``; : , ( )``, dashes, quotation marks and
-  ``but``, ``while``, ``although``, ``though``, ``whereas``, ``however``,
-  ``yet``, ``despite``);
+* the words of the clause holding the target (the sentence cut at
+  ``; : , ( )``, dashes, quotation marks and ``but``, ``while``,
+  ``although``, ``though``, ``whereas``, ``however``, ``yet``, ``despite``);
+* the words of the whole sentence (target masked), a binary bag of its own
+  (added to the target's words, not merged with them), so that its scores
+  are summed once per sentence and each target only takes away its own
+  tokens (:meth:`_Parsed._sentence_scores`);
+* quotation (:func:`quote_words`): whether the target stands inside a
+  quotation (an odd number of quotation marks before it in the sentence)
+  and whether the sentence holds a quotation mark at all;
 * negation: a word within two words after ``not``, ``no``, ``never``,
   ``without``, ``nor``, ``cannot`` or a ``n't`` word is tagged ``neg_``;
 * the VADER lexicon (Hutto and Gilbert, ICWSM 2014): the summed positive and
@@ -31,7 +37,8 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
   averaged over six groups (:data:`VECTOR_GROUPS`): left of the target, each
   word weighted ``1 / d`` for its distance ``d`` in words (1 nearest); right
   of it, likewise; the three nearest words on the left, and on the right; the
-  clause; the sentence (target masked); each word of the last four weighted 1.
+  clause; the sentence (target masked; its sum is taken once per sentence,
+  less the target's tokens); each word of the last four weighted 1.
   A group's mean is ``sum_i w_i v_i / sum_i w_i``; words outside the
   vocabulary count with the zero vector, a group without words is zero,
   and a word read with ``neg_`` takes the vector of the word.
@@ -74,6 +81,9 @@ NEAR, MIDDLE = 3, 8
 GROUPS = ("l1_", "l2_", "l3_", "r1_", "r2_", "r3_", "s_", "c_")
 #: The word-vector means of a target, in the order of its columns.
 VECTOR_GROUPS = ("left", "right", "near_left", "near_right", "clause", "sentence")
+
+#: The quotation marks counted by :func:`quote_words` (straight and curly double quotes).
+QUOTE_MARKS = ('"', "“", "”")
 
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 _NEGATION = re.compile(
@@ -163,8 +173,7 @@ def score_targets(targets: pd.DataFrame, *, model: str = "fast") -> pd.DataFrame
     else:
         compound = (targets["compound"].to_numpy(np.float64) if "compound" in targets
                     else sentence_compound(texts))
-        words, mixing = target_inputs(texts, starts, ends)
-        probabilities = _softmax(words @ _model()[0] + mixing @ _projected_vectors()
+        probabilities = _softmax(_linear_scores(texts, starts, ends)
                                  + _compound_part(compound))
     result["polarity"] = np.asarray(CLASSES, dtype=object)[probabilities.argmax(axis=1)]
     for k, name in enumerate(SCORE_COLUMNS[1:]):
@@ -332,8 +341,8 @@ def target_inputs(texts: list[str], starts: np.ndarray,
     (:func:`_group_columns`), and the vector means are given as a sparse
     mixing matrix (:func:`_mixing`; :func:`vector_means` turns it into the
     means, and the model multiplies it by its vector weights folded into the
-    word vectors). The result equals hashing :func:`_feature_string` of each
-    target with :func:`_hasher` and :func:`_reference_mixing`; the few
+    word vectors). The result equals :func:`reference_words` and
+    :func:`_reference_mixing` of each target; the few
     targets for which the shortcut could differ (a word running into the
     target, a negation reaching across it, a sentence whose lower-casing
     changes its length) are computed that way.
@@ -355,32 +364,82 @@ def target_inputs(texts: list[str], starts: np.ndarray,
         (unsorted, with repeated entries that add up: a product with a dense
         matrix needs no sort).
     """
-    codes, sentences = pd.factorize(pd.Series(texts, dtype=object))
-    sentences = sentences.tolist()
-    # the distinct sentences in slices of about _CHUNK_CHARS characters (bounds memory)
-    slices = np.cumsum(np.fromiter(map(len, sentences), np.int64, len(sentences)) + 1)
-    slices //= _CHUNK_CHARS
-    if len(slices) == 0 or slices[-1] == slices[0]:
+    sentences, codes, slices = _sentence_slices(texts)
+    if slices is None:
         return _chunk_inputs(sentences, codes, texts, starts, ends)
-    edges = np.concatenate([[0], np.flatnonzero(np.diff(slices)) + 1, [len(sentences)]])
-    order = np.argsort(slices[codes], kind="stable")
-    groups = np.split(order, np.searchsorted(slices[codes][order], slices[edges[1:-1]]))
     words: list[sparse.csr_matrix] = []
     mixing: list[sparse.coo_matrix] = []
-    for lo, hi, rows in zip(edges[:-1].tolist(), edges[1:].tolist(), groups, strict=True):
+    for lo, hi, rows in slices:
         part = _chunk_inputs(sentences[lo:hi], codes[rows] - lo,
                              [texts[i] for i in rows.tolist()], starts[rows], ends[rows])
         words.append(part[0])
         mixing.append(part[1])
-    back = np.argsort(order, kind="stable")
+    back = np.argsort(np.concatenate([rows for _, _, rows in slices]), kind="stable")
     return (sparse.csr_matrix(sparse.vstack(words).tocsr()[back]),
-            _coo([(part.data, order_rows[part.row], part.col)
-                  for part, order_rows in zip(mixing, groups, strict=True)], mixing[0].shape[1],
-                 len(texts)))
+            _coo([(part.data, rows[part.row], part.col)
+                  for part, (_, _, rows) in zip(mixing, slices, strict=True)],
+                 mixing[0].shape[1], len(texts)))
+
+
+def _linear_scores(texts: list[str], starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The model's linear scores of the words and word vectors of each target.
+
+    Equal to ``words @ W + vector_means(mixing) @ W_v`` for :func:`target_inputs`
+    (up to the order of the floating-point sums), with the sentence-wide
+    inputs scored once per distinct sentence (:meth:`_Parsed.features`).
+    """
+    sentences, codes, slices = _sentence_slices(texts)
+    if slices is None:
+        return _chunk_scores(sentences, codes, texts, starts, ends)
+    scores = np.empty((len(texts), len(CLASSES)))
+    for lo, hi, rows in slices:
+        scores[rows] = _chunk_scores(sentences[lo:hi], codes[rows] - lo,
+                                     [texts[i] for i in rows.tolist()], starts[rows], ends[rows])
+    return scores
+
+
+def _sentence_slices(texts: list[str]) -> tuple[
+        list[str], np.ndarray, list[tuple[int, int, np.ndarray]] | None]:
+    """The distinct sentences, each text's index among them, and slices of them.
+
+    The slices hold about :data:`_CHUNK_CHARS` characters of distinct
+    sentences each (bounding memory): first and past-last sentence, and the
+    texts in them. None when all fit in one.
+    """
+    codes, sentences = pd.factorize(pd.Series(texts, dtype=object))
+    sentences = sentences.tolist()
+    slices = np.cumsum(np.fromiter(map(len, sentences), np.int64, len(sentences)) + 1)
+    slices //= _CHUNK_CHARS
+    if len(slices) == 0 or slices[-1] == slices[0]:
+        return sentences, codes, None
+    edges = np.concatenate([[0], np.flatnonzero(np.diff(slices)) + 1, [len(sentences)]])
+    order = np.argsort(slices[codes], kind="stable")
+    groups = np.split(order, np.searchsorted(slices[codes][order], slices[edges[1:-1]]))
+    return sentences, codes, list(zip(edges[:-1].tolist(), edges[1:].tolist(), groups,
+                                      strict=True))
 
 
 #: Characters of distinct sentences parsed at a time by :func:`target_inputs`.
 _CHUNK_CHARS = 1 << 22
+
+
+def _chunk_scores(sentences: list[str], codes: np.ndarray, texts: list[str],
+                  starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """:func:`_linear_scores` of targets in ``sentences`` (``codes`` index them)."""
+    parsed = _Parsed.of(sentences)
+    where = parsed.begin[codes]
+    a, b = where + np.asarray(starts, np.int64), where + np.asarray(ends, np.int64)
+    weights = (_model()[0], _projected_vectors())
+    words, mixing, hard, sentence = parsed.features(codes, a, b, weights)
+    scores = words @ weights[0] + mixing @ weights[1] + sentence
+    if hard.any():
+        rows = np.flatnonzero(hard)
+        args = ([texts[i] for i in rows.tolist()], starts[rows].tolist(), ends[rows].tolist())
+        mixed = _coo([(one.data, np.full(one.nnz, k), one.col)
+                      for k, one in enumerate(map(_reference_mixing, *args))],
+                     mixing.shape[1], len(rows))
+        scores[rows] = reference_words(*args) @ weights[0] + mixed @ weights[1]
+    return scores
 
 
 def _chunk_inputs(sentences: list[str], codes: np.ndarray, texts: list[str],
@@ -390,12 +449,12 @@ def _chunk_inputs(sentences: list[str], codes: np.ndarray, texts: list[str],
     parsed = _Parsed.of(sentences)
     where = parsed.begin[codes]
     a, b = where + np.asarray(starts, np.int64), where + np.asarray(ends, np.int64)
-    fast, mixing, hard = parsed.features(codes, a, b)
+    fast, mixing, hard, _ = parsed.features(codes, a, b)
     if not hard.any():
         return fast, mixing
     easy, slow_rows = np.flatnonzero(~hard), np.flatnonzero(hard)
-    slow = _hasher().transform(_feature_string(texts[i], int(starts[i]), int(ends[i]))
-                             for i in slow_rows)
+    slow = reference_words([texts[i] for i in slow_rows.tolist()],
+                           starts[slow_rows].tolist(), ends[slow_rows].tolist())
     keep = ~hard[mixing.row]
     parts = [(mixing.data[keep], mixing.row[keep], mixing.col[keep])]
     for i in slow_rows.tolist():
@@ -421,17 +480,71 @@ def _feature_words(text: str, start: int, end: int) -> tuple[list[str], list[str
     return _WORD.findall(left), _WORD.findall(right), clause
 
 
+def reference_words(texts: list[str], starts: list[int], ends: list[int]) -> sparse.csr_matrix:
+    """The hashed words of each target from the reference definition, one target at a time.
+
+    The sum of two binary bags hashed by :func:`_hasher`: the target's tagged
+    words (:func:`_feature_string`) and the sentence's ``s_`` words
+    (:func:`_sentence_string`). :func:`target_inputs` gives the same matrix
+    faster.
+    """
+    return (_hasher().transform(map(_feature_string, texts, starts, ends))
+            + _hasher().transform(map(_sentence_string, texts, starts, ends))).tocsr()
+
+
+def _sentence_string(text: str, start: int, end: int) -> str:
+    """The sentence's words but the target's, tagged ``s_`` (the reference definition)."""
+    lw, rw, _ = _feature_words(text, start, end)
+    return " ".join("s_" + word for word in lw + rw)
+
+
 def _feature_string(text: str, start: int, end: int) -> str:
-    """The tagged words of one target, space-separated (the reference definition)."""
+    """The tagged words of one target but the sentence's bag, space-separated (the reference
+    definition; :func:`_sentence_string` gives the sentence's bag)."""
     lw, rw, clause = _feature_words(text, start, end)
     groups = (lw[-NEAR:], lw[-MIDDLE:-NEAR] if len(lw) > NEAR else (),
               lw[:-MIDDLE] if len(lw) > MIDDLE else (), rw[:NEAR], rw[NEAR:MIDDLE],
-              rw[MIDDLE:], lw + rw, clause)
+              rw[MIDDLE:], (), clause)
     parts = [prefix + (" " + prefix).join(words)
              for prefix, words in zip(GROUPS, groups, strict=True) if words]
     if not lw:
         parts.append("at_start")
+    parts += quote_words(text, start)
     return " ".join(parts)
+
+
+def quote_words(text: str, start: int) -> list[str]:
+    """The quotation features of one target (the reference definition), as feature words.
+
+    ``in_quote`` when an odd number of quotation marks (:data:`QUOTE_MARKS`)
+    stands before the target in its sentence, so that the target is inside
+    a quotation opened and not yet closed (a sentence cut inside a quotation
+    flips the parity); ``has_quote`` when the sentence holds any quotation
+    mark (a sentence-wide feature). In a quoted sentence the tone of the
+    quoted words is the speaker's, and a target inside the quotation is
+    spoken about, one outside it often the speaker.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    start : int
+        The target's first character in ``text``.
+
+    Returns
+    -------
+    list of str
+        ``[]``, ``["has_quote"]`` or ``["in_quote", "has_quote"]``.
+
+    Examples
+    --------
+    >>> quote_words('Ana said: "Bo lied."', 11)
+    ['in_quote', 'has_quote']
+    """
+    if not any(mark in text for mark in QUOTE_MARKS):
+        return []
+    before = sum(map(text[:start].count, QUOTE_MARKS))
+    return ["in_quote", "has_quote"] if before % 2 else ["has_quote"]
 
 
 def _reference_mixing(text: str, start: int, end: int) -> sparse.coo_matrix:
@@ -528,6 +641,8 @@ class _Parsed:
     neg_skips: np.ndarray
     mark_start: np.ndarray     # clause marks in text order
     mark_end: np.ndarray
+    quote_at: np.ndarray       # quotation marks (QUOTE_MARKS) in text order
+    quoted: np.ndarray         # whether each sentence holds a quotation mark
 
     @classmethod
     def of(cls, sentences: list[str]) -> _Parsed:
@@ -595,14 +710,23 @@ class _Parsed:
                                                dtype=object))
             variant[negated] = len(words) + extra
             words += new.tolist()
+        quote_at = np.flatnonzero(_quote_marks()[code])
+        quoted = np.diff(np.searchsorted(quote_at, np.append(begin, len(joined)))) > 0
         return cls(joined, begin, length, odd, tok_start, tok_end, negated, variant,
-                   vector_row, words,
-                   neg_word, neg_target, neg_skips, mark_start[order], mark_end)
+                   vector_row, words, neg_word, neg_target, neg_skips, mark_start[order],
+                   mark_end, quote_at, quoted)
 
-    def features(self, codes: np.ndarray, a: np.ndarray,
-                 b: np.ndarray) -> tuple[sparse.csr_matrix, sparse.coo_matrix, np.ndarray]:
-        """Hashed words and vector mixing of each target (joined offsets ``a``, ``b``), and which
-        are hard.
+    def features(self, codes: np.ndarray, a: np.ndarray, b: np.ndarray,
+                 weights: tuple[np.ndarray, np.ndarray] | None = None,
+                 ) -> tuple[sparse.csr_matrix, sparse.coo_matrix, np.ndarray, np.ndarray | None]:
+        """Hashed words and vector mixing of each target (joined offsets ``a``, ``b``), which
+        are hard, and with ``weights`` the sentence-wide scores.
+
+        Without ``weights`` the words hold the sentence's bag of ``s_`` words
+        and the mixing the sentence's mean vector (the last item is None).
+        With ``weights`` (the dense word weights and :func:`_projected_vectors`)
+        both are left out, and their linear scores are the last item, computed
+        once per sentence (:meth:`_sentence_scores`).
 
         A hard target is one whose words the token shortcut may get wrong: a
         negation word inside the target or negating a word after it, a
@@ -650,25 +774,32 @@ class _Parsed:
         piece_r = np.arange(len(pieces_r[1])) + len(self.words) + len(pieces_l[1])
         p_rows = np.concatenate([pieces_l[0], pieces_r[0]])
         p_words = np.concatenate([piece_l, piece_r])
-        rows = np.concatenate([row_l, row_r, row_l, row_r, row_cl, row_cr,
-                               pieces_l[0], pieces_r[0], p_rows, p_rows])
-        words = np.concatenate([words_l, words_r, words_l, words_r, self.variant[tok_cl],
-                                self.variant[tok_cr], piece_l, piece_r, p_words, p_words])
+        rows = np.concatenate([row_l, row_r, row_cl, row_cr, pieces_l[0], pieces_r[0], p_rows])
+        words = np.concatenate([words_l, words_r, self.variant[tok_cl], self.variant[tok_cr],
+                                piece_l, piece_r, p_words])
         groups = np.concatenate([
             (distance > NEAR).astype(np.int64) + (distance > MIDDLE),
             3 + (offset >= NEAR).astype(np.int64) + (offset >= MIDDLE),
-            np.full(len(tok_l) + len(tok_r), 6), np.full(len(tok_cl) + len(tok_cr), 7),
+            np.full(len(tok_cl) + len(tok_cr), 7),
             (pieces_l[2] > NEAR).astype(np.int64) + (pieces_l[2] > MIDDLE),
             3 + (pieces_r[2] >= NEAR).astype(np.int64) + (pieces_r[2] >= MIDDLE),
-            np.full(len(p_rows), 6), np.full(len(p_rows), 7)])
+            np.full(len(p_rows), 7)])
         table = _group_columns(self.words + pieces_l[1] + pieces_r[1])
         at_start = np.flatnonzero((left == first) & (shift_l == 0))
-        rows = np.concatenate([rows, at_start])
+        # quotation marks: the sentence's once (has_quote), their parity before the target
+        quoted = np.flatnonzero(self.quoted[codes])
+        before = (np.searchsorted(self.quote_at, a[quoted])
+                  - np.searchsorted(self.quote_at, self.begin[codes[quoted]]))
+        in_quote = quoted[before % 2 == 1]
+        rows = np.concatenate([rows, at_start, in_quote, quoted])
         columns = np.concatenate([table[words, groups],
-                                  np.full(len(at_start), _column("at_start"))])
-        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n, N_FEATURES))
-        matrix.sum_duplicates()
-        matrix.data[:] = 1.0
+                                  np.full(len(at_start), _column("at_start")),
+                                  np.full(len(in_quote), _column("in_quote")),
+                                  np.full(len(quoted), _column("has_quote"))])
+        matrix = _binary(n, rows, columns)
+        if weights is None:  # the sentence's bag of words, apart
+            matrix += _binary(n, np.concatenate([row_l, row_r, p_rows]),
+                              table[np.concatenate([words_l, words_r, p_words]), 6])
         # the vector means: left and right weighted by 1 / distance, the rest plain
         piece_rows = (_vector_rows(pieces_l[1]), _vector_rows(pieces_r[1]))
         word_l = np.concatenate([self.vector_row[tok_l], piece_rows[0]])
@@ -679,16 +810,65 @@ class _Parsed:
         far_l = np.concatenate([distance, pieces_l[2]])
         far_r = np.concatenate([offset, pieces_r[2]]) + 1
         near_l, near_r = far_l <= NEAR, far_r <= NEAR
-        groups = np.concatenate([k * side_l, k * side_r + 1,
-                                 k * side_l[near_l] + 2, k * side_r[near_r] + 3,
-                                 k * np.concatenate([row_cl, row_cr, p_rows]) + 4,
-                                 k * np.concatenate([side_l, side_r]) + 5])
-        rows = np.concatenate([word_l, word_r, word_l[near_l], word_r[near_r],
-                               self.vector_row[tok_cl], self.vector_row[tok_cr],
-                               *piece_rows, word_l, word_r])
-        weights = np.concatenate([1.0 / far_l, 1.0 / far_r,
-                                  np.ones(len(rows) - len(word_l) - len(word_r))])
-        return matrix, _mixing(n, groups, rows, weights), hard
+        groups = [k * side_l, k * side_r + 1, k * side_l[near_l] + 2, k * side_r[near_r] + 3,
+                  k * np.concatenate([row_cl, row_cr, p_rows]) + 4]
+        rows = [word_l, word_r, word_l[near_l], word_r[near_r], self.vector_row[tok_cl],
+                self.vector_row[tok_cr], *piece_rows]
+        if weights is None:
+            groups.append(k * np.concatenate([side_l, side_r]) + 5)
+            rows += [word_l, word_r]
+        rows, groups = np.concatenate(rows), np.concatenate(groups)
+        scale = np.concatenate([1.0 / far_l, 1.0 / far_r,
+                                np.ones(len(rows) - len(word_l) - len(word_r))])
+        mixing = _mixing(n, groups, rows, scale)
+        if weights is None:
+            return matrix, mixing, hard, None
+        pieces = (p_rows, table[p_words, 6], np.concatenate(piece_rows))
+        return matrix, mixing, hard, self._sentence_scores(codes, left, right, pieces,
+                                                           table[self.variant, 6], weights)
+
+    def _sentence_scores(self, codes: np.ndarray, left: np.ndarray, right: np.ndarray,
+                         pieces: tuple[np.ndarray, np.ndarray, np.ndarray],
+                         columns: np.ndarray,
+                         weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """The linear scores of the sentence-wide inputs of each target, sentence by sentence.
+
+        The sentence's bag of ``s_`` words and its mean word vector are those
+        of all its tokens but the target's (tokens ``left`` to ``right``),
+        with the words of a token cut by the target (``pieces``: target, hashed
+        ``s_`` column, vector row). Each sentence's scores are summed once,
+        over all its tokens; a target's then take away what its own tokens
+        bring (an ``s_`` word only when no other token of the sentence holds
+        it) and add its pieces (a word only when the sentence lacks it). The
+        result equals the scores of the bag and the mean built target by
+        target (up to the order of the floating-point sums).
+        """
+        word_weights, projected = weights
+        width, n_sentences = len(vector_table()), len(self.begin)
+        sentence = np.searchsorted(self.begin, self.tok_start, side="right") - 1
+        # the bag: distinct (sentence, column) keys and how many tokens hold each
+        keys, counts = np.unique(sentence * N_FEATURES + columns, return_counts=True)
+        scores = _row_sums(keys // N_FEATURES, word_weights[keys % N_FEATURES], n_sentences)
+        row_out, tok_out = _ranges(left, right)
+        out, taken = np.unique(row_out * N_FEATURES + columns[tok_out], return_counts=True)
+        row_in, column_in, vector_in = pieces
+        added = np.unique(row_in * N_FEATURES + column_in)
+        pieced = np.append(added, -1)[np.searchsorted(added, out)] == out
+        gone = out[(counts[np.searchsorted(keys, _in_sentence(out, codes))] == taken) & ~pieced]
+        known = np.append(keys, -1)  # a key past the last never matches
+        new = added[known[np.searchsorted(keys, _in_sentence(added, codes))]
+                    != _in_sentence(added, codes)]
+        n = len(codes)
+        total = (scores[codes] - _row_sums(gone // N_FEATURES, word_weights[gone % N_FEATURES], n)
+                 + _row_sums(new // N_FEATURES, word_weights[new % N_FEATURES], n))
+        # the mean vector: all the sentence's tokens, less the target's, with its pieces
+        block = projected[(len(VECTOR_GROUPS) - 1) * width:]
+        sums = _row_sums(sentence, block[self.vector_row], n_sentences)
+        size = (np.bincount(sentence, minlength=n_sentences)[codes] - np.maximum(right - left, 0)
+                + np.bincount(row_in, minlength=n))
+        sums = (sums[codes] - _row_sums(row_out, block[self.vector_row[tok_out]], n)
+                + _row_sums(row_in, block[vector_in], n))
+        return total + sums / np.maximum(size, 1)[:, None]
 
     def _piece_words(self, a: np.ndarray, b: np.ndarray, hard: np.ndarray, *,
                      left: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -727,6 +907,25 @@ class _Parsed:
         return np.array(rows, dtype=np.int64), words, np.array(places, dtype=np.int64)
 
 
+def _in_sentence(keys: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``target * N_FEATURES + column`` keys as ``sentence * N_FEATURES + column``."""
+    return codes[keys // N_FEATURES] * N_FEATURES + keys % N_FEATURES
+
+
+def _row_sums(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """``n x k`` sums of the rows of ``values`` (``m x k``) by ``rows`` (``m``)."""
+    return np.column_stack([np.bincount(rows, weights=values[:, j], minlength=n)
+                            for j in range(values.shape[1])]).reshape(n, values.shape[1])
+
+
+def _binary(n: int, rows: np.ndarray, columns: np.ndarray) -> sparse.csr_matrix:
+    """``n x N_FEATURES`` matrix of ones at (``rows``, ``columns``), repeats counted once."""
+    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n, N_FEATURES))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
 def _token_keys(code: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """A 64-bit key of each token ``code[start:end]``: equal tokens, equal keys.
 
@@ -762,6 +961,14 @@ def _clause_marks() -> np.ndarray:
     """For every code point: whether it is a clause mark of :data:`_CLAUSE`."""
     table = np.zeros(sys.maxunicode + 1, dtype=bool)
     table[[ord(c) for c in ";:,—–()\"“”"]] = True
+    return table
+
+
+@functools.cache
+def _quote_marks() -> np.ndarray:
+    """For every code point: whether it is one of :data:`QUOTE_MARKS`."""
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[ord(c) for c in QUOTE_MARKS]] = True
     return table
 
 
