@@ -64,7 +64,7 @@ from scipy import sparse
 from sourcebias.annotate.vader import FastVader
 from sourcebias.annotate.word_vectors import vector_table, word_rows
 from sourcebias.checks import first_bad, require_columns
-from sourcebias.tables import _character_classes
+from sourcebias.tables import _character_classes, code_points
 
 #: The classes, in the order of the model's rows and of the probability columns.
 CLASSES = ("negative", "neutral", "positive")
@@ -662,7 +662,7 @@ class _Parsed:
                               bool, len(lowered))
             joined = "\0".join(lowered)
         begin = np.concatenate([[0], np.cumsum(length[:-1] + 1)]).astype(np.int64)
-        code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), "<u4")
+        code = code_points(joined)
         is_word, is_joiner = _character_classes()
         token = is_word[code]
         token[1:-1] |= is_joiner[code[1:-1]] & token[:-2] & token[2:]
