@@ -79,25 +79,33 @@ def _normalise(codes: np.ndarray, *, separators: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
     """Fold character codes to lower case and collapse separator runs.
 
-    Returns the normalised codes and the original index of each. Every run of
-    spaces and hyphens becomes one space (one ``\\n`` if it holds a line break);
-    dropped characters (combining marks, soft hyphens, zero-width spaces)
-    vanish; ``separators`` marks positions forced to the document separator.
+    Returns the normalised codes and the original index of each dropped
+    character, in order. Every run of spaces and hyphens becomes one space
+    (one ``\\n`` if it holds a line break); dropped characters (combining
+    marks, soft hyphens, zero-width spaces) vanish; ``separators`` marks
+    positions forced to the document separator.
     """
-    folded = _fold_table(True)[codes & 0xFFFF]
-    astral = np.flatnonzero(codes >= _BMP)
-    if astral.size:
+    folded = _fold_table(True).take(codes, mode="clip")
+    if codes.size and codes.max() >= _BMP:
+        astral = np.flatnonzero(codes >= _BMP)
         folded[astral] = [ord(_fold_char(chr(c), True) or chr(_OTHER)) for c in codes[astral]]
     if separators is not None:
         folded[separators] = _DOC_SEP
-    spacing = (folded == 0x20) | (folded == 0x2D) | (folded == 0x0A)
-    follows = np.concatenate(([False], spacing[:-1]))
-    keep = (folded != _DROP) & ~(spacing & follows)
-    run_starts = np.flatnonzero(spacing & ~follows)
-    breaking = np.searchsorted(run_starts, np.flatnonzero(folded == 0x0A), side="right") - 1
+    spacing = (folded == 0x20) | (folded == 0x2D)
+    breaks = folded == 0x0A
+    spacing |= breaks
+    follows = np.empty_like(spacing)
+    follows[:1] = False
+    follows[1:] = spacing[:-1]
+    repeated = spacing & follows
+    run_starts = np.flatnonzero(spacing ^ repeated)
     folded[run_starts] = 0x20
-    folded[run_starts[breaking]] = 0x0A
-    return folded[keep], np.flatnonzero(keep)
+    if run_starts.size:
+        breaking = np.searchsorted(run_starts, np.flatnonzero(breaks), side="right") - 1
+        folded[run_starts[breaking]] = 0x0A
+    repeated |= folded == _DROP
+    dropped = np.flatnonzero(repeated)
+    return np.delete(folded, dropped), dropped
 
 
 def _as_text(codes: np.ndarray) -> str:
@@ -260,14 +268,16 @@ def _chunk(texts: list[str], lengths: np.ndarray, first: int, stop: int) -> _Chu
     joined = separator + separator.join(texts[first:stop]) + separator
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     separators = np.concatenate(([0], np.cumsum(lengths[first:stop] + 1)))
-    codes, origin = _normalise(codes, separators=separators)
-    shift = origin - np.arange(origin.size)
-    shift_at = np.concatenate(([0], np.flatnonzero(np.diff(shift)) + 1))
+    codes, dropped = _normalise(codes, separators=separators)
+    # The j-th dropped character (from 0) shifts every later kept character by j + 1;
+    # the first kept character after it has index dropped[j] - j in the normalised text.
+    shifted_at = dropped - np.arange(dropped.size)
+    last_of_run = np.flatnonzero(np.append(shifted_at[1:] != shifted_at[:-1], dropped.size > 0))
     return _Chunk(
         first=first,
         text=_as_text(codes),
-        doc_start=np.searchsorted(origin, separators[:-1] + 1),
+        doc_start=separators[:-1] + 1 - np.searchsorted(dropped, separators[:-1] + 1),
         orig_start=separators[:-1] + 1,
-        shift_at=shift_at,
-        shift_value=shift[shift_at],
+        shift_at=np.concatenate(([0], shifted_at[last_of_run])),
+        shift_value=np.concatenate(([0], last_of_run + 1)),
     )
