@@ -325,4 +325,5 @@ def _surfaces(corpus: Corpus, rows: np.ndarray, starts: np.ndarray, ends: np.nda
 
 def _strings(codes: np.ndarray, values: Sequence[str]) -> pd.Series:
     """``values[code]`` for each code (null for -1), as a string column."""
-    return pd.Series(pd.Categorical.from_codes(codes, categories=values)).astype("str")
+    return pd.Series(pd.array(np.asarray(values, dtype=object), dtype="str")
+                     .take(codes, allow_fill=True))
