@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,8 +125,9 @@ def _compile(lexicon: Lexicon) -> _Compiled:
 
 def _match_chunk(compiled: _Compiled, chunk: _Chunk) -> tuple[np.ndarray, ...]:
     """Article row, start, end (original offsets) and source pattern of each match."""
-    found = np.array(compiled.automaton.find_matches_as_indexes(chunk.text, overlapping=True),
-                     dtype=np.int64).reshape(-1, 3)
+    matches = compiled.automaton.find_matches_as_indexes(chunk.text, overlapping=True)
+    found = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64,
+                        count=3 * len(matches)).reshape(-1, 3)
     if found.size == 0:
         return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
     key, last = found[:, 0], found[:, 2] - 1
