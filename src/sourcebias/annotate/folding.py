@@ -42,37 +42,54 @@ _BMP = 0x10000
 _BOUNDARIES = (" ", "\n", "'", ".", "@", "#", "&", chr(_OTHER), chr(_DOC_SEP))
 
 
-def _fold_char(char: str, lower: bool) -> str | None:
-    """The normalised form of one character (one character), or None to drop it."""
+def _fold_forms(char: str) -> tuple[str | None, str | None]:
+    """The normalised form of one character (one character, or None to drop it),
+    in lower case and as written."""
     if char in _APOSTROPHES:
-        return "'"
+        return "'", "'"
     if char in _HYPHENS:
-        return "-"
+        return "-", "-"
     if char in "\n\r\v\f\x85\u2028\u2029\x1c\x1d\x1e":
-        return "\n"
+        return "\n", "\n"
     if char.isspace():
-        return " "
+        return " ", " "
     if char == "\xad" or char in "\u200b\u200c\u200d\u2060\ufeff" \
             or unicodedata.category(char) in ("Mn", "Me"):
-        return None
-    base = _EXTRA_FOLDS.get(char) or "".join(
-        c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    folded = base if len(base) == 1 else char
-    if lower and len(folded.lower()) == 1:
-        folded = folded.lower()
+        return None, None
+    folded = _EXTRA_FOLDS.get(char) or char
+    if folded == char and not unicodedata.is_normalized("NFKD", char):
+        base = "".join(c for c in unicodedata.normalize("NFKD", char)
+                       if not unicodedata.combining(c))
+        folded = base if len(base) == 1 else char
+    lowered = folded.lower()
+    return _kept(lowered if len(lowered) == 1 else folded), _kept(folded)
+
+
+def _kept(folded: str) -> str:
+    """A folded character, or the "other" punctuation code unless it is a word
+    character or kept punctuation."""
     if folded.isalnum() or folded == "_" or folded in _KEPT_PUNCTUATION:
         return folded
     return chr(_OTHER)
 
 
+def _fold_char(char: str, lower: bool) -> str | None:
+    """The normalised form of one character (one character), or None to drop it."""
+    return _fold_forms(char)[0 if lower else 1]
+
+
 @functools.cache
+def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Normalised code of every character of the Basic Multilingual Plane, in lower
+    case and as written (one pass over the plane for both)."""
+    lowered, written = zip(*map(_fold_forms, map(chr, range(_BMP))), strict=True)
+    return tuple(np.array([_DROP if form is None else ord(form) for form in forms],
+                          dtype=np.uint32) for forms in (lowered, written))
+
+
 def _fold_table(lower: bool) -> np.ndarray:
     """Normalised code of every character of the Basic Multilingual Plane."""
-    table = np.empty(_BMP, dtype=np.uint32)
-    for code in range(_BMP):
-        folded = _fold_char(chr(code), lower)
-        table[code] = _DROP if folded is None else ord(folded)
-    return table
+    return _fold_tables()[0 if lower else 1]
 
 
 def _normalise(codes: np.ndarray, *, separators: np.ndarray | None = None
