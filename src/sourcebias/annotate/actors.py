@@ -281,13 +281,19 @@ def _named_in_article(found: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     country = found["country"].to_numpy()
     common = [(entry.id, pattern.text) for entry in lexicon.entries if entry.requires_name
               for pattern in entry.patterns if pattern.common_word]
-    is_common = (pd.MultiIndex.from_frame(found[["entry", "pattern"]]).isin(common)
-                 & ~country)
+    doc, entry, pattern, group = (pd.factorize(found[column], use_na_sentinel=False)
+                                  for column in ("doc_id", "entry", "pattern", "category"))
+    entry_code = {value: code for code, value in enumerate(entry[1])}
+    pattern_code = {value: code for code, value in enumerate(pattern[1])}
+    n_patterns, n_entries, n_groups = len(pattern[1]), len(entry[1]), len(group[1])
+    common_keys = [entry_code[e] * n_patterns + pattern_code[p] for e, p in common
+                   if e in entry_code and p in pattern_code]
+    is_common = np.isin(entry[0] * n_patterns + pattern[0], common_keys) & ~country
     named = ~is_common & ~country
-    by_actor = pd.MultiIndex.from_frame(found[["doc_id", "entry"]])
-    by_group = pd.MultiIndex.from_frame(found[["doc_id", "category"]])
-    keep = ~country & (~is_common | by_actor.isin(by_actor[~is_common])
-                       | by_group.isin(by_group[named]))
+    by_actor = doc[0] * n_entries + entry[0]
+    by_group = doc[0] * n_groups + group[0]
+    keep = ~country & (~is_common | np.isin(by_actor, by_actor[~is_common])
+                       | np.isin(by_group, by_group[named]))
     return found[keep].drop(columns="country").reset_index(drop=True)
 
 

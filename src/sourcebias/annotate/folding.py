@@ -42,67 +42,98 @@ _BMP = 0x10000
 _BOUNDARIES = (" ", "\n", "'", ".", "@", "#", "&", chr(_OTHER), chr(_DOC_SEP))
 
 
-def _fold_char(char: str, lower: bool) -> str | None:
-    """The normalised form of one character (one character), or None to drop it."""
+def _fold_forms(char: str) -> tuple[str | None, str | None]:
+    """The normalised form of one character (one character, or None to drop it),
+    in lower case and as written."""
     if char in _APOSTROPHES:
-        return "'"
+        return "'", "'"
     if char in _HYPHENS:
-        return "-"
+        return "-", "-"
     if char in "\n\r\v\f\x85\u2028\u2029\x1c\x1d\x1e":
-        return "\n"
+        return "\n", "\n"
     if char.isspace():
-        return " "
+        return " ", " "
     if char == "\xad" or char in "\u200b\u200c\u200d\u2060\ufeff" \
             or unicodedata.category(char) in ("Mn", "Me"):
-        return None
-    base = _EXTRA_FOLDS.get(char) or "".join(
-        c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    folded = base if len(base) == 1 else char
-    if lower and len(folded.lower()) == 1:
-        folded = folded.lower()
+        return None, None
+    folded = _EXTRA_FOLDS.get(char) or char
+    if folded == char and not unicodedata.is_normalized("NFKD", char):
+        base = "".join(c for c in unicodedata.normalize("NFKD", char)
+                       if not unicodedata.combining(c))
+        folded = base if len(base) == 1 else char
+    lowered = folded.lower()
+    return _kept(lowered if len(lowered) == 1 else folded), _kept(folded)
+
+
+def _kept(folded: str) -> str:
+    """A folded character, or the "other" punctuation code unless it is a word
+    character or kept punctuation."""
     if folded.isalnum() or folded == "_" or folded in _KEPT_PUNCTUATION:
         return folded
     return chr(_OTHER)
 
 
+def _fold_char(char: str, lower: bool) -> str | None:
+    """The normalised form of one character (one character), or None to drop it."""
+    return _fold_forms(char)[0 if lower else 1]
+
+
 @functools.cache
+def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Normalised code of every character of the Basic Multilingual Plane, in lower
+    case and as written (one pass over the plane for both)."""
+    lowered, written = zip(*map(_fold_forms, map(chr, range(_BMP))), strict=True)
+    return tuple(np.array([_DROP if form is None else ord(form) for form in forms],
+                          dtype=np.uint32) for forms in (lowered, written))
+
+
 def _fold_table(lower: bool) -> np.ndarray:
     """Normalised code of every character of the Basic Multilingual Plane."""
-    table = np.empty(_BMP, dtype=np.uint32)
-    for code in range(_BMP):
-        folded = _fold_char(chr(code), lower)
-        table[code] = _DROP if folded is None else ord(folded)
-    return table
+    return _fold_tables()[0 if lower else 1]
 
 
 def _normalise(codes: np.ndarray, *, separators: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
     """Fold character codes to lower case and collapse separator runs.
 
-    Returns the normalised codes and the original index of each. Every run of
-    spaces and hyphens becomes one space (one ``\\n`` if it holds a line break);
-    dropped characters (combining marks, soft hyphens, zero-width spaces)
-    vanish; ``separators`` marks positions forced to the document separator.
+    Returns the normalised codes and the original index of each dropped
+    character, in order. Every run of spaces and hyphens becomes one space
+    (one ``\\n`` if it holds a line break); dropped characters (combining
+    marks, soft hyphens, zero-width spaces) vanish; ``separators`` marks
+    positions forced to the document separator.
     """
-    folded = _fold_table(True)[codes & 0xFFFF]
-    astral = np.flatnonzero(codes >= _BMP)
-    if astral.size:
+    folded = _fold_table(True).take(codes, mode="clip")
+    if codes.size and codes.max() >= _BMP:
+        astral = np.flatnonzero(codes >= _BMP)
         folded[astral] = [ord(_fold_char(chr(c), True) or chr(_OTHER)) for c in codes[astral]]
     if separators is not None:
         folded[separators] = _DOC_SEP
-    spacing = (folded == 0x20) | (folded == 0x2D) | (folded == 0x0A)
-    follows = np.concatenate(([False], spacing[:-1]))
-    keep = (folded != _DROP) & ~(spacing & follows)
-    run_starts = np.flatnonzero(spacing & ~follows)
-    breaking = np.searchsorted(run_starts, np.flatnonzero(folded == 0x0A), side="right") - 1
+    spacing = (folded == 0x20) | (folded == 0x2D)
+    breaks = folded == 0x0A
+    spacing |= breaks
+    follows = np.empty_like(spacing)
+    follows[:1] = False
+    follows[1:] = spacing[:-1]
+    repeated = spacing & follows
+    run_starts = np.flatnonzero(spacing ^ repeated)
     folded[run_starts] = 0x20
-    folded[run_starts[breaking]] = 0x0A
-    return folded[keep], np.flatnonzero(keep)
+    if run_starts.size:
+        breaking = np.searchsorted(run_starts, np.flatnonzero(breaks), side="right") - 1
+        folded[run_starts[breaking]] = 0x0A
+    repeated |= folded == _DROP
+    dropped = np.flatnonzero(repeated)
+    return np.delete(folded, dropped), dropped
 
 
 def _as_text(codes: np.ndarray) -> str:
-    if codes.size == 0 or codes.max() < 0x80:
+    """The string of normalised codes. They hold no surrogates (a surrogate folds to
+    "other" punctuation), so codes of the Basic Multilingual Plane decode as UTF-16,
+    twice as fast as UTF-32."""
+    top = int(codes.max()) if codes.size else 0
+    if top < 0x80:
         return codes.astype(np.uint8).tobytes().decode("ascii")
+    if top < _BMP:
+        return codes.astype(np.uint16).tobytes().decode("utf-16-le")
     return codes.astype(np.uint32).tobytes().decode("utf-32-le")
 
 
@@ -260,14 +291,16 @@ def _chunk(texts: list[str], lengths: np.ndarray, first: int, stop: int) -> _Chu
     joined = separator + separator.join(texts[first:stop]) + separator
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     separators = np.concatenate(([0], np.cumsum(lengths[first:stop] + 1)))
-    codes, origin = _normalise(codes, separators=separators)
-    shift = origin - np.arange(origin.size)
-    shift_at = np.concatenate(([0], np.flatnonzero(np.diff(shift)) + 1))
+    codes, dropped = _normalise(codes, separators=separators)
+    # The j-th dropped character (from 0) shifts every later kept character by j + 1;
+    # the first kept character after it has index dropped[j] - j in the normalised text.
+    shifted_at = dropped - np.arange(dropped.size)
+    last_of_run = np.flatnonzero(np.append(shifted_at[1:] != shifted_at[:-1], dropped.size > 0))
     return _Chunk(
         first=first,
         text=_as_text(codes),
-        doc_start=np.searchsorted(origin, separators[:-1] + 1),
+        doc_start=separators[:-1] + 1 - np.searchsorted(dropped, separators[:-1] + 1),
         orig_start=separators[:-1] + 1,
-        shift_at=shift_at,
-        shift_value=shift[shift_at],
+        shift_at=np.concatenate(([0], shifted_at[last_of_run])),
+        shift_value=np.concatenate(([0], last_of_run + 1)),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,8 +125,9 @@ def _compile(lexicon: Lexicon) -> _Compiled:
 
 def _match_chunk(compiled: _Compiled, chunk: _Chunk) -> tuple[np.ndarray, ...]:
     """Article row, start, end (original offsets) and source pattern of each match."""
-    found = np.array(compiled.automaton.find_matches_as_indexes(chunk.text, overlapping=True),
-                     dtype=np.int64).reshape(-1, 3)
+    matches = compiled.automaton.find_matches_as_indexes(chunk.text, overlapping=True)
+    found = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64,
+                        count=3 * len(matches)).reshape(-1, 3)
     if found.size == 0:
         return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
     key, last = found[:, 0], found[:, 2] - 1
@@ -247,7 +249,8 @@ MATCH_COLUMNS = ("doc_id", "start", "end", "entry", "category", "pattern", "surf
                  "country")
 
 
-def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
+def match_lexicon(corpus: Corpus, *, lexicon: Lexicon, negator_surfaces: bool = True
+                  ) -> pd.DataFrame:
     """Find every entry and negation word of a lexicon in one pass over the corpus.
 
     Applies the pattern rules, the languages, the ``ignore`` phrases and the
@@ -259,6 +262,9 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
     corpus : Corpus
         From :func:`prepare_corpus`.
     lexicon : Lexicon
+    negator_surfaces : bool, default True
+        False leaves ``surface`` null on the negators' rows, which then cost no
+        slicing of the texts (:func:`sourcebias.find_terms` never reads them).
 
     Returns
     -------
@@ -302,6 +308,10 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
     names = [name for name, _ in lexicon.categories]
     category = np.array([names.index(e.category) for e in lexicon.entries] + [-1])[entry]
     pattern_codes, pattern_texts = pd.factorize(np.array([p.text for p in compiled.patterns]))
+    surface = np.full(take.size, None, dtype=object)
+    written = take if negator_surfaces else take[entry >= 0]
+    surface[slice(None) if negator_surfaces else entry >= 0] = _surfaces(
+        corpus, doc[written], start[written], end[written])
     return pd.DataFrame({
         "doc_id": corpus.doc_ids.take(doc[take]),
         "start": start[take],
@@ -309,7 +319,7 @@ def match_lexicon(corpus: Corpus, *, lexicon: Lexicon) -> pd.DataFrame:
         "entry": _strings(entry, [e.id for e in lexicon.entries]),
         "category": _strings(category, names),
         "pattern": _strings(pattern_codes[source[take]], pattern_texts),
-        "surface": pd.Series(_surfaces(corpus, doc[take], start[take], end[take]), dtype="str"),
+        "surface": pd.Series(surface, dtype="str"),
         "negator": entry < 0,
         "country": role[take] == _COUNTRY,
     })
@@ -325,4 +335,5 @@ def _surfaces(corpus: Corpus, rows: np.ndarray, starts: np.ndarray, ends: np.nda
 
 def _strings(codes: np.ndarray, values: Sequence[str]) -> pd.Series:
     """``values[code]`` for each code (null for -1), as a string column."""
-    return pd.Series(pd.Categorical.from_codes(codes, categories=values)).astype("str")
+    return pd.Series(pd.array(np.asarray(values, dtype=object), dtype="str")
+                     .take(codes, allow_fill=True))

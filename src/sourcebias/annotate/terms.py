@@ -82,7 +82,8 @@ def find_terms(
         raise ValueError(f"{lexicon.path} is an {lexicon.kind} lexicon; pass a terms lexicon "
                          "(sourcebias.read_terms)")
     corpus = articles if isinstance(articles, Corpus) else prepare_corpus(articles)
-    found = locate(match_lexicon(corpus, lexicon=lexicon), sentences=sentences, voice=voice)
+    found = locate(match_lexicon(corpus, lexicon=lexicon, negator_surfaces=False),
+                   sentences=sentences, voice=voice)
     is_negator = found["negator"].to_numpy()
     hits = found[~is_negator].rename(columns={"entry": "term"}).reset_index(drop=True)
     hits["negated"] = _negated(hits, found[is_negator], corpus=corpus, lexicon=lexicon)

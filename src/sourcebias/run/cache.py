@@ -154,11 +154,13 @@ class Cache:
                 tables[name] = ipc.open_file(source).read_all()
         return tables
 
-    def store(self, stage: str, key: str, tables: dict[str, pa.Table]) -> None:
-        """Cache tables as one entry (a no-op for a disabled cache or a present entry)."""
+    def store(self, stage: str, key: str, tables: dict[str, pa.Table], *,
+              compress: bool = True) -> None:
+        """Cache tables as one entry (a no-op for a disabled cache or a present entry),
+        compressed unless ``compress`` is False."""
         if self.root is None or self.entry(stage, key) is not None:
             return
-        options = ipc.IpcWriteOptions(compression=_COMPRESSION)
+        options = ipc.IpcWriteOptions(compression=_COMPRESSION if compress else None)
 
         def write(folder: Path) -> None:
             for name, table in tables.items():
