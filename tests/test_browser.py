@@ -45,6 +45,7 @@ if not (CHROMIUM and CHROMEDRIVER):
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
                                 "(pip install -e '.[dev]')")
 from selenium.common.exceptions import (  # noqa: E402
+    ElementClickInterceptedException,
     StaleElementReferenceException,
     TimeoutException,
 )
@@ -208,11 +209,15 @@ def _run_all(driver: webdriver.Chrome, *, after: int = 0) -> None:
     dialogs = driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog")
     assert not dialogs, f"JupyterLab asks: {dialogs[0].text}"
     for _ in range(3):  # a click before the kernel is fully connected can be lost: retry
-        wait.until(lambda d: d.find_element(
-            By.XPATH, "//div[contains(@class,'lm-MenuBar-itemLabel')][normalize-space()='Run']"
-        )).click()
-        wait.until(lambda d: d.find_element(
-            By.CSS_SELECTOR, "li.lm-Menu-item[data-command='runmenu:run-all']")).click()
+        try:
+            wait.until(lambda d: d.find_element(
+                By.XPATH, "//div[contains(@class,'lm-MenuBar-itemLabel')][normalize-space()='Run']"
+            )).click()
+            wait.until(lambda d: d.find_element(
+                By.CSS_SELECTOR, "li.lm-Menu-item[data-command='runmenu:run-all']")).click()
+        except ElementClickInterceptedException:
+            _wait_for_dialogs_to_close(driver)
+            continue
         try:
             WebDriverWait(driver, 20).until(
                 lambda d: any(p == "*" or ran(p) for p in _prompts(d)))
@@ -230,6 +235,17 @@ def _run_all(driver: webdriver.Chrome, *, after: int = 0) -> None:
     except TimeoutException:
         pytest.fail(f"the cells did not finish in {RUN_TIMEOUT} s; prompts {_prompts(driver)}, "
                     f"kernel idle: {_kernel_idle(driver)}")
+
+
+def _wait_for_dialogs_to_close(driver: webdriver.Chrome, seconds: float = 30) -> None:
+    """Wait for a passing dialog (a kernel still connecting on a busy machine) to close;
+    fail with its text if it stays."""
+    try:
+        WebDriverWait(driver, seconds).until(
+            lambda d: not d.find_elements(By.CSS_SELECTOR, ".jp-Dialog"))
+    except TimeoutException:
+        dialogs = driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog")
+        pytest.fail(f"JupyterLab asks: {dialogs[0].text if dialogs else '(dialog closed)'}")
 
 
 def _prompts(driver: webdriver.Chrome) -> list[str]:
