@@ -568,3 +568,16 @@ def test_a_nul_beside_a_cue_is_read_as_a_character_by_the_cue_filter():
     values = features(corpus, cues, np.array([0]), np.array([len(corpus)]),
                       np.array([False]), np.array([False]))
     assert values["p"] == ["\x00"] and values["f"] == ["said"]
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("The chief strategist of the super PAC that backed Jeb Bush for president, Mike Murphy, "
+     "said the race was over.", "Mike Murphy"),
+    ("Republican Rep. Lee Zeldin of New York, a Trump supporter, said the wall would be built.",
+     "Republican Rep. Lee Zeldin of New York"),
+])
+def test_an_appositive_source_is_a_long_name_or_the_name_before_the_comma(text, source):
+    articles, found = attributions_of(text)
+    said = found[found["cue"] == "said"].iloc[0]
+    assert said["source_text"] == source
+    assert content(articles, said).startswith("the ")

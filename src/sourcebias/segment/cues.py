@@ -430,8 +430,9 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
 
     ``words[comma]`` is the comma before the cue. The name opens its clause
     (the sentence, or the text after a quotation and its comma) and runs to
-    the clause's first comma, in at most six words; a clause also opens after a dash
-    or semicolon.
+    the clause's first comma, in at most eight words ("Republican Rep. Lee Zeldin of New
+    York, a Trump supporter, said"); a clause also opens after a dash or semicolon. Else
+    the name right before the comma (:func:`_name_before_comma`).
     """
     begin = 0
     for i in range(comma - 1, 0, -1):
@@ -444,11 +445,23 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
         begin += stop + 1  # "On Wednesday, the director of the FBI, James B. Comey, said"
         name = name[stop + 1:]
         stop = next((i for i, w in enumerate(name) if w in (",", "(", "—", "–")), len(name))
-    if not stop or stop > 6 or not (name[0][:1].isupper() or name[0].lower() in _DETERMINERS):
-        return None
+    if not stop or stop > 8 or not (name[0][:1].isupper() or name[0].lower() in _DETERMINERS):
+        return _name_before_comma(corpus, lo, hi, words, comma)
     end = _end_of(corpus, lo, hi, words, begin + stop - 1)
     end -= len(name[stop - 1]) - len(name[stop - 1].rstrip("."))
     return _start_of(corpus, lo, hi, words, begin), end
+
+
+def _name_before_comma(corpus: str, lo: int, hi: int, words: list[str], comma: int
+                       ) -> tuple[int, int] | None:
+    """The capitalised name of one to five words between a comma and ``words[comma]``, the
+    comma before the cue ("the director of the FBI, James B. Comey, said"), or ``None``."""
+    first = comma - 1
+    while first > 0 and comma - first < 5 and words[first - 1][:1].isupper():
+        first -= 1
+    if first == comma or first == 0 or words[first - 1] != "," or not words[first][:1].isupper():
+        return None
+    return _start_of(corpus, lo, hi, words, first), _end_of(corpus, lo, hi, words, comma - 1)
 
 
 def _capitalised_run(words: list[str], begin: int) -> int:
