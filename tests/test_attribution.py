@@ -581,3 +581,16 @@ def test_an_appositive_source_is_a_long_name_or_the_name_before_the_comma(text, 
     said = found[found["cue"] == "said"].iloc[0]
     assert said["source_text"] == source
     assert content(articles, said).startswith("the ")
+
+
+@pytest.mark.parametrize(("text", "cue", "source"), [
+    ("Jason Sims — a teacher from Mount Pleasant — says the plant must stay open.", "says",
+     "Jason Sims"),
+    ("Three constitutional scholars -- Mr. Tribe, Ms. Epstein and Mr. Amar -- agreed "
+     "that the law was sound.", "agreed", "Three constitutional scholars"),
+])
+def test_the_source_before_an_aside_between_dashes(text, cue, source):
+    articles, found = attributions_of(text)
+    row = found[found["cue"] == cue].iloc[0]
+    assert row["source_text"] == source
+    assert content(articles, row).startswith(("the plant", "that the law"))

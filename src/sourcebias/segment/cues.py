@@ -92,6 +92,8 @@ _DATELINE = re.compile(
     r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?"
     r"(?: ?\([^)\n]{1,40}\))?"
     r" ?(?:--?|[–—]) ", re.MULTILINE)
+#: Dashes that enclose an aside between a source and its cue ("X — who ... — said").
+_DASHES = frozenset(("—", "–", "-", "--"))
 #: Marks that may close a quotation (as a tuple, for ``str.endswith``).
 _CLOSERS = tuple("\"”’'»")
 #: Marks that end the clause before a source ("...," he said; "... — he said").
@@ -382,6 +384,10 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
             return _appositive_source(corpus, wide, cs, more, k + len(more) - len(words))
         return _appositive_source(corpus, lo, cs, words, k)
     end = _end_of(corpus, lo, cs, words, k)
+    if word in _DASHES:  # an aside: "Jason Sims — a teacher from Mount Pleasant — says"
+        mark = word if word in "—–" else f" {word} "  # a hyphen only with spaces around
+        opening = corpus.rfind(mark, max(ss, cs - _APPOSITIVE_WITHIN), end - len(word))
+        return _source_before(corpus, ss, opening + mark.index(word)) if opening >= ss else None
     lower = word.lower()
     if lower in _PRONOUNS:
         return end - len(word), end
