@@ -594,3 +594,16 @@ def test_the_source_before_an_aside_between_dashes(text, cue, source):
     row = found[found["cue"] == cue].iloc[0]
     assert row["source_text"] == source
     assert content(articles, row).startswith(("the plant", "that the law"))
+
+
+@pytest.mark.parametrize(("text", "cue", "said"), [
+    ("Part of the pitch, of course, is his insistence that the system is rigged.", "insistence",
+     "that the system is rigged"),
+    ("Trump has gotten traction with his promise to build a wall.", "promise",
+     "to build a wall"),
+])
+def test_a_possessive_is_the_source_of_the_noun_cue_after_it(text, cue, said):
+    articles, found = attributions_of(text)
+    row = found[found["cue"] == cue].iloc[0]
+    assert row["source_text"] == "his"
+    assert content(articles, row) == said

@@ -42,6 +42,10 @@ _VERB_FORM = re.compile(r"[a-z]{2,}ed|[a-z]{3,}ing|all|now|instead|longer|record
 _ADVERB = re.compile(r"[a-z]{3,}ly")
 #: Pronouns and relative pronouns that are sources on their own.
 _PRONOUNS = frozenset("he she they it we i you who which that this these those one".split())
+#: Possessives that are the source of a noun cue right after them ("his insistence that").
+_POSSESSIVES = frozenset("his her their its my our your".split())
+#: What follows a noun cue whose possessive is its source ("his insistence that").
+_NOUN_CUE_NEXT = re.compile(r" (?:that|to|of)\b")
 #: Pronouns that are sources after a cue ("said he").
 _SUBJECTS = _PRONOUNS - {"that", "which", "who", "this", "one"}
 #: Determiners and possessives that open a noun phrase.
@@ -389,8 +393,9 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
         opening = corpus.rfind(mark, max(ss, cs - _APPOSITIVE_WITHIN), end - len(word))
         return _source_before(corpus, ss, opening + mark.index(word)) if opening >= ss else None
     lower = word.lower()
-    if lower in _PRONOUNS:
-        return end - len(word), end
+    if lower in _PRONOUNS or (lower in _POSSESSIVES and end == cs - 1
+                              and _NOUN_CUE_NEXT.match(corpus, corpus.find(" ", cs))):
+        return end - len(word), end  # "he said", "his insistence that"
     if lower in _NOT_HEAD or not word[0].isalnum():
         return None
     end -= len(word) - len(word.rstrip("."))
