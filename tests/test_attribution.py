@@ -607,3 +607,15 @@ def test_a_possessive_is_the_source_of_the_noun_cue_after_it(text, cue, said):
     row = found[found["cue"] == cue].iloc[0]
     assert row["source_text"] == "his"
     assert content(articles, row) == said
+
+
+@pytest.mark.parametrize(("text", "cue", "source"), [
+    ("Trump at the time said the wall would be paid for by Mexico.", "said", "Trump"),
+    ("Chairman Trey Gowdy earlier in the day touted the report as proof.", "touted",
+     "Chairman Trey Gowdy"),
+])
+def test_a_time_phrase_after_a_preposition_is_no_source(text, cue, source):
+    articles, found = attributions_of(text)
+    row = found[found["cue"] == cue].iloc[0]
+    assert row["source_text"] == source
+    assert content(articles, row).startswith("the ")

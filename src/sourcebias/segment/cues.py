@@ -46,6 +46,11 @@ _PRONOUNS = frozenset("he she they it we i you who which that this these those o
 _POSSESSIVES = frozenset("his her their its my our your".split())
 #: What follows a noun cue whose possessive is its source ("his insistence that").
 _NOUN_CUE_NEXT = re.compile(r" (?:that|to|of)\b")
+#: Prepositions whose object is no source ("Trump at the time said", "earlier in the day
+#: touted"): the source is read before them.
+_TIME_PREPOSITIONS = frozenset("in at on during for after before over since through within"
+                               .split())
+_TIMES = frozenset("time times day days moment weekend".split())
 #: Pronouns that are sources after a cue ("said he").
 _SUBJECTS = _PRONOUNS - {"that", "which", "who", "this", "one"}
 #: Determiners and possessives that open a noun phrase.
@@ -416,6 +421,8 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
             if not prev[0].isalnum() or prev.lower() in _NOT_HEAD:
                 break
             j = k - step
+        if j > 0 and words[j - 1] in _TIME_PREPOSITIONS and words[k] in _TIMES:
+            return _source_before(corpus, ss, _start_of(corpus, lo, cs, words, j - 1))
     return _start_of(corpus, lo, cs, words, j), end
 
 
