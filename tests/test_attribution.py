@@ -619,3 +619,12 @@ def test_a_time_phrase_after_a_preposition_is_no_source(text, cue, source):
     row = found[found["cue"] == cue].iloc[0]
     assert row["source_text"] == source
     assert content(articles, row).startswith("the ")
+
+
+@pytest.mark.parametrize("opening", ["Outside", "Along the route"])
+def test_a_place_word_opening_the_sentence_is_no_subject(opening):
+    articles, found = attributions_of(
+        f"{opening}, the protesters marched, chanting that the election was rigged.")
+    row = found[found["cue"] == "chanting"].iloc[0]
+    assert row["source_text"] == "the protesters"
+    assert content(articles, row) == "that the election was rigged"

@@ -34,6 +34,7 @@ _DEGREE = frozenset("more less most least far much very too so".split())
 _OPENERS = frozenset("""
     earlier meanwhile however still instead yet now later separately moreover indeed
     afterward afterwards overall ultimately instead nevertheless nonetheless
+    outside inside along regardless despite amid
 """.split())
 #: A verb form or filler between a source and its cue ("have all but stopped confirming",
 #: "are on record opposing", "is now seeking"); not after a determiner ("the accused said").
