@@ -568,3 +568,63 @@ def test_a_nul_beside_a_cue_is_read_as_a_character_by_the_cue_filter():
     values = features(corpus, cues, np.array([0]), np.array([len(corpus)]),
                       np.array([False]), np.array([False]))
     assert values["p"] == ["\x00"] and values["f"] == ["said"]
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("The chief strategist of the super PAC that backed Jeb Bush for president, Mike Murphy, "
+     "said the race was over.", "Mike Murphy"),
+    ("Republican Rep. Lee Zeldin of New York, a Trump supporter, said the wall would be built.",
+     "Republican Rep. Lee Zeldin of New York"),
+])
+def test_an_appositive_source_is_a_long_name_or_the_name_before_the_comma(text, source):
+    articles, found = attributions_of(text)
+    said = found[found["cue"] == "said"].iloc[0]
+    assert said["source_text"] == source
+    assert content(articles, said).startswith("the ")
+
+
+@pytest.mark.parametrize(("text", "cue", "source"), [
+    ("Jason Sims — a teacher from Mount Pleasant — says the plant must stay open.", "says",
+     "Jason Sims"),
+    ("Three constitutional scholars -- Mr. Tribe, Ms. Epstein and Mr. Amar -- agreed "
+     "that the law was sound.", "agreed", "Three constitutional scholars"),
+])
+def test_the_source_before_an_aside_between_dashes(text, cue, source):
+    articles, found = attributions_of(text)
+    row = found[found["cue"] == cue].iloc[0]
+    assert row["source_text"] == source
+    assert content(articles, row).startswith(("the plant", "that the law"))
+
+
+@pytest.mark.parametrize(("text", "cue", "said"), [
+    ("Part of the pitch, of course, is his insistence that the system is rigged.", "insistence",
+     "that the system is rigged"),
+    ("Trump has gotten traction with his promise to build a wall.", "promise",
+     "to build a wall"),
+])
+def test_a_possessive_is_the_source_of_the_noun_cue_after_it(text, cue, said):
+    articles, found = attributions_of(text)
+    row = found[found["cue"] == cue].iloc[0]
+    assert row["source_text"] == "his"
+    assert content(articles, row) == said
+
+
+@pytest.mark.parametrize(("text", "cue", "source"), [
+    ("Trump at the time said the wall would be paid for by Mexico.", "said", "Trump"),
+    ("Chairman Trey Gowdy earlier in the day touted the report as proof.", "touted",
+     "Chairman Trey Gowdy"),
+])
+def test_a_time_phrase_after_a_preposition_is_no_source(text, cue, source):
+    articles, found = attributions_of(text)
+    row = found[found["cue"] == cue].iloc[0]
+    assert row["source_text"] == source
+    assert content(articles, row).startswith("the ")
+
+
+@pytest.mark.parametrize("opening", ["Outside", "Along the route"])
+def test_a_place_word_opening_the_sentence_is_no_subject(opening):
+    articles, found = attributions_of(
+        f"{opening}, the protesters marched, chanting that the election was rigged.")
+    row = found[found["cue"] == "chanting"].iloc[0]
+    assert row["source_text"] == "the protesters"
+    assert content(articles, row) == "that the election was rigged"

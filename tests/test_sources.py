@@ -293,7 +293,7 @@ def test_a_source_keeps_its_colour_in_every_kind_and_the_rest_is_one_grey(seed: 
         assert greys == ([REST] if has_rest else []), (kind, legend)
         for label, colour in legend.items():
             assert seen.setdefault(label, colour) == colour, (kind, label)
-        assert "speaker right for 71% [69%, 73%]" in ax.get_xlabel().replace("\n", " ")
+        assert "speaker right for 72% [70%, 74%]" in ax.get_xlabel().replace("\n", " ")
         plt.close(ax.figure)
     assert len(seen) > 4 and names["maduro"] in seen
 

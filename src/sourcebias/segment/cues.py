@@ -34,6 +34,7 @@ _DEGREE = frozenset("more less most least far much very too so".split())
 _OPENERS = frozenset("""
     earlier meanwhile however still instead yet now later separately moreover indeed
     afterward afterwards overall ultimately instead nevertheless nonetheless
+    outside inside along regardless despite amid
 """.split())
 #: A verb form or filler between a source and its cue ("have all but stopped confirming",
 #: "are on record opposing", "is now seeking"); not after a determiner ("the accused said").
@@ -42,6 +43,15 @@ _VERB_FORM = re.compile(r"[a-z]{2,}ed|[a-z]{3,}ing|all|now|instead|longer|record
 _ADVERB = re.compile(r"[a-z]{3,}ly")
 #: Pronouns and relative pronouns that are sources on their own.
 _PRONOUNS = frozenset("he she they it we i you who which that this these those one".split())
+#: Possessives that are the source of a noun cue right after them ("his insistence that").
+_POSSESSIVES = frozenset("his her their its my our your".split())
+#: What follows a noun cue whose possessive is its source ("his insistence that").
+_NOUN_CUE_NEXT = re.compile(r" (?:that|to|of)\b")
+#: Prepositions whose object is no source ("Trump at the time said", "earlier in the day
+#: touted"): the source is read before them.
+_TIME_PREPOSITIONS = frozenset("in at on during for after before over since through within"
+                               .split())
+_TIMES = frozenset("time times day days moment weekend".split())
 #: Pronouns that are sources after a cue ("said he").
 _SUBJECTS = _PRONOUNS - {"that", "which", "who", "this", "one"}
 #: Determiners and possessives that open a noun phrase.
@@ -92,6 +102,8 @@ _DATELINE = re.compile(
     r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?"
     r"(?: ?\([^)\n]{1,40}\))?"
     r" ?(?:--?|[–—]) ", re.MULTILINE)
+#: Dashes that enclose an aside between a source and its cue ("X — who ... — said").
+_DASHES = frozenset(("—", "–", "-", "--"))
 #: Marks that may close a quotation (as a tuple, for ``str.endswith``).
 _CLOSERS = tuple("\"”’'»")
 #: Marks that end the clause before a source ("...," he said; "... — he said").
@@ -382,9 +394,14 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
             return _appositive_source(corpus, wide, cs, more, k + len(more) - len(words))
         return _appositive_source(corpus, lo, cs, words, k)
     end = _end_of(corpus, lo, cs, words, k)
+    if word in _DASHES:  # an aside: "Jason Sims — a teacher from Mount Pleasant — says"
+        mark = word if word in "—–" else f" {word} "  # a hyphen only with spaces around
+        opening = corpus.rfind(mark, max(ss, cs - _APPOSITIVE_WITHIN), end - len(word))
+        return _source_before(corpus, ss, opening + mark.index(word)) if opening >= ss else None
     lower = word.lower()
-    if lower in _PRONOUNS:
-        return end - len(word), end
+    if lower in _PRONOUNS or (lower in _POSSESSIVES and end == cs - 1
+                              and _NOUN_CUE_NEXT.match(corpus, corpus.find(" ", cs))):
+        return end - len(word), end  # "he said", "his insistence that"
     if lower in _NOT_HEAD or not word[0].isalnum():
         return None
     end -= len(word) - len(word.rstrip("."))
@@ -405,6 +422,8 @@ def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
             if not prev[0].isalnum() or prev.lower() in _NOT_HEAD:
                 break
             j = k - step
+        if j > 0 and words[j - 1] in _TIME_PREPOSITIONS and words[k] in _TIMES:
+            return _source_before(corpus, ss, _start_of(corpus, lo, cs, words, j - 1))
     return _start_of(corpus, lo, cs, words, j), end
 
 
@@ -430,8 +449,9 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
 
     ``words[comma]`` is the comma before the cue. The name opens its clause
     (the sentence, or the text after a quotation and its comma) and runs to
-    the clause's first comma, in at most six words; a clause also opens after a dash
-    or semicolon.
+    the clause's first comma, in at most eight words ("Republican Rep. Lee Zeldin of New
+    York, a Trump supporter, said"); a clause also opens after a dash or semicolon. Else
+    the name right before the comma (:func:`_name_before_comma`).
     """
     begin = 0
     for i in range(comma - 1, 0, -1):
@@ -444,11 +464,23 @@ def _appositive_source(corpus: str, lo: int, hi: int, words: list[str], comma: i
         begin += stop + 1  # "On Wednesday, the director of the FBI, James B. Comey, said"
         name = name[stop + 1:]
         stop = next((i for i, w in enumerate(name) if w in (",", "(", "—", "–")), len(name))
-    if not stop or stop > 6 or not (name[0][:1].isupper() or name[0].lower() in _DETERMINERS):
-        return None
+    if not stop or stop > 8 or not (name[0][:1].isupper() or name[0].lower() in _DETERMINERS):
+        return _name_before_comma(corpus, lo, hi, words, comma)
     end = _end_of(corpus, lo, hi, words, begin + stop - 1)
     end -= len(name[stop - 1]) - len(name[stop - 1].rstrip("."))
     return _start_of(corpus, lo, hi, words, begin), end
+
+
+def _name_before_comma(corpus: str, lo: int, hi: int, words: list[str], comma: int
+                       ) -> tuple[int, int] | None:
+    """The capitalised name of one to five words between a comma and ``words[comma]``, the
+    comma before the cue ("the director of the FBI, James B. Comey, said"), or ``None``."""
+    first = comma - 1
+    while first > 0 and comma - first < 5 and words[first - 1][:1].isupper():
+        first -= 1
+    if first == comma or first == 0 or words[first - 1] != "," or not words[first][:1].isupper():
+        return None
+    return _start_of(corpus, lo, hi, words, first), _end_of(corpus, lo, hi, words, comma - 1)
 
 
 def _capitalised_run(words: list[str], begin: int) -> int:
