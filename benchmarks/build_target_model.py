@@ -23,8 +23,9 @@ numpy and scipy only.
 
 Model: multinomial logistic regression (scikit-learn ``LogisticRegression``,
 L2, lbfgs) over the features of :func:`sourcebias.annotate.targets.target_features`
-(hashed words kept when they occur in at least :data:`MIN_ROWS` training
-targets, gold or teacher-labelled), the word-vector means of
+(hashed words, among them the attack and praise cues of
+:func:`sourcebias.annotate.targets.cue_words`, kept when they occur in at least
+:data:`MIN_ROWS` training targets, gold or teacher-labelled), the word-vector means of
 :func:`sourcebias.annotate.targets.vector_means` (the static vectors of
 :mod:`sourcebias.annotate.word_vectors`, built by ``build_word_vectors.py``,
 which must run first), the VADER lexicon sums per word group (Hutto and
@@ -214,7 +215,9 @@ def main() -> int:
     sidecar = {
         "model": "multinomial logistic regression over hashed, position-tagged words around "
                  "the target, the sentence's bag of words, whether the target is inside a "
-                 "quotation and whether the sentence is quoted, means of static word vectors "
+                 "quotation and whether the sentence is quoted, attack and praise cues (the "
+                 "target as agent, passive subject, by-agent or object of a cue verb, or "
+                 "beside a cue noun), means of static word vectors "
                  "left, right, in the clause and in the sentence, VADER lexicon sums and the "
                  "sentence VADER compound",
         "built_by": "benchmarks/build_target_model.py",
@@ -239,6 +242,8 @@ def main() -> int:
             "n_targets": len(pseudo),
         },
         "lexicon": "VADER (Hutto and Gilbert, ICWSM 2014), vaderSentiment 3.3.2, MIT licence",
+        "cues": f"sourcebias/{_targets.CUES_FILE} (hand-made list of attack and praise verbs "
+                "and nouns, checked against NewsMTSC train only)",
         "word_vectors": "resources/models/word_vectors.npz (see word_vectors.json: "
                         "all-MiniLM-L6-v2, Apache-2.0, distilled to static word vectors)",
         "vector_groups": list(_targets.VECTOR_GROUPS),

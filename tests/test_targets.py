@@ -15,6 +15,7 @@ from sourcebias.annotate.targets import (
     CLASSES,
     _hasher,
     _reference_vectors,
+    cue_words,
     mention_targets,
     predict_proba,
     quote_words,
@@ -192,6 +193,14 @@ EDGES = [
     ('Ana said: "Ortega lied," and left.', "Ortega"),
     ("He called Ortega’s allies “traitors” twice, “again” and “again”.", "Ortega"),
     ('"Ortega, Ortega" they chanted, "Ortega!"', "Ortega"),
+    # attack and praise cues: pieces of a cut token inside the cue windows, passives,
+    # a negated cue verb, a cue past the clause mark, "by" without a cue verb
+    ("Trump-backed Guaidó is a hero, and Ortega's allies slammed Maduro, a dictator.", "Guaidó"),
+    ("Trump-backed Guaidó is a hero, and Ortega's allies slammed Maduro, a dictator.", "Ortega"),
+    ("Trump-backed Guaidó is a hero, and Ortega's allies slammed Maduro, a dictator.", "Maduro"),
+    ("The anti-Maduro crowd was not denounced by Ortega, praised by Lopez-ally Ana.", "Ortega"),
+    ("The anti-Maduro crowd was not denounced by Ortega, praised by Lopez-ally Ana.", "Lopez"),
+    ("Ortega was hailed by Ana; by Ortega, Maduro was ousted.", "Ortega"),
 ]
 
 
@@ -256,6 +265,40 @@ def test_quote_words_reach_the_hashed_words() -> None:
     in_quote, has_quote = (targets_module._column(w) for w in ("in_quote", "has_quote"))
     assert words[0, in_quote] == 1 and words[1, in_quote] == 0
     assert words[0, has_quote] == words[1, has_quote] == 1
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("Maduro denounced Guaidó as a traitor", "Maduro", ["cue_agent_neg"]),
+    ("Maduro denounced Guaidó as a traitor", "Guaidó", ["cue_patient_neg", "cue_noun_neg"]),
+    ("Guaidó was hailed by supporters", "Guaidó", ["cue_passive_pos"]),
+    ("Guaidó was hailed by supporters", "supporters", ["cue_by_pos"]),
+    ("Guaidó, a traitor, has been praised by Trump", "Guaidó", ["cue_noun_neg"]),
+    ("Guaidó, a traitor, has been praised by Trump", "Trump", ["cue_by_pos"]),
+    ("Lopez has not praised Guaidó", "Lopez", []),  # "neg_praised" is no cue
+    ("Lopez, however, praised Guaidó", "Lopez", []),  # the verb is past a clause mark
+    ("Lopez met Ana and then praised Guaidó", "Lopez", []),  # beyond the window
+    ("Critics slammed and mocked Guaidó, a hero to many", "Guaidó",
+     ["cue_patient_neg", "cue_noun_pos"]),
+])
+def test_cue_words_read_agents_patients_and_nouns(text: str, name: str,
+                                                  expected: list[str]) -> None:
+    start = text.index(name)
+    assert cue_words(text, start, start + len(name)) == expected
+
+
+def test_cue_words_reach_the_hashed_words() -> None:
+    text = "Maduro denounced Guaidó as a traitor, but Guaidó was hailed by supporters."
+    targets = pd.DataFrame([(text, m.start(), m.end())
+                            for m in re.finditer("Maduro|Guaidó|supporters", text)],
+                           columns=["text", "start", "end"])
+    words = target_features(targets["text"].tolist(), targets["start"].to_numpy(),
+                            targets["end"].to_numpy())
+    column = {w: targets_module._column(w) for w in (
+        "cue_agent_neg", "cue_patient_neg", "cue_noun_neg", "cue_passive_pos", "cue_by_pos")}
+    found = [sorted(w for w, c in column.items() if words[i, c]) for i in range(len(targets))]
+    assert found == [["cue_agent_neg"], ["cue_noun_neg", "cue_patient_neg"],
+                     ["cue_passive_pos"], ["cue_by_pos"]]
+    assert (words != _reference(targets)).nnz == 0
 
 
 def test_features_equal_the_reference_on_seed_sentences(seed_batch) -> None:

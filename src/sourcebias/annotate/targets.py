@@ -23,6 +23,12 @@ under "Tone toward an actor (NewsMTSC)". Its inputs, for one target, are:
 * quotation (:func:`quote_words`): whether the target stands inside a
   quotation (an odd number of quotation marks before it in the sentence)
   and whether the sentence holds a quotation mark at all;
+* attack and praise cues (:func:`cue_words`; the word list
+  ``resources/rules/target_cues.yaml``): the target before a verb of attack or
+  praise in its clause (its agent, or its patient after ``is``, ``was``,
+  ``been`` ...), after one (its object), after ``by`` following one (the
+  agent of a passive), or before a noun of attack or praise ("X, a
+  traitor", "X is a hero");
 * negation: a word within two words after ``not``, ``no``, ``never``,
   ``without``, ``nor``, ``cannot`` or a ``n't`` word is tagged ``neg_``;
 * the VADER lexicon (Hutto and Gilbert, ICWSM 2014): the summed positive and
@@ -59,6 +65,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import sparse
 
 from sourcebias.annotate.vader import FastVader
@@ -84,6 +91,17 @@ VECTOR_GROUPS = ("left", "right", "near_left", "near_right", "clause", "sentence
 
 #: The quotation marks counted by :func:`quote_words` (straight and curly double quotes).
 QUOTE_MARKS = ('"', "“", "”")
+#: The attack and praise word list read by :func:`cue_words`.
+CUES_FILE = "resources/rules/target_cues.yaml"
+#: Words read by :func:`cue_words` on each side of the target.
+CUE_WINDOW = 3
+#: Cue codes of words: none, attack verb, praise verb, attack noun, praise noun, auxiliary, by.
+_NONE, _ATTACK, _PRAISE, _ATTACK_NOUN, _PRAISE_NOUN, _AUX, _BY = range(7)
+_CUE_LISTS = {"attack_verbs": _ATTACK, "praise_verbs": _PRAISE, "attack_nouns": _ATTACK_NOUN,
+              "praise_nouns": _PRAISE_NOUN}
+#: Auxiliaries that make a following cue verb passive ("was hailed", "got slammed").
+_AUXILIARIES = ("is", "are", "was", "were", "be", "been", "being", "get", "gets", "got",
+                "gotten", "getting")
 
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 _NEGATION = re.compile(
@@ -474,10 +492,17 @@ def _coo(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], width: int,
 
 def _feature_words(text: str, start: int, end: int) -> tuple[list[str], list[str], list[str]]:
     """The words left and right of one target and of its clause (the reference definition)."""
+    lw, rw, clause_l, clause_r = _side_words(text, start, end)
+    return lw, rw, clause_l + clause_r
+
+
+def _side_words(text: str, start: int,
+                end: int) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The words left and right of one target, and those of its clause left and right of it."""
     left = _NEGATION.sub(r"\1 neg_\2", text[:start].lower())
     right = _NEGATION.sub(r"\1 neg_\2", text[end:].lower())
-    clause = _WORD.findall(_CLAUSE.split(left)[-1]) + _WORD.findall(_CLAUSE.split(right, 1)[0])
-    return _WORD.findall(left), _WORD.findall(right), clause
+    return (_WORD.findall(left), _WORD.findall(right), _WORD.findall(_CLAUSE.split(left)[-1]),
+            _WORD.findall(_CLAUSE.split(right, 1)[0]))
 
 
 def reference_words(texts: list[str], starts: list[int], ends: list[int]) -> sparse.csr_matrix:
@@ -510,7 +535,93 @@ def _feature_string(text: str, start: int, end: int) -> str:
     if not lw:
         parts.append("at_start")
     parts += quote_words(text, start)
+    parts += cue_words(text, start, end)
     return " ".join(parts)
+
+
+def cue_words(text: str, start: int, end: int) -> list[str]:
+    """The attack and praise cues of one target (the reference definition), as feature words.
+
+    With the cue codes of the words of :data:`CUES_FILE` (a word read with
+    ``neg_`` is no cue), the first :data:`CUE_WINDOW` words of the target's
+    clause right of it, and the last ones left of it:
+
+    * ``cue_agent_neg`` / ``_pos``: an attack (praise) verb among the right
+      clause words, the first such verb counting, with no auxiliary
+      (``is``, ``was``, ``been``, ``got`` ...) before it ("Maduro denounced");
+    * ``cue_passive_neg`` / ``_pos``: the same with an auxiliary before it
+      ("Guaidó was hailed");
+    * ``cue_by_neg`` / ``_pos``: the word just left of the target is ``by``
+      and an attack (praise) verb is among the left clause words before it,
+      the nearest counting ("hailed by Guaidó");
+    * ``cue_patient_neg`` / ``_pos``: otherwise, an attack (praise) verb
+      among the left clause words, the nearest counting ("denounced Guaidó");
+    * ``cue_noun_neg`` / ``_pos``: an attack (praise) noun among the first
+      :data:`CUE_WINDOW` words right of the target, across clause marks
+      ("Guaidó, a traitor", "Guaidó is a hero", "called Guaidó a puppet").
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    start, end : int
+        The target's offsets in ``text`` (end exclusive).
+
+    Returns
+    -------
+    list of str
+        The cue feature words (at most four).
+
+    Examples
+    --------
+    >>> cue_words("Maduro denounced Guaidó as a traitor", 17, 23)
+    ['cue_patient_neg', 'cue_noun_neg']
+    """
+    codes = _cues()
+    _, rw, clause_l, clause_r = _side_words(text, start, end)
+    found = []
+    right = [codes.get(w, _NONE) for w in clause_r[:CUE_WINDOW]]
+    verbs = [i for i, c in enumerate(right) if c in (_ATTACK, _PRAISE)]
+    if verbs:
+        role = "passive" if _AUX in right[:verbs[0]] else "agent"
+        found.append(f"cue_{role}_{_SIGN[right[verbs[0]]]}")
+    left = [codes.get(w, _NONE) for w in clause_l[::-1][:CUE_WINDOW]]
+    by = bool(left) and left[0] == _BY
+    verbs = [c for c in left[by:] if c in (_ATTACK, _PRAISE)]
+    if verbs:
+        found.append(f"cue_{'by' if by else 'patient'}_{_SIGN[verbs[0]]}")
+    nouns = {codes.get(w, _NONE) for w in rw[:CUE_WINDOW]}
+    found += [f"cue_noun_{_SIGN[c]}" for c in (_ATTACK_NOUN, _PRAISE_NOUN) if c in nouns]
+    return found
+
+
+_SIGN = {_ATTACK: "neg", _PRAISE: "pos", _ATTACK_NOUN: "neg", _PRAISE_NOUN: "pos"}
+
+
+@functools.cache
+def _cues() -> dict[str, int]:
+    """Cue code of each word of :data:`CUES_FILE`, of the auxiliaries and of ``by``."""
+    lists = yaml.safe_load(resources.files("sourcebias").joinpath(CUES_FILE).read_text("utf-8"))
+    codes = {word: code for name, code in _CUE_LISTS.items() for word in lists[name]}
+    codes.update(dict.fromkeys(_AUXILIARIES, _AUX), by=_BY)
+    return codes
+
+
+def _cue_codes(words: list[str]) -> np.ndarray:
+    """Cue code of each word (:func:`_cues`), with one more code, 0, for "no word" (index -1)."""
+    codes = _cues()
+    return np.fromiter((codes.get(w, _NONE) for w in [*words, ""]), np.int64, len(words) + 1)
+
+
+@functools.cache
+def _cue_columns() -> dict[str, np.ndarray]:
+    """Hashed column of each cue feature word: by role, an array indexed by cue code."""
+    table = {}
+    for role in ("agent", "passive", "by", "patient", "noun"):
+        table[role] = np.zeros(len(_SIGN) + 1, np.int64)
+        for code, sign in _SIGN.items():
+            table[role][code] = _column(f"cue_{role}_{sign}")
+    return table
 
 
 def quote_words(text: str, start: int) -> list[str]:
@@ -791,11 +902,13 @@ class _Parsed:
         before = (np.searchsorted(self.quote_at, a[quoted])
                   - np.searchsorted(self.quote_at, self.begin[codes[quoted]]))
         in_quote = quoted[before % 2 == 1]
-        rows = np.concatenate([rows, at_start, in_quote, quoted])
+        cue_rows, cue_columns = self._cue_features(
+            left, right, shift_l, clause_first, clause_stop, stop, pieces_l, pieces_r)
+        rows = np.concatenate([rows, at_start, in_quote, quoted, cue_rows])
         columns = np.concatenate([table[words, groups],
                                   np.full(len(at_start), _column("at_start")),
                                   np.full(len(in_quote), _column("in_quote")),
-                                  np.full(len(quoted), _column("has_quote"))])
+                                  np.full(len(quoted), _column("has_quote")), cue_columns])
         matrix = _binary(n, rows, columns)
         if weights is None:  # the sentence's bag of words, apart
             matrix += _binary(n, np.concatenate([row_l, row_r, p_rows]),
@@ -826,6 +939,67 @@ class _Parsed:
         pieces = (p_rows, table[p_words, 6], np.concatenate(piece_rows))
         return matrix, mixing, hard, self._sentence_scores(codes, left, right, pieces,
                                                            table[self.variant, 6], weights)
+
+    def _cue_features(self, left: np.ndarray, right: np.ndarray, shift_l: np.ndarray,
+                      clause_first: np.ndarray, clause_stop: np.ndarray, stop: np.ndarray,
+                      pieces_l: tuple[np.ndarray, list[str], np.ndarray],
+                      pieces_r: tuple[np.ndarray, list[str], np.ndarray],
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and hashed columns of the cue words of each target (:func:`cue_words`).
+
+        The :data:`CUE_WINDOW` words on each side are read from fixed slots
+        (tokens by index, the words of a token cut by the target first), so
+        the cost per target does not grow with the sentence.
+        """
+        n, k = len(left), CUE_WINDOW
+        code = _cue_codes(self.words + pieces_l[1] + pieces_r[1])
+        slot = np.arange(k)
+        piece_l = np.arange(len(pieces_l[1])) + len(self.words)
+        piece_r = np.arange(len(pieces_r[1])) + len(self.words) + len(pieces_l[1])
+        shift_r = np.bincount(pieces_r[0], minlength=n)
+        last = len(self.variant) - 1
+
+        def slots(tok: np.ndarray, valid: np.ndarray, pieces, ids: np.ndarray,
+                  place: np.ndarray) -> np.ndarray:
+            word = np.where(valid, self.variant[np.clip(tok, 0, last)], -1)
+            keep = place < k
+            word[pieces[0][keep], place[keep]] = ids[keep]
+            return code[word]
+
+        # right: pieces first (offset 0, 1, ...), then tokens from ``right``
+        tok = right[:, None] + slot - shift_r[:, None]
+        after = slot >= shift_r[:, None]
+        clause_r = slots(tok, after & (tok < clause_stop[:, None]), pieces_r, piece_r,
+                         pieces_r[2])
+        sentence_r = slots(tok, after & (tok < stop[:, None]), pieces_r, piece_r, pieces_r[2])
+        # left, nearest first: pieces at distance 1, 2, ..., then tokens before ``left``
+        tok = left[:, None] + shift_l[:, None] - slot - 1
+        clause_l = slots(tok, (slot >= shift_l[:, None]) & (tok >= clause_first[:, None]),
+                         pieces_l, piece_l, pieces_l[2] - 1)
+        out_rows, out_columns = [], []
+
+        def add(role: str, hit: np.ndarray, codes: np.ndarray) -> None:
+            rows = np.flatnonzero(hit)
+            out_rows.append(rows)
+            out_columns.append(_cue_columns()[role][codes[rows]])
+
+        verb = (clause_r == _ATTACK) | (clause_r == _PRAISE)
+        first = verb.argmax(axis=1)
+        passive = ((clause_r == _AUX) & (slot < first[:, None])).any(axis=1)
+        found = verb.any(axis=1)
+        verb_code = clause_r[np.arange(n), first]
+        add("agent", found & ~passive, verb_code)
+        add("passive", found & passive, verb_code)
+        by = clause_l[:, 0] == _BY
+        verb = (clause_l == _ATTACK) | (clause_l == _PRAISE)
+        nearest = clause_l[np.arange(n), verb.argmax(axis=1)]
+        found = verb.any(axis=1)
+        add("by", found & by, nearest)
+        add("patient", found & ~by, nearest)
+        for noun in (_ATTACK_NOUN, _PRAISE_NOUN):
+            hit = (sentence_r == noun).any(axis=1)
+            add("noun", hit, np.full(n, noun))
+        return np.concatenate(out_rows), np.concatenate(out_columns)
 
     def _sentence_scores(self, codes: np.ndarray, left: np.ndarray, right: np.ndarray,
                          pieces: tuple[np.ndarray, np.ndarray, np.ndarray],
