@@ -242,8 +242,8 @@ def main() -> int:
             "n_targets": len(pseudo),
         },
         "lexicon": "VADER (Hutto and Gilbert, ICWSM 2014), vaderSentiment 3.3.2, MIT licence",
-        "cues": f"sourcebias/{_targets.CUES_FILE} (hand-made list of attack and praise verbs "
-                "and nouns, checked against NewsMTSC train only)",
+        "cues": "sourcebias/resources/rules/target_cues.yaml (hand-made list of attack and "
+                "praise verbs and nouns, checked against NewsMTSC train only)",
         "word_vectors": "resources/models/word_vectors.npz (see word_vectors.json: "
                         "all-MiniLM-L6-v2, Apache-2.0, distilled to static word vectors)",
         "vector_groups": list(_targets.VECTOR_GROUPS),

@@ -38,6 +38,8 @@ ATTRIBUTION_MODEL = RESOURCES / "models" / "attribution.json"
 #: The target-dependent sentiment model and its sidecar (:mod:`sourcebias.annotate.targets`).
 TARGET_MODEL = (RESOURCES / "models" / "target_sentiment.npz",
                 RESOURCES / "models" / "target_sentiment.json")
+#: The attack and praise words whose place around a target the target model reads.
+TARGET_CUES = RESOURCES / "rules" / "target_cues.yaml"
 
 #: The project checkout: notebooks, the seed batch and reports.
 PROJECT_ROOT = Path(os.environ.get("SOURCEBIAS_HOME", Path(__file__).resolve().parents[2]))

@@ -71,6 +71,7 @@ from scipy import sparse
 from sourcebias.annotate.vader import FastVader
 from sourcebias.annotate.word_vectors import vector_table, word_rows
 from sourcebias.checks import first_bad, require_columns
+from sourcebias.config import TARGET_CUES
 from sourcebias.tables import _character_classes, code_points
 
 #: The classes, in the order of the model's rows and of the probability columns.
@@ -91,8 +92,6 @@ VECTOR_GROUPS = ("left", "right", "near_left", "near_right", "clause", "sentence
 
 #: The quotation marks counted by :func:`quote_words` (straight and curly double quotes).
 QUOTE_MARKS = ('"', "“", "”")
-#: The attack and praise word list read by :func:`cue_words`.
-CUES_FILE = "resources/rules/target_cues.yaml"
 #: Words read by :func:`cue_words` on each side of the target.
 CUE_WINDOW = 3
 #: Cue codes of words: none, attack verb, praise verb, attack noun, praise noun, auxiliary, by.
@@ -542,7 +541,7 @@ def _feature_string(text: str, start: int, end: int) -> str:
 def cue_words(text: str, start: int, end: int) -> list[str]:
     """The attack and praise cues of one target (the reference definition), as feature words.
 
-    With the cue codes of the words of :data:`CUES_FILE` (a word read with
+    With the cue codes of the words of :data:`sourcebias.config.TARGET_CUES` (a word read with
     ``neg_`` is no cue), the first :data:`CUE_WINDOW` words of the target's
     clause right of it, and the last ones left of it:
 
@@ -600,8 +599,9 @@ _SIGN = {_ATTACK: "neg", _PRAISE: "pos", _ATTACK_NOUN: "neg", _PRAISE_NOUN: "pos
 
 @functools.cache
 def _cues() -> dict[str, int]:
-    """Cue code of each word of :data:`CUES_FILE`, of the auxiliaries and of ``by``."""
-    lists = yaml.safe_load(resources.files("sourcebias").joinpath(CUES_FILE).read_text("utf-8"))
+    """Cue code of each word of :data:`sourcebias.config.TARGET_CUES`, of the auxiliaries
+    and of ``by``."""
+    lists = yaml.safe_load(TARGET_CUES.read_text(encoding="utf-8"))
     codes = {word: code for name, code in _CUE_LISTS.items() for word in lists[name]}
     codes.update(dict.fromkeys(_AUXILIARIES, _AUX), by=_BY)
     return codes

@@ -60,6 +60,7 @@ from sourcebias.annotate.terms import find_terms
 from sourcebias.config import (
     ATTRIBUTION_MODEL,
     DEFAULT_SEGMENT_RULES,
+    TARGET_CUES,
     TARGET_MODEL,
     pack_file,
     pack_valence,
@@ -227,7 +228,7 @@ def analyze(
                 "hits": code_version("hits") + terms.sha256,
                 "mentions": code_version("mentions") + actors.sha256,
                 "attributions": code_version("attributions", str(ATTRIBUTION_MODEL)),
-                "targets": code_version("targets", *map(str, TARGET_MODEL)),
+                "targets": code_version("targets", *map(str, TARGET_MODEL), str(TARGET_CUES)),
                 "summary": code_version("summary"),
                 "corpus": code_version("corpus"),
             },

@@ -36,6 +36,7 @@ from sourcebias.config import (
     DEFAULT_SEGMENT_RULES,
     NOTEBOOK_DIR,
     PROJECT_ROOT,
+    TARGET_CUES,
     pack_valence,
 )
 from sourcebias.figures.export import write_provenance
@@ -48,6 +49,7 @@ PATH_PARAMETERS = ("batch", "out_dir", "data_dir", "lexicons")
 RULE_FILES = {
     "furniture": DEFAULT_FURNITURE,
     "segment": DEFAULT_SEGMENT_RULES,
+    "target_cues": TARGET_CUES,
 }
 
 
