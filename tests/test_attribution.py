@@ -628,3 +628,10 @@ def test_a_place_word_opening_the_sentence_is_no_subject(opening):
     row = found[found["cue"] == "chanting"].iloc[0]
     assert row["source_text"] == "the protesters"
     assert content(articles, row) == "that the election was rigged"
+
+
+def test_a_window_that_opens_on_the_comma_before_the_cue_has_no_name_before_it():
+    # the words read before a cue are a window of the text; it may open on that comma
+    assert rules._name_before_comma(", said", 0, 6, [","], 0) is None
+    assert rules._name_before_comma("x, Mike Murphy, said", 0, 15,
+                                    ["x", ",", "Mike", "Murphy", ","], 4) == (3, 14)

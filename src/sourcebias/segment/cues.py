@@ -478,7 +478,7 @@ def _name_before_comma(corpus: str, lo: int, hi: int, words: list[str], comma: i
     first = comma - 1
     while first > 0 and comma - first < 5 and words[first - 1][:1].isupper():
         first -= 1
-    if first == comma or first == 0 or words[first - 1] != "," or not words[first][:1].isupper():
+    if first == comma or first <= 0 or words[first - 1] != "," or not words[first][:1].isupper():
         return None
     return _start_of(corpus, lo, hi, words, first), _end_of(corpus, lo, hi, words, comma - 1)
 
