@@ -25,3 +25,16 @@ def test_count_words_equals_the_word_pattern_count(allsides_sample, seed_batch):
                     for s in strings]
         assert count_words(strings).tolist() == expected
     assert count_words(real).sum() > 50_000
+
+
+def test_character_and_byte_offsets_convert_both_ways():
+    import numpy as np
+
+    from sourcebias.tables import byte_to_character_offsets, character_to_byte_offsets
+
+    text = "Guaidó 委内瑞拉 🇻🇪 said"
+    encoded = text.encode("utf-8")
+    characters = np.arange(len(text) + 1)
+    in_bytes = character_to_byte_offsets(encoded, characters)
+    assert in_bytes.tolist() == [len(text[:i].encode("utf-8")) for i in characters]
+    assert byte_to_character_offsets(encoded, in_bytes).tolist() == characters.tolist()

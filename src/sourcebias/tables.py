@@ -220,6 +220,26 @@ def code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), "<u4")
 
 
+def byte_to_character_offsets(encoded: bytes, offsets: np.ndarray) -> np.ndarray:
+    """Character offsets of byte ``offsets`` into ``encoded``, a text's UTF-8 bytes (each
+    offset at the start of a character): the offset less the continuation bytes before it."""
+    return offsets - np.searchsorted(_continuation_bytes(encoded), offsets)
+
+
+def character_to_byte_offsets(encoded: bytes, offsets: np.ndarray) -> np.ndarray:
+    """Byte offsets into ``encoded``, a text's UTF-8 bytes, of character ``offsets``: the
+    offset plus the continuation bytes of the characters before it."""
+    continuation = _continuation_bytes(encoded)
+    # the continuation bytes of the character at code point i count from offset i + 1 on
+    return offsets + np.searchsorted(continuation - np.arange(len(continuation)), offsets,
+                                     side="right")
+
+
+def _continuation_bytes(encoded: bytes) -> np.ndarray:
+    """Positions of the UTF-8 continuation bytes (``10xxxxxx``) of ``encoded``."""
+    return np.flatnonzero((np.frombuffer(encoded, np.uint8) & 0xC0) == 0x80)
+
+
 def _count_joined(strings: list[str], lengths: np.ndarray) -> np.ndarray:
     """Words in each string, from one pass over the strings joined by line breaks."""
     is_word, is_joiner = _character_classes()

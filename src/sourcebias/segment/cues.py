@@ -15,7 +15,7 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
-from sourcebias.tables import _character_classes, code_points
+from sourcebias.tables import _character_classes, byte_to_character_offsets, code_points
 
 #: Words between a source and its cue that belong to neither ("he has also said").
 _BETWEEN = frozenset("""
@@ -161,9 +161,7 @@ class CueFinder:
         if len(found) == 0:
             return found
         if len(encoded) != len(corpus):
-            continuation = np.flatnonzero(
-                (np.frombuffer(encoded, np.uint8) & 0xC0) == 0x80)
-            found = found - np.searchsorted(continuation, found)
+            found = byte_to_character_offsets(encoded, found)
         code = code_points(corpus) if code is None else code
         is_word, _ = _character_classes()  # Python's \w: letters, digits and "_"
         before = code[np.maximum(found[:, 0] - 1, 0)]

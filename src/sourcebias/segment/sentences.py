@@ -159,6 +159,7 @@ from sourcebias.segment.quotes import (
     quote_spans,
     words_before,
 )
+from sourcebias.tables import character_to_byte_offsets
 
 #: The segmentation rules shipped with the project.
 
@@ -461,9 +462,7 @@ def _slices(corpus: str, start: np.ndarray, end: np.ndarray) -> pd.Series:
         return pd.Series([corpus[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)],
                          dtype="str")
     data = corpus.encode("utf-8")
-    # the continuation bytes of the character at code point i count from offset i + 1 on
-    continuation = np.flatnonzero((np.frombuffer(data, np.uint8) & 0xC0) == 0x80)
-    bounds += np.searchsorted(continuation - np.arange(len(continuation)), bounds, side="right")
+    bounds = character_to_byte_offsets(data, bounds)
     pieces = pa.LargeStringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds),
                                               pa.py_buffer(data))  # spans and the gaps between
     return pd.Series(pd.arrays.ArrowStringArray(pieces.take(np.arange(0, len(bounds), 2))),
