@@ -18,10 +18,8 @@ import time
 from bench_segment import DATA, load_articles
 
 from sourcebias.annotate.sources import mark_attributed
-from sourcebias.segment import cues as rules
-from sourcebias.segment.attribution import _table, corpus_layout, find_attributions, load_model
+from sourcebias.segment.attribution import attribution_steps, find_attributions, load_model
 from sourcebias.segment.sentences import segment_articles
-from sourcebias.tables import code_points
 
 #: Articles of the reference benchmark (``benchmarks/run.py``).
 REFERENCE_ARTICLES = 100_000
@@ -64,24 +62,11 @@ def main() -> None:
 
 
 def steps(articles, sentences, voice, model) -> dict[str, float]:
-    """CPU seconds of each step of :func:`find_attributions`, run one after the other."""
-    cpu, spent = time.process_time(), {}
-
-    def lap(step: str) -> None:
-        nonlocal cpu
+    """CPU seconds of each step of :func:`find_attributions`
+    (:func:`~sourcebias.segment.attribution.attribution_steps`)."""
+    spent, cpu = {}, time.process_time()
+    for step, _ in attribution_steps(articles, sentences, voice, model):
         spent[step], cpu = time.process_time() - cpu, time.process_time()
-
-    corpus, doc_start, layout = corpus_layout(articles, sentences, voice)
-    code = code_points(corpus)
-    lap("corpus and layout")
-    cues, sentence = rules.candidates(corpus, layout, model.finder, code)
-    lap("cue candidates")
-    keep = model.keep(corpus, layout, cues, sentence, code)
-    lap("cue filter")
-    found = rules.attributions(corpus, layout, cues[keep], sentence[keep])
-    lap("span rules")
-    _table(found, corpus, doc_start, articles["doc_id"].to_numpy(), layout)
-    lap("attributions table")
     return spent
 
 

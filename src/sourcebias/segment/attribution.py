@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 
@@ -194,13 +195,31 @@ def find_attributions(
     >>> articles["text"][0][found["content_start"][0]:found["content_end"][0]]
     'the coup had failed'
     """
-    model = model or load_model()
+    *_, (_, table) = attribution_steps(articles, sentences, voice, model or load_model())
+    return table
+
+
+def attribution_steps(articles: pd.DataFrame, sentences: pd.DataFrame, voice: pd.DataFrame,
+                      model: CueModel) -> Iterator[tuple[str, pd.DataFrame | None]]:
+    """The steps of :func:`find_attributions`, run one at a time: yields each step's name
+    after running it, and with the last (``"attributions table"``) the table.
+
+    The steps are the corpus string and its layout (:func:`corpus_layout`), the cue
+    candidates (:func:`~sourcebias.segment.cues.candidates`), the cue filter
+    (:meth:`CueModel.keep`), the span rules (:func:`~sourcebias.segment.cues.attributions`)
+    and the table in article offsets; ``benchmarks/bench_attribution.py`` times each.
+    """
     corpus, doc_start, layout = corpus_layout(articles, sentences, voice)
     code = code_points(corpus)
+    yield "corpus and layout", None
     cues, sentence = rules.candidates(corpus, layout, model.finder, code)
+    yield "cue candidates", None
     keep = model.keep(corpus, layout, cues, sentence, code)
+    yield "cue filter", None
     found = rules.attributions(corpus, layout, cues[keep], sentence[keep])
-    return _table(found, corpus, doc_start, articles["doc_id"].to_numpy(), layout)
+    yield "span rules", None
+    yield "attributions table", _table(found, corpus, doc_start, articles["doc_id"].to_numpy(),
+                                       layout)
 
 
 def _table(
