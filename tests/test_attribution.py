@@ -289,20 +289,28 @@ def test_a_participle_after_a_comma_takes_the_source_of_the_cue_before_it():
         "that it would take more hours before details emerge")
 
 
+def rule_pieces(sentence: str, cue: str) -> list[tuple[str, str]]:
+    """Content and source of each piece the span rules give ``cue`` in one ``sentence``
+    (no cue filter, no quotations)."""
+    corpus = "\n\n" + sentence
+    none = np.array([], dtype=np.int64)
+    layout = rules.Layout(sent_start=np.array([2]), sent_end=np.array([len(corpus)]),
+                          para=np.array([0]), quote_start=none, quote_end=none,
+                          quote_scare=none.astype(bool))
+    cs = corpus.index(cue)
+    found = rules.attributions(corpus, layout, np.array([[cs, cs + len(cue)]]), np.array([0]))
+    return [(corpus[a:b], corpus[sa:sb]) for a, b, sa, sb in found[
+        ["content_start", "content_end", "source_start", "source_end"]].itertuples(index=False)]
+
+
 def test_a_participle_with_no_cue_before_it_takes_the_subject_of_the_sentence():
     text = "Earlier, the senator toured the plant, saying that the jobs would stay."
-    cs = text.index("saying")
-    pieces = rules._one(text, cs, cs + len("saying"), 0, len(text))
-    assert [(text[a:b], text[sa:sb]) for a, b, _, sa, sb in pieces] == [
-        ("that the jobs would stay", "the senator")]
+    assert rule_pieces(text, "saying") == [("that the jobs would stay", "the senator")]
 
 
 def test_a_participle_after_by_or_while_takes_the_subject_of_the_sentence():
     text = "Clinton is keeping a lid on his appeal by touting her Senate record upstate."
-    cs = text.index("touting")
-    pieces = rules._one(text, cs, cs + len("touting"), 0, len(text))
-    assert [(text[a:b], text[sa:sb]) for a, b, _, sa, sb in pieces] == [
-        ("her Senate record upstate", "Clinton")]
+    assert rule_pieces(text, "touting") == [("her Senate record upstate", "Clinton")]
 
 
 def test_a_preposition_after_the_cue_belongs_to_the_cue():

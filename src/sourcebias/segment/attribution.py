@@ -216,7 +216,7 @@ def attribution_steps(articles: pd.DataFrame, sentences: pd.DataFrame, voice: pd
     yield "cue candidates", None
     keep = model.keep(corpus, layout, cues, sentence, code)
     yield "cue filter", None
-    found = rules.attributions(corpus, layout, cues[keep], sentence[keep])
+    found = rules.attributions(corpus, layout, cues[keep], sentence[keep], code)
     yield "span rules", None
     yield "attributions table", _table(found, corpus, doc_start, articles["doc_id"].to_numpy(),
                                        layout)

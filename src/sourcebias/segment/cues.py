@@ -110,8 +110,17 @@ _CLOSERS = tuple("\"”’'»")
 _CLAUSE_MARKS = (",", "—", "–", *_CLOSERS)
 #: Marks that may open a quotation.
 _OPENS = "\"“‘'«"
+#: Marks that open a quotation at the start of the content after a cue.
+_QUOTE_OPENS = "\"“"
+#: Code points of the marks above, for the rules that run over all cues at once.
+_CLOSER_CODES, _OPENS_CODES, _CLAUSE_CODES, _QUOTE_OPENS_CODES = (
+    np.array([ord(c) for c in marks]) for marks in (_CLOSERS, _OPENS, _CLAUSE_MARKS, _QUOTE_OPENS))
+#: Whether each code point is white space (``str.isspace``; none lies beyond U+3000).
+_SPACES = np.array([chr(i).isspace() for i in range(0x3001)])
+#: Characters trimmed from the start of a content span: white space, commas and semicolons.
+_TRIM_START = _SPACES | np.isin(np.arange(len(_SPACES)), [ord(","), ord(";")])
 #: Characters trimmed from the end of a content span.
-_TRAILING = " \n\t,;:-—–."
+_TRIM_END = np.isin(np.arange(len(_SPACES)), [ord(c) for c in " \n\t,;:-—–."])
 
 
 @dataclass(frozen=True)
@@ -225,27 +234,36 @@ def quote_in_sentence(sentence: np.ndarray, layout: Layout) -> np.ndarray:
     return (k >= 0) & (layout.quote_end[np.maximum(k, 0)] > ss)
 
 
-def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.ndarray
-                 ) -> pd.DataFrame:
+def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.ndarray,
+                 code: np.ndarray | None = None) -> pd.DataFrame:
     """Attribution pieces found in ``corpus`` (global offsets, sorted by attribution).
 
     ``cues`` are the ``(start, end)`` rows of the cues kept and ``sentence``
-    their sentence numbers (:func:`candidates`). Returns a frame with
-    ``attribution`` (a running number), ``content_start``, ``content_end``,
-    ``cue_start``, ``cue_end`` (-1 for quotations without a cue),
+    their sentence numbers (:func:`candidates`); ``code``: the
+    :func:`~sourcebias.tables.code_points` of ``corpus``, if at hand. The rules
+    run in three passes over all cues: their sources (:func:`_sources`), the
+    content pieces of the cues with a source (:func:`_content_pieces`), then the
+    participles that take the source of the cue before them (:func:`_participles`).
+    Returns a frame with ``attribution`` (the cue's number), ``content_start``,
+    ``content_end``, ``cue_start``, ``cue_end`` (-1 for quotations without a cue),
     ``source_start`` and ``source_end`` (-1 when none was found).
     """
-    rows: list[tuple[int, int, int, int, int, int, int, int]] = []
-    starts, ends = layout.sent_start.tolist(), layout.sent_end.tolist()
-    last_sentence, last_source = -1, None
-    for n, ((cs, ce), s) in enumerate(zip(cues.tolist(), sentence.tolist(), strict=True)):
-        pieces = _one(corpus, cs, ce, starts[s], ends[s],
-                      last_source if s == last_sentence else None)
-        for a, b, forward, src_a, src_b in pieces:
-            rows.append((n, a, b, forward, cs, ce, src_a, src_b))
-        if pieces:
-            last_sentence, last_source = s, pieces[0][3:]
-    frame = _rows_frame(rows)
+    code = code_points(corpus) if code is None else code
+    cs, ce = cues[:, 0].astype(np.int64), cues[:, 1].astype(np.int64)
+    ss, se = layout.sent_start[sentence], layout.sent_end[sentence]
+    according = np.array([corpus.startswith(("according", "According"), c)
+                          for c in cs.tolist()], dtype=bool)
+    source, after = _sources(corpus, cs, ce, ss, se, according)
+    pieces = _content_pieces(corpus, code, cs, ce, ss, se, source, after, according)
+    pieces = _participles(corpus, code, cs, ce, ss, se, sentence, pieces)
+    if len(pieces) == 0:
+        frame = pd.DataFrame(columns=["attribution", "content_start", "content_end", "forward",
+                                      "cue_start", "cue_end", "source_start", "source_end"])
+    else:
+        cue = pieces["attribution"].to_numpy()
+        frame = pieces.assign(cue_start=cs[cue], cue_end=ce[cue])[[
+            "attribution", "content_start", "content_end", "forward", "cue_start", "cue_end",
+            "source_start", "source_end"]]
     frame = _extend(frame, layout)
     wordy = [_WORDY.search(corpus, a, b) is not None for a, b in
              zip(frame["content_start"].tolist(), frame["content_end"].tolist(), strict=True)]
@@ -255,83 +273,174 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
                              ignore_index=True)
 
 
-def _rows_frame(rows: list[tuple[int, int, int, int, int, int, int, int]]) -> pd.DataFrame:
-    """The rows of :func:`attributions` as a frame of int64 columns (``forward`` bool)."""
-    columns = ["attribution", "content_start", "content_end", "forward", "cue_start", "cue_end",
-               "source_start", "source_end"]
-    if not rows:
-        return pd.DataFrame(rows, columns=columns)
-    values = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64,
-                         count=len(rows) * len(columns)).reshape(len(rows), len(columns))
-    frame = pd.DataFrame({name: values[:, i] for i, name in enumerate(columns)})
-    return frame.assign(forward=frame["forward"] != 0)
-
-
-def _one(corpus: str, cs: int, ce: int, ss: int, se: int,
-         previous: tuple[int, int] | None = None) -> list[tuple[int, int, bool, int, int]]:
-    """Content pieces (start, end, whether after the cue) and source of one cue (rules 2 to 5).
-
-    ``previous`` is the source of the cue before in the same sentence, if any: a
-    participle after a comma or :data:`_PARTICIPLE_AFTER` word (", adding that ...",
-    "by touting") takes it, or else the subject that opens the sentence (rule 7).
+def _sources(corpus: str, cs: np.ndarray, ce: np.ndarray, ss: np.ndarray, se: np.ndarray,
+             according: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(start, end)`` rows of each cue's source, ``-1`` when none, and whether it
+    follows the cue: after "according to" the words up to the end of its clause
+    (:func:`_source_according`), else the noun phrase before the cue
+    (:func:`_source_before`), else the one after it (:func:`_source_after`, rules 2 and 3).
     """
-    according = corpus.startswith(("according", "According"), cs)
-    participle = corpus.endswith("ing", cs, ce)
-    if cs == ss and participle:  # "Conceding that ..., he warned"
-        comma = corpus.find(",", ce, se)
-        source = _subject(corpus, comma + 1, se) if comma > 0 else None
-        left = _trim(corpus, _content_start(corpus, ce, min(comma, ce + _OPENS_WITHIN)), comma)
-        if source is not None and left[1] > left[0]:
-            return [(*left, True, *source)]
-    if participle and _PARTICIPLE_AFTER.search(corpus, max(ss, cs - 8), cs):
-        source = previous if previous is not None else _subject(corpus, ss, cs)
-        right = _trim(corpus, _content_start(corpus, ce, min(se, ce + _OPENS_WITHIN)), se)
-        if source is not None and right[1] > right[0]:
-            return [(*right, True, *source)]
-    if according:
-        src, after = None, _source_according(corpus, ce, se)
-    else:
-        src = _source_before(corpus, ss, cs)
-        after = None if src is not None else _source_after(
-            corpus, ce, se, loose=corpus[max(ss, cs - 3) : cs].rstrip().endswith(_CLOSERS))
-    if after is not None:
-        src = after
-        clause_end = cs
-    elif src is not None:
-        clause_end = src[0]
-    else:
-        return []
-    before = _trim(corpus, ss, clause_end)
-    right_start = min(after[1] if after else ce, se)
-    right_start = _content_start(corpus, right_start, min(se, right_start + _OPENS_WITHIN))
-    right = _trim(corpus, right_start, se)
-    comma_before = according or corpus[clause_end - 2 : clause_end].rstrip().endswith(
-        _CLAUSE_MARKS)
-    quote_then_name = None if comma_before else _QUOTE_THEN_NAME.search(corpus, ss, clause_end)
-    if quote_then_name is not None:
-        comma_before = True
-        before = _trim(corpus, ss, quote_then_name.start() + 2)
-    spaces_after = corpus.count(" ", right[0], min(right[1], right[0] + 40))
-    if comma_before and before[1] > before[0] and _TAIL.match(corpus, right[0], right[1]):
-        spaces_after = 0
-    pieces = []
-    if right[0] == right[1] and corpus[se - 1 : se] == ":":
-        pieces.append((se, se, True))
-    elif (after or comma_before) and before[1] > before[0]:
-        comma_after = corpus.rfind(",", right_start - 2, right_start) >= 0
-        if (spaces_after >= 1 and not (after or comma_after)
-                and (corpus[before[1] - 1] not in _CLOSERS or corpus[before[0]] not in _OPENS)):
-            pieces.append((*right, True))  # "After the meeting, the ministry said that ..."
-        else:
-            pieces.append((*before, False))
-            if spaces_after >= 2 and comma_after:
-                pieces.append((*right, True))
-    elif spaces_after >= 1 or corpus[right[0] : right[0] + 1] in "\"“":
-        pieces.append((*right, True))
-    elif before[1] > before[0]:
-        pieces.append((*before, False))
-    return [(_after_preposition(corpus, a, b) if forward else a, b, forward, src[0], src[1])
-            for a, b, forward in pieces]
+    found = [_source_according(corpus, e, s_end) if by else (
+        _source_before(corpus, s_start, c) or _source_after(
+            corpus, e, s_end, loose=corpus[max(s_start, c - 3) : c].rstrip().endswith(_CLOSERS)))
+        for c, e, s_start, s_end, by in zip(cs.tolist(), ce.tolist(), ss.tolist(), se.tolist(),
+                                              according.tolist(), strict=True)]
+    source = np.array([span or (-1, -1) for span in found], dtype=np.int64).reshape(-1, 2)
+    return source, according | (source[:, 0] >= ce)
+
+
+def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray,
+                    ss: np.ndarray, se: np.ndarray, source: np.ndarray, after: np.ndarray,
+                    according: np.ndarray) -> pd.DataFrame:
+    """Content pieces of the cues with a source (rules 4 and 5), for all cues at once.
+
+    The piece *after* the cue runs from after the cue (and its source, when that
+    follows it) to the sentence end, from a "that" or colon within
+    :data:`_OPENS_WITHIN` characters (:func:`_content_start`); the piece *before*
+    runs from the sentence start to the clause mark before the source (or the cue).
+    A clause that ends in a comma, dash or closing quotation mark before the source
+    ('"We stand firm," he said.'), or a quotation closed with a comma a few words
+    before it (:data:`_QUOTE_THEN_NAME`), or a source after the cue, makes the
+    piece before the content ("The coup failed, Padrino said."), unless a
+    sentence-opening phrase precedes and more than a time or place follows the
+    cue ("After the meeting, the ministry said that ..."); with the cue in the
+    middle ("The coup, he said, failed.") both sides are content. Otherwise the
+    piece after is the content ("Padrino said the coup had failed."), or the one
+    before when nothing follows. A cue and colon that end the sentence ("He
+    tweeted:") give an empty piece at the sentence end (filled by :func:`_extend`).
+    A preposition that opens a piece after the cue belongs to the cue
+    (:func:`_after_preposition`).
+
+    Returns a frame of ``attribution`` (the cue's number), ``content_start``,
+    ``content_end``, ``forward`` (whether the piece follows the cue),
+    ``source_start`` and ``source_end``, in cue order.
+    """
+    cue = np.flatnonzero(source[:, 0] >= 0)
+    cs, ce, ss, se = cs[cue], ce[cue], ss[cue], se[cue]
+    src, after, according = source[cue], after[cue], according[cue]
+    clause_end = np.where(after, cs, src[:, 0])
+    before_a, before_b = _trim(code, ss, clause_end)
+    right_start = np.minimum(np.where(after, src[:, 1], ce), se)
+    right_start = np.array([_content_start(corpus, a, min(e, a + _OPENS_WITHIN)) for a, e in
+                            zip(right_start.tolist(), se.tolist(), strict=True)], dtype=np.int64)
+    right_a, right_b = _trim(code, right_start, se)
+    comma_before = according | _ends_clause(code, clause_end)
+    look = np.flatnonzero(~comma_before)
+    quote = np.array([-1 if (m := _QUOTE_THEN_NAME.search(corpus, a, b)) is None else m.start()
+                      for a, b in zip(ss[look].tolist(), clause_end[look].tolist(), strict=True)],
+                     dtype=np.int64)
+    look, quote = look[quote >= 0], quote[quote >= 0]
+    comma_before[look] = True
+    before_a[look], before_b[look] = _trim(code, ss[look], quote + 2)
+    has_before = before_b > before_a
+    spaces_after = np.array([corpus.count(" ", a, min(b, a + 40)) for a, b in
+                             zip(right_a.tolist(), right_b.tolist(), strict=True)], dtype=np.int64)
+    look = np.flatnonzero(comma_before & has_before)
+    tail = [_TAIL.match(corpus, a, b) is not None for a, b in
+            zip(right_a[look].tolist(), right_b[look].tolist(), strict=True)]
+    spaces_after[look[np.array(tail, dtype=bool)]] = 0
+
+    colon = (right_a == right_b) & (code[se - 1] == ord(":"))
+    framed = ~colon & (after | comma_before) & has_before
+    comma_after = (code[right_start - 2] == ord(",")) | (code[right_start - 1] == ord(","))
+    right_only = framed & (spaces_after >= 1) & ~(after | comma_after) & ~(
+        np.isin(code[before_b - 1], _CLOSER_CODES) & np.isin(code[before_a], _OPENS_CODES))
+    both = framed & ~right_only & (spaces_after >= 2) & comma_after
+    rest = ~colon & ~framed
+    plain_right = rest & ((spaces_after >= 1) | (right_a >= len(code)) | np.isin(
+        code[np.minimum(right_a, len(code) - 1)], _QUOTE_OPENS_CODES))
+    plain_before = rest & ~plain_right & has_before
+    forward = colon | right_only | plain_right
+    first = forward | (framed & ~right_only) | plain_before
+    a = np.concatenate([np.where(colon, se, np.where(forward, right_a, before_a))[first],
+                        right_a[both]])
+    b = np.concatenate([np.where(colon, se, np.where(forward, right_b, before_b))[first],
+                        right_b[both]])
+    forward = np.concatenate([forward[first], np.ones(both.sum(), dtype=bool)])
+    at = np.concatenate([np.flatnonzero(first), np.flatnonzero(both)])
+    order = np.argsort(at, kind="stable")
+    a, b, forward, at = a[order], b[order], forward[order], at[order]
+    ahead = np.flatnonzero(forward)
+    a[ahead] = [_after_preposition(corpus, x, y) for x, y in
+                zip(a[ahead].tolist(), b[ahead].tolist(), strict=True)]
+    return pd.DataFrame({"attribution": cue[at], "content_start": a, "content_end": b,
+                         "forward": forward, "source_start": src[at, 0],
+                         "source_end": src[at, 1]})
+
+
+def _ends_clause(code: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Whether the text before each offset ends, but for spaces, in a comma, dash or
+    closing quotation mark (:data:`_CLAUSE_MARKS`) within its last two characters
+    ('"We stand firm," he said'); offsets of at least 2."""
+    last, second = code[at - 1], code[at - 2]
+    space = _is(last, _SPACES)
+    mark = np.where(space, second, last)
+    return ~(space & _is(second, _SPACES)) & np.isin(mark, _CLAUSE_CODES)
+
+
+def _participles(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray, ss: np.ndarray,
+                 se: np.ndarray, sentence: np.ndarray, pieces: pd.DataFrame) -> pd.DataFrame:
+    """``pieces`` with those of the participle cues that take another source (rule 7).
+
+    A participle that opens the sentence ("Conceding that the deal was dead, the
+    senator called ...") takes the subject after its comma (:func:`_subject`),
+    its content running to that comma. One after a comma or a
+    :data:`_PARTICIPLE_AFTER` word ('"...," the mayor said, adding that ...',
+    "keeping a lid on his appeal by touting her record") takes the source of the
+    last cue before it in the sentence that has content, or else the subject that
+    opens the sentence, its content running to the sentence end. Either way its
+    content is one piece after it, which replaces those of the other rules; the
+    cues are read in order, as a participle may take the source of one before it.
+    """
+    participle = (ce - cs >= 3) & (code[ce - 3] == ord("i")) & (code[ce - 2] == ord("n")) & (
+        code[ce - 1] == ord("g"))
+    opening = np.flatnonzero(participle & (cs == ss))
+    comma = np.array([corpus.find(",", e, s_end) for e, s_end in
+                      zip(ce[opening].tolist(), se[opening].tolist(), strict=True)],
+                     dtype=np.int64)
+    subject = [_subject(corpus, c + 1, s_end) if c > 0 else None for c, s_end in
+               zip(comma.tolist(), se[opening].tolist(), strict=True)]
+    left = _trim(code, np.array([_content_start(corpus, e, min(c, e + _OPENS_WITHIN)) for e, c in
+                                 zip(ce[opening].tolist(), comma.tolist(), strict=True)],
+                                dtype=np.int64), comma)
+    marked = np.array([i for i in np.flatnonzero(participle).tolist()
+                       if _PARTICIPLE_AFTER.search(corpus, max(int(ss[i]), int(cs[i]) - 8),
+                                                   int(cs[i]))],
+                      dtype=np.int64)
+    right = _trim(code, np.array([_content_start(corpus, e, min(s_end, e + _OPENS_WITHIN))
+                                  for e, s_end in zip(ce[marked].tolist(), se[marked].tolist(),
+                                                      strict=True)], dtype=np.int64), se[marked])
+    first = pieces.drop_duplicates("attribution")
+    has = np.zeros(len(cs), dtype=bool)
+    has[first["attribution"].to_numpy()] = True
+    source = np.full((len(cs), 2), -1, dtype=np.int64)
+    source[first["attribution"].to_numpy()] = first[["source_start", "source_end"]].to_numpy()
+    taken: dict[int, tuple[int, int, int, int]] = {}
+    for i, a, b, found in zip(opening.tolist(), left[0].tolist(), left[1].tolist(), subject,
+                              strict=True):
+        if found is not None and b > a:
+            taken[i] = (a, b, *found)
+            has[i], source[i] = True, found
+    for i, a, b in zip(marked.tolist(), right[0].tolist(), right[1].tolist(), strict=True):
+        if b <= a:
+            continue
+        j = i - 1
+        while j >= 0 and sentence[j] == sentence[i] and not has[j]:
+            j -= 1
+        found = (tuple(source[j].tolist()) if j >= 0 and sentence[j] == sentence[i]
+                 else _subject(corpus, int(ss[i]), int(cs[i])))
+        if found is not None:
+            taken[i] = (a, b, *found)
+            has[i], source[i] = True, found
+    if not taken:
+        return pieces
+    rows = np.array([(i, *row) for i, row in taken.items()], dtype=np.int64).reshape(-1, 5)
+    replaced = pd.DataFrame({"attribution": rows[:, 0], "content_start": rows[:, 1],
+                             "content_end": rows[:, 2], "forward": True,
+                             "source_start": rows[:, 3], "source_end": rows[:, 4]})
+    kept = pieces[~pieces["attribution"].isin(rows[:, 0])]
+    return pd.concat([kept, replaced], ignore_index=True).sort_values(
+        "attribution", kind="stable", ignore_index=True)
 
 
 def _after_preposition(corpus: str, a: int, b: int) -> int:
@@ -574,14 +683,28 @@ def _source_after(corpus: str, ce: int, se: int, *, loose: bool = False
     return tokens[0][0], last[0] + len(last[1].rstrip("."))
 
 
-def _trim(corpus: str, a: int, b: int) -> tuple[int, int]:
-    """``[a, b)`` without leading spaces and commas, and trailing spaces, commas, dashes and
-    periods (a period inside closing quotation marks stays)."""
-    while a < b and (corpus[a].isspace() or corpus[a] in ",;"):
-        a += 1
-    while b > a and corpus[b - 1] in _TRAILING:
-        b -= 1
+def _trim(code: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each ``[a, b)`` without leading spaces and commas (:data:`_TRIM_START`), and trailing
+    spaces, commas, dashes and periods (:data:`_TRIM_END`; a period inside closing
+    quotation marks stays): ``' , he said.'`` gives ``'he said'``. Steps one character
+    at a time for the spans that still have one to drop."""
+    a, b = a.copy(), b.copy()
+    at = np.flatnonzero(a < b)
+    while len(at):
+        at = at[_is(code[a[at]], _TRIM_START)]
+        a[at] += 1
+        at = at[a[at] < b[at]]
+    at = np.flatnonzero(b > a)
+    while len(at):
+        at = at[_is(code[b[at] - 1], _TRIM_END)]
+        b[at] -= 1
+        at = at[b[at] > a[at]]
     return a, b
+
+
+def _is(points: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Whether each code point is marked in ``table`` (code points beyond it are not)."""
+    return (points < len(table)) & table[np.minimum(points, len(table) - 1)]
 
 
 def _extend(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
