@@ -110,7 +110,7 @@ def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np
     inner = a > ss
     space_before = inner & (code[np.maximum(a - 1, 0)] == _SPACE)
     # rfind(" ", ss, a - 1) after a space, rfind(" ", ss, a) after a mark, each + 1, at least ss
-    cut = np.where(inner, word_start(spaces, ss, np.where(space_before, a - 1, a)), ss)
+    cut = np.where(inner, _word_start(spaces, ss, np.where(space_before, a - 1, a)), ss)
     prev = np.where(inner & ~space_before, _chars(code, a - 1), None)
     words = space_before & (cut < a - 1)
     prev[space_before & ~words] = "<s>"
@@ -118,7 +118,7 @@ def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np
     prev[words] = _words(corpus, code, cut[words], a[words] - 1, last=True)
     prev2 = np.full(len(a), "<s>", dtype=object)
     deeper = cut - 1 > ss
-    start2 = word_start(spaces, ss[deeper], cut[deeper] - 1)
+    start2 = _word_start(spaces, ss[deeper], cut[deeper] - 1)
     filled = start2 < cut[deeper] - 1
     where = np.flatnonzero(deeper)[filled]
     prev2[where] = _words(corpus, code, start2[filled], cut[where] - 1, last=True)
@@ -140,7 +140,7 @@ def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np
             "ln": list(map("|".join, zip(lemma, nxt, strict=True)))}
 
 
-def word_start(spaces: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _word_start(spaces: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """``max(corpus.rfind(" ", lo, hi) + 1, lo)`` for each pair, from the sorted space offsets."""
     k = np.searchsorted(spaces, hi) - 1
     found = spaces[np.maximum(k, 0)] if len(spaces) else lo

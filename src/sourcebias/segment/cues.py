@@ -7,7 +7,6 @@ lines) and sorted numpy arrays of global offsets into it, like
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from dataclasses import dataclass, replace
@@ -16,7 +15,6 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
-from sourcebias.segment.cue_features import word_start
 from sourcebias.tables import _character_classes, byte_to_character_offsets, code_points
 
 #: Words between a source and its cue that belong to neither ("he has also said").
@@ -255,7 +253,7 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     ss, se = layout.sent_start[sentence], layout.sent_end[sentence]
     according = np.array([corpus.startswith(("according", "According"), c)
                           for c in cs.tolist()], dtype=bool)
-    source, after = _sources(corpus, code, cs, ce, ss, se, according)
+    source, after = _sources(corpus, cs, ce, ss, se, according)
     pieces = _content_pieces(corpus, code, cs, ce, ss, se, source, after, according)
     pieces = _participles(corpus, code, cs, ce, ss, se, sentence, pieces)
     if len(pieces) == 0:
@@ -275,26 +273,20 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
                              ignore_index=True)
 
 
-def _sources(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray, ss: np.ndarray,
-             se: np.ndarray, according: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _sources(corpus: str, cs: np.ndarray, ce: np.ndarray, ss: np.ndarray, se: np.ndarray,
+             according: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The ``(start, end)`` rows of each cue's source, ``-1`` when none, and whether it
     follows the cue: after "according to" the words up to the end of its clause
     (:func:`_source_according`), else the noun phrase before the cue
-    (:func:`_sources_before`), else the one after it (:func:`_source_after`, rules 2 and 3).
+    (:func:`_source_before`), else the one after it (:func:`_source_after`, rules 2 and 3).
     """
-    source = np.full((len(cs), 2), -1, dtype=np.int64)
-    before = np.flatnonzero(~according)
-    source[before] = _sources_before(corpus, code, np.flatnonzero(code == ord(" ")), ss[before],
-                                     cs[before])
-    rest = np.flatnonzero(source[:, 0] < 0)
-    found = [_source_according(corpus, e, s_end) if by else _source_after(
-        corpus, e, s_end, loose=corpus[max(s_start, c - 3) : c].rstrip().endswith(_CLOSERS))
-        for c, e, s_start, s_end, by in zip(cs[rest].tolist(), ce[rest].tolist(),
-                                              ss[rest].tolist(), se[rest].tolist(),
-                                              according[rest].tolist(), strict=True)]
-    source[rest] = np.array([span or (-1, -1) for span in found],
-                            dtype=np.int64).reshape(-1, 2)
-    return source, source[:, 0] >= ce
+    found = [_source_according(corpus, e, s_end) if by else (
+        _source_before(corpus, s_start, c) or _source_after(
+            corpus, e, s_end, loose=corpus[max(s_start, c - 3) : c].rstrip().endswith(_CLOSERS)))
+        for c, e, s_start, s_end, by in zip(cs.tolist(), ce.tolist(), ss.tolist(), se.tolist(),
+                                              according.tolist(), strict=True)]
+    source = np.array([span or (-1, -1) for span in found], dtype=np.int64).reshape(-1, 2)
+    return source, according | (source[:, 0] >= ce)
 
 
 def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray,
@@ -466,236 +458,80 @@ def _content_start(corpus: str, a: int, b: int) -> int:
     return found.end() if found else a
 
 
-def _sources_before(corpus: str, code: np.ndarray, spaces: np.ndarray, ss: np.ndarray,
-                    cs: np.ndarray) -> np.ndarray:
-    """The source noun phrase right before each cue (rule 2): ``(start, end)`` rows, ``-1``
-    when none. ``ss`` and ``cs`` are the starts of the cues' sentences and of the cues,
-    ``spaces`` the sorted offsets of the spaces of ``corpus``.
-
-    A pronoun and a space right before the cue ("he said") are read without
-    tokenising. Otherwise the words up to 100 characters back (:class:`_Words`)
-    are walked back from the cue over auxiliaries, adverbs, words of degree and
-    verb forms (:func:`_skipped`: "the ministry has also said"); the word where
-    the walk stops decides: "and" or "but" give the subject that opens the
-    sentence (:func:`_subject`), a comma the name before an appositive
-    (:func:`_appositive_source`), a dash the source before the aside it closes,
-    a pronoun itself ("who told"), a capitalised word the run of capitalised
-    words (and "of", "de") it ends, after a determiner if one precedes ("the
-    Supreme Court said"), and a lower-case word a noun phrase of up to four
-    words back to its determiner ("the embattled former minister said"), or the
-    source before it when it is a time after a preposition ("Trump at the time
-    said").
-    """
-    found = np.full((len(cs), 2), -1, dtype=np.int64)
-    spaced = np.flatnonzero((cs - ss >= 3) & (code[cs - 1] == ord(" ")))
-    start = word_start(spaces, ss[spaced], cs[spaced] - 1)
-    pronoun = np.array([w in _PRONOUNS and w not in _BETWEEN for w in (
-        corpus[a:b].lower() for a, b in zip(start.tolist(), (cs[spaced] - 1).tolist(),
-                                            strict=True))], dtype=bool)
-    found[spaced[pronoun]] = np.column_stack([start[pronoun], cs[spaced[pronoun]] - 1])
-    rest = np.setdiff1d(np.arange(len(cs)), spaced[pronoun])
-    ss, cs = ss[rest], cs[rest]
-    lo = np.maximum(ss, cs - 100)
-    words = _Words(corpus, code, lo, cs)
-    k = np.zeros(len(rest), dtype=np.int64)  # the word where the walk stops, counted back
-    active = np.arange(len(rest))
-    while len(active):
-        skip = np.array([_skipped(*w) if w[0] is not None else 0 for w in zip(
-            words.text(active, k[active]), words.text(active, k[active] + 1),
-            words.text(active, k[active] + 2), strict=True)], dtype=np.int64)
-        active = active[skip > 0]
-        k[active] += skip[skip > 0]
-    at = np.flatnonzero(words.span(np.arange(len(rest)), k)[0] >= 0)
-    word = words.text(at, k[at])
-    a, end = words.span(at, k[at])
-    lower = [w.lower() for w in word]
-    recurse = []  # (cue, new cue start): a dash or a time before the source
-    for n in [n for n, w in enumerate(word) if w in ("and", "but", ",") or w in _DASHES]:
-        i, w, e = int(at[n]), word[n], int(end[n])
-        if w in ("and", "but"):  # "Schilling appeared on a show and defended himself"
-            found[rest[i]] = _subject(corpus, int(ss[i]), int(cs[i])) or (-1, -1)
-        elif w == ",":
-            found[rest[i]] = _source_before_comma(corpus, int(ss[i]), int(lo[i]), int(cs[i]),
-                                                  int(k[i])) or (-1, -1)
-        elif w in _DASHES:  # an aside: "Jason Sims — a teacher from Mount Pleasant — says"
-            mark = w if w in "—–" else f" {w} "  # a hyphen only with spaces around
-            opening = corpus.rfind(mark, max(int(ss[i]), int(cs[i]) - _APPOSITIVE_WITHIN),
-                                   e - len(w))
-            if opening >= ss[i]:
-                recurse.append((i, opening + mark.index(w)))
-    pronoun = np.array([low in _PRONOUNS or (
-        low in _POSSESSIVES and e == c - 1  # "his insistence that"
-        and _NOUN_CUE_NEXT.match(corpus, corpus.find(" ", c)) is not None)
-        for low, e, c in zip(lower, end.tolist(), cs[at].tolist(), strict=True)], dtype=bool)
-    found[rest[at[pronoun]]] = np.column_stack([a[pronoun], end[pronoun]])
-    head = np.array([not p and w not in ("and", "but", ",") and w not in _DASHES
-                     and low not in _NOT_HEAD and w[0].isalnum()
-                     for p, w, low in zip(pronoun.tolist(), word, lower, strict=True)],
-                    dtype=bool)
-    name = np.array([w[0].isupper() for w in word], dtype=bool)
-    end = end - np.array([len(w) - len(w.rstrip(".")) for w in word], dtype=np.int64)
-    first = np.full(len(at), -1, dtype=np.int64)
-    pick = np.flatnonzero(head & name)
-    first[pick] = _name_start(words, at[pick], k[at[pick]])
-    pick = np.flatnonzero(head & ~name)
-    first[pick] = _noun_start(words, at[pick], k[at[pick]])
-    if len(pick):  # a time after a preposition: "Trump at the time said"
-        before = words.text(at[pick], first[pick] + 1)
-        timed = np.array([p in _TIME_PREPOSITIONS and w in _TIMES for p, w in zip(
-            before, [word[i] for i in pick.tolist()], strict=True)], dtype=bool)
-        recurse += list(zip(at[pick[timed]].tolist(), words.span(
-            at[pick[timed]], first[pick[timed]] + 1)[0].tolist(), strict=True))
-        first[pick[timed]] = -1
-    pick = np.flatnonzero(first >= 0)
-    found[rest[at[pick]]] = np.column_stack([words.span(at[pick], first[pick])[0], end[pick]])
-    if recurse:
-        i, new = np.array(recurse, dtype=np.int64).reshape(-1, 2).T
-        found[rest[i]] = _sources_before(corpus, code, spaces, ss[i], new)
-    return found
-
-
-def _skipped(word: str, before: str | None, second: str | None) -> int:
-    """How many words the walk back from a cue passes at ``word`` (0: the source ends there),
-    ``before`` and ``second`` being the two words before it (``None`` past the window).
-
-    A capitalised word is passed only when it is one of :data:`_BETWEEN` ("Yesterday");
-    a party label three ("Gov. Pat McCrory (R) said"); "to" after a verb or adjective two
-    ("has to remind", "is likely to note"); a word of degree, "both" after an auxiliary,
-    a word of :data:`_BETWEEN`, an adverb in -ly or a verb form not after a determiner one
-    ("were far less divided", "have both urged", "has also said", "sharply criticized",
-    "have all but stopped confirming").
-    """
-    if word[:1].isupper():
-        return int(word.lower() in _BETWEEN)
-    if word == ")" and second == "(":
-        return 3
-    if (word == "to" and before is not None and before.isalpha() and before.islower()
-            and before not in _NOT_HEAD and before not in _DETERMINERS):
-        return 2
-    if word in _DEGREE or (word == "both" and before is not None and before.lower() in _BETWEEN):
-        return 1
-    return int(word.lower() in _BETWEEN or _ADVERB.fullmatch(word) is not None or (
-        before is not None and _VERB_FORM.fullmatch(word) is not None
-        and before.lower() not in _DETERMINERS))
-
-
-def _name_start(words: _Words, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """The first word (counted back) of the capitalised name that ends at word ``k`` of each
-    window: back over capitalised words and "of" or "de" ("Bank of America"), forward again
-    to a capitalised word, then back over a determiner ("the Supreme Court")."""
-    j = k.copy()
-    active = np.arange(len(rows))
-    while len(active):
-        more = np.array([w is not None and (w[:1].isupper() or w in ("of", "de"))
-                         for w in words.text(rows[active], j[active] + 1)], dtype=bool)
-        active = active[more]
-        j[active] += 1
-    active = np.flatnonzero(j > k)
-    while len(active):
-        lower = np.array([not w[:1].isupper() for w in words.text(rows[active], j[active])],
-                         dtype=bool)
-        active = active[lower]
-        j[active] -= 1
-        active = active[j[active] > k[active]]
-    determiner = np.array([w is not None and w.lower() in _DETERMINERS
-                           for w in words.text(rows, j + 1)], dtype=bool)
-    return j + determiner
-
-
-def _noun_start(words: _Words, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """The first word (counted back) of the noun phrase that ends at lower-case word ``k`` of
-    each window: back to its determiner over at most three words that may be inside a noun
-    phrase ("the embattled former minister"), else as far as such words go."""
-    j = k.copy()
-    active = np.arange(len(rows))
-    for step in range(1, 4):
-        before = ["," if w is None else w for w in words.text(rows[active], k[active] + step)]
-        determiner = np.array([w.lower() in _DETERMINERS for w in before], dtype=bool)
-        inside = np.array([w[0].isalnum() and w.lower() not in _NOT_HEAD for w in before],
-                          dtype=bool) & ~determiner
-        j[active[determiner | inside]] = k[active[determiner | inside]] + step
-        active = active[inside]
-    return j
-
-
-def _source_before_comma(corpus: str, ss: int, lo: int, cs: int, back: int
-                         ) -> tuple[int, int] | None:
-    """The name before an appositive whose comma is word ``back`` (counted back) of the window
-    ``corpus[lo:cs]`` (:func:`_appositive_source`), the window widened to
-    :data:`_APPOSITIVE_WITHIN` characters when it did not reach the sentence start."""
-    if lo > ss:  # a long appositive: read further back
-        lo = max(ss, cs - _APPOSITIVE_WITHIN)
+def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
+    """The source noun phrase right before a cue (rule 2), or ``None``."""
+    if cs - ss >= 3 and corpus[cs - 1] == " ":  # the common "he said", without tokenising
+        start = max(corpus.rfind(" ", ss, cs - 1) + 1, ss)
+        word = corpus[start : cs - 1].lower()
+        if word in _PRONOUNS and word not in _BETWEEN:
+            return start, cs - 1
+    lo = max(ss, cs - 100)
     words = _TOKEN.findall(corpus, lo, cs)
-    return _appositive_source(corpus, lo, cs, words, len(words) - 1 - back)
-
-
-class _Words:
-    """The words (:data:`_TOKEN`) of windows ``corpus[lo:hi]``, read back from ``hi`` on demand
-    for all windows at once: word 0 of a window is its last, word 1 the one before, ...
-
-    Reading a word back skips white space, then takes a run of word characters and
-    inner marks (cut at ``lo``, as ``_TOKEN.findall`` from ``lo`` would) or one other
-    mark: the same words as ``_TOKEN.findall(corpus, lo, hi)``, in reverse.
-    """
-
-    def __init__(self, corpus: str, code: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
-        self.corpus, self.code, self.lo = corpus, code, lo
-        self.starts = np.full((len(lo), 4), -1, dtype=np.int64)
-        self.ends = np.full((len(lo), 4), -1, dtype=np.int64)
-        self.read = np.zeros(len(lo), dtype=np.int64)  # words read so far
-        self.edge = hi.astype(np.int64)  # where the next word to read ends; -1: none left
-
-    def span(self, rows: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Start and end of word ``k`` of each window in ``rows`` (-1 past its first word)."""
-        while len(k) and k.max() >= self.starts.shape[1]:
-            self.starts = np.pad(self.starts, ((0, 0), (0, self.starts.shape[1])),
-                                 constant_values=-1)
-            self.ends = np.pad(self.ends, ((0, 0), (0, self.ends.shape[1])), constant_values=-1)
-        need = (self.read[rows] <= k) & (self.edge[rows] >= 0)
-        todo, upto = rows[need], k[need]
-        while len(todo):
-            start, end = self._previous(todo)
-            self.starts[todo, self.read[todo]] = start
-            self.ends[todo, self.read[todo]] = end
-            self.read[todo] += 1
-            self.edge[todo] = start
-            more = (self.read[todo] <= upto) & (start >= 0)
-            todo, upto = todo[more], upto[more]
-        return self.starts[rows, k], self.ends[rows, k]
-
-    def text(self, rows: np.ndarray, k: np.ndarray) -> list[str | None]:
-        """Word ``k`` of each window in ``rows``, ``None`` past its first word."""
-        start, end = self.span(rows, k)
-        return [self.corpus[a:b] if a >= 0 else None
-                for a, b in zip(start.tolist(), end.tolist(), strict=True)]
-
-    def _previous(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Start and end of the word before the edge of each window in ``rows`` (-1: none)."""
-        code, lo = self.code, self.lo[rows]
-        q = self.edge[rows] - 1
-        at = np.flatnonzero(q >= lo)
-        while len(at):  # white space
-            at = at[_is(code[q[at]], _SPACES)]
-            q[at] -= 1
-            at = at[q[at] >= lo[at]]
-        found = q >= lo
-        start = np.where(found, q, -1)
-        at = np.flatnonzero(found)
-        at = at[_word_characters()[code[q[at]]]]
-        while len(at):  # a run of word characters and inner marks
-            at = at[start[at] > lo[at]]
-            at = at[_word_characters()[code[start[at] - 1]]]
-            start[at] -= 1
-        return start, np.where(found, q + 1, -1)
-
-
-@functools.cache
-def _word_characters() -> np.ndarray:
-    """Whether each code point may be inside a word of :data:`_TOKEN` (Python's ``\\w`` and
-    the marks ’ ' . -)."""
-    inside = _character_classes()[0].copy()
-    inside[[ord(c) for c in "’'.-"]] = True
-    return inside
+    k = len(words) - 1
+    while k >= 0:
+        # Every pattern below needs a lower-case first letter: a capitalised word can
+        # only be skipped (a word of _BETWEEN) or end the search.
+        if words[k][:1].isupper():
+            if words[k].lower() not in _BETWEEN:
+                break
+            k -= 1
+        elif words[k] == ")" and k >= 2 and words[k - 2] == "(":
+            k -= 3  # a party label: "Gov. Pat McCrory (R) said"
+        elif (words[k] == "to" and k > 0 and words[k - 1].isalpha() and words[k - 1].islower()
+              and words[k - 1] not in _NOT_HEAD and words[k - 1] not in _DETERMINERS):
+            k -= 2  # a verb or adjective and "to": "has to remind", "is likely to note"
+        elif words[k] in _DEGREE or (words[k] == "both" and k > 0
+                                      and words[k - 1].lower() in _BETWEEN):
+            k -= 1  # "were far less divided", "have both urged"
+        elif words[k].lower() in _BETWEEN or _ADVERB.fullmatch(words[k]) or (
+                k > 0 and _VERB_FORM.fullmatch(words[k]) and words[k - 1].lower() not in
+                _DETERMINERS):
+            k -= 1
+        else:
+            break
+    if k < 0:
+        return None
+    word = words[k]
+    if word in ("and", "but"):
+        return _subject(corpus, ss, cs)  # "Schilling appeared on a show and defended himself"
+    if word == ",":
+        if lo > ss:  # a long appositive: read further back
+            wide = max(ss, cs - _APPOSITIVE_WITHIN)
+            more = _TOKEN.findall(corpus, wide, cs)
+            return _appositive_source(corpus, wide, cs, more, k + len(more) - len(words))
+        return _appositive_source(corpus, lo, cs, words, k)
+    end = _end_of(corpus, lo, cs, words, k)
+    if word in _DASHES:  # an aside: "Jason Sims — a teacher from Mount Pleasant — says"
+        mark = word if word in "—–" else f" {word} "  # a hyphen only with spaces around
+        opening = corpus.rfind(mark, max(ss, cs - _APPOSITIVE_WITHIN), end - len(word))
+        return _source_before(corpus, ss, opening + mark.index(word)) if opening >= ss else None
+    lower = word.lower()
+    if lower in _PRONOUNS or (lower in _POSSESSIVES and end == cs - 1
+                              and _NOUN_CUE_NEXT.match(corpus, corpus.find(" ", cs))):
+        return end - len(word), end  # "he said", "his insistence that"
+    if lower in _NOT_HEAD or not word[0].isalnum():
+        return None
+    end -= len(word) - len(word.rstrip("."))
+    j = k
+    if word[0].isupper():
+        while j > 0 and (words[j - 1][:1].isupper() or words[j - 1] in ("of", "de")):
+            j -= 1
+        while j < k and not words[j][:1].isupper():
+            j += 1
+        if j > 0 and words[j - 1].lower() in _DETERMINERS:
+            j -= 1
+    else:
+        for step in range(1, 4):
+            prev = words[k - step] if k - step >= 0 else ","
+            if prev.lower() in _DETERMINERS:
+                j = k - step
+                break
+            if not prev[0].isalnum() or prev.lower() in _NOT_HEAD:
+                break
+            j = k - step
+        if j > 0 and words[j - 1] in _TIME_PREPOSITIONS and words[k] in _TIMES:
+            return _source_before(corpus, ss, _start_of(corpus, lo, cs, words, j - 1))
+    return _start_of(corpus, lo, cs, words, j), end
 
 
 def _start_of(corpus: str, lo: int, hi: int, words: list[str], j: int) -> int:
