@@ -110,6 +110,9 @@ _CLOSERS = tuple("\"”’'»")
 _CLAUSE_MARKS = (",", "—", "–", *_CLOSERS)
 #: Marks that may open a quotation.
 _OPENS = "\"“‘'«"
+#: Columns of the frame of content pieces that :func:`attributions` builds.
+_PIECE_COLUMNS = ("attribution", "content_start", "content_end", "forward", "cue_start",
+                  "cue_end", "source_start", "source_end")
 #: Marks that open a quotation at the start of the content after a cue.
 _QUOTE_OPENS = "\"“"
 #: Code points of the marks above, for the rules that run over all cues at once.
@@ -257,13 +260,10 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     pieces = _content_pieces(corpus, code, cs, ce, ss, se, source, after, according)
     pieces = _participles(corpus, code, cs, ce, ss, se, sentence, pieces)
     if len(pieces) == 0:
-        frame = pd.DataFrame(columns=["attribution", "content_start", "content_end", "forward",
-                                      "cue_start", "cue_end", "source_start", "source_end"])
+        frame = pd.DataFrame(columns=_PIECE_COLUMNS)
     else:
         cue = pieces["attribution"].to_numpy()
-        frame = pieces.assign(cue_start=cs[cue], cue_end=ce[cue])[[
-            "attribution", "content_start", "content_end", "forward", "cue_start", "cue_end",
-            "source_start", "source_end"]]
+        frame = pieces.assign(cue_start=cs[cue], cue_end=ce[cue])[list(_PIECE_COLUMNS)]
     frame = _extend(frame, layout)
     wordy = [_WORDY.search(corpus, a, b) is not None for a, b in
              zip(frame["content_start"].tolist(), frame["content_end"].tolist(), strict=True)]
@@ -286,7 +286,7 @@ def _sources(corpus: str, cs: np.ndarray, ce: np.ndarray, ss: np.ndarray, se: np
         for c, e, s_start, s_end, by in zip(cs.tolist(), ce.tolist(), ss.tolist(), se.tolist(),
                                               according.tolist(), strict=True)]
     source = np.array([span or (-1, -1) for span in found], dtype=np.int64).reshape(-1, 2)
-    return source, according | (source[:, 0] >= ce)
+    return source, source[:, 0] >= ce
 
 
 def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray,
