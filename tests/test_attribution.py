@@ -17,6 +17,7 @@ from sourcebias.segment import cues as rules
 from sourcebias.segment.attribution import COLUMNS, corpus_layout, find_attributions, load_model
 from sourcebias.segment.cue_features import features, lemma_key
 from sourcebias.segment.sentences import segment_articles
+from sourcebias.tables import code_points
 
 
 def attributions_of(*texts: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -301,6 +302,13 @@ def rule_pieces(sentence: str, cue: str) -> list[tuple[str, str]]:
     found = rules.attributions(corpus, layout, np.array([[cs, cs + len(cue)]]), np.array([0]))
     return [(corpus[a:b], corpus[sa:sb]) for a, b, sa, sb in found[
         ["content_start", "content_end", "source_start", "source_end"]].itertuples(index=False)]
+
+
+def test_trim_drops_short_and_long_runs_of_spaces_and_marks():
+    text = " , ; he said , .- " + "\u3000,;" * 40 + "she said" + " ,.-—;:" * 40 + "."
+    code = code_points(text)
+    a, b = rules._trim(text, code, np.array([0, 18, 0]), np.array([18, len(text), 1]))
+    assert [text[x:y] for x, y in zip(a, b, strict=True)] == ["he said", "she said", ""]
 
 
 def test_a_participle_with_no_cue_before_it_takes_the_subject_of_the_sentence():
