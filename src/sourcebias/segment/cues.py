@@ -66,8 +66,6 @@ _NOT_HEAD = frozenset("""
 """.split())
 #: A word as the rules read it: letters, digits and inner marks, or one other mark.
 _TOKEN = re.compile(r"[\w’'.\-]+|[^\w\s]")
-#: Text up to the " that" or colon that opens the content after a cue (no quotation mark before).
-_OPENER = re.compile(r"[^\"“]*?(?: (?=that )|:)")
 #: Characters after a cue searched for the "that" or colon that opens the content.
 _OPENS_WITHIN = 25
 #: A letter or digit: content without one is dropped.
@@ -302,7 +300,7 @@ def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarra
 
     The piece *after* the cue runs from after the cue (and its source, when that
     follows it) to the sentence end, from a "that" or colon within
-    :data:`_OPENS_WITHIN` characters (:func:`_content_start`); the piece *before*
+    :data:`_OPENS_WITHIN` characters (:func:`_content_starts`); the piece *before*
     runs from the sentence start to the clause mark before the source (or the cue).
     A clause that ends in a comma, dash or closing quotation mark before the source
     ('"We stand firm," he said.'), or a quotation closed with a comma a few words
@@ -327,7 +325,7 @@ def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarra
     clause_end = np.where(after, cs, src[:, 0])
     before_a, before_b = _trim(corpus, code, ss, clause_end)
     right_start = np.minimum(np.where(after, src[:, 1], ce), se)
-    right_start = _content_starts(corpus, right_start, se)
+    right_start = _content_starts(code, right_start, se)
     right_a, right_b = _trim(corpus, code, right_start, se)
     comma_before = according | _ends_clause(code, clause_end)
     look = np.flatnonzero(~comma_before)
@@ -405,12 +403,12 @@ def _participles(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray, 
                      dtype=np.int64)
     subject = [_subject(corpus, c + 1, s_end) if c > 0 else None for c, s_end in
                zip(comma.tolist(), se[opening].tolist(), strict=True)]
-    left = _trim(corpus, code, _content_starts(corpus, ce[opening], comma), comma)
+    left = _trim(corpus, code, _content_starts(code, ce[opening], comma), comma)
     marked = np.array([i for i in np.flatnonzero(participle).tolist()
                        if _PARTICIPLE_AFTER.search(corpus, max(int(ss[i]), int(cs[i]) - 8),
                                                    int(cs[i]))],
                       dtype=np.int64)
-    right = _trim(corpus, code, _content_starts(corpus, ce[marked], se[marked]), se[marked])
+    right = _trim(corpus, code, _content_starts(code, ce[marked], se[marked]), se[marked])
     first = pieces.drop_duplicates("attribution")
     has = np.zeros(len(cs), dtype=bool)
     has[first["attribution"].to_numpy()] = True
@@ -451,18 +449,24 @@ def _after_preposition(corpus: str, a: int, b: int) -> int:
     return found.end() if found else a
 
 
-def _content_starts(corpus: str, a: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """:func:`_content_start` of each ``[a, min(limit, a + _OPENS_WITHIN))``."""
-    return np.array([_content_start(corpus, x, min(y, x + _OPENS_WITHIN)) for x, y in
-                     zip(a.tolist(), limit.tolist(), strict=True)], dtype=np.int64)
-
-
-def _content_start(corpus: str, a: int, b: int) -> int:
-    """Where content after a cue starts: at the first " that " or after the first colon in
-    ``[a, b)`` that no quotation mark precedes ("told reporters that ...", "said:"), else
-    at ``a``."""
-    found = _OPENER.match(corpus, a - 1, b)
-    return found.end() if found else a
+def _content_starts(code: np.ndarray, a: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Where the content after each cue starts: after the first " that" or colon in
+    ``[a - 1, min(limit, a + _OPENS_WITHIN))`` that no quotation mark precedes ("told
+    reporters that ...", "said:"), else at ``a``; "that" and the space after it must lie
+    within the window too. The windows are read as one array of code points."""
+    width = _OPENS_WITHIN + 1
+    at = np.minimum(a[:, None] - 1 + np.arange(width), len(code) - 1)
+    window = code[np.maximum(at, 0)]
+    inside = np.arange(width) < (np.minimum(limit, a + _OPENS_WITHIN) - a + 1)[:, None]
+    that = np.zeros(window.shape, dtype=bool)
+    that[:, :-5] = (window[:, :-5] == ord(" ")) & inside[:, 5:]
+    for i, letter in enumerate("that ", start=1):
+        that[:, :-5] &= window[:, i : width - 5 + i] == ord(letter)
+    opens = that | ((window == ord(":")) & inside)
+    quote = np.isin(window, _QUOTE_OPENS_CODES)
+    first = np.argmax(opens, axis=1)
+    found = opens.any(axis=1) & ~(quote & (np.arange(width) < first[:, None])).any(axis=1)
+    return np.where(found, a + first, a)
 
 
 def _source_before(corpus: str, ss: int, cs: int) -> tuple[int, int] | None:
