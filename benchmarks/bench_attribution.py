@@ -4,7 +4,9 @@ Reads ``../shared/data/allsides/articles.jsonl.gz`` as ``bench_segment.py``
 does, segments it (not timed), then times the cue scan and the whole
 attribution layer, and prints sentences/s and the CPU seconds the layer would
 add to the 100,000-article benchmark (``benchmarks/run.py``), scaled by
-sentences.
+sentences; then the CPU seconds of each step, run through
+:func:`~sourcebias.segment.attribution.attribution_steps`, the generator that
+:func:`~sourcebias.segment.attribution.find_attributions` itself runs.
 
 Usage: ``python benchmarks/bench_attribution.py [--limit N]``
 """
