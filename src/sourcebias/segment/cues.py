@@ -258,8 +258,7 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     code = code_points(corpus) if code is None else code
     cs, ce = cues[:, 0].astype(np.int64), cues[:, 1].astype(np.int64)
     ss, se = layout.sent_start[sentence], layout.sent_end[sentence]
-    according = np.array([corpus.startswith(("according", "According"), c)
-                          for c in cs.tolist()], dtype=bool)
+    according = _starts_with(code, cs, "according") | _starts_with(code, cs, "According")
     source, after = _sources(corpus, cs, ce, ss, se, according)
     pieces = _content_pieces(corpus, code, cs, ce, ss, se, source, after, according)
     pieces = _participles(corpus, code, cs, ce, ss, se, sentence, pieces)
@@ -275,6 +274,12 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     frame = pd.concat([frame, _uncued_quotes(frame, layout)], ignore_index=True)
     return frame.sort_values(["attribution", "content_start"], kind="stable",
                              ignore_index=True)
+
+
+def _starts_with(code: np.ndarray, at: np.ndarray, text: str) -> np.ndarray:
+    """Whether the text from each offset starts with ``text`` (``str.startswith``)."""
+    window = code[np.minimum(at[:, None] + np.arange(len(text)), len(code) - 1)]
+    return (at + len(text) <= len(code)) & (window == [ord(c) for c in text]).all(axis=1)
 
 
 def _sources(corpus: str, cs: np.ndarray, ce: np.ndarray, ss: np.ndarray, se: np.ndarray,
@@ -402,8 +407,7 @@ def _participles(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray, 
     content is one piece after it, which replaces those of the other rules; the
     cues are read in order, as a participle may take the source of one before it.
     """
-    participle = (ce - cs >= 3) & (code[ce - 3] == ord("i")) & (code[ce - 2] == ord("n")) & (
-        code[ce - 1] == ord("g"))
+    participle = (ce - cs >= 3) & _starts_with(code, ce - 3, "ing")
     opening = np.flatnonzero(participle & (cs == ss))
     comma = np.array([corpus.find(",", e, s_end) for e, s_end in
                       zip(ce[opening].tolist(), se[opening].tolist(), strict=True)],
