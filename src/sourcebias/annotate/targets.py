@@ -60,8 +60,10 @@ import functools
 import json
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -122,9 +124,9 @@ _NEGATION_ENDINGS = ("not", "no", "never", "without", "nor", "n't", "n’t")
 @functools.cache
 def _hasher():
     """The reference hashing of the features: scikit-learn's ``HashingVectorizer`` over
-    space-separated words, binary. Imported on first use only: scoring needs it for the
-    rare targets of :func:`target_features` that take the slow path, and the analysis
-    workers never import scikit-learn otherwise."""
+    space-separated words, binary. Only the model's build uses it; scoring hashes the
+    same way with numpy (:func:`_columns`, :func:`_bags`), as importing scikit-learn
+    would cost each process about a second."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
     return HashingVectorizer(analyzer=str.split, n_features=N_FEATURES,
@@ -264,9 +266,9 @@ def whole_sentence(sentiment: pd.DataFrame) -> np.ndarray:
     """Which rows of a ``sentiment`` table are whole-sentence plain VADER scores
     (``lexicon="vader"``, and ``scope="sentence"`` when the table has scopes): the
     sentence input of the target model."""
-    rows = sentiment["lexicon"].to_numpy() == "vader"
+    rows = sentiment["lexicon"].eq("vader").to_numpy(bool, na_value=False)
     if "scope" in sentiment.columns:
-        rows &= sentiment["scope"].to_numpy() == "sentence"
+        rows = rows & sentiment["scope"].eq("sentence").to_numpy(bool, na_value=False)
     return rows
 
 
@@ -507,13 +509,13 @@ def _side_words(text: str, start: int,
 def reference_words(texts: list[str], starts: list[int], ends: list[int]) -> sparse.csr_matrix:
     """The hashed words of each target from the reference definition, one target at a time.
 
-    The sum of two binary bags hashed by :func:`_hasher`: the target's tagged
-    words (:func:`_feature_string`) and the sentence's ``s_`` words
-    (:func:`_sentence_string`). :func:`target_inputs` gives the same matrix
+    The sum of two binary bags hashed as :func:`_hasher` hashes them (:func:`_bags`):
+    the target's tagged words (:func:`_feature_string`) and the sentence's ``s_``
+    words (:func:`_sentence_string`). :func:`target_inputs` gives the same matrix
     faster.
     """
-    return (_hasher().transform(map(_feature_string, texts, starts, ends))
-            + _hasher().transform(map(_sentence_string, texts, starts, ends))).tocsr()
+    return (_bags(map(_feature_string, texts, starts, ends))
+            + _bags(map(_sentence_string, texts, starts, ends))).tocsr()
 
 
 def _sentence_string(text: str, start: int, end: int) -> str:
@@ -1156,25 +1158,42 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _group_columns(words: list[str]) -> np.ndarray:
     """Column of each word under each prefix of :data:`GROUPS` (``words x groups``)."""
+    return _columns(words, GROUPS)
+
+
+def _columns(words: list[str], prefixes: tuple[str, ...] = ("",)) -> np.ndarray:
+    """Column of each word under each prefix in :func:`_hasher`'s space (``words x prefixes``).
+
+    The words are hashed together as rows of one byte matrix (:func:`_murmur_columns`),
+    but for the few longer than :data:`_LONG` bytes, hashed one at a time so that
+    one long word does not widen the matrix of all.
+    """
     encoded = [w.encode("utf-8") for w in words]
     lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
-    table = np.zeros((len(words), len(GROUPS)), dtype=np.int64)
-    long = np.flatnonzero(lengths > _LONG)
-    for g, prefix in enumerate(GROUPS):
-        table[long, g] = [_column(prefix + words[i]) for i in long.tolist()]
+    table = np.zeros((len(words), len(prefixes)), dtype=np.int64)
     short = np.flatnonzero(lengths <= _LONG)
-    width = int(lengths[short].max(initial=0))
-    letters = np.zeros((len(short), width), dtype=np.uint8)
-    counts = lengths[short]
-    row = np.repeat(np.arange(len(short)), counts)
-    letters[row, np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)] = (
-        np.frombuffer(b"".join(encoded[i] for i in short.tolist()), dtype=np.uint8))
-    for g, prefix in enumerate(GROUPS):
+    table[short] = _prefixed_columns([encoded[i] for i in short.tolist()], lengths[short],
+                                     prefixes)
+    for i in np.flatnonzero(lengths > _LONG).tolist():
+        table[i] = _prefixed_columns([encoded[i]], lengths[i:i + 1], prefixes)[0]
+    return table
+
+
+def _prefixed_columns(encoded: list[bytes], lengths: np.ndarray,
+                      prefixes: tuple[str, ...]) -> np.ndarray:
+    """:func:`_columns` of UTF-8 words (``lengths`` bytes each), all at once."""
+    width = int(lengths.max(initial=0))
+    letters = np.zeros((len(encoded), width), dtype=np.uint8)
+    row = np.repeat(np.arange(len(encoded)), lengths)
+    letters[row, np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)] = (
+        np.frombuffer(b"".join(encoded), dtype=np.uint8))
+    table = np.zeros((len(encoded), len(prefixes)), dtype=np.int64)
+    for g, prefix in enumerate(prefixes):
         head = prefix.encode("utf-8")
-        padded = np.zeros((len(short), 4 * ((len(head) + width) // 4 + 1)), dtype=np.uint8)
+        padded = np.zeros((len(encoded), 4 * ((len(head) + width) // 4 + 1)), dtype=np.uint8)
         padded[:, :len(head)] = np.frombuffer(head, dtype=np.uint8)
         padded[:, len(head):len(head) + width] = letters
-        table[short, g] = _murmur_columns(padded, counts + len(head))
+        table[:, g] = _murmur_columns(padded, lengths + len(head))
     return table
 
 
@@ -1184,10 +1203,17 @@ _LONG = 40
 
 def _column(string: str) -> int:
     """Column of one string in :func:`_hasher`'s space (:func:`_murmur_columns`)."""
-    encoded = string.encode("utf-8")
-    padded = np.zeros((1, 4 * (len(encoded) // 4 + 1)), dtype=np.uint8)
-    padded[0, :len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
-    return int(_murmur_columns(padded, np.array([len(encoded)]))[0])
+    return int(_columns([string])[0, 0])
+
+
+def _bags(strings: Iterable[str]) -> sparse.csr_matrix:
+    """Binary bags of the space-separated words of each string, hashed as :func:`_hasher`
+    hashes them (``_hasher().transform(strings)``, without importing scikit-learn)."""
+    split = [string.split() for string in strings]
+    counts = np.fromiter(map(len, split), np.int64, len(split))
+    ids, words = pd.factorize(pd.Series(list(chain.from_iterable(split)), dtype=object))
+    return _binary(len(split), np.repeat(np.arange(len(split)), counts),
+                   _columns(words.tolist())[ids, 0])
 
 
 def _murmur_columns(padded: np.ndarray, lengths: np.ndarray) -> np.ndarray:
