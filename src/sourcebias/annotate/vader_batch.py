@@ -50,6 +50,10 @@ _PUNCTUATION = string.punctuation
 #: Multi-word idioms and boosters: a text holding one is scored by FastVader.
 _PHRASES = tuple(p.split() for p in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in p)
 
+#: The words of :data:`_PHRASES`, and each phrase as indices into them.
+_PHRASE_WORDS = tuple(sorted({word for phrase in _PHRASES for word in phrase}))
+_PHRASE_AT = tuple(np.array([_PHRASE_WORDS.index(word) for word in phrase]) for phrase in _PHRASES)
+
 #: Every word that a rule tests for, and the flag it sets in :class:`_Vocabulary`.
 _WORD_FLAGS = {
     "no": ("no",), "or_nor": ("or", "nor"), "never": ("never",), "so_this": ("so", "this"),
@@ -82,7 +86,7 @@ class _Vocabulary:
     negated: np.ndarray
     is_booster: np.ndarray
     booster: np.ndarray
-    phrase_word: np.ndarray
+    phrase_word: np.ndarray  # index among ``_PHRASE_WORDS``, -1 for none
 
 
 def score_texts(
@@ -199,7 +203,8 @@ def _vocabulary(words: pa.Array) -> _Vocabulary:
         negated=among(NEGATE) | contracted,
         is_booster=is_booster,
         booster=booster,
-        phrase_word=among({w for phrase in _PHRASES for w in phrase}),
+        phrase_word=pc.fill_null(pc.index_in(words, pa.array(_PHRASE_WORDS, words.type)),
+                                 -1).to_numpy(zero_copy_only=False),
     )
 
 
@@ -219,13 +224,13 @@ def _phrase_texts(tokens: _Tokens, vocabulary: _Vocabulary, n: int) -> np.ndarra
     """
     out = np.zeros(n, dtype=bool)
     word, size = tokens.word, len(tokens.vocabulary)
-    at = np.flatnonzero(vocabulary.phrase_word[word[:-1]] & vocabulary.phrase_word[word[1:]])
+    is_phrase_word = vocabulary.phrase_word >= 0
+    at = np.flatnonzero(is_phrase_word[word[:-1]] & is_phrase_word[word[1:]])
     at = at[tokens.pos[at] + 1 < tokens.length[tokens.text[at]]]
-    phrases = []
-    for phrase in _PHRASES:
-        ids = pc.index_in(pa.array(phrase, tokens.vocabulary.type), tokens.vocabulary)
-        if ids.null_count == 0:
-            phrases.append(ids.to_numpy().astype(np.int64))
+    # the token id of each phrase word (-1 when no text holds it)
+    token_id = np.full(len(_PHRASE_WORDS), -1, dtype=np.int64)
+    token_id[vocabulary.phrase_word[is_phrase_word]] = np.flatnonzero(is_phrase_word)
+    phrases = [ids for ids in (token_id[at_words] for at_words in _PHRASE_AT) if (ids >= 0).all()]
     if not phrases or not len(at):
         return out
     pair = word[at] * size + word[at + 1]
