@@ -67,6 +67,8 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 from scipy import sparse
 
@@ -781,7 +783,7 @@ class _Parsed:
         token[1:-1] |= is_joiner[code[1:-1]] & token[:-2] & token[2:]
         edges = np.diff(token.view(np.int8), prepend=np.int8(0), append=np.int8(0))
         tok_start, tok_end = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        ids = pd.factorize(_token_keys(code, tok_start, tok_end))[0]
+        ids = _token_ids(code, tok_start, tok_end)
         # ids count up in order of first appearance: a new word is a new maximum
         seen = np.flatnonzero(ids > np.maximum.accumulate(np.concatenate([[-1], ids[:-1]])))
         words = [joined[s:e] for s, e in zip(tok_start[seen].tolist(), tok_end[seen].tolist(),
@@ -1102,28 +1104,22 @@ def _binary(n: int, rows: np.ndarray, columns: np.ndarray) -> sparse.csr_matrix:
     return matrix
 
 
-def _token_keys(code: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """A 64-bit key of each token ``code[start:end]``: equal tokens, equal keys.
+def _token_ids(code: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Id of each token ``code[start:end]``, counting up in order of first appearance:
+    equal tokens, equal ids.
 
-    The polynomial hash ``sum(code[i] * P**(i - start)) mod 2**64`` over the
-    token's code points, from prefix sums (``P`` odd, so invertible mod
-    ``2**64``); two different words share a key with probability about
-    ``2**-64`` per pair.
+    The tokens (sorted, not overlapping) are read in place as binary strings of
+    their UTF-32 code points, an Arrow array whose offsets alternate between
+    token and gap, and dictionary-encoded by Arrow.
     """
-    n = len(code)
-    with np.errstate(over="ignore"):
-        power = np.cumprod(np.full(n + 1, _P, dtype=np.uint64))
-        power[1:], power[0] = power[:-1], 1
-        inverse = np.cumprod(np.full(n + 1, _P_INVERSE, dtype=np.uint64))
-        inverse[1:], inverse[0] = inverse[:-1], 1
-        prefix = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum(code.astype(np.uint64) * power[:-1], out=prefix[1:])
-        return (prefix[end] - prefix[start]) * inverse[start]
-
-
-#: The base of :func:`_token_keys` (odd) and its inverse modulo 2**64.
-_P = np.uint64(0x100000001B3)
-_P_INVERSE = np.uint64(pow(0x100000001B3, -1, 2**64))
+    if not len(start):
+        return np.zeros(0, dtype=np.int64)
+    bounds = np.column_stack([start, end]).ravel() * code.itemsize
+    pieces = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), len(bounds) - 1,
+        [None, pa.py_buffer(bounds.astype(np.int64)), pa.py_buffer(code)])
+    tokens = pieces.take(pa.array(np.arange(0, len(bounds), 2)))
+    return pc.dictionary_encode(tokens).indices.to_numpy().astype(np.int64)
 
 
 def _negation_opens(word: str) -> int:
