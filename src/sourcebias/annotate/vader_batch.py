@@ -14,7 +14,9 @@ of ``SentimentIntensityAnalyzer.polarity_scores`` under one or more lexicons
   a text's valences are summed in token order (never pairwise), and rounding is
   Python's ``round`` (numpy's is used only where no decimal tie is near);
 * the tokens of a text are split once for all lexicons, and a further lexicon
-  rescores only the texts that hold a word whose entry it changes.
+  rescores only the texts that hold a word whose entry it changes (those scored
+  in Python too, and every text with an emoji), with the tokens of those texts
+  alone.
 
 Texts the array path does not cover are scored one by one by
 :meth:`FastVader.scores`: texts that are not ASCII (lower-casing may change
@@ -43,7 +45,7 @@ from vaderSentiment.vaderSentiment import (
     SPECIAL_CASES,
 )
 
-from sourcebias.annotate.vader import FastVader, _but_check
+from sourcebias.annotate.vader import FastVader, _but_check, _tokens
 
 _PUNCTUATION = string.punctuation
 
@@ -133,19 +135,52 @@ def score_texts(
         in_lexicon, valence = _lookup(tokens.vocabulary, analyzer.lexicon)
         if number == 0:
             first = in_lexicon, valence
-            rows = np.ones(n, dtype=bool)
+            rows = ~slow
             scores = np.empty((n, 4))
+            redo = np.ones(len(slow_rows), dtype=bool)
         else:
             changed = (in_lexicon != first[0]) | (valence != first[1])
             rows = np.zeros(n, dtype=bool)
             rows[tokens.text[changed[tokens.word]]] = True
+            rows &= ~slow
             scores = blocks[0].copy()
-        rows &= ~slow
-        scores[rows] = _score_rows(tokens, vocabulary, in_lexicon, valence, rows)[rows]
-        if len(slow_rows):
-            scores[slow_rows] = np.array([analyzer.scores(text) for text in slow_texts])
+            redo = _rescored(slow_texts, analyzer, analyzers[0])
+        scores[rows] = _score_rows(_subset(tokens, rows), vocabulary, in_lexicon, valence)
+        if redo.any():
+            scores[slow_rows[redo]] = np.array([analyzer.scores(slow_texts[i])
+                                                for i in np.flatnonzero(redo).tolist()])
         blocks.append(scores)
     return blocks, sum(analyzer.stock_calls for analyzer in analyzers) - stock_before
+
+
+def _rescored(texts: list[str], analyzer: FastVader, first: FastVader) -> np.ndarray:
+    """Which of the texts left to Python ``analyzer`` may score otherwise than ``first``.
+
+    :meth:`FastVader.scores` reads the lexicon only at the text's own tokens, so a
+    text none of whose tokens has an entry that differs between the two lexicons
+    scores the same; a text with an emoji goes to the stock method, which reads
+    the words of the emoji's description too, and is always scored again.
+    """
+    lexicon, before = analyzer.lexicon, first.lexicon
+    changed = {word for word in lexicon.keys() | before.keys()
+               if lexicon.get(word) != before.get(word)}
+    return np.array([not changed.isdisjoint(_tokens(text)[1]) or _stock(analyzer, text)
+                     for text in texts], dtype=bool)
+
+
+def _stock(analyzer: FastVader, text: str) -> bool:
+    """Whether :meth:`FastVader.scores` hands ``text`` to the stock method (it has an emoji)."""
+    return not text.isascii() and not analyzer._emoji_chars.isdisjoint(text)
+
+
+def _subset(tokens: _Tokens, rows: np.ndarray) -> _Tokens:
+    """The tokens of the texts marked in ``rows``, those texts numbered anew in order."""
+    keep = rows[tokens.text]
+    number = np.cumsum(rows) - 1
+    return _Tokens(text=number[tokens.text[keep]], pos=tokens.pos[keep],
+                   word=tokens.word[keep], upper=tokens.upper[keep],
+                   length=tokens.length[rows], vocabulary=tokens.vocabulary,
+                   emphasis=tokens.emphasis[rows])
 
 
 def _tokenise(texts: pa.Array) -> tuple[_Tokens, np.ndarray]:
@@ -249,13 +284,11 @@ def _score_rows(
     vocabulary: _Vocabulary,
     in_lexicon: np.ndarray,
     valence: np.ndarray,
-    rows: np.ndarray,
 ) -> np.ndarray:
-    """Scores of the texts marked in ``rows`` (other rows hold garbage), as an (n, 4) array."""
-    n = len(rows)
-    chosen = rows[tokens.text]
-    hits, values = _valences(tokens, vocabulary, in_lexicon, valence, chosen)
-    values = _but(tokens, vocabulary, hits, values, chosen)
+    """Scores of the texts of ``tokens``, as an (n, 4) array."""
+    n = len(tokens.length)
+    hits, values = _valences(tokens, vocabulary, in_lexicon, valence)
+    values = _but(tokens, vocabulary, hits, values)
     text_of = tokens.text[hits]
     sum_s, pos_sum, neg_sum = _ordered_sums(text_of, values, n)
     nonzero = np.bincount(text_of[values != 0], minlength=n)
@@ -281,7 +314,6 @@ def _valences(
     vocabulary: _Vocabulary,
     in_lexicon: np.ndarray,
     valence: np.ndarray,
-    chosen: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Stock ``sentiment_valence`` and ``_least_check`` at every scored lexicon word.
 
@@ -294,7 +326,7 @@ def _valences(
     has_next = pos < length - 1
     next_word = word[np.minimum(np.arange(len(word)) + 1, max(last, 0))]
     kind_of = flag["kind"][word] & has_next & flag["of"][next_word]
-    hit = chosen & in_lexicon[word] & ~vocabulary.is_booster[word] & ~kind_of
+    hit = in_lexicon[word] & ~vocabulary.is_booster[word] & ~kind_of
     h = np.flatnonzero(hit)
     p, w = pos[h], word[h]
     before = [(word[np.maximum(h - k, 0)], p >= k) for k in (1, 2, 3)]
@@ -347,8 +379,8 @@ def _cap_differential(tokens: _Tokens) -> np.ndarray:
     return (tokens.length - caps > 0) & (tokens.length - caps < tokens.length)
 
 
-def _but(tokens: _Tokens, vocabulary: _Vocabulary, hits: np.ndarray, values: np.ndarray,
-         chosen: np.ndarray) -> np.ndarray:
+def _but(tokens: _Tokens, vocabulary: _Vocabulary, hits: np.ndarray,
+         values: np.ndarray) -> np.ndarray:
     """The valences after stock ``_but_check`` in the texts that hold ``but``.
 
     The stock code scales each score before the first ``but`` by 0.5 and each
@@ -357,7 +389,7 @@ def _but(tokens: _Tokens, vocabulary: _Vocabulary, hits: np.ndarray, values: np.
     can only happen in a text where two positions share a non-zero value before
     or after scaling; those texts are scaled by the stock function itself.
     """
-    is_but = chosen & vocabulary.flags["but"][tokens.word]
+    is_but = vocabulary.flags["but"][tokens.word]
     if not is_but.any():
         return values
     first = np.flatnonzero(is_but)
