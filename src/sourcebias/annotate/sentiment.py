@@ -388,7 +388,7 @@ def _narrator_texts(
                 f"{name} table lacks article {absent[0]!r} ({len(absent)} article(s) of the "
                 f"sentences are missing); pass the {name} table of the same articles"
             )
-    removed = voice["voice"].eq("quote") & voice["doc_id"].isin(sentences["doc_id"].unique())
+    removed = voice["voice"].eq("quote") & _among(voice["doc_id"], sentences["doc_id"])
     if scare_as_narrator:
         removed &= ~voice["scare"].astype(bool)
     texts = dict(zip(articles["doc_id"].tolist(), articles["text"].tolist(), strict=True))
@@ -397,6 +397,14 @@ def _narrator_texts(
     narrator = pa.array([blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
                         pa.large_string())
     return pc.if_else(_has_word(narrator), narrator, pa.scalar(None, pa.large_string()))
+
+
+def _among(values: pd.Series, chosen: pd.Series) -> pd.Series:
+    """``values.isin(chosen)``, by Arrow when both are string columns."""
+    if not (isinstance(values.dtype, pd.StringDtype) and isinstance(chosen.dtype, pd.StringDtype)):
+        return values.isin(chosen.unique())
+    found = pc.is_in(_arrow_strings(values), pc.unique(_arrow_strings(chosen)))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _has_word(texts: pa.Array) -> pa.Array:

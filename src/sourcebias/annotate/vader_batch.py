@@ -210,8 +210,6 @@ def _tokenise(texts: pa.Array) -> tuple[_Tokens, np.ndarray]:
     if empty.any():  # white space at a text's start or end, or a text of none
         keep = ~empty[raw]
         raw, text = raw[keep], text[keep]
-    marks = [pc.count_substring(distinct, mark).to_numpy(zero_copy_only=False)[raw]
-             for mark in ("!", "?")]
     length = np.bincount(text, minlength=n)
     tokens = _Tokens(
         text=text,
@@ -220,8 +218,9 @@ def _tokenise(texts: pa.Array) -> tuple[_Tokens, np.ndarray]:
         upper=pc.ascii_is_upper(distinct).to_numpy(zero_copy_only=False)[raw],
         length=length,
         vocabulary=words.dictionary,
-        emphasis=_punctuation_emphasis(*(np.bincount(text, weights=count, minlength=n)
-                                         for count in marks)),
+        emphasis=_punctuation_emphasis(*(
+            pc.count_substring(texts, mark).to_numpy(zero_copy_only=False).astype(np.float64)
+            for mark in ("!", "?"))),
     )
     return tokens, slow
 
