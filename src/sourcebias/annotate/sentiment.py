@@ -59,6 +59,7 @@ from sourcebias.annotate.vader import SCORES, FastVader
 from sourcebias.annotate.vader_batch import score_texts
 from sourcebias.checks import require_columns
 from sourcebias.config import DEFAULT_VALENCE
+from sourcebias.tables import byte_to_character_offsets, character_to_byte_offsets
 
 LOG = logging.getLogger("sourcebias.annotate.sentiment")
 
@@ -297,7 +298,8 @@ def score_sentiment(
     texts = {"sentence": _arrow_strings(_sentence_texts(sentences))}
     if voice is not None:
         texts["narrator"] = _narrator_texts(
-            sentences, voice=voice, articles=articles, scare_as_narrator=scare_as_narrator
+            sentences, texts["sentence"], voice=voice, articles=articles,
+            scare_as_narrator=scare_as_narrator
         )
     unscored = _not_english(sentences, articles, warn=warn_languages).to_numpy(bool)
     empty = pa.scalar(None, pa.large_string())
@@ -367,6 +369,7 @@ def _sentence_texts(sentences: pd.DataFrame) -> pd.Series:
 
 def _narrator_texts(
     sentences: pd.DataFrame,
+    texts: pa.Array,
     *,
     voice: pd.DataFrame,
     articles: pd.DataFrame,
@@ -376,7 +379,11 @@ def _narrator_texts(
     word is left.
 
     A removed quote becomes white space, so the words on either side stay
-    separate tokens and the offsets of the sentence still hold.
+    separate tokens and the offsets of the sentence still hold. ``texts`` are the
+    sentence texts: as they are the article's text between the sentence's offsets,
+    only the sentences a quote reaches are cut (:func:`_blank_sentences`); when
+    the tables do not line up so, the articles' texts are blanked and cut
+    (:func:`_blank_articles`).
     """
     require_columns(sentences, "sentences", ("start", "end"))
     require_columns(voice, "voice", ("doc_id", "start", "end", "voice", "scare"))
@@ -391,12 +398,95 @@ def _narrator_texts(
     removed = voice["voice"].eq("quote") & _among(voice["doc_id"], sentences["doc_id"])
     if scare_as_narrator:
         removed &= ~voice["scare"].astype(bool)
-    texts = dict(zip(articles["doc_id"].tolist(), articles["text"].tolist(), strict=True))
-    blanked = _blank_spans(texts, voice[removed])
-    columns = (sentences[column].tolist() for column in ("doc_id", "start", "end"))
-    narrator = pa.array([blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
-                        pa.large_string())
+    spans = voice[removed]
+    narrator = _blank_sentences(sentences, texts, spans)
+    if narrator is None:
+        narrator = _blank_articles(sentences, articles, spans)
     return pc.if_else(_has_word(narrator), narrator, pa.scalar(None, pa.large_string()))
+
+
+def _blank_sentences(sentences: pd.DataFrame, texts: pa.Array,
+                     spans: pd.DataFrame) -> pa.Array | None:
+    """The sentence ``texts`` with the parts inside ``spans`` replaced by spaces, or None
+    when a text's length is not its sentence's ``end - start``, or two sentences or
+    two spans of an article overlap (then the texts cannot stand for the article's).
+
+    Sentences and spans are placed on one line by ``article * (longest end + 1) +
+    offset`` and sorted; each span reaches the sentences from the first ending after
+    its start to the last starting before its end (:func:`_blank_cuts`).
+    """
+    start, end = (sentences[name].to_numpy(np.int64) for name in ("start", "end"))
+    if not np.array_equal(pc.utf8_length(texts).to_numpy(zero_copy_only=False), end - start):
+        return None
+    doc = pd.factorize(pd.concat([sentences["doc_id"], spans["doc_id"]], ignore_index=True))[0]
+    span_start, span_end = (spans[name].to_numpy(np.int64) for name in ("start", "end"))
+    width = int(max(end.max(initial=0), span_end.max(initial=0))) + 1
+    lines = []
+    for at, lo, hi in ((doc[:len(start)] * width, start, end),
+                       (doc[len(start):] * width, span_start, span_end)):
+        order = np.argsort(at + lo, kind="stable")
+        lo, hi = (at + lo)[order], (at + hi)[order]
+        if (hi[:-1] > lo[1:]).any():
+            return None
+        lines.append((order, lo, hi))
+    (order, lo, hi), (_, span_lo, span_hi) = lines
+    first = np.searchsorted(hi, span_lo, side="right")
+    span, place = _ranges(first, np.searchsorted(lo, span_hi))
+    return _blank_cuts(texts, order[place], np.maximum(span_lo[span], lo[place]) - lo[place],
+                       np.minimum(span_hi[span], hi[place]) - lo[place])
+
+
+def _blank_cuts(texts: pa.Array, rows: np.ndarray, start: np.ndarray,
+                end: np.ndarray) -> pa.Array:
+    """``texts`` with the characters ``start[i]`` to ``end[i]`` of text ``rows[i]`` (cuts that
+    do not overlap) replaced by spaces, one per character.
+
+    Done on the UTF-8 bytes of the texts cut, taken together: within a cut, the
+    first byte of each character becomes a space and its continuation bytes
+    (``10xxxxxx``) are dropped; the texts' byte offsets move back by the bytes
+    dropped before them.
+    """
+    if not len(rows):
+        return texts
+    cut = np.unique(rows)
+    part = texts.take(pa.array(cut))
+    bounds = np.frombuffer(part.buffers()[1], np.int64)[part.offset:][:len(cut) + 1]
+    data = part.buffers()[2]
+    encoded = data.to_pybytes()[bounds[0]:bounds[-1]] if data is not None else b""
+    bounds = bounds - bounds[0]
+    at = byte_to_character_offsets(encoded, bounds)[np.searchsorted(cut, rows)]
+    lo, hi = (character_to_byte_offsets(encoded, at + offset) for offset in (start, end))
+    lo, hi = lo[hi > lo], hi[hi > lo]
+    edges = np.zeros(len(encoded) + 1, dtype=np.int8)
+    edges[lo] += 1
+    edges[hi] -= 1
+    inside = np.cumsum(edges[:-1], dtype=np.int8).view(bool)
+    blanked = np.frombuffer(encoded, np.uint8).copy()
+    continuation = (blanked & 0xC0) == 0x80
+    blanked[inside & ~continuation] = ord(" ")
+    dropped = inside & continuation
+    bounds = bounds - np.searchsorted(np.flatnonzero(dropped), bounds)
+    mask = np.zeros(len(texts), dtype=bool)
+    mask[cut] = True
+    return pc.replace_with_mask(texts, pa.array(mask), pa.LargeStringArray.from_buffers(
+        len(cut), pa.py_buffer(bounds.astype(np.int64)), pa.py_buffer(blanked[~dropped])))
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and value of every integer in ``[lo[i], hi[i])``, for every ``i``, in order."""
+    counts = np.maximum(hi - lo, 0)
+    rows = np.repeat(np.arange(len(lo)), counts)
+    return rows, np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - lo, counts)
+
+
+def _blank_articles(sentences: pd.DataFrame, articles: pd.DataFrame,
+                    spans: pd.DataFrame) -> pa.Array:
+    """The sentences' offsets cut from the articles' texts with ``spans`` replaced by spaces."""
+    texts = dict(zip(articles["doc_id"].tolist(), articles["text"].tolist(), strict=True))
+    blanked = _blank_spans(texts, spans)
+    columns = (sentences[column].tolist() for column in ("doc_id", "start", "end"))
+    return pa.array([blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
+                    pa.large_string())
 
 
 def _among(values: pd.Series, chosen: pd.Series) -> pd.Series:
@@ -418,8 +508,9 @@ def _has_word(texts: pa.Array) -> pa.Array:
     return pa.array(found)
 
 
-def _blank_spans(texts: dict[str, str], spans: pd.DataFrame) -> dict[str, str]:
-    """``texts`` with every span (``doc_id``, ``start``, ``end``) replaced by spaces."""
+def _blank_spans(texts: dict, spans: pd.DataFrame) -> dict:
+    """``texts`` with every span (``doc_id``: the key of its text, ``start``, ``end``)
+    replaced by spaces."""
     blanked = dict(texts)
     spans = spans.sort_values(["doc_id", "start"], kind="stable")
     rows = zip(*(spans[column].tolist() for column in ("doc_id", "start", "end")), strict=True)
