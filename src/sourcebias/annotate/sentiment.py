@@ -498,10 +498,11 @@ def _among(values: pd.Series, chosen: pd.Series) -> pd.Series:
 
 
 def _has_word(texts: pa.Array) -> pa.Array:
-    """Whether each text holds a word character (Python's ``\\w``): by Arrow for ASCII
-    texts, where its ``\\w`` is Python's, by Python's ``re`` for the others."""
+    """Whether each text holds a word character (Python's ``\\w``): by Arrow, whose ``\\w``
+    is Python's on ASCII characters, and by Python's ``re`` for the texts with other
+    characters where Arrow found none."""
     found = pc.match_substring_regex(texts, r"\w").to_numpy(zero_copy_only=False)
-    other = np.flatnonzero(~pc.string_is_ascii(texts).to_numpy(zero_copy_only=False))
+    other = np.flatnonzero(~found & ~pc.string_is_ascii(texts).to_numpy(zero_copy_only=False))
     if len(other):
         found[other] = [_WORD.search(text) is not None
                         for text in texts.take(pa.array(other)).to_pylist()]
