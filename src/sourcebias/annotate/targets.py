@@ -245,23 +245,39 @@ def mention_targets(mentions: pd.DataFrame, sentences: pd.DataFrame,
     require_columns(sentences, "sentences", ("doc_id", "sent_id", "start", "text"))
     require_columns(sentiment, "sentiment", ("doc_id", "sent_id", "lexicon", "compound"))
     keys = ["doc_id", "sent_id"]
-    whole = sentiment[whole_sentence(sentiment)]
-    first_bad(whole, whole.duplicated(keys), "sentiment",
+    whole = sentiment.loc[whole_sentence(sentiment), [*keys, "compound"]]
+    table = mentions[[*keys, "actor", "voice", "start", "end"]].reset_index(drop=True)
+    at, scored, known = _sentence_codes(table, whole, sentences)
+    first_bad(whole, pd.Series(scored).duplicated().to_numpy(), "sentiment",
               "repeats a sentence's whole-sentence 'vader' score")
-    table = (mentions[[*keys, "actor", "voice", "start", "end"]].reset_index(drop=True)
-             .merge(sentences[[*keys, "start", "text"]].rename(columns={"start": "at"}),
-                    on=keys, how="left", validate="many_to_one")
-             .merge(whole[[*keys, "compound"]], on=keys, how="left", validate="many_to_one"))
-    first_bad(table, table["text"].isna(), "mentions", "has no sentence in the sentences table")
-    first_bad(table, table["compound"].isna(), "mentions",
+    first_bad(sentences, pd.Series(known).duplicated().to_numpy(), "sentences",
+              "repeats a sentence (doc_id, sent_id)")
+    row = pd.Index(known).get_indexer(at)
+    first_bad(table, row < 0, "mentions", "has no sentence in the sentences table")
+    compound = np.append(whole["compound"].to_numpy(np.float64), np.nan)[
+        pd.Index(scored).get_indexer(at)]
+    first_bad(table, np.isnan(compound), "mentions",
               "is in a sentence without a whole-sentence 'vader' score")
-    start = table["start"].to_numpy(np.int64) - table["at"].to_numpy(np.int64)
-    end = table["end"].to_numpy(np.int64) - table["at"].to_numpy(np.int64)
-    lengths = table["text"].str.len().to_numpy()
+    text = sentences["text"].take(row).reset_index(drop=True)
+    begin = sentences["start"].to_numpy(np.int64)[row]
+    start = table["start"].to_numpy(np.int64) - begin
+    end = table["end"].to_numpy(np.int64) - begin
+    lengths = text.str.len().to_numpy()
     first_bad(table, (start < 0) | (end <= start) | (end > lengths), "mentions",
               "has offsets outside its sentence")
-    return table.assign(start=start, end=end)[
+    return table.assign(text=text, start=start, end=end, compound=compound)[
         [*keys, "actor", "voice", "text", "start", "end", "compound"]]
+
+
+def _sentence_codes(*tables: pd.DataFrame) -> list[np.ndarray]:
+    """One integer per row of each table for its sentence (``doc_id``, ``sent_id``), equal
+    across the tables for the same sentence: ``article * (sentences per article) + sent_id``,
+    the articles numbered over all the tables."""
+    docs = pd.factorize(pd.concat([table["doc_id"] for table in tables], ignore_index=True))[0]
+    sent = np.concatenate([table["sent_id"].to_numpy(np.int64) for table in tables])
+    low = sent.min(initial=0)
+    codes = docs * (sent.max(initial=0) - low + 1) + (sent - low)
+    return np.split(codes, np.cumsum([len(table) for table in tables])[:-1])
 
 
 def whole_sentence(sentiment: pd.DataFrame) -> np.ndarray:
