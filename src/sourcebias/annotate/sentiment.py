@@ -77,10 +77,6 @@ ASCII_PUNCTUATION = {
 }
 
 
-#: The marks of :data:`ASCII_PUNCTUATION` by what they are folded to.
-_FOLDED_TO = {ascii_mark: [mark for mark, to in ASCII_PUNCTUATION.items() if to == ascii_mark]
-              for ascii_mark in dict.fromkeys(ASCII_PUNCTUATION.values())}
-
 _VALENCE_KEYS = ("word", "valence", "why")
 
 #: A word character, as the narrator text of a sentence needs one to be scored.
@@ -539,14 +535,39 @@ def _arrow_strings(texts: pd.Series) -> pa.Array:
 
 def _folded(texts: pa.Array) -> pa.Array:
     """``texts`` with :data:`ASCII_PUNCTUATION` applied (only texts that are not ASCII can
-    hold such a mark)."""
+    hold such a mark).
+
+    Done on the UTF-8 bytes of those texts, taken together: the code point of each
+    character of two or three bytes is read from its bytes, and where it is a mark
+    its bytes are overwritten with the ASCII replacement (never longer) and the rest
+    dropped; the texts' byte offsets move back by the bytes dropped before them.
+    """
     other = pc.invert(pc.string_is_ascii(texts))
-    if pc.any(other).as_py():
-        folded = texts.filter(other)
-        for ascii_mark, marks in _FOLDED_TO.items():
-            folded = pc.replace_substring_regex(folded, f"[{''.join(marks)}]", ascii_mark)
-        texts = pc.replace_with_mask(texts, other, folded)
-    return texts
+    if not pc.any(other).as_py():
+        return texts
+    part = texts.filter(other).cast(pa.large_string())
+    bounds = np.frombuffer(part.buffers()[1], np.int64)[part.offset:][:len(part) + 1]
+    data = np.frombuffer(part.buffers()[2], np.uint8)[bounds[0]:bounds[-1]].copy()
+    bounds = bounds - bounds[0]
+    lead = np.flatnonzero((data >= 0xC0) & (data < 0xF0))
+    three = data[lead] >= 0xE0
+    lead, three = lead[lead + 1 + three < len(data)], three[lead + 1 + three < len(data)]
+    second, third = data[lead + 1].astype(np.int64) & 0x3F, data[lead + 1 + three] & 0x3F
+    point = np.where(three, ((data[lead].astype(np.int64) & 0x0F) << 12) | (second << 6) | third,
+                     ((data[lead].astype(np.int64) & 0x1F) << 6) | second)
+    dropped = np.zeros(len(data), dtype=bool)
+    for mark, ascii_mark in ASCII_PUNCTUATION.items():
+        at = lead[point == ord(mark)]
+        width, replacement = len(mark.encode("utf-8")), ascii_mark.encode("ascii")
+        for k in range(width):
+            if k < len(replacement):
+                data[at + k] = replacement[k]
+            else:
+                dropped[at + k] = True
+    bounds = bounds - np.searchsorted(np.flatnonzero(dropped), bounds)
+    folded = pa.LargeStringArray.from_buffers(len(part), pa.py_buffer(bounds),
+                                              pa.py_buffer(data[~dropped]))
+    return pc.replace_with_mask(texts, other, folded.cast(texts.type))
 
 
 def _score_chunk(
