@@ -513,3 +513,12 @@ def test_parallel_scoring_gives_the_same_table():
     assert one.equals(two)
     assert two.attrs == one.attrs
 
+
+
+def test_folding_on_bytes_equals_translating_each_text(seeds):
+    _, sentences, _ = seeds
+    texts = [*sentences["text"], "“Traitors,” he said… ‘don’t’ — «non» ‐‑‒―′″„‟‚‛ é😀", "…",
+             "«", "x“", "", "plain"]
+    folded = sentiment_module._folded(pa.array(texts, pa.large_string()))
+    assert folded.to_pylist() == [text.translate(FOLD) for text in texts]
+    assert any(text != text.translate(FOLD) for text in sentences["text"])
