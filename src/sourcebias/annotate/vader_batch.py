@@ -133,10 +133,9 @@ def score_texts(
     blocks: list[np.ndarray] = []
     for number, analyzer in enumerate(analyzers):
         in_lexicon, valence = _lookup(tokens.vocabulary, analyzer.lexicon)
-        if number == 0:
+        if number == 0:  # every text (those left to Python are scored again below)
             first = in_lexicon, valence
-            rows = ~slow
-            scores = np.empty((n, 4))
+            scores = _score_rows(tokens, vocabulary, in_lexicon, valence)
             redo = np.ones(len(slow_rows), dtype=bool)
         else:
             changed = (in_lexicon != first[0]) | (valence != first[1])
@@ -144,8 +143,8 @@ def score_texts(
             rows[tokens.text[changed[tokens.word]]] = True
             rows &= ~slow
             scores = blocks[0].copy()
+            scores[rows] = _score_rows(_subset(tokens, rows), vocabulary, in_lexicon, valence)
             redo = _rescored(slow_texts, analyzer, analyzers[0])
-        scores[rows] = _score_rows(_subset(tokens, rows), vocabulary, in_lexicon, valence)
         if redo.any():
             scores[slow_rows[redo]] = np.array([analyzer.scores(slow_texts[i])
                                                 for i in np.flatnonzero(redo).tolist()])
@@ -334,19 +333,17 @@ def _valences(
     that are not boosters nor the ``kind`` of ``kind of``) and their valences.
     """
     flag, word, pos = vocabulary.flags, tokens.word, tokens.pos
-    last = len(word) - 1
-    length = tokens.length[tokens.text]
-    has_next = pos < length - 1
-    next_word = word[np.minimum(np.arange(len(word)) + 1, max(last, 0))]
-    kind_of = flag["kind"][word] & has_next & flag["of"][next_word]
-    hit = in_lexicon[word] & ~vocabulary.is_booster[word] & ~kind_of
-    h = np.flatnonzero(hit)
+    h = np.flatnonzero(in_lexicon[word] & ~vocabulary.is_booster[word])
+    has_next = pos[h] < tokens.length[tokens.text[h]] - 1
+    next_word = word[np.minimum(h + 1, max(len(word) - 1, 0))]
+    scored = ~(flag["kind"][word[h]] & has_next & flag["of"][next_word])
+    h, has_next, next_word = h[scored], has_next[scored], next_word[scored]
     p, w = pos[h], word[h]
     before = [(word[np.maximum(h - k, 0)], p >= k) for k in (1, 2, 3)]
     (w1, ok1), (w2, ok2), (w3, ok3) = before
     caps = _cap_differential(tokens)[tokens.text[h]]
     base = valence[w]
-    val = np.where(flag["no"][w] & has_next[h] & in_lexicon[next_word[h]], 0.0, base)
+    val = np.where(flag["no"][w] & has_next & in_lexicon[next_word], 0.0, base)
     no_before = ((ok1 & flag["no"][w1]) | (ok2 & flag["no"][w2])
                  | (ok3 & flag["no"][w3] & flag["or_nor"][w1]))
     val = np.where(no_before, base * N_SCALAR, val)
