@@ -445,27 +445,39 @@ def _blank_cuts(texts: pa.Array, rows: np.ndarray, start: np.ndarray,
     if not len(rows):
         return texts
     cut = np.unique(rows)
-    part = texts.take(pa.array(cut))
-    bounds = np.frombuffer(part.buffers()[1], np.int64)[part.offset:][:len(cut) + 1]
-    data = part.buffers()[2]
-    encoded = data.to_pybytes()[bounds[0]:bounds[-1]] if data is not None else b""
-    bounds = bounds - bounds[0]
-    at = byte_to_character_offsets(encoded, bounds)[np.searchsorted(cut, rows)]
-    lo, hi = (character_to_byte_offsets(encoded, at + offset) for offset in (start, end))
+    data, bounds = _utf8(texts.take(pa.array(cut)))
+    at = byte_to_character_offsets(data, bounds)[np.searchsorted(cut, rows)]
+    lo, hi = (character_to_byte_offsets(data, at + offset) for offset in (start, end))
     lo, hi = lo[hi > lo], hi[hi > lo]
-    edges = np.zeros(len(encoded) + 1, dtype=np.int8)
+    edges = np.zeros(len(data) + 1, dtype=np.int8)
     edges[lo] += 1
     edges[hi] -= 1
     inside = np.cumsum(edges[:-1], dtype=np.int8).view(bool)
-    blanked = np.frombuffer(encoded, np.uint8).copy()
-    continuation = (blanked & 0xC0) == 0x80
-    blanked[inside & ~continuation] = ord(" ")
-    dropped = inside & continuation
-    bounds = bounds - np.searchsorted(np.flatnonzero(dropped), bounds)
+    continuation = (data & 0xC0) == 0x80
+    data[inside & ~continuation] = ord(" ")
     mask = np.zeros(len(texts), dtype=bool)
     mask[cut] = True
-    return pc.replace_with_mask(texts, pa.array(mask), pa.LargeStringArray.from_buffers(
-        len(cut), pa.py_buffer(bounds.astype(np.int64)), pa.py_buffer(blanked[~dropped])))
+    return pc.replace_with_mask(texts, pa.array(mask),
+                                _from_utf8(data, bounds, inside & continuation))
+
+
+def _utf8(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of ``texts`` (strings, no nulls) joined, as a writable array, and
+    where each text starts in them (``len(texts) + 1`` offsets, the first 0)."""
+    texts = texts.cast(pa.large_string())
+    bounds = np.frombuffer(texts.buffers()[1], np.int64)[texts.offset:][:len(texts) + 1]
+    buffer = texts.buffers()[2]
+    data = (np.frombuffer(buffer, np.uint8)[bounds[0]:bounds[-1]].copy() if buffer is not None
+            else np.zeros(0, dtype=np.uint8))
+    return data, bounds - bounds[0]
+
+
+def _from_utf8(data: np.ndarray, bounds: np.ndarray, dropped: np.ndarray) -> pa.Array:
+    """The texts of :func:`_utf8`'s ``data`` and ``bounds`` with the ``dropped`` bytes taken
+    out (each text's offsets move back by the bytes dropped before them)."""
+    bounds = bounds - np.searchsorted(np.flatnonzero(dropped), bounds)
+    return pa.LargeStringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds),
+                                            pa.py_buffer(data[~dropped]))
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -505,9 +517,8 @@ def _has_word(texts: pa.Array) -> pa.Array:
     return pa.array(found)
 
 
-def _blank_spans(texts: dict, spans: pd.DataFrame) -> dict:
-    """``texts`` with every span (``doc_id``: the key of its text, ``start``, ``end``)
-    replaced by spaces."""
+def _blank_spans(texts: dict[str, str], spans: pd.DataFrame) -> dict[str, str]:
+    """``texts`` with every span (``doc_id``, ``start``, ``end``) replaced by spaces."""
     blanked = dict(texts)
     spans = spans.sort_values(["doc_id", "start"], kind="stable")
     rows = zip(*(spans[column].tolist() for column in ("doc_id", "start", "end")), strict=True)
@@ -545,10 +556,7 @@ def _folded(texts: pa.Array) -> pa.Array:
     other = pc.invert(pc.string_is_ascii(texts))
     if not pc.any(other).as_py():
         return texts
-    part = texts.filter(other).cast(pa.large_string())
-    bounds = np.frombuffer(part.buffers()[1], np.int64)[part.offset:][:len(part) + 1]
-    data = np.frombuffer(part.buffers()[2], np.uint8)[bounds[0]:bounds[-1]].copy()
-    bounds = bounds - bounds[0]
+    data, bounds = _utf8(texts.filter(other))
     lead = np.flatnonzero((data >= 0xC0) & (data < 0xF0))
     three = data[lead] >= 0xE0
     lead, three = lead[lead + 1 + three < len(data)], three[lead + 1 + three < len(data)]
@@ -564,10 +572,7 @@ def _folded(texts: pa.Array) -> pa.Array:
                 data[at + k] = replacement[k]
             else:
                 dropped[at + k] = True
-    bounds = bounds - np.searchsorted(np.flatnonzero(dropped), bounds)
-    folded = pa.LargeStringArray.from_buffers(len(part), pa.py_buffer(bounds),
-                                              pa.py_buffer(data[~dropped]))
-    return pc.replace_with_mask(texts, other, folded.cast(texts.type))
+    return pc.replace_with_mask(texts, other, _from_utf8(data, bounds, dropped).cast(texts.type))
 
 
 def _score_chunk(
