@@ -9,9 +9,11 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SentimentIntensityAnalyzer
 
+from sourcebias.annotate import sentiment as sentiment_module
 from sourcebias.annotate.sentiment import (
     _PARALLEL_FROM,
     ASCII_PUNCTUATION,
@@ -445,6 +447,42 @@ def test_narrator_text_joins_the_pieces_around_a_quote():
     assert narrator[SCORE_COLUMNS].to_dict() == expected
 
 
+
+def test_quotes_blanked_in_sentence_texts_equal_those_blanked_in_articles(seeds):
+    articles, sentences, voice = seeds
+    spans = voice[voice["voice"] == "quote"]
+    texts = pa.array(sentences["text"].tolist(), pa.large_string())
+    fast = sentiment_module._blank_sentences(sentences, texts, spans)
+    assert fast is not None and len(spans) > 10
+    assert fast.equals(sentiment_module._blank_articles(sentences, articles, spans))
+    # characters of several UTF-8 bytes, a quote over two sentences, an empty sentence
+    text = "Héllo “wörld” 😀 says “ÉÉ” ok."
+    articles = pd.DataFrame({"doc_id": ["x", "y"], "text": [text, "😀😀 “q”"]})
+    sentences = pd.DataFrame({"doc_id": ["x", "x", "x", "y"], "start": [0, 13, 13, 0],
+                              "end": [13, 13, len(text), 6]})
+    sentences["text"] = [(text if doc == "x" else "😀😀 “q”")[a:b] for doc, a, b in
+                         sentences[["doc_id", "start", "end"]].itertuples(index=False)]
+    spans = pd.DataFrame({"doc_id": ["x", "x", "x", "y"], "start": [6, 11, 20, 0],
+                          "end": [9, 16, 24, 2]})
+    texts = pa.array(sentences["text"].tolist(), pa.large_string())
+    fast = sentiment_module._blank_sentences(sentences, texts, spans)
+    assert fast.to_pylist() == ["Héllo    rl  ", "", "   says    ” ok.", "   “q”"]
+    assert fast.equals(sentiment_module._blank_articles(sentences, articles, spans))
+
+
+def test_narrator_text_is_cut_from_the_article_when_the_sentence_text_differs(seeds):
+    # a sentence text that is not the article's text at its offsets: the narrator
+    # text still comes from the article, the sentence scope from the text given
+    articles, sentences, voice = seeds
+    out = score_sentiment(sentences.assign(text=sentences["text"].str.upper() + "!"),
+                          voice=voice, articles=articles)
+    expected = score_sentiment(sentences, voice=voice, articles=articles)
+    for scope, same in (("narrator", True), ("sentence", False)):
+        got, want = (table.loc[table["scope"] == scope, SCORE_COLUMNS].reset_index(drop=True)
+                     for table in (out, expected))
+        assert got.equals(want) is same
+
+
 # ----------------------------------------------------------------------------- arguments
 
 def test_bad_arguments_are_named(seeds):
@@ -475,3 +513,12 @@ def test_parallel_scoring_gives_the_same_table():
     assert one.equals(two)
     assert two.attrs == one.attrs
 
+
+
+def test_folding_on_bytes_equals_translating_each_text(seeds):
+    _, sentences, _ = seeds
+    texts = [*sentences["text"], "“Traitors,” he said… ‘don’t’ — «non» ‐‑‒―′″„‟‚‛ é😀", "…",
+             "«", "x“", "", "plain"]
+    folded = sentiment_module._folded(pa.array(texts, pa.large_string()))
+    assert folded.to_pylist() == [text.translate(FOLD) for text in texts]
+    assert any(text != text.translate(FOLD) for text in sentences["text"])

@@ -423,3 +423,15 @@ def test_one_string_hashing_equals_scikit_learns() -> None:
     strings = ["a", "s_coup", "l1_self-proclaimed", "c_" + "x" * 60, "r2_guaidó", "s_" + "é" * 30]
     assert [targets_module._column(s) for s in strings] == [
         int(_hasher().transform([s]).indices[0]) for s in strings]
+
+
+def test_bags_hash_as_scikit_learn() -> None:
+    # the hard targets' words are hashed with numpy; the model was built with scikit-learn
+    texts = [text for text, _, _ in OPPOSITE] + ["“Not a hero,” said Ana-María, déjà vu!", ""]
+    strings = [targets_module._feature_string(text, 0, 1) for text in texts[:-1]]
+    strings += [targets_module._sentence_string(text, 0, 1) for text in texts[:-1]]
+    strings += ["", "  ", "c_" + "ü" * 45 + " s_a s_a"]
+    bags, expected = targets_module._bags(strings), _hasher().transform(strings)
+    assert bags.shape == expected.shape and bags.nnz == expected.nnz > 0
+    assert (bags != expected).nnz == 0
+    assert np.array_equal(bags.indices, expected.indices)

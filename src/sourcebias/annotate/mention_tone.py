@@ -12,7 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sourcebias.annotate.targets import mention_targets, score_targets, whole_sentence
+from sourcebias.annotate.targets import (
+    _sentence_codes,
+    mention_targets,
+    score_targets,
+    whole_sentence,
+)
 from sourcebias.checks import require_columns
 from sourcebias.tables import TONE_COLUMNS
 
@@ -51,13 +56,15 @@ def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame,
     """
     require_columns(sentiment, "sentiment", ("doc_id", "sent_id", "lexicon", "compound"))
     whole = whole_sentence(sentiment) & sentiment["compound"].notna().to_numpy()
-    scored = sentiment.loc[whole, ["doc_id", "sent_id"]]
-    keys = pd.MultiIndex.from_frame(mentions[["doc_id", "sent_id"]])
-    english = keys.isin(pd.MultiIndex.from_frame(scored)) if len(mentions) else np.zeros(0, bool)
-    result = pd.DataFrame({"polarity": pd.Series(None, index=mentions.index, dtype="object")})
-    for name in TONE_COLUMNS[1:]:
-        result[name] = np.nan
+    at, scored = _sentence_codes(mentions, sentiment.loc[whole, ["doc_id", "sent_id"]])
+    english = np.isin(at, scored)
+    polarity = np.full(len(mentions), None, dtype=object)
+    probabilities = np.full((len(mentions), len(TONE_COLUMNS) - 1), np.nan)
     if english.any():
         tone = score_targets(mention_targets(mentions[english], sentences, sentiment))
-        result.loc[english, list(TONE_COLUMNS)] = tone[list(TONE_COLUMNS)].to_numpy()
-    return result.astype({name: "float64" for name in TONE_COLUMNS[1:]})
+        polarity[english] = tone["polarity"].to_numpy(object)
+        probabilities[english] = tone[list(TONE_COLUMNS[1:])].to_numpy(np.float64)
+    result = pd.DataFrame({"polarity": pd.Series(polarity, index=mentions.index, dtype="object")})
+    for k, name in enumerate(TONE_COLUMNS[1:]):
+        result[name] = probabilities[:, k]
+    return result

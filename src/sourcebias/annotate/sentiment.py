@@ -59,6 +59,7 @@ from sourcebias.annotate.vader import SCORES, FastVader
 from sourcebias.annotate.vader_batch import score_texts
 from sourcebias.checks import require_columns
 from sourcebias.config import DEFAULT_VALENCE
+from sourcebias.tables import byte_to_character_offsets, character_to_byte_offsets
 
 LOG = logging.getLogger("sourcebias.annotate.sentiment")
 
@@ -75,10 +76,6 @@ ASCII_PUNCTUATION = {
     "…": "...",
 }
 
-
-#: The marks of :data:`ASCII_PUNCTUATION` by what they are folded to.
-_FOLDED_TO = {ascii_mark: [mark for mark, to in ASCII_PUNCTUATION.items() if to == ascii_mark]
-              for ascii_mark in dict.fromkeys(ASCII_PUNCTUATION.values())}
 
 _VALENCE_KEYS = ("word", "valence", "why")
 
@@ -297,7 +294,8 @@ def score_sentiment(
     texts = {"sentence": _arrow_strings(_sentence_texts(sentences))}
     if voice is not None:
         texts["narrator"] = _narrator_texts(
-            sentences, voice=voice, articles=articles, scare_as_narrator=scare_as_narrator
+            sentences, texts["sentence"], voice=voice, articles=articles,
+            scare_as_narrator=scare_as_narrator
         )
     unscored = _not_english(sentences, articles, warn=warn_languages).to_numpy(bool)
     empty = pa.scalar(None, pa.large_string())
@@ -367,6 +365,7 @@ def _sentence_texts(sentences: pd.DataFrame) -> pd.Series:
 
 def _narrator_texts(
     sentences: pd.DataFrame,
+    texts: pa.Array,
     *,
     voice: pd.DataFrame,
     articles: pd.DataFrame,
@@ -376,7 +375,11 @@ def _narrator_texts(
     word is left.
 
     A removed quote becomes white space, so the words on either side stay
-    separate tokens and the offsets of the sentence still hold.
+    separate tokens and the offsets of the sentence still hold. ``texts`` are the
+    sentence texts: as they are the article's text between the sentence's offsets,
+    only the sentences a quote reaches are cut (:func:`_blank_sentences`); when
+    the tables do not line up so, the articles' texts are blanked and cut
+    (:func:`_blank_articles`).
     """
     require_columns(sentences, "sentences", ("start", "end"))
     require_columns(voice, "voice", ("doc_id", "start", "end", "voice", "scare"))
@@ -388,22 +391,126 @@ def _narrator_texts(
                 f"{name} table lacks article {absent[0]!r} ({len(absent)} article(s) of the "
                 f"sentences are missing); pass the {name} table of the same articles"
             )
-    removed = voice["voice"].eq("quote") & voice["doc_id"].isin(sentences["doc_id"].unique())
+    removed = voice["voice"].eq("quote") & _among(voice["doc_id"], sentences["doc_id"])
     if scare_as_narrator:
         removed &= ~voice["scare"].astype(bool)
-    texts = dict(zip(articles["doc_id"].tolist(), articles["text"].tolist(), strict=True))
-    blanked = _blank_spans(texts, voice[removed])
-    columns = (sentences[column].tolist() for column in ("doc_id", "start", "end"))
-    narrator = pa.array([blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
-                        pa.large_string())
+    spans = voice[removed]
+    narrator = _blank_sentences(sentences, texts, spans)
+    if narrator is None:
+        narrator = _blank_articles(sentences, articles, spans)
     return pc.if_else(_has_word(narrator), narrator, pa.scalar(None, pa.large_string()))
 
 
+def _blank_sentences(sentences: pd.DataFrame, texts: pa.Array,
+                     spans: pd.DataFrame) -> pa.Array | None:
+    """The sentence ``texts`` with the parts inside ``spans`` replaced by spaces, or None
+    when a text's length is not its sentence's ``end - start``, or two sentences or
+    two spans of an article overlap (then the texts cannot stand for the article's).
+
+    Sentences and spans are placed on one line by ``article * (longest end + 1) +
+    offset`` and sorted; each span reaches the sentences from the first ending after
+    its start to the last starting before its end (:func:`_blank_cuts`).
+    """
+    start, end = (sentences[name].to_numpy(np.int64) for name in ("start", "end"))
+    if not np.array_equal(pc.utf8_length(texts).to_numpy(zero_copy_only=False), end - start):
+        return None
+    doc = pd.factorize(pd.concat([sentences["doc_id"], spans["doc_id"]], ignore_index=True))[0]
+    span_start, span_end = (spans[name].to_numpy(np.int64) for name in ("start", "end"))
+    width = int(max(end.max(initial=0), span_end.max(initial=0))) + 1
+    lines = []
+    for at, lo, hi in ((doc[:len(start)] * width, start, end),
+                       (doc[len(start):] * width, span_start, span_end)):
+        order = np.argsort(at + lo, kind="stable")
+        lo, hi = (at + lo)[order], (at + hi)[order]
+        if (hi[:-1] > lo[1:]).any():
+            return None
+        lines.append((order, lo, hi))
+    (order, lo, hi), (_, span_lo, span_hi) = lines
+    first = np.searchsorted(hi, span_lo, side="right")
+    span, place = _ranges(first, np.searchsorted(lo, span_hi))
+    return _blank_cuts(texts, order[place], np.maximum(span_lo[span], lo[place]) - lo[place],
+                       np.minimum(span_hi[span], hi[place]) - lo[place])
+
+
+def _blank_cuts(texts: pa.Array, rows: np.ndarray, start: np.ndarray,
+                end: np.ndarray) -> pa.Array:
+    """``texts`` with the characters ``start[i]`` to ``end[i]`` of text ``rows[i]`` (cuts that
+    do not overlap) replaced by spaces, one per character.
+
+    Done on the UTF-8 bytes of the texts cut, taken together: within a cut, the
+    first byte of each character becomes a space and its continuation bytes
+    (``10xxxxxx``) are dropped; the texts' byte offsets move back by the bytes
+    dropped before them.
+    """
+    if not len(rows):
+        return texts
+    cut = np.unique(rows)
+    data, bounds = _utf8(texts.take(pa.array(cut)))
+    at = byte_to_character_offsets(data, bounds)[np.searchsorted(cut, rows)]
+    lo, hi = (character_to_byte_offsets(data, at + offset) for offset in (start, end))
+    lo, hi = lo[hi > lo], hi[hi > lo]
+    edges = np.zeros(len(data) + 1, dtype=np.int8)
+    edges[lo] += 1
+    edges[hi] -= 1
+    inside = np.cumsum(edges[:-1], dtype=np.int8).view(bool)
+    continuation = (data & 0xC0) == 0x80
+    data[inside & ~continuation] = ord(" ")
+    mask = np.zeros(len(texts), dtype=bool)
+    mask[cut] = True
+    return pc.replace_with_mask(texts, pa.array(mask),
+                                _from_utf8(data, bounds, inside & continuation))
+
+
+def _utf8(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of ``texts`` (strings, no nulls) joined, as a writable array, and
+    where each text starts in them (``len(texts) + 1`` offsets, the first 0)."""
+    texts = texts.cast(pa.large_string())
+    bounds = np.frombuffer(texts.buffers()[1], np.int64)[texts.offset:][:len(texts) + 1]
+    buffer = texts.buffers()[2]
+    data = (np.frombuffer(buffer, np.uint8)[bounds[0]:bounds[-1]].copy() if buffer is not None
+            else np.zeros(0, dtype=np.uint8))
+    return data, bounds - bounds[0]
+
+
+def _from_utf8(data: np.ndarray, bounds: np.ndarray, dropped: np.ndarray) -> pa.Array:
+    """The texts of :func:`_utf8`'s ``data`` and ``bounds`` with the ``dropped`` bytes taken
+    out (each text's offsets move back by the bytes dropped before them)."""
+    bounds = bounds - np.searchsorted(np.flatnonzero(dropped), bounds)
+    return pa.LargeStringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds),
+                                            pa.py_buffer(data[~dropped]))
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and value of every integer in ``[lo[i], hi[i])``, for every ``i``, in order."""
+    counts = np.maximum(hi - lo, 0)
+    rows = np.repeat(np.arange(len(lo)), counts)
+    return rows, np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - lo, counts)
+
+
+def _blank_articles(sentences: pd.DataFrame, articles: pd.DataFrame,
+                    spans: pd.DataFrame) -> pa.Array:
+    """The sentences' offsets cut from the articles' texts with ``spans`` replaced by spaces."""
+    texts = dict(zip(articles["doc_id"].tolist(), articles["text"].tolist(), strict=True))
+    blanked = _blank_spans(texts, spans)
+    columns = (sentences[column].tolist() for column in ("doc_id", "start", "end"))
+    return pa.array([blanked[doc][start:end] for doc, start, end in zip(*columns, strict=True)],
+                    pa.large_string())
+
+
+def _among(values: pd.Series, chosen: pd.Series) -> pd.Series:
+    """``values.isin(chosen)``, by Arrow when both are string columns."""
+    if not (isinstance(values.dtype, pd.StringDtype) and isinstance(chosen.dtype, pd.StringDtype)):
+        return values.isin(chosen.unique())
+    found = pc.is_in(_arrow_strings(values), pc.unique(_arrow_strings(chosen)))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
+
+
 def _has_word(texts: pa.Array) -> pa.Array:
-    """Whether each text holds a word character (Python's ``\\w``): by Arrow for ASCII
-    texts, where its ``\\w`` is Python's, by Python's ``re`` for the others."""
+    """Whether each text holds a word character (Python's ``\\w``): by Arrow, whose ``\\w``
+    is Python's on ASCII characters, and by Python's ``re`` for the texts with other
+    characters where Arrow found none."""
     found = pc.match_substring_regex(texts, r"\w").to_numpy(zero_copy_only=False)
-    other = np.flatnonzero(~pc.string_is_ascii(texts).to_numpy(zero_copy_only=False))
+    other = np.flatnonzero(~found & ~pc.string_is_ascii(texts).to_numpy(zero_copy_only=False))
     if len(other):
         found[other] = [_WORD.search(text) is not None
                         for text in texts.take(pa.array(other)).to_pylist()]
@@ -439,14 +546,33 @@ def _arrow_strings(texts: pd.Series) -> pa.Array:
 
 def _folded(texts: pa.Array) -> pa.Array:
     """``texts`` with :data:`ASCII_PUNCTUATION` applied (only texts that are not ASCII can
-    hold such a mark)."""
+    hold such a mark).
+
+    Done on the UTF-8 bytes of those texts, taken together: the code point of each
+    character of two or three bytes is read from its bytes, and where it is a mark
+    its bytes are overwritten with the ASCII replacement (never longer) and the rest
+    dropped; the texts' byte offsets move back by the bytes dropped before them.
+    """
     other = pc.invert(pc.string_is_ascii(texts))
-    if pc.any(other).as_py():
-        folded = texts.filter(other)
-        for ascii_mark, marks in _FOLDED_TO.items():
-            folded = pc.replace_substring_regex(folded, f"[{''.join(marks)}]", ascii_mark)
-        texts = pc.replace_with_mask(texts, other, folded)
-    return texts
+    if not pc.any(other).as_py():
+        return texts
+    data, bounds = _utf8(texts.filter(other))
+    lead = np.flatnonzero((data >= 0xC0) & (data < 0xF0))
+    three = data[lead] >= 0xE0
+    lead, three = lead[lead + 1 + three < len(data)], three[lead + 1 + three < len(data)]
+    second, third = data[lead + 1].astype(np.int64) & 0x3F, data[lead + 1 + three] & 0x3F
+    point = np.where(three, ((data[lead].astype(np.int64) & 0x0F) << 12) | (second << 6) | third,
+                     ((data[lead].astype(np.int64) & 0x1F) << 6) | second)
+    dropped = np.zeros(len(data), dtype=bool)
+    for mark, ascii_mark in ASCII_PUNCTUATION.items():
+        at = lead[point == ord(mark)]
+        width, replacement = len(mark.encode("utf-8")), ascii_mark.encode("ascii")
+        for k in range(width):
+            if k < len(replacement):
+                data[at + k] = replacement[k]
+            else:
+                dropped[at + k] = True
+    return pc.replace_with_mask(texts, other, _from_utf8(data, bounds, dropped).cast(texts.type))
 
 
 def _score_chunk(

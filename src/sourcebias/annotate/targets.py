@@ -60,11 +60,15 @@ import functools
 import json
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from itertools import chain
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 from scipy import sparse
 
@@ -122,9 +126,9 @@ _NEGATION_ENDINGS = ("not", "no", "never", "without", "nor", "n't", "n’t")
 @functools.cache
 def _hasher():
     """The reference hashing of the features: scikit-learn's ``HashingVectorizer`` over
-    space-separated words, binary. Imported on first use only: scoring needs it for the
-    rare targets of :func:`target_features` that take the slow path, and the analysis
-    workers never import scikit-learn otherwise."""
+    space-separated words, binary. Only the model's build uses it; scoring hashes the
+    same way with numpy (:func:`_columns`, :func:`_bags`), as importing scikit-learn
+    would cost each process about a second."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
     return HashingVectorizer(analyzer=str.split, n_features=N_FEATURES,
@@ -241,32 +245,48 @@ def mention_targets(mentions: pd.DataFrame, sentences: pd.DataFrame,
     require_columns(sentences, "sentences", ("doc_id", "sent_id", "start", "text"))
     require_columns(sentiment, "sentiment", ("doc_id", "sent_id", "lexicon", "compound"))
     keys = ["doc_id", "sent_id"]
-    whole = sentiment[whole_sentence(sentiment)]
-    first_bad(whole, whole.duplicated(keys), "sentiment",
+    whole = sentiment.loc[whole_sentence(sentiment), [*keys, "compound"]]
+    table = mentions[[*keys, "actor", "voice", "start", "end"]].reset_index(drop=True)
+    at, scored, known = _sentence_codes(table, whole, sentences)
+    first_bad(whole, pd.Series(scored).duplicated().to_numpy(), "sentiment",
               "repeats a sentence's whole-sentence 'vader' score")
-    table = (mentions[[*keys, "actor", "voice", "start", "end"]].reset_index(drop=True)
-             .merge(sentences[[*keys, "start", "text"]].rename(columns={"start": "at"}),
-                    on=keys, how="left", validate="many_to_one")
-             .merge(whole[[*keys, "compound"]], on=keys, how="left", validate="many_to_one"))
-    first_bad(table, table["text"].isna(), "mentions", "has no sentence in the sentences table")
-    first_bad(table, table["compound"].isna(), "mentions",
+    first_bad(sentences, pd.Series(known).duplicated().to_numpy(), "sentences",
+              "repeats a sentence (doc_id, sent_id)")
+    row = pd.Index(known).get_indexer(at)
+    first_bad(table, row < 0, "mentions", "has no sentence in the sentences table")
+    compound = np.append(whole["compound"].to_numpy(np.float64), np.nan)[
+        pd.Index(scored).get_indexer(at)]
+    first_bad(table, np.isnan(compound), "mentions",
               "is in a sentence without a whole-sentence 'vader' score")
-    start = table["start"].to_numpy(np.int64) - table["at"].to_numpy(np.int64)
-    end = table["end"].to_numpy(np.int64) - table["at"].to_numpy(np.int64)
-    lengths = table["text"].str.len().to_numpy()
+    text = sentences["text"].take(row).reset_index(drop=True)
+    begin = sentences["start"].to_numpy(np.int64)[row]
+    start = table["start"].to_numpy(np.int64) - begin
+    end = table["end"].to_numpy(np.int64) - begin
+    lengths = text.str.len().to_numpy()
     first_bad(table, (start < 0) | (end <= start) | (end > lengths), "mentions",
               "has offsets outside its sentence")
-    return table.assign(start=start, end=end)[
+    return table.assign(text=text, start=start, end=end, compound=compound)[
         [*keys, "actor", "voice", "text", "start", "end", "compound"]]
+
+
+def _sentence_codes(*tables: pd.DataFrame) -> list[np.ndarray]:
+    """One integer per row of each table for its sentence (``doc_id``, ``sent_id``), equal
+    across the tables for the same sentence: ``article * (sentences per article) + sent_id``,
+    the articles numbered over all the tables."""
+    docs = pd.factorize(pd.concat([table["doc_id"] for table in tables], ignore_index=True))[0]
+    sent = np.concatenate([table["sent_id"].to_numpy(np.int64) for table in tables])
+    low = sent.min(initial=0)
+    codes = docs * (sent.max(initial=0) - low + 1) + (sent - low)
+    return np.split(codes, np.cumsum([len(table) for table in tables])[:-1])
 
 
 def whole_sentence(sentiment: pd.DataFrame) -> np.ndarray:
     """Which rows of a ``sentiment`` table are whole-sentence plain VADER scores
     (``lexicon="vader"``, and ``scope="sentence"`` when the table has scopes): the
     sentence input of the target model."""
-    rows = sentiment["lexicon"].to_numpy() == "vader"
+    rows = sentiment["lexicon"].eq("vader").to_numpy(bool, na_value=False)
     if "scope" in sentiment.columns:
-        rows &= sentiment["scope"].to_numpy() == "sentence"
+        rows = rows & sentiment["scope"].eq("sentence").to_numpy(bool, na_value=False)
     return rows
 
 
@@ -507,13 +527,13 @@ def _side_words(text: str, start: int,
 def reference_words(texts: list[str], starts: list[int], ends: list[int]) -> sparse.csr_matrix:
     """The hashed words of each target from the reference definition, one target at a time.
 
-    The sum of two binary bags hashed by :func:`_hasher`: the target's tagged
-    words (:func:`_feature_string`) and the sentence's ``s_`` words
-    (:func:`_sentence_string`). :func:`target_inputs` gives the same matrix
+    The sum of two binary bags hashed as :func:`_hasher` hashes them (:func:`_bags`):
+    the target's tagged words (:func:`_feature_string`) and the sentence's ``s_``
+    words (:func:`_sentence_string`). :func:`target_inputs` gives the same matrix
     faster.
     """
-    return (_hasher().transform(map(_feature_string, texts, starts, ends))
-            + _hasher().transform(map(_sentence_string, texts, starts, ends))).tocsr()
+    return (_bags(map(_feature_string, texts, starts, ends))
+            + _bags(map(_sentence_string, texts, starts, ends))).tocsr()
 
 
 def _sentence_string(text: str, start: int, end: int) -> str:
@@ -779,7 +799,7 @@ class _Parsed:
         token[1:-1] |= is_joiner[code[1:-1]] & token[:-2] & token[2:]
         edges = np.diff(token.view(np.int8), prepend=np.int8(0), append=np.int8(0))
         tok_start, tok_end = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        ids = pd.factorize(_token_keys(code, tok_start, tok_end))[0]
+        ids = _token_ids(code, tok_start, tok_end)
         # ids count up in order of first appearance: a new word is a new maximum
         seen = np.flatnonzero(ids > np.maximum.accumulate(np.concatenate([[-1], ids[:-1]])))
         words = [joined[s:e] for s, e in zip(tok_start[seen].tolist(), tok_end[seen].tolist(),
@@ -1100,28 +1120,22 @@ def _binary(n: int, rows: np.ndarray, columns: np.ndarray) -> sparse.csr_matrix:
     return matrix
 
 
-def _token_keys(code: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """A 64-bit key of each token ``code[start:end]``: equal tokens, equal keys.
+def _token_ids(code: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Id of each token ``code[start:end]``, counting up in order of first appearance:
+    equal tokens, equal ids.
 
-    The polynomial hash ``sum(code[i] * P**(i - start)) mod 2**64`` over the
-    token's code points, from prefix sums (``P`` odd, so invertible mod
-    ``2**64``); two different words share a key with probability about
-    ``2**-64`` per pair.
+    The tokens (sorted, not overlapping) are read in place as binary strings of
+    their UTF-32 code points, an Arrow array whose offsets alternate between
+    token and gap, and dictionary-encoded by Arrow.
     """
-    n = len(code)
-    with np.errstate(over="ignore"):
-        power = np.cumprod(np.full(n + 1, _P, dtype=np.uint64))
-        power[1:], power[0] = power[:-1], 1
-        inverse = np.cumprod(np.full(n + 1, _P_INVERSE, dtype=np.uint64))
-        inverse[1:], inverse[0] = inverse[:-1], 1
-        prefix = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum(code.astype(np.uint64) * power[:-1], out=prefix[1:])
-        return (prefix[end] - prefix[start]) * inverse[start]
-
-
-#: The base of :func:`_token_keys` (odd) and its inverse modulo 2**64.
-_P = np.uint64(0x100000001B3)
-_P_INVERSE = np.uint64(pow(0x100000001B3, -1, 2**64))
+    if not len(start):
+        return np.zeros(0, dtype=np.int64)
+    bounds = np.column_stack([start, end]).ravel() * code.itemsize
+    pieces = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), len(bounds) - 1,
+        [None, pa.py_buffer(bounds.astype(np.int64)), pa.py_buffer(code)])
+    tokens = pieces.take(pa.array(np.arange(0, len(bounds), 2)))
+    return pc.dictionary_encode(tokens).indices.to_numpy().astype(np.int64)
 
 
 def _negation_opens(word: str) -> int:
@@ -1156,25 +1170,42 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _group_columns(words: list[str]) -> np.ndarray:
     """Column of each word under each prefix of :data:`GROUPS` (``words x groups``)."""
+    return _columns(words, GROUPS)
+
+
+def _columns(words: list[str], prefixes: tuple[str, ...] = ("",)) -> np.ndarray:
+    """Column of each word under each prefix in :func:`_hasher`'s space (``words x prefixes``).
+
+    The words are hashed together as rows of one byte matrix (:func:`_murmur_columns`),
+    but for the few longer than :data:`_LONG` bytes, hashed one at a time so that
+    one long word does not widen the matrix of all.
+    """
     encoded = [w.encode("utf-8") for w in words]
     lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
-    table = np.zeros((len(words), len(GROUPS)), dtype=np.int64)
-    long = np.flatnonzero(lengths > _LONG)
-    for g, prefix in enumerate(GROUPS):
-        table[long, g] = [_column(prefix + words[i]) for i in long.tolist()]
+    table = np.zeros((len(words), len(prefixes)), dtype=np.int64)
     short = np.flatnonzero(lengths <= _LONG)
-    width = int(lengths[short].max(initial=0))
-    letters = np.zeros((len(short), width), dtype=np.uint8)
-    counts = lengths[short]
-    row = np.repeat(np.arange(len(short)), counts)
-    letters[row, np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)] = (
-        np.frombuffer(b"".join(encoded[i] for i in short.tolist()), dtype=np.uint8))
-    for g, prefix in enumerate(GROUPS):
+    table[short] = _prefixed_columns([encoded[i] for i in short.tolist()], lengths[short],
+                                     prefixes)
+    for i in np.flatnonzero(lengths > _LONG).tolist():
+        table[i] = _prefixed_columns([encoded[i]], lengths[i:i + 1], prefixes)[0]
+    return table
+
+
+def _prefixed_columns(encoded: list[bytes], lengths: np.ndarray,
+                      prefixes: tuple[str, ...]) -> np.ndarray:
+    """:func:`_columns` of UTF-8 words (``lengths`` bytes each), all at once."""
+    width = int(lengths.max(initial=0))
+    letters = np.zeros((len(encoded), width), dtype=np.uint8)
+    row = np.repeat(np.arange(len(encoded)), lengths)
+    letters[row, np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)] = (
+        np.frombuffer(b"".join(encoded), dtype=np.uint8))
+    table = np.zeros((len(encoded), len(prefixes)), dtype=np.int64)
+    for g, prefix in enumerate(prefixes):
         head = prefix.encode("utf-8")
-        padded = np.zeros((len(short), 4 * ((len(head) + width) // 4 + 1)), dtype=np.uint8)
+        padded = np.zeros((len(encoded), 4 * ((len(head) + width) // 4 + 1)), dtype=np.uint8)
         padded[:, :len(head)] = np.frombuffer(head, dtype=np.uint8)
         padded[:, len(head):len(head) + width] = letters
-        table[short, g] = _murmur_columns(padded, counts + len(head))
+        table[:, g] = _murmur_columns(padded, lengths + len(head))
     return table
 
 
@@ -1184,10 +1215,17 @@ _LONG = 40
 
 def _column(string: str) -> int:
     """Column of one string in :func:`_hasher`'s space (:func:`_murmur_columns`)."""
-    encoded = string.encode("utf-8")
-    padded = np.zeros((1, 4 * (len(encoded) // 4 + 1)), dtype=np.uint8)
-    padded[0, :len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
-    return int(_murmur_columns(padded, np.array([len(encoded)]))[0])
+    return int(_columns([string])[0, 0])
+
+
+def _bags(strings: Iterable[str]) -> sparse.csr_matrix:
+    """Binary bags of the space-separated words of each string, hashed as :func:`_hasher`
+    hashes them (``_hasher().transform(strings)``, without importing scikit-learn)."""
+    split = [string.split() for string in strings]
+    counts = np.fromiter(map(len, split), np.int64, len(split))
+    ids, words = pd.factorize(pd.Series(list(chain.from_iterable(split)), dtype=object))
+    return _binary(len(split), np.repeat(np.arange(len(split)), counts),
+                   _columns(words.tolist())[ids, 0])
 
 
 def _murmur_columns(padded: np.ndarray, lengths: np.ndarray) -> np.ndarray:

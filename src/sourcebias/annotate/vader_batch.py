@@ -14,7 +14,9 @@ of ``SentimentIntensityAnalyzer.polarity_scores`` under one or more lexicons
   a text's valences are summed in token order (never pairwise), and rounding is
   Python's ``round`` (numpy's is used only where no decimal tie is near);
 * the tokens of a text are split once for all lexicons, and a further lexicon
-  rescores only the texts that hold a word whose entry it changes.
+  rescores only the texts that hold a word whose entry it changes (those scored
+  in Python too, and every text with an emoji), with the tokens of those texts
+  alone.
 
 Texts the array path does not cover are scored one by one by
 :meth:`FastVader.scores`: texts that are not ASCII (lower-casing may change
@@ -43,12 +45,16 @@ from vaderSentiment.vaderSentiment import (
     SPECIAL_CASES,
 )
 
-from sourcebias.annotate.vader import FastVader, _but_check
+from sourcebias.annotate.vader import FastVader, _but_check, _tokens
 
 _PUNCTUATION = string.punctuation
 
 #: Multi-word idioms and boosters: a text holding one is scored by FastVader.
 _PHRASES = tuple(p.split() for p in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in p)
+
+#: The words of :data:`_PHRASES`, and each phrase as indices into them.
+_PHRASE_WORDS = tuple(sorted({word for phrase in _PHRASES for word in phrase}))
+_PHRASE_AT = tuple(np.array([_PHRASE_WORDS.index(word) for word in phrase]) for phrase in _PHRASES)
 
 #: Every word that a rule tests for, and the flag it sets in :class:`_Vocabulary`.
 _WORD_FLAGS = {
@@ -82,7 +88,7 @@ class _Vocabulary:
     negated: np.ndarray
     is_booster: np.ndarray
     booster: np.ndarray
-    phrase_word: np.ndarray
+    phrase_word: np.ndarray  # index among ``_PHRASE_WORDS``, -1 for none
 
 
 def score_texts(
@@ -127,21 +133,53 @@ def score_texts(
     blocks: list[np.ndarray] = []
     for number, analyzer in enumerate(analyzers):
         in_lexicon, valence = _lookup(tokens.vocabulary, analyzer.lexicon)
-        if number == 0:
+        if number == 0:  # every text (those left to Python are scored again below)
             first = in_lexicon, valence
-            rows = np.ones(n, dtype=bool)
-            scores = np.empty((n, 4))
+            scores = _score_rows(tokens, vocabulary, in_lexicon, valence)
+            redo = np.ones(len(slow_rows), dtype=bool)
         else:
             changed = (in_lexicon != first[0]) | (valence != first[1])
             rows = np.zeros(n, dtype=bool)
             rows[tokens.text[changed[tokens.word]]] = True
+            rows &= ~slow
             scores = blocks[0].copy()
-        rows &= ~slow
-        scores[rows] = _score_rows(tokens, vocabulary, in_lexicon, valence, rows)[rows]
-        if len(slow_rows):
-            scores[slow_rows] = np.array([analyzer.scores(text) for text in slow_texts])
+            scores[rows] = _score_rows(_subset(tokens, rows), vocabulary, in_lexicon, valence)
+            redo = _rescored(slow_texts, analyzer, analyzers[0])
+        if redo.any():
+            scores[slow_rows[redo]] = np.array([analyzer.scores(slow_texts[i])
+                                                for i in np.flatnonzero(redo).tolist()])
         blocks.append(scores)
     return blocks, sum(analyzer.stock_calls for analyzer in analyzers) - stock_before
+
+
+def _rescored(texts: list[str], analyzer: FastVader, first: FastVader) -> np.ndarray:
+    """Which of the texts left to Python ``analyzer`` may score otherwise than ``first``.
+
+    :meth:`FastVader.scores` reads the lexicon only at the text's own tokens, so a
+    text none of whose tokens has an entry that differs between the two lexicons
+    scores the same; a text with an emoji goes to the stock method, which reads
+    the words of the emoji's description too, and is always scored again.
+    """
+    lexicon, before = analyzer.lexicon, first.lexicon
+    changed = {word for word in lexicon.keys() | before.keys()
+               if lexicon.get(word) != before.get(word)}
+    return np.array([not changed.isdisjoint(_tokens(text)[1]) or _stock(analyzer, text)
+                     for text in texts], dtype=bool)
+
+
+def _stock(analyzer: FastVader, text: str) -> bool:
+    """Whether :meth:`FastVader.scores` hands ``text`` to the stock method (it has an emoji)."""
+    return not text.isascii() and not analyzer._emoji_chars.isdisjoint(text)
+
+
+def _subset(tokens: _Tokens, rows: np.ndarray) -> _Tokens:
+    """The tokens of the texts marked in ``rows``, those texts numbered anew in order."""
+    keep = rows[tokens.text]
+    number = np.cumsum(rows) - 1
+    return _Tokens(text=number[tokens.text[keep]], pos=tokens.pos[keep],
+                   word=tokens.word[keep], upper=tokens.upper[keep],
+                   length=tokens.length[rows], vocabulary=tokens.vocabulary,
+                   emphasis=tokens.emphasis[rows])
 
 
 def _tokenise(texts: pa.Array) -> tuple[_Tokens, np.ndarray]:
@@ -171,8 +209,6 @@ def _tokenise(texts: pa.Array) -> tuple[_Tokens, np.ndarray]:
     if empty.any():  # white space at a text's start or end, or a text of none
         keep = ~empty[raw]
         raw, text = raw[keep], text[keep]
-    marks = [pc.count_substring(distinct, mark).to_numpy(zero_copy_only=False)[raw]
-             for mark in ("!", "?")]
     length = np.bincount(text, minlength=n)
     tokens = _Tokens(
         text=text,
@@ -181,10 +217,25 @@ def _tokenise(texts: pa.Array) -> tuple[_Tokens, np.ndarray]:
         upper=pc.ascii_is_upper(distinct).to_numpy(zero_copy_only=False)[raw],
         length=length,
         vocabulary=words.dictionary,
-        emphasis=_punctuation_emphasis(*(np.bincount(text, weights=count, minlength=n)
-                                         for count in marks)),
+        emphasis=_punctuation_emphasis(_count_byte(texts, "!"), _count_byte(texts, "?")),
     )
     return tokens, slow
+
+
+def _count_byte(texts: pa.Array, mark: str) -> np.ndarray:
+    """How often the ASCII character ``mark`` occurs in each text, as floats.
+
+    Counted in the texts' UTF-8 bytes, where a byte equal to an ASCII character
+    is always that character, and each occurrence placed in its text by the offsets.
+    """
+    texts = texts.cast(pa.large_string())
+    offsets = np.frombuffer(texts.buffers()[1], np.int64)[texts.offset:][:len(texts) + 1]
+    if not len(texts) or offsets[-1] == offsets[0]:
+        return np.zeros(len(texts))
+    data = np.frombuffer(texts.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
+    at = np.flatnonzero(data == ord(mark)) + offsets[0]
+    return np.bincount(np.searchsorted(offsets, at, side="right") - 1,
+                       minlength=len(texts)).astype(np.float64)
 
 
 def _vocabulary(words: pa.Array) -> _Vocabulary:
@@ -199,7 +250,8 @@ def _vocabulary(words: pa.Array) -> _Vocabulary:
         negated=among(NEGATE) | contracted,
         is_booster=is_booster,
         booster=booster,
-        phrase_word=among({w for phrase in _PHRASES for w in phrase}),
+        phrase_word=pc.fill_null(pc.index_in(words, pa.array(_PHRASE_WORDS, words.type)),
+                                 -1).to_numpy(zero_copy_only=False),
     )
 
 
@@ -219,13 +271,13 @@ def _phrase_texts(tokens: _Tokens, vocabulary: _Vocabulary, n: int) -> np.ndarra
     """
     out = np.zeros(n, dtype=bool)
     word, size = tokens.word, len(tokens.vocabulary)
-    at = np.flatnonzero(vocabulary.phrase_word[word[:-1]] & vocabulary.phrase_word[word[1:]])
+    is_phrase_word = vocabulary.phrase_word >= 0
+    at = np.flatnonzero(is_phrase_word[word[:-1]] & is_phrase_word[word[1:]])
     at = at[tokens.pos[at] + 1 < tokens.length[tokens.text[at]]]
-    phrases = []
-    for phrase in _PHRASES:
-        ids = pc.index_in(pa.array(phrase, tokens.vocabulary.type), tokens.vocabulary)
-        if ids.null_count == 0:
-            phrases.append(ids.to_numpy().astype(np.int64))
+    # the token id of each phrase word (-1 when no text holds it)
+    token_id = np.full(len(_PHRASE_WORDS), -1, dtype=np.int64)
+    token_id[vocabulary.phrase_word[is_phrase_word]] = np.flatnonzero(is_phrase_word)
+    phrases = [ids for ids in (token_id[at_words] for at_words in _PHRASE_AT) if (ids >= 0).all()]
     if not phrases or not len(at):
         return out
     pair = word[at] * size + word[at + 1]
@@ -244,13 +296,11 @@ def _score_rows(
     vocabulary: _Vocabulary,
     in_lexicon: np.ndarray,
     valence: np.ndarray,
-    rows: np.ndarray,
 ) -> np.ndarray:
-    """Scores of the texts marked in ``rows`` (other rows hold garbage), as an (n, 4) array."""
-    n = len(rows)
-    chosen = rows[tokens.text]
-    hits, values = _valences(tokens, vocabulary, in_lexicon, valence, chosen)
-    values = _but(tokens, vocabulary, hits, values, chosen)
+    """Scores of the texts of ``tokens``, as an (n, 4) array."""
+    n = len(tokens.length)
+    hits, values = _valences(tokens, vocabulary, in_lexicon, valence)
+    values = _but(tokens, vocabulary, hits, values)
     text_of = tokens.text[hits]
     sum_s, pos_sum, neg_sum = _ordered_sums(text_of, values, n)
     nonzero = np.bincount(text_of[values != 0], minlength=n)
@@ -276,7 +326,6 @@ def _valences(
     vocabulary: _Vocabulary,
     in_lexicon: np.ndarray,
     valence: np.ndarray,
-    chosen: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Stock ``sentiment_valence`` and ``_least_check`` at every scored lexicon word.
 
@@ -284,19 +333,17 @@ def _valences(
     that are not boosters nor the ``kind`` of ``kind of``) and their valences.
     """
     flag, word, pos = vocabulary.flags, tokens.word, tokens.pos
-    last = len(word) - 1
-    length = tokens.length[tokens.text]
-    has_next = pos < length - 1
-    next_word = word[np.minimum(np.arange(len(word)) + 1, max(last, 0))]
-    kind_of = flag["kind"][word] & has_next & flag["of"][next_word]
-    hit = chosen & in_lexicon[word] & ~vocabulary.is_booster[word] & ~kind_of
-    h = np.flatnonzero(hit)
+    h = np.flatnonzero(in_lexicon[word] & ~vocabulary.is_booster[word])
+    has_next = pos[h] < tokens.length[tokens.text[h]] - 1
+    next_word = word[np.minimum(h + 1, max(len(word) - 1, 0))]
+    scored = ~(flag["kind"][word[h]] & has_next & flag["of"][next_word])
+    h, has_next, next_word = h[scored], has_next[scored], next_word[scored]
     p, w = pos[h], word[h]
     before = [(word[np.maximum(h - k, 0)], p >= k) for k in (1, 2, 3)]
     (w1, ok1), (w2, ok2), (w3, ok3) = before
     caps = _cap_differential(tokens)[tokens.text[h]]
     base = valence[w]
-    val = np.where(flag["no"][w] & has_next[h] & in_lexicon[next_word[h]], 0.0, base)
+    val = np.where(flag["no"][w] & has_next & in_lexicon[next_word], 0.0, base)
     no_before = ((ok1 & flag["no"][w1]) | (ok2 & flag["no"][w2])
                  | (ok3 & flag["no"][w3] & flag["or_nor"][w1]))
     val = np.where(no_before, base * N_SCALAR, val)
@@ -342,8 +389,8 @@ def _cap_differential(tokens: _Tokens) -> np.ndarray:
     return (tokens.length - caps > 0) & (tokens.length - caps < tokens.length)
 
 
-def _but(tokens: _Tokens, vocabulary: _Vocabulary, hits: np.ndarray, values: np.ndarray,
-         chosen: np.ndarray) -> np.ndarray:
+def _but(tokens: _Tokens, vocabulary: _Vocabulary, hits: np.ndarray,
+         values: np.ndarray) -> np.ndarray:
     """The valences after stock ``_but_check`` in the texts that hold ``but``.
 
     The stock code scales each score before the first ``but`` by 0.5 and each
@@ -352,7 +399,7 @@ def _but(tokens: _Tokens, vocabulary: _Vocabulary, hits: np.ndarray, values: np.
     can only happen in a text where two positions share a non-zero value before
     or after scaling; those texts are scaled by the stock function itself.
     """
-    is_but = chosen & vocabulary.flags["but"][tokens.word]
+    is_but = vocabulary.flags["but"][tokens.word]
     if not is_but.any():
         return values
     first = np.flatnonzero(is_but)
