@@ -50,6 +50,11 @@ AHEAD_PER_WORKER = 2
 _IDLE_SECONDS = 300
 
 
+#: Growth of a worker's resident memory past its size after its first task (bytes) at which
+#: loky replaces the worker as leaking (loky's own limit is 300 MB).
+WORKER_GROWTH_BYTES = 2**30
+
+
 def cores() -> int:
     """The number of cores this process may run on."""
     try:
@@ -245,10 +250,29 @@ def run_chunks(
             yield _call_and_release(function, chunk, settings)
         return
     silence_worker_replacement()
-    executor = get_reusable_executor(max_workers=jobs, timeout=_IDLE_SECONDS)
+    executor = get_reusable_executor(max_workers=jobs, timeout=_IDLE_SECONDS,
+                                     initializer=_allow_worker_growth)
     yield from _in_order(
         (executor.submit(_call_and_release, function, chunk, settings)
          for chunk in itertools.chain(head, chunks)), ahead=AHEAD_PER_WORKER * jobs)
+
+
+def _allow_worker_growth() -> None:
+    """Let a worker grow by :data:`WORKER_GROWTH_BYTES` before loky replaces it (run in
+    each worker as it starts).
+
+    loky measures a worker's memory after its first task and replaces the worker
+    once it has grown 300 MB past that. A worker whose first task read a batch part
+    grows about that much when it goes on to annotate (the lexicons' automata, the
+    target model), so each worker was replaced after its first chunk, and its
+    replacement imported the package and loaded every model again (about 2.5 CPU s
+    per worker, with both cores idle while they started). Workers release freed
+    memory after every chunk (:func:`release_memory`), so a larger allowance still
+    catches a real leak.
+    """
+    from joblib.externals.loky import process_executor
+
+    process_executor._MAX_MEMORY_LEAK_SIZE = WORKER_GROWTH_BYTES
 
 
 def silence_worker_replacement() -> None:
