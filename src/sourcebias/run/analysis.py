@@ -238,7 +238,8 @@ def analyze(
             return _run_dask(source, settings, out=Path(out), lexicons=lexicons,
                              client=client, chunk_size=chunk_size, stats=stats)
         return _run_local(source, settings, out=None if out is None else Path(out),
-                          lexicons=lexicons, jobs=jobs, chunk_size=chunk_size, stats=stats)
+                          lexicons=lexicons, jobs=jobs, chunk_size=chunk_size, stats=stats,
+                          scratch=scratch)
 
 
 
