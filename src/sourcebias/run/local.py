@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
+from sourcebias.annotate.targets import reference_words
 from sourcebias.files import atomic_path
-from sourcebias.run.cache import digest
+from sourcebias.run.cache import Cache, digest
 from sourcebias.run.chunks import (
     _annotate_chunk,
     _Result,
@@ -20,7 +22,7 @@ from sourcebias.run.chunks import (
     _Summaries,
     warn_unscored_languages,
 )
-from sourcebias.run.sources import _Chunk, _chunks, _Source
+from sourcebias.run.sources import _Chunk, _chunk_files, _chunk_from_file, _chunks, _Source
 from sourcebias.run.store import _META, ROW_GROUP_ROWS, Analysis, _write_meta, read_tables
 from sourcebias.run.stream import (
     Stats,
@@ -59,15 +61,17 @@ def _up_to_date(out: Path, keys: dict[str, str | None]) -> set[str]:
     return fresh
 
 
-def _annotate_in_worker(chunk: _Chunk, settings: _Settings) -> _Result:
-    """Annotate a chunk (a worker's task) and leave its tables in files of
-    ``settings.handover``, one uncompressed Arrow IPC file per table.
+def _annotate_in_worker(chunk: tuple[int, Path, bytes], settings: _Settings) -> _Result:
+    """Annotate a chunk that :func:`sourcebias.run.sources._chunk_files` wrote (a worker's
+    task) and leave its tables in files of ``settings.handover``, one uncompressed Arrow
+    IPC file per table.
 
-    A chunk's tables are about 50 MB for 2,000 articles; sent back through loky's
-    pipe, they were pickled, copied through the pipe in pieces of 64 KiB (the worker
-    waiting on the calling process each time) and unpickled. Written to a file they are
-    one copy into the page cache, read back memory-mapped (:func:`_received`).
+    A chunk's tables are about 50 MB for 2,000 articles (its articles about 8 MB); sent
+    through loky's pipes, they were pickled, copied through the pipe in pieces of 64 KiB
+    (each process waiting on the other) and unpickled. Written to a file they are one
+    copy into the page cache, read back memory-mapped (:func:`_received`).
     """
+    chunk = _chunk_from_file(chunk)
     result = _annotate_chunk(chunk, settings)
     files = {}
     for name, table in result.tables.items():
@@ -75,6 +79,26 @@ def _annotate_in_worker(chunk: _Chunk, settings: _Settings) -> _Result:
         with pa.ipc.new_file(str(files[name]), table.schema) as writer:
             writer.write_table(table)
     return replace(result, tables={}, files=files)
+
+
+def _warm_up(articles: pd.DataFrame, settings: _Settings) -> Stats:
+    """Annotate a few articles with the cache off and drop the tables (a worker's task,
+    before its first chunk).
+
+    What annotation loads on first use in a process (the lexicons' automata, the
+    valence entries, the attribution and target models and the modules they import,
+    about 1.5 CPU s) is then loaded while the calling process finishes the read, rather
+    than at the start of the worker's first chunk. The target model's reference features
+    (scikit-learn's hashing, about 0.7 s to import), which only rare mentions need but
+    nearly every chunk has, are made once too. Returns what it cost, as the stage
+    ``warm-up``.
+    """
+    stats = Stats()
+    with stats.stage("warm-up", articles=len(articles)):
+        _annotate_chunk(_Chunk(-1, articles, b""), replace(
+            settings, cache=Cache(None), tables=PER_ARTICLE_TABLES, handover=None))
+        reference_words(["a mention"], [0], [1])
+    return stats
 
 
 def _received(result: _Result) -> dict[str, pa.Table]:
@@ -89,19 +113,22 @@ def _received(result: _Result) -> dict[str, pa.Table]:
 
 
 def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexicons: dict,
-               jobs: int, chunk_size: int, stats: Stats, scratch: Path) -> Analysis:
+               jobs: int, chunk_size: int, stats: Stats, scratch: Path,
+               warming: list[Future] = ()) -> Analysis:
     """Annotate in ``jobs`` local processes; write to ``out`` or keep in memory.
-    The workers hand their tables over in files under ``scratch``."""
+    The workers hand their tables over in files under ``scratch``; ``warming`` are the
+    workers' :func:`_warm_up` tasks, if any."""
     meta = source.meta
     keys = _table_keys(source, settings)
     fresh = _up_to_date(out, keys) if out is not None and settings.cache.root else set()
     settings = replace(settings, tables=tuple(t for t in PER_ARTICLE_TABLES if t not in fresh))
     jobs = min(jobs, max(1, -(-meta["articles"] // chunk_size)))
-    annotate = _annotate_chunk
+    annotate, chunks = _annotate_chunk, _chunks(source, chunk_size)
     if jobs > 1:
-        annotate = _annotate_in_worker
         settings = replace(settings, handover=scratch / "chunks")
         settings.handover.mkdir()
+        annotate = _annotate_in_worker
+        chunks = _chunk_files(source, chunk_size, settings.handover, workers=jobs)
     parts: dict[str, list[pa.Table]] = {name: [] for name in settings.tables}
     summaries = _Summaries()
     writers: dict[str, TableWriter] = {}
@@ -109,7 +136,7 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
         out.mkdir(parents=True, exist_ok=True)
         (out / _META).unlink(missing_ok=True)
     try:
-        for result in _timed(run_chunks(annotate, _chunks(source, chunk_size),
+        for result in _timed(run_chunks(annotate, chunks,
                                         settings=settings, jobs=jobs), stats, "annotate"):
             stats.add(result.stats)
             summaries.add(result.summary, result.groups)
@@ -123,6 +150,8 @@ def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexico
                                                     ROW_GROUP_ROWS[name])
                     writers[name].write(table)
             release_memory()
+        for future in warming:
+            stats.add(future.result())
         summary = summaries.result()
         warn_unscored_languages(summary)
         with stats.stage("write"):
