@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
@@ -114,7 +114,7 @@ def _received(result: _Result) -> dict[str, pa.Table]:
 
 def _run_local(source: _Source, settings: _Settings, *, out: Path | None, lexicons: dict,
                jobs: int, chunk_size: int, stats: Stats, scratch: Path,
-               warming: list[Future] = ()) -> Analysis:
+               warming: Sequence[Future] = ()) -> Analysis:
     """Annotate in ``jobs`` local processes; write to ``out`` or keep in memory.
     The workers hand their tables over in files under ``scratch``; ``warming`` are the
     workers' :func:`_warm_up` tasks, if any."""

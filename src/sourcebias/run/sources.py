@@ -173,10 +173,10 @@ def _read_parts(reader: BatchReader, folder: Path, *, run: Callable, stats: Stat
     Each part's articles are kept in a file of their own until the duplicates,
     which need every article, are known; then they are written again, with
     ``duplicate_of`` and ``duplicate_kind``, into one ``articles.parquet``.
-    ``warm(first, articles)`` is called when the last part is read, before that,
-    with the first :data:`_WARM_UP_ARTICLES` articles (the columns of a chunk, without
-    the duplicates) and the number of articles: the workers, idle from then on, can
-    make ready for what comes next.
+    ``warm(first, articles)`` is called once the last part is read, before the articles
+    are written again, with the first :data:`_WARM_UP_ARTICLES` articles (the columns of
+    a chunk, without the duplicates) and the number of articles: the workers, idle from
+    then on, can make ready for what comes next.
     """
     parts = folder / "parts"
     parts.mkdir()
