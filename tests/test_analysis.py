@@ -16,6 +16,7 @@ from sourcebias.config import DEFAULT_PACK, SEED_BATCH
 from sourcebias.read.batch import read_batch
 from sourcebias.run import chunks
 from sourcebias.run.analysis import analyze, annotate
+from sourcebias.run.sources import _part_sizes
 from sourcebias.run.store import read_tables
 from sourcebias.stats.overview import outlet_summary
 from sourcebias.tables import TABLE_NAMES
@@ -33,10 +34,24 @@ def test_tables_do_not_depend_on_jobs_or_chunk_size(set_constant, tmp_path):
     one = analyze(SEED_BATCH, out=tmp_path / "one", jobs=1, chunk_size=1000, cache=False)
     two = analyze(SEED_BATCH, out=tmp_path / "two", jobs=2, chunk_size=2, cache=False)
     assert one.stats.stages["segment"].computed == 1
-    assert two.stats.stages["segment"].computed == 3  # 5 articles in chunks of 2
+    # 5 articles in chunks of 2, the last two chunks (3 articles) cut into 3 for 2 workers
+    assert two.stats.stages["segment"].computed == 4
     assert pq.ParquetFile(tmp_path / "one" / "sentences.parquet").num_row_groups > 10
     assert len(two.hits) > 20 and len(two.mentions) > 20
     assert parquet_bytes(tmp_path / "one") == parquet_bytes(tmp_path / "two")
+
+
+def test_the_last_chunks_are_cut_smaller_when_workers_share_them():
+    assert _part_sizes(10_000, 2000, 1) == [2000] * 5
+    assert _part_sizes(10_000, 2000, 2) == [2000] * 3 + [1000] * 4
+    assert _part_sizes(9001, 2000, 2) == [2000] * 3 + [751, 750, 750, 750]
+    assert _part_sizes(4000, 2000, 2) == [2000, 2000]  # one chunk per worker already
+    assert _part_sizes(5, 2, 2) == [2, 1, 1, 1]
+    assert _part_sizes(0, 2000, 2) == []
+    for articles in (1, 1999, 2000, 2001, 6001, 100_000):
+        for workers in (1, 2, 3, 8):
+            sizes = _part_sizes(articles, 2000, workers)
+            assert sum(sizes) == articles and min(sizes) > 0 and max(sizes) <= 2000
 
 
 def test_chunked_tables_equal_one_pass_in_memory(set_constant, allsides_sample, tmp_path,

@@ -35,3 +35,16 @@ def test_a_table_file_has_the_same_bytes_however_its_rows_arrive(tmp_path):
     assert pq.ParquetFile(files[0]).num_row_groups == 4
     assert pq.read_table(files[1]).equals(table)
     assert files[0].read_bytes() == files[1].read_bytes() == files[2].read_bytes()
+
+
+def _leak_allowance() -> int:
+    from joblib.externals.loky import process_executor
+
+    return process_executor._MAX_MEMORY_LEAK_SIZE
+
+
+def test_workers_may_grow_past_lokys_leak_limit_before_they_are_replaced():
+    # loky replaces a worker 300 MB past its size after its first task; reading a batch part
+    # and then annotating grows a worker about 400 MB, so each was replaced after one chunk
+    [future] = stream.prepare_workers(_leak_allowance, jobs=2)[:1]
+    assert future.result() == stream.WORKER_GROWTH_BYTES > 300 * 10**6

@@ -44,6 +44,7 @@ never stale, only unused: delete the folder to reclaim the space.
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import Future
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
@@ -75,7 +76,7 @@ from sourcebias.run.cache import (
 )
 from sourcebias.run.chunks import _Settings
 from sourcebias.run.dask import _dask_client, _run_dask
-from sourcebias.run.local import _parent, _run_local
+from sourcebias.run.local import _parent, _run_local, _warm_up
 from sourcebias.run.sources import _cache_folder, _read_source
 from sourcebias.run.store import (
     Analysis,
@@ -84,6 +85,7 @@ from sourcebias.run.stream import (
     DEFAULT_CHUNK_SIZE,
     Stats,
     cores,
+    prepare_workers,
     run_chunks,
     run_on_dask,
 )
@@ -217,8 +219,6 @@ def analyze(
         else:
             client = stack.enter_context(_dask_client(dask))
             run = partial(run_on_dask, client=client)
-        source = _read_source(batch, read_options=read_options or {}, cache=store,
-                              scratch=scratch, stats=stats, run=run)
         settings = _Settings(
             terms=terms, actors=actors, domain=domain, valence=valence, cache=store,
             versions={
@@ -233,12 +233,21 @@ def analyze(
                 "corpus": code_version("corpus"),
             },
         )
+        warming: list[Future] = []
+
+        def warm(first: pd.DataFrame, articles: int) -> None:
+            if dask is None and min(jobs, -(-articles // chunk_size)) > 1:
+                warming.extend(prepare_workers(_warm_up, first, settings, jobs=jobs))
+
+        source = _read_source(batch, read_options=read_options or {}, cache=store,
+                              scratch=scratch, stats=stats, run=run, warm=warm)
         lexicons = {"terms": terms.describe(), "actors": actors.describe()}
         if dask is not None:
             return _run_dask(source, settings, out=Path(out), lexicons=lexicons,
                              client=client, chunk_size=chunk_size, stats=stats)
         return _run_local(source, settings, out=None if out is None else Path(out),
-                          lexicons=lexicons, jobs=jobs, chunk_size=chunk_size, stats=stats)
+                          lexicons=lexicons, jobs=jobs, chunk_size=chunk_size, stats=stats,
+                          scratch=scratch, warming=warming)
 
 
 

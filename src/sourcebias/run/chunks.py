@@ -46,6 +46,8 @@ class _Settings:
     (cached as ``found``), then their sources are resolved to actors from the mentions,
     so the key of the resolved ``attributions`` is made from the mentions' key; the tone
     toward each mention (``targets``) from the keys of the mentions and the sentiment.
+    ``partitions`` is the output folder of a run on Dask; ``handover`` the folder where
+    local workers leave each chunk's tables for the calling process.
     """
 
     terms: Lexicon
@@ -56,6 +58,7 @@ class _Settings:
     versions: dict[str, str]
     tables: tuple[str, ...] = PER_ARTICLE_TABLES
     partitions: Path | None = None
+    handover: Path | None = None
 
     def keys(self, digests: bytes) -> dict[str, str]:
         """Cache keys of each stage's result for articles with these digests."""
@@ -72,12 +75,14 @@ class _Settings:
 @dataclass(frozen=True)
 class _Result:
     """A chunk's tables (Arrow), what each stage cost, and its partial outlet summary
-    with the chunk's (outlet, outlet_group) pairs."""
+    with the chunk's (outlet, outlet_group) pairs; ``files`` holds the tables that were
+    left in files instead (Arrow IPC, by table name)."""
 
     tables: dict[str, pa.Table]
     stats: Stats
     summary: pd.DataFrame
     groups: pd.DataFrame
+    files: dict[str, Path] = field(default_factory=dict)
 
 
 def _arrow(table: pd.DataFrame) -> pa.Table:

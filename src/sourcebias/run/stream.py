@@ -26,6 +26,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,11 @@ AHEAD_PER_WORKER = 2
 
 #: Seconds an idle worker process waits for more work before it exits.
 _IDLE_SECONDS = 300
+
+
+#: Growth of a worker's resident memory past its size after its first task (bytes) at which
+#: loky replaces the worker as leaking (loky's own limit is 300 MB).
+WORKER_GROWTH_BYTES = 2**30
 
 
 def cores() -> int:
@@ -244,11 +250,62 @@ def run_chunks(
         for chunk in itertools.chain(head, chunks):
             yield _call_and_release(function, chunk, settings)
         return
-    silence_worker_replacement()
-    executor = get_reusable_executor(max_workers=jobs, timeout=_IDLE_SECONDS)
+    executor = _executor(jobs)
     yield from _in_order(
         (executor.submit(_call_and_release, function, chunk, settings)
          for chunk in itertools.chain(head, chunks)), ahead=AHEAD_PER_WORKER * jobs)
+
+
+def _executor(jobs: int) -> object:
+    """loky's reusable pool of ``jobs`` worker processes (started if needed)."""
+    silence_worker_replacement()
+    return get_reusable_executor(max_workers=jobs, timeout=_IDLE_SECONDS,
+                                 initializer=_allow_worker_growth)
+
+
+def prepare_workers(function: Callable[..., object], *args: object, jobs: int
+                    ) -> list[Future]:
+    """Hand ``function(*args)`` to the workers of :func:`run_chunks`'s pool, once per
+    worker, without waiting for it.
+
+    For work that each worker would otherwise do at the start of its first chunk
+    (importing modules, loading models) while the calling process is busy on its own:
+    the chunks handed out next wait behind it. Every worker takes one task when all
+    are idle; a worker that takes two finds the second already done.
+
+    Parameters
+    ----------
+    function : callable
+        A module-level function.
+    *args : object
+        Picklable.
+    jobs : int
+        The number of workers, as given to :func:`run_chunks`.
+
+    Returns
+    -------
+    list of concurrent.futures.Future
+    """
+    executor = _executor(jobs)
+    return [executor.submit(function, *args) for _ in range(jobs)]
+
+
+def _allow_worker_growth() -> None:
+    """Let a worker grow by :data:`WORKER_GROWTH_BYTES` before loky replaces it (run in
+    each worker as it starts).
+
+    loky measures a worker's memory after its first task and replaces the worker
+    once it has grown 300 MB past that. A worker whose first task read a batch part
+    grows about that much when it goes on to annotate (the lexicons' automata, the
+    target model), so each worker was replaced after its first chunk, and its
+    replacement imported the package and loaded every model again (about 2.5 CPU s
+    per worker, with both cores idle while they started). Workers release freed
+    memory after every chunk (:func:`release_memory`), so a larger allowance still
+    catches a real leak.
+    """
+    from joblib.externals.loky import process_executor
+
+    process_executor._MAX_MEMORY_LEAK_SIZE = WORKER_GROWTH_BYTES
 
 
 def silence_worker_replacement() -> None:
