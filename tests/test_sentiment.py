@@ -452,8 +452,8 @@ def test_quotes_blanked_in_sentence_texts_equal_those_blanked_in_articles(seeds)
     articles, sentences, voice = seeds
     spans = voice[voice["voice"] == "quote"]
     texts = pa.array(sentences["text"].tolist(), pa.large_string())
+    assert sentiment_module._aligned(sentences, texts, spans).all() and len(spans) > 10
     fast = sentiment_module._blank_sentences(sentences, texts, spans)
-    assert fast is not None and len(spans) > 10
     assert fast.equals(sentiment_module._blank_articles(sentences, articles, spans))
     # characters of several UTF-8 bytes, a quote over two sentences, an empty sentence
     text = "Héllo “wörld” 😀 says “ÉÉ” ok."
@@ -481,6 +481,25 @@ def test_narrator_text_is_cut_from_the_article_when_the_sentence_text_differs(se
         got, want = (table.loc[table["scope"] == scope, SCORE_COLUMNS].reset_index(drop=True)
                      for table in (out, expected))
         assert got.equals(want) is same
+
+
+def test_a_sentence_narrator_text_does_not_depend_on_the_other_articles_scored_with_it():
+    # article a's sentence text differs from its article's text but has its length; b's
+    # sentence text is one character too long, so b's narrator text is cut from b's article
+    text_a = "Maduro said the army is “loyal” and the day is good."
+    text_b = "Guaidó said “enough” today."
+    articles = pd.DataFrame({"doc_id": ["a", "b"], "title": [None, None],
+                             "text": [text_a, text_b]})
+    sentences, voice = segment_articles(articles)
+    assert len(sentences) == 2
+    edited = sentences.assign(text=[text_a.replace("good", "evil"), text_b + "!"])
+    alone = score_sentiment(edited.iloc[:1], voice=voice, articles=articles)
+    together = score_sentiment(edited, voice=voice, articles=articles)
+    for table in (alone, together):
+        narrator = table[(table["scope"] == "narrator") & (table["doc_id"] == "a")]
+        assert narrator["compound"].iloc[0] < 0  # "evil": the text given, in both
+    assert sentiment_module._aligned(edited, pa.array(edited["text"].tolist()),
+                                     voice[voice["voice"] == "quote"]).tolist() == [True, False]
 
 
 # ----------------------------------------------------------------------------- arguments

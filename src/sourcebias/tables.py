@@ -108,6 +108,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 #: The columns a layer adds beyond the minimum of :data:`COLUMNS`, in the order it writes them:
 #: ``duplicate_kind`` (``exact`` or ``near``) of articles, the matched ``pattern`` of hits, and of
@@ -233,6 +234,40 @@ def character_to_byte_offsets(encoded: bytes, offsets: np.ndarray) -> np.ndarray
     # the continuation bytes of the character at code point i count from offset i + 1 on
     return offsets + np.searchsorted(continuation - np.arange(len(continuation)), offsets,
                                      side="right")
+
+
+def utf8_buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of the Arrow strings ``texts`` joined (a read-only view of the
+    array's data) and where each text starts in them (``len(texts) + 1`` offsets, the first
+    0; a null takes no bytes)."""
+    texts = texts.cast(pa.large_string())
+    if texts.buffers()[1] is None:
+        return np.zeros(0, dtype=np.uint8), np.zeros(len(texts) + 1, dtype=np.int64)
+    offsets = np.frombuffer(texts.buffers()[1], np.int64)[texts.offset:][:len(texts) + 1]
+    buffer = texts.buffers()[2]
+    data = (np.frombuffer(buffer, np.uint8)[offsets[0]:offsets[-1]] if buffer is not None
+            else np.zeros(0, dtype=np.uint8))
+    return data, offsets - offsets[0]
+
+
+def utf8_code_points(data: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """The code point of each character of the UTF-8 bytes ``data`` that starts at a byte of
+    ``lead`` (a byte of ``0xC0`` or more: a character of two to four bytes), as ``int64``."""
+    ahead = data[np.minimum(lead[:, None] + np.arange(1, 4), len(data) - 1)].astype(np.int64)
+    first = data[lead].astype(np.int64)
+    return np.select(
+        [first < 0xE0, first < 0xF0],
+        [(first & 0x1F) << 6 | ahead[:, 0] & 0x3F,
+         (first & 0x0F) << 12 | (ahead[:, 0] & 0x3F) << 6 | ahead[:, 1] & 0x3F],
+        (first & 0x07) << 18 | (ahead[:, 0] & 0x3F) << 12 | (ahead[:, 1] & 0x3F) << 6
+        | ahead[:, 2] & 0x3F)
+
+
+def ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and value of every integer in ``[lo[i], hi[i])``, for every ``i``, in order."""
+    counts = np.maximum(hi - lo, 0)
+    rows = np.repeat(np.arange(len(lo)), counts)
+    return rows, np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - lo, counts)
 
 
 def _continuation_bytes(encoded: bytes) -> np.ndarray:

@@ -59,7 +59,13 @@ from sourcebias.annotate.vader import SCORES, FastVader
 from sourcebias.annotate.vader_batch import score_texts
 from sourcebias.checks import require_columns
 from sourcebias.config import DEFAULT_VALENCE
-from sourcebias.tables import byte_to_character_offsets, character_to_byte_offsets
+from sourcebias.tables import (
+    byte_to_character_offsets,
+    character_to_byte_offsets,
+    ranges,
+    utf8_buffers,
+    utf8_code_points,
+)
 
 LOG = logging.getLogger("sourcebias.annotate.sentiment")
 
@@ -377,9 +383,11 @@ def _narrator_texts(
     A removed quote becomes white space, so the words on either side stay
     separate tokens and the offsets of the sentence still hold. ``texts`` are the
     sentence texts: as they are the article's text between the sentence's offsets,
-    only the sentences a quote reaches are cut (:func:`_blank_sentences`); when
-    the tables do not line up so, the articles' texts are blanked and cut
-    (:func:`_blank_articles`).
+    only the sentences a quote reaches are cut (:func:`_blank_sentences`). The
+    sentences of an article whose tables do not line up so (a text's length is not
+    ``end - start``, or two of its sentences or two of its spans overlap) are cut
+    from its blanked text instead (:func:`_blank_articles`); the choice is made per
+    article, so a sentence's text never depends on the other articles scored with it.
     """
     require_columns(sentences, "sentences", ("start", "end"))
     require_columns(voice, "voice", ("doc_id", "start", "end", "voice", "scare"))
@@ -395,25 +403,46 @@ def _narrator_texts(
     if scare_as_narrator:
         removed &= ~voice["scare"].astype(bool)
     spans = voice[removed]
-    narrator = _blank_sentences(sentences, texts, spans)
-    if narrator is None:
-        narrator = _blank_articles(sentences, articles, spans)
+    aligned = _aligned(sentences, texts, spans)
+    if aligned.all():
+        narrator = _blank_sentences(sentences, texts, spans)
+    else:
+        mask = pa.array(aligned)
+        kept = _blank_sentences(sentences[aligned], texts.filter(mask),
+                                spans[spans["doc_id"].isin(sentences["doc_id"][aligned])])
+        cut = _blank_articles(sentences[~aligned], articles, spans)
+        narrator = pc.replace_with_mask(pc.replace_with_mask(texts, mask, kept.cast(texts.type)),
+                                        pc.invert(mask), cut.cast(texts.type))
     return pc.if_else(_has_word(narrator), narrator, pa.scalar(None, pa.large_string()))
 
 
-def _blank_sentences(sentences: pd.DataFrame, texts: pa.Array,
-                     spans: pd.DataFrame) -> pa.Array | None:
-    """The sentence ``texts`` with the parts inside ``spans`` replaced by spaces, or None
-    when a text's length is not its sentence's ``end - start``, or two sentences or
-    two spans of an article overlap (then the texts cannot stand for the article's).
+def _aligned(sentences: pd.DataFrame, texts: pa.Array, spans: pd.DataFrame) -> np.ndarray:
+    """Whether the sentence ``texts`` of each sentence's article can stand for the article's
+    text: each is ``end - start`` long, and no two sentences and no two ``spans`` of the
+    article overlap."""
+    start, end = (sentences[name].to_numpy(np.int64) for name in ("start", "end"))
+    doc = pd.factorize(pd.concat([sentences["doc_id"], spans["doc_id"]], ignore_index=True))[0]
+    n = len(start)
+    unaligned = np.zeros(int(doc.max(initial=-1)) + 1, dtype=bool)
+    length = pc.utf8_length(texts).to_numpy(zero_copy_only=False)
+    unaligned[doc[:n][length != end - start]] = True
+    for at, lo, hi in ((doc[:n], start, end),
+                       (doc[n:], *(spans[name].to_numpy(np.int64) for name in ("start", "end")))):
+        order = np.lexsort((lo, at))
+        at, lo, hi = at[order], lo[order], hi[order]
+        unaligned[at[:-1][(at[:-1] == at[1:]) & (hi[:-1] > lo[1:])]] = True
+    return ~unaligned[doc[:n]]
+
+
+def _blank_sentences(sentences: pd.DataFrame, texts: pa.Array, spans: pd.DataFrame) -> pa.Array:
+    """The sentence ``texts`` with the parts inside ``spans`` replaced by spaces; the
+    texts and spans line up with their articles (:func:`_aligned`).
 
     Sentences and spans are placed on one line by ``article * (longest end + 1) +
     offset`` and sorted; each span reaches the sentences from the first ending after
     its start to the last starting before its end (:func:`_blank_cuts`).
     """
     start, end = (sentences[name].to_numpy(np.int64) for name in ("start", "end"))
-    if not np.array_equal(pc.utf8_length(texts).to_numpy(zero_copy_only=False), end - start):
-        return None
     doc = pd.factorize(pd.concat([sentences["doc_id"], spans["doc_id"]], ignore_index=True))[0]
     span_start, span_end = (spans[name].to_numpy(np.int64) for name in ("start", "end"))
     width = int(max(end.max(initial=0), span_end.max(initial=0))) + 1
@@ -421,13 +450,10 @@ def _blank_sentences(sentences: pd.DataFrame, texts: pa.Array,
     for at, lo, hi in ((doc[:len(start)] * width, start, end),
                        (doc[len(start):] * width, span_start, span_end)):
         order = np.argsort(at + lo, kind="stable")
-        lo, hi = (at + lo)[order], (at + hi)[order]
-        if (hi[:-1] > lo[1:]).any():
-            return None
-        lines.append((order, lo, hi))
+        lines.append((order, (at + lo)[order], (at + hi)[order]))
     (order, lo, hi), (_, span_lo, span_hi) = lines
     first = np.searchsorted(hi, span_lo, side="right")
-    span, place = _ranges(first, np.searchsorted(lo, span_hi))
+    span, place = ranges(first, np.searchsorted(lo, span_hi))
     return _blank_cuts(texts, order[place], np.maximum(span_lo[span], lo[place]) - lo[place],
                        np.minimum(span_hi[span], hi[place]) - lo[place])
 
@@ -445,7 +471,8 @@ def _blank_cuts(texts: pa.Array, rows: np.ndarray, start: np.ndarray,
     if not len(rows):
         return texts
     cut = np.unique(rows)
-    data, bounds = _utf8(texts.take(pa.array(cut)))
+    data, bounds = utf8_buffers(texts.take(pa.array(cut)))
+    data = data.copy()
     at = byte_to_character_offsets(data, bounds)[np.searchsorted(cut, rows)]
     lo, hi = (character_to_byte_offsets(data, at + offset) for offset in (start, end))
     lo, hi = lo[hi > lo], hi[hi > lo]
@@ -461,30 +488,13 @@ def _blank_cuts(texts: pa.Array, rows: np.ndarray, start: np.ndarray,
                                 _from_utf8(data, bounds, inside & continuation))
 
 
-def _utf8(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The UTF-8 bytes of ``texts`` (strings, no nulls) joined, as a writable array, and
-    where each text starts in them (``len(texts) + 1`` offsets, the first 0)."""
-    texts = texts.cast(pa.large_string())
-    bounds = np.frombuffer(texts.buffers()[1], np.int64)[texts.offset:][:len(texts) + 1]
-    buffer = texts.buffers()[2]
-    data = (np.frombuffer(buffer, np.uint8)[bounds[0]:bounds[-1]].copy() if buffer is not None
-            else np.zeros(0, dtype=np.uint8))
-    return data, bounds - bounds[0]
-
-
 def _from_utf8(data: np.ndarray, bounds: np.ndarray, dropped: np.ndarray) -> pa.Array:
-    """The texts of :func:`_utf8`'s ``data`` and ``bounds`` with the ``dropped`` bytes taken
-    out (each text's offsets move back by the bytes dropped before them)."""
+    """The texts of :func:`sourcebias.tables.utf8_buffers`'s ``data`` and ``bounds`` with
+    the ``dropped`` bytes taken out (each text's offsets move back by the bytes dropped
+    before them)."""
     bounds = bounds - np.searchsorted(np.flatnonzero(dropped), bounds)
     return pa.LargeStringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds),
                                             pa.py_buffer(data[~dropped]))
-
-
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row and value of every integer in ``[lo[i], hi[i])``, for every ``i``, in order."""
-    counts = np.maximum(hi - lo, 0)
-    rows = np.repeat(np.arange(len(lo)), counts)
-    return rows, np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - lo, counts)
 
 
 def _blank_articles(sentences: pd.DataFrame, articles: pd.DataFrame,
@@ -549,20 +559,17 @@ def _folded(texts: pa.Array) -> pa.Array:
     hold such a mark).
 
     Done on the UTF-8 bytes of those texts, taken together: the code point of each
-    character of two or three bytes is read from its bytes, and where it is a mark
+    character of two bytes or more is read from its bytes, and where it is a mark
     its bytes are overwritten with the ASCII replacement (never longer) and the rest
     dropped; the texts' byte offsets move back by the bytes dropped before them.
     """
     other = pc.invert(pc.string_is_ascii(texts))
     if not pc.any(other).as_py():
         return texts
-    data, bounds = _utf8(texts.filter(other))
-    lead = np.flatnonzero((data >= 0xC0) & (data < 0xF0))
-    three = data[lead] >= 0xE0
-    lead, three = lead[lead + 1 + three < len(data)], three[lead + 1 + three < len(data)]
-    second, third = data[lead + 1].astype(np.int64) & 0x3F, data[lead + 1 + three] & 0x3F
-    point = np.where(three, ((data[lead].astype(np.int64) & 0x0F) << 12) | (second << 6) | third,
-                     ((data[lead].astype(np.int64) & 0x1F) << 6) | second)
+    data, bounds = utf8_buffers(texts.filter(other))
+    data = data.copy()
+    lead = np.flatnonzero(data >= 0xC0)
+    point = utf8_code_points(data, lead)
     dropped = np.zeros(len(data), dtype=bool)
     for mark, ascii_mark in ASCII_PUNCTUATION.items():
         at = lead[point == ord(mark)]

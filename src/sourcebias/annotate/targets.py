@@ -76,7 +76,7 @@ from sourcebias.annotate.vader import FastVader
 from sourcebias.annotate.word_vectors import vector_table, word_rows
 from sourcebias.checks import first_bad, require_columns
 from sourcebias.config import TARGET_CUES
-from sourcebias.tables import _character_classes, code_points
+from sourcebias.tables import _character_classes, code_points, ranges
 
 #: The classes, in the order of the model's rows and of the probability columns.
 CLASSES = ("negative", "neutral", "positive")
@@ -894,12 +894,12 @@ class _Parsed:
         shift_l, shift_r = np.zeros(n, np.int64), np.zeros(n, np.int64)
         np.add.at(shift_l, pieces_l[0], 1)
         np.add.at(shift_r, pieces_r[0], 1)
-        row_l, tok_l = _ranges(first, left)
+        row_l, tok_l = ranges(first, left)
         distance = left[row_l] - tok_l + shift_l[row_l]
-        row_r, tok_r = _ranges(right, stop)
+        row_r, tok_r = ranges(right, stop)
         offset = tok_r - right[row_r] + shift_r[row_r]
-        row_cl, tok_cl = _ranges(clause_first, left)
-        row_cr, tok_cr = _ranges(right, np.maximum(clause_stop, right))
+        row_cl, tok_cl = ranges(clause_first, left)
+        row_cr, tok_cr = ranges(right, np.maximum(clause_stop, right))
         words_l, words_r = self.variant[tok_l], self.variant[tok_r]
         piece_l = np.arange(len(pieces_l[1])) + len(self.words)
         piece_r = np.arange(len(pieces_r[1])) + len(self.words) + len(pieces_l[1])
@@ -1043,7 +1043,7 @@ class _Parsed:
         # the bag: distinct (sentence, column) keys and how many tokens hold each
         keys, counts = np.unique(sentence * N_FEATURES + columns, return_counts=True)
         scores = _row_sums(keys // N_FEATURES, word_weights[keys % N_FEATURES], n_sentences)
-        row_out, tok_out = _ranges(left, right)
+        row_out, tok_out = ranges(left, right)
         out, taken = np.unique(row_out * N_FEATURES + columns[tok_out], return_counts=True)
         row_in, column_in, vector_in = pieces
         added = np.unique(row_in * N_FEATURES + column_in)
@@ -1158,14 +1158,6 @@ def _quote_marks() -> np.ndarray:
     table = np.zeros(sys.maxunicode + 1, dtype=bool)
     table[[ord(c) for c in QUOTE_MARKS]] = True
     return table
-
-
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row and value of every integer in ``[lo[i], hi[i])``, for every ``i``, in order."""
-    counts = np.maximum(hi - lo, 0)
-    rows = np.repeat(np.arange(len(lo)), counts)
-    values = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - lo, counts)
-    return rows, values
 
 
 def _group_columns(words: list[str]) -> np.ndarray:

@@ -46,6 +46,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from sourcebias.annotate.vader import FastVader, _but_check, _tokens
+from sourcebias.tables import utf8_buffers
 
 _PUNCTUATION = string.punctuation
 
@@ -228,12 +229,8 @@ def _count_byte(texts: pa.Array, mark: str) -> np.ndarray:
     Counted in the texts' UTF-8 bytes, where a byte equal to an ASCII character
     is always that character, and each occurrence placed in its text by the offsets.
     """
-    texts = texts.cast(pa.large_string())
-    offsets = np.frombuffer(texts.buffers()[1], np.int64)[texts.offset:][:len(texts) + 1]
-    if not len(texts) or offsets[-1] == offsets[0]:
-        return np.zeros(len(texts))
-    data = np.frombuffer(texts.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
-    at = np.flatnonzero(data == ord(mark)) + offsets[0]
+    data, offsets = utf8_buffers(texts)
+    at = np.flatnonzero(data == ord(mark))
     return np.bincount(np.searchsorted(offsets, at, side="right") - 1,
                        minlength=len(texts)).astype(np.float64)
 

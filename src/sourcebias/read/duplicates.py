@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.json
 
 from sourcebias.read.furniture import as_arrow
+from sourcebias.tables import utf8_buffers, utf8_code_points
 
 if TYPE_CHECKING:
     from sourcebias.read.batch import PartRead
@@ -76,11 +77,7 @@ def _plain_words(texts: pd.Series) -> pa.ListArray:
     letters and digits, cut where a run of other characters was.
     """
     lowered = pc.utf8_lower(as_arrow(texts))
-    offsets = np.frombuffer(lowered.buffers()[1], np.int64)[
-        lowered.offset:lowered.offset + len(lowered) + 1]
-    data = (np.frombuffer(lowered.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
-            if lowered.buffers()[2] is not None else np.empty(0, np.uint8))
-    offsets = offsets - offsets[0]
+    data, offsets = utf8_buffers(lowered)
     other = ~_word_bytes(data)
     # the runs of other characters, each within one text: where one starts, where one
     # stops, and at a text's first byte, a run stops (the last text's) and one starts
@@ -116,14 +113,8 @@ def _word_bytes(data: np.ndarray) -> np.ndarray:
     wide = np.flatnonzero(data >= 0xC0)  # the first bytes of the non-ASCII characters
     if not len(wide):
         return word
-    ahead = data[np.minimum(wide[:, None] + np.arange(1, 4), len(data) - 1)].astype(np.int64)
-    first = data[wide].astype(np.int64)
-    code = np.select(
-        [first < 0xE0, first < 0xF0],
-        [(first & 0x1F) << 6 | ahead[:, 0] & 0x3F,
-         (first & 0x0F) << 12 | (ahead[:, 0] & 0x3F) << 6 | ahead[:, 1] & 0x3F],
-        (first & 0x07) << 18 | (ahead[:, 0] & 0x3F) << 12 | (ahead[:, 1] & 0x3F) << 6
-        | ahead[:, 2] & 0x3F)
+    code = utf8_code_points(data, wide)
+    first = data[wide]
     distinct, which = np.unique(code, return_inverse=True)
     letters = pc.match_substring_regex(pa.array([chr(c) for c in distinct.tolist()]),
                                        r"^[\pL\pN]$").to_numpy(zero_copy_only=False)
