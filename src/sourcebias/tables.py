@@ -270,6 +270,17 @@ def ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - lo, counts)
 
 
+def sentence_codes(*tables: pd.DataFrame) -> list[np.ndarray]:
+    """One integer per row of each table for its sentence (``doc_id``, ``sent_id``), equal
+    across the tables for the same sentence: ``article * (sentences per article) + sent_id``,
+    the articles numbered over all the tables."""
+    docs = pd.factorize(pd.concat([table["doc_id"] for table in tables], ignore_index=True))[0]
+    sent = np.concatenate([table["sent_id"].to_numpy(np.int64) for table in tables])
+    low = sent.min(initial=0)
+    codes = docs * (sent.max(initial=0) - low + 1) + (sent - low)
+    return np.split(codes, np.cumsum([len(table) for table in tables])[:-1])
+
+
 def _continuation_bytes(encoded: bytes) -> np.ndarray:
     """Positions of the UTF-8 continuation bytes (``10xxxxxx``) of ``encoded``."""
     return np.flatnonzero((np.frombuffer(encoded, np.uint8) & 0xC0) == 0x80)

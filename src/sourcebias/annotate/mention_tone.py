@@ -12,14 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sourcebias.annotate.targets import (
-    _sentence_codes,
-    mention_targets,
-    score_targets,
-    whole_sentence,
-)
+from sourcebias.annotate.targets import mention_targets, score_targets, whole_sentence
 from sourcebias.checks import require_columns
-from sourcebias.tables import TONE_COLUMNS
+from sourcebias.tables import TONE_COLUMNS, sentence_codes
 
 
 def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame,
@@ -56,7 +51,7 @@ def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame,
     """
     require_columns(sentiment, "sentiment", ("doc_id", "sent_id", "lexicon", "compound"))
     whole = whole_sentence(sentiment) & sentiment["compound"].notna().to_numpy()
-    at, scored = _sentence_codes(mentions, sentiment.loc[whole, ["doc_id", "sent_id"]])
+    at, scored = sentence_codes(mentions, sentiment.loc[whole, ["doc_id", "sent_id"]])
     english = np.isin(at, scored)
     polarity = np.full(len(mentions), None, dtype=object)
     probabilities = np.full((len(mentions), len(TONE_COLUMNS) - 1), np.nan)

@@ -69,9 +69,6 @@ from sourcebias.tables import (
 
 LOG = logging.getLogger("sourcebias.annotate.sentiment")
 
-#: The valence file used when ``valence`` is not given.
-
-
 #: Typographic punctuation folded to ASCII before scoring: VADER strips only
 #: ASCII punctuation from a token's ends and spots negations by "n't", so
 #: “traitors” or don’t would otherwise not be recognised.

@@ -76,7 +76,7 @@ from sourcebias.annotate.vader import FastVader
 from sourcebias.annotate.word_vectors import vector_table, word_rows
 from sourcebias.checks import first_bad, require_columns
 from sourcebias.config import TARGET_CUES
-from sourcebias.tables import _character_classes, code_points, ranges
+from sourcebias.tables import _character_classes, code_points, ranges, sentence_codes
 
 #: The classes, in the order of the model's rows and of the probability columns.
 CLASSES = ("negative", "neutral", "positive")
@@ -247,7 +247,7 @@ def mention_targets(mentions: pd.DataFrame, sentences: pd.DataFrame,
     keys = ["doc_id", "sent_id"]
     whole = sentiment.loc[whole_sentence(sentiment), [*keys, "compound"]]
     table = mentions[[*keys, "actor", "voice", "start", "end"]].reset_index(drop=True)
-    at, scored, known = _sentence_codes(table, whole, sentences)
+    at, scored, known = sentence_codes(table, whole, sentences)
     first_bad(whole, pd.Series(scored).duplicated().to_numpy(), "sentiment",
               "repeats a sentence's whole-sentence 'vader' score")
     first_bad(sentences, pd.Series(known).duplicated().to_numpy(), "sentences",
@@ -267,17 +267,6 @@ def mention_targets(mentions: pd.DataFrame, sentences: pd.DataFrame,
               "has offsets outside its sentence")
     return table.assign(text=text, start=start, end=end, compound=compound)[
         [*keys, "actor", "voice", "text", "start", "end", "compound"]]
-
-
-def _sentence_codes(*tables: pd.DataFrame) -> list[np.ndarray]:
-    """One integer per row of each table for its sentence (``doc_id``, ``sent_id``), equal
-    across the tables for the same sentence: ``article * (sentences per article) + sent_id``,
-    the articles numbered over all the tables."""
-    docs = pd.factorize(pd.concat([table["doc_id"] for table in tables], ignore_index=True))[0]
-    sent = np.concatenate([table["sent_id"].to_numpy(np.int64) for table in tables])
-    low = sent.min(initial=0)
-    codes = docs * (sent.max(initial=0) - low + 1) + (sent - low)
-    return np.split(codes, np.cumsum([len(table) for table in tables])[:-1])
 
 
 def whole_sentence(sentiment: pd.DataFrame) -> np.ndarray:
@@ -375,10 +364,10 @@ def target_inputs(texts: list[str], starts: np.ndarray,
     pass over all the sentences joined; each target's words are then the
     sentence's tokens before and after its offsets (``numpy.searchsorted``
     over token offsets), each distinct (group, word) is hashed once
-    (:func:`_group_columns`), and the vector means are given as a sparse
-    mixing matrix (:func:`_mixing`; :func:`vector_means` turns it into the
-    means, and the model multiplies it by its vector weights folded into the
-    word vectors). The result equals :func:`reference_words` and
+    (:func:`_columns` under the prefixes of :data:`GROUPS`), and the vector means
+    are given as a sparse mixing matrix (:func:`_mixing`; :func:`vector_means`
+    turns it into the means, and the model multiplies it by its vector weights
+    folded into the word vectors). The result equals :func:`reference_words` and
     :func:`_reference_mixing` of each target; the few
     targets for which the shortcut could differ (a word running into the
     target, a negation reaching across it, a sentence whose lower-casing
@@ -915,7 +904,7 @@ class _Parsed:
             (pieces_l[2] > NEAR).astype(np.int64) + (pieces_l[2] > MIDDLE),
             3 + (pieces_r[2] >= NEAR).astype(np.int64) + (pieces_r[2] >= MIDDLE),
             np.full(len(p_rows), 7)])
-        table = _group_columns(self.words + pieces_l[1] + pieces_r[1])
+        table = _columns(self.words + pieces_l[1] + pieces_r[1], GROUPS)
         at_start = np.flatnonzero((left == first) & (shift_l == 0))
         # quotation marks: the sentence's once (has_quote), their parity before the target
         quoted = np.flatnonzero(self.quoted[codes])
@@ -1158,11 +1147,6 @@ def _quote_marks() -> np.ndarray:
     table = np.zeros(sys.maxunicode + 1, dtype=bool)
     table[[ord(c) for c in QUOTE_MARKS]] = True
     return table
-
-
-def _group_columns(words: list[str]) -> np.ndarray:
-    """Column of each word under each prefix of :data:`GROUPS` (``words x groups``)."""
-    return _columns(words, GROUPS)
 
 
 def _columns(words: list[str], prefixes: tuple[str, ...] = ("",)) -> np.ndarray:

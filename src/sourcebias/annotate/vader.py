@@ -67,7 +67,7 @@ _IDIOM_WORDS = frozenset(
 )
 
 
-def _tokens(text: str) -> tuple[list[str] | None, list[str]]:
+def vader_tokens(text: str) -> tuple[list[str] | None, list[str]]:
     """VADER's tokens of ``text``, lower-cased, and the unstripped tokens if at hand.
 
     Tokens are ``text.split()`` with ASCII punctuation stripped from both ends
@@ -113,13 +113,18 @@ class FastVader(SentimentIntensityAnalyzer):
         """``neg``, ``neu``, ``pos`` and ``compound`` of ``text``, as stock VADER."""
         return dict(zip(SCORES, self.scores(text), strict=True))
 
+    def uses_stock(self, text: str) -> bool:
+        """Whether :meth:`scores` hands ``text`` to the stock method: it holds an emoji,
+        whose description stock VADER scores as words."""
+        return not text.isascii() and not self._emoji_chars.isdisjoint(text)
+
     def scores(self, text: str) -> tuple[float, float, float, float]:
         """``(neg, neu, pos, compound)`` of ``text``, equal to stock ``polarity_scores``."""
-        if not text.isascii() and not self._emoji_chars.isdisjoint(text):
+        if self.uses_stock(text):
             self.stock_calls += 1
             stock = super().polarity_scores(text)
             return stock["neg"], stock["neu"], stock["pos"], stock["compound"]
-        raw, lower = _tokens(text)
+        raw, lower = vader_tokens(text)
         lexicon = self.lexicon
         hits = [i for i, word in enumerate(lower) if word in lexicon]
         if not hits:
@@ -137,7 +142,7 @@ class FastVader(SentimentIntensityAnalyzer):
             ):
                 sentiments[i] = self._valence(i, raw, lower, cap_diff)
         if "but" in lower:
-            _but_check(lower.index("but"), sentiments)
+            but_check(lower.index("but"), sentiments)
         return _score_valence(sentiments, hits, text)
 
     def _valence(self, i: int, raw: list[str], lower: list[str], cap_diff: bool) -> float:
@@ -254,7 +259,7 @@ def _least_check(valence: float, lower: list[str], i: int, lexicon: Mapping[str,
     return valence
 
 
-def _but_check(but_at: int, sentiments: list[float]) -> None:
+def but_check(but_at: int, sentiments: list[float]) -> None:
     """Stock ``_but_check``, in place, with its ``list.index`` look-up kept."""
     for sentiment in sentiments:
         si = sentiments.index(sentiment)

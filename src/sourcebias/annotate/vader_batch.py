@@ -45,7 +45,7 @@ from vaderSentiment.vaderSentiment import (
     SPECIAL_CASES,
 )
 
-from sourcebias.annotate.vader import FastVader, _but_check, _tokens
+from sourcebias.annotate.vader import FastVader, but_check, vader_tokens
 from sourcebias.tables import utf8_buffers
 
 _PUNCTUATION = string.punctuation
@@ -164,13 +164,8 @@ def _rescored(texts: list[str], analyzer: FastVader, first: FastVader) -> np.nda
     lexicon, before = analyzer.lexicon, first.lexicon
     changed = {word for word in lexicon.keys() | before.keys()
                if lexicon.get(word) != before.get(word)}
-    return np.array([not changed.isdisjoint(_tokens(text)[1]) or _stock(analyzer, text)
+    return np.array([not changed.isdisjoint(vader_tokens(text)[1]) or analyzer.uses_stock(text)
                      for text in texts], dtype=bool)
-
-
-def _stock(analyzer: FastVader, text: str) -> bool:
-    """Whether :meth:`FastVader.scores` hands ``text`` to the stock method (it has an emoji)."""
-    return not text.isascii() and not analyzer._emoji_chars.isdisjoint(text)
 
 
 def _subset(tokens: _Tokens, rows: np.ndarray) -> _Tokens:
@@ -423,7 +418,7 @@ def _but(tokens: _Tokens, vocabulary: _Vocabulary, hits: np.ndarray,
         positions = tokens.pos[hits[part]].tolist()
         for position, value in zip(positions, values_before[begin:end].tolist(), strict=True):
             sentiments[position] = value
-        _but_check(int(but_at[begin]), sentiments)
+        but_check(int(but_at[begin]), sentiments)
         values[part] = [sentiments[position] for position in positions]
     return values
 
