@@ -74,6 +74,8 @@ _NAMES = [str(i) for i in range(9)]
 _AS_IS, _LOWER, _STRIP, _START, _END = range(5)
 _READ = (str, str.lower, lambda text: text.rstrip(_MARKS).lower(),
          lambda _: "<s>", lambda _: "</s>")
+#: The families that join two others, and those two.
+_PAIRS = {"lp": ("l", "p"), "ln": ("l", "n")}
 #: Suffixes stripped by :func:`lemma_key`, longest first.
 _SUFFIXES = ("ing", "es", "ed", "s", "e")
 #: A doubled final consonant ("admitt", "call").
@@ -84,13 +86,14 @@ def encode(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np.n
            quoted: np.ndarray, quote_in_sentence: np.ndarray, code: np.ndarray | None = None
            ) -> dict[str, tuple[np.ndarray, list[str]]]:
     """The features of each cue candidate, dictionary-encoded: for each family of
-    :data:`FAMILIES`, the index of each candidate's value and the list of values.
+    :data:`FAMILIES` but the pairs of :data:`_PAIRS`, the index of each candidate's value
+    and the list of values.
 
     The neighbouring words are bounded with one search of the sorted space offsets
     of ``corpus`` for all candidates at once, and their code points gathered and
-    dictionary-encoded by Arrow (:func:`_distinct`), so that lower-casing,
-    :func:`lemma_key` and the joined pairs run once per distinct value, not per
-    candidate. The values of a family may repeat (two spellings that lower-case alike).
+    dictionary-encoded by Arrow (:meth:`_Pieces.distinct`), so that lower-casing and
+    :func:`lemma_key` run once per distinct value, not per candidate. The pairs are joined by
+    :func:`features` and weighed without being joined by :func:`scores`.
 
     Parameters
     ----------
@@ -141,11 +144,10 @@ def encode(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np.n
     form = _Pieces(a.copy(), b.copy(), np.full(len(a), _LOWER, dtype=np.uint32))
     encoded = {"f": form.distinct(code), "p": prev.distinct(code), "n": nxt.distinct(code),
                "p2": prev2.distinct(code)}
-    lemma = (encoded["f"][0], [lemma_key(f) for f in encoded["f"][1]])
+    lemma = _merged(encoded["f"][0], [lemma_key(f) for f in encoded["f"][1]])
     return {**encoded, "l": lemma, "q": (quoted.astype(np.int64), _NAMES),
             "h": (quote_in_sentence.astype(np.int64), _NAMES),
-            "s": (_bins(a - ss), _NAMES), "e": (_bins(se - b), _NAMES),
-            "lp": _pairs(lemma, encoded["p"]), "ln": _pairs(lemma, encoded["n"])}
+            "s": (_bins(a - ss), _NAMES), "e": (_bins(se - b), _NAMES)}
 
 
 def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np.ndarray,
@@ -154,6 +156,8 @@ def features(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np
     """The features of each cue candidate: one list of values per family of :data:`FAMILIES`
     (the parameters are those of :func:`encode`)."""
     encoded = encode(corpus, cues, sent_start, sent_end, quoted, quote_in_sentence, code)
+    encoded.update({pair: _pairs(encoded[first], encoded[second])
+                    for pair, (first, second) in _PAIRS.items()})
     return {family: np.array(values, dtype=object)[index].tolist()
             for family, (index, values) in ((f, encoded[f]) for f in FAMILIES)}
 
@@ -209,7 +213,15 @@ class _Pieces:
         encoded = pieces.dictionary_encode()
         values = [_READ[piece[0]](piece[4:].decode("utf-32-le", "surrogatepass"))
                   for piece in encoded.dictionary.to_pylist()]
-        return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), values
+        return _merged(encoded.indices.to_numpy(zero_copy_only=False), values)
+
+
+def _merged(index: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str]]:
+    """``index`` into ``values`` and ``values`` with each value once (two spellings that
+    lower-case alike, two forms of one lemma)."""
+    ids: dict[str, int] = {}
+    merged = np.array([ids.setdefault(value, len(ids)) for value in values], dtype=np.int64)
+    return merged[index], list(ids)
 
 
 def _pairs(lemma: tuple[np.ndarray, list[str]], other: tuple[np.ndarray, list[str]]
@@ -269,11 +281,37 @@ def scores(encoded: dict[str, tuple[np.ndarray, list[str]]],
     """Logistic scores of the candidates whose :func:`encode`-d features are ``encoded``.
 
     ``weights`` holds, for each family, the weight of each value (others count 0);
-    each distinct value is looked up once.
+    each distinct value is looked up once, and each weighted pair of :data:`_PAIRS`
+    (:func:`_pair_weights`).
     """
     total = np.full(len(encoded["f"][0]), bias)
     for family in FAMILIES:
         table = weights.get(family, {})
-        index, values = encoded[family]
-        total += np.array([table.get(v, 0.0) for v in values], dtype=float)[index]
+        if family in _PAIRS:
+            first, second = _PAIRS[family]
+            total += _pair_weights(table, encoded[first], encoded[second])
+        else:
+            index, values = encoded[family]
+            total += np.array([table.get(v, 0.0) for v in values], dtype=float)[index]
     return 1.0 / (1.0 + np.exp(-total))
+
+
+def _pair_weights(table: dict[str, float], first: tuple[np.ndarray, list[str]],
+                  second: tuple[np.ndarray, list[str]]) -> np.ndarray:
+    """The weight in ``table`` of each candidate's pair ``first|second`` of encoded values,
+    found from the weighted pairs rather than by joining the pairs of all candidates
+    (the first value, a lemma key, holds no ``|``)."""
+    heads = {value: code for code, value in enumerate(first[1])}
+    tails = {value: code for code, value in enumerate(second[1])}
+    width = len(tails)
+    weighted = {}
+    for key, weight in table.items():
+        head, _, tail = key.partition("|")
+        if head in heads and tail in tails:
+            weighted[heads[head] * width + tails[tail]] = weight
+    keys = np.array(sorted(weighted), dtype=np.int64)
+    pair = first[0] * width + second[0]
+    if len(keys) == 0:
+        return np.zeros(len(pair))
+    at = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
+    return np.where(keys[at] == pair, np.array([weighted[k] for k in keys.tolist()])[at], 0.0)
