@@ -40,9 +40,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
 
-from sourcebias.tables import code_points
+from sourcebias.tables import code_points, distinct_spans, word_starts
 
 #: Marks read on their own when they end the word before a cue or open the one after.
 _MARKS = ",;:\"“”‘’'«»()—–?!."
@@ -123,13 +122,13 @@ def encode(corpus: str, cues: np.ndarray, sent_start: np.ndarray, sent_end: np.n
     inner = a > ss
     space_before = inner & (code[np.maximum(a - 1, 0)] == _SPACE)
     # rfind(" ", ss, a - 1) after a space, rfind(" ", ss, a) after a mark, each + 1, at least ss
-    cut = np.where(inner, _word_start(spaces, ss, np.where(space_before, a - 1, a)), ss)
+    cut = np.where(inner, word_starts(spaces, ss, np.where(space_before, a - 1, a)), ss)
     prev = _Pieces.of(len(a), _START)
     prev.set(inner & ~space_before, a - 1, a, _AS_IS)
     prev.word(code, space_before & (cut < a - 1), cut, a - 1, last=True)
     prev2 = _Pieces.of(len(a), _START)
     deeper = cut - 1 > ss
-    start2 = np.where(deeper, _word_start(spaces, ss, np.maximum(cut - 1, ss)), cut - 1)
+    start2 = np.where(deeper, word_starts(spaces, ss, np.maximum(cut - 1, ss)), cut - 1)
     prev2.word(code, deeper & (start2 < cut - 1), start2, cut - 1, last=True)
     # after the cue: "</s>", the character after it, or the word after the space after it
     inside = b < se
@@ -195,25 +194,10 @@ class _Pieces:
         self.kind[at] = np.where(mark, _AS_IS, _LOWER if last else _STRIP)
 
     def distinct(self, code: np.ndarray) -> tuple[np.ndarray, list[str]]:
-        """The index of each piece's value and the values of the distinct pieces.
-
-        Each piece becomes its kind followed by its code points, gathered for all
-        pieces at once (one index per code point, from ``np.repeat`` of the
-        starts); Arrow's ``dictionary_encode`` of these as binary strings gives
-        the distinct pieces, read as text once each.
-        """
-        size = self.end - self.start + 1
-        bounds = np.zeros(len(size) + 1, dtype=np.int64)
-        np.cumsum(size, out=bounds[1:])
-        source = np.arange(bounds[-1]) + np.repeat(self.start - 1 - bounds[:-1], size)
-        points = code.take(source, mode="clip")
-        points[bounds[:-1]] = self.kind
-        pieces = pa.LargeBinaryArray.from_buffers(
-            pa.large_binary(), len(size), [None, pa.py_buffer(bounds * 4), pa.py_buffer(points)])
-        encoded = pieces.dictionary_encode()
-        values = [_READ[piece[0]](piece[4:].decode("utf-32-le", "surrogatepass"))
-                  for piece in encoded.dictionary.to_pylist()]
-        return _merged(encoded.indices.to_numpy(zero_copy_only=False), values)
+        """The index of each piece's value and the distinct values
+        (:func:`~sourcebias.tables.distinct_spans`, the kind as tag)."""
+        index, values = distinct_spans(code, self.start, self.end, self.kind)
+        return _merged(index, [_READ[kind](text) for kind, text in values])
 
 
 def _merged(index: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -231,13 +215,6 @@ def _pairs(lemma: tuple[np.ndarray, list[str]], other: tuple[np.ndarray, list[st
     index, inverse = np.unique(lemma[0] * width + other[0], return_inverse=True)
     return inverse.astype(np.int64), ["|".join((lemma[1][x // width], other[1][x % width]))
                                       for x in index.tolist()]
-
-
-def _word_start(spaces: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """``max(corpus.rfind(" ", lo, hi) + 1, lo)`` for each pair, from the sorted space offsets."""
-    k = np.searchsorted(spaces, hi) - 1
-    found = spaces[np.maximum(k, 0)] if len(spaces) else lo
-    return np.where((k >= 0) & (found >= lo), found + 1, lo)
 
 
 def _bins(distance: np.ndarray) -> np.ndarray:
