@@ -661,6 +661,9 @@ COMMON_SHAPES = [
     '"We won," Smith said.', "“We won,” the mayor said.", "of the Pentagon said",
     "Later that day said", "Trump on Monday said", "The Ⓐ said", "U.S. officials said",
     "the day said", "Lawmakers who were briefed said", "“The MS Coast took a", "the  ministry said",
+    "Trump has repeatedly said", "officials have also said", "the agency has not yet said",
+    "Smith on Monday said", "the senators were far less divided said", "this said",
+    "It is now said",
 ]
 
 

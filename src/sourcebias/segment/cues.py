@@ -81,8 +81,10 @@ _NOT_NAME = _BETWEEN | _PRONOUNS | _NOT_HEAD
 #: Lower-case words that :func:`_source_before` skips or reads otherwise than as a noun.
 _NOT_NOUN = _BETWEEN | _DEGREE | _NOT_HEAD | _PRONOUNS | _POSSESSIVES | _DETERMINERS | _TIMES
 #: The shapes of :func:`_word_shapes`, as bits.
-(_PRONOUN, _NAME, _NOUN, _VERB, _TOKEN_WORD, _MARKED, _UPPER, _OF, _DETERMINER,
- _HEAD) = (1 << i for i in range(10))
+(_PRONOUN, _NAME, _NOUN, _VERB, _TOKEN_WORD, _MARKED, _UPPER, _OF, _DETERMINER, _HEAD,
+ _SKIP) = (1 << i for i in range(11))
+#: Words :data:`_SKIP`-ped back at most by :func:`_common_sources_before`.
+_SKIPPED_WORDS = 3
 #: Words read back at most for a name before a cue by :func:`_common_sources_before`.
 _COMMON_WORDS = 6
 _SPACE = ord(" ")
@@ -348,17 +350,30 @@ def _common_sources_before(code: np.ndarray, cs: np.ndarray, ss: np.ndarray) -> 
     """
     spaces = np.flatnonzero(code == _SPACE)
     lo = np.maximum(ss, cs - 100)
-    start = np.full(len(cs), -1, dtype=np.int64)
-    near = np.flatnonzero((cs - ss >= 3) & (code[cs - 1] == _SPACE))
-    first, shape = _words_before(code, spaces, ss[near], cs[near] - 1)
-    start[near[shape & _PRONOUN > 0]] = first[shape & _PRONOUN > 0]
-    whole = first >= lo[near]
-    name = whole & (shape & _NAME > 0) & (shape & _PRONOUN == 0)
-    start[near[name]] = _name_starts(code, spaces, ss[near[name]], lo[near[name]], first[name])
+    start, end = np.full(len(cs), -1, dtype=np.int64), np.full(len(cs), -1, dtype=np.int64)
+    at = np.flatnonzero((cs - ss >= 3) & (code[cs - 1] == _SPACE))
+    stop = cs[at] - 1
+    first, shape = _words_before(code, spaces, ss[at], stop)
+    pronoun = shape & _PRONOUN > 0
+    start[at[pronoun]], end[at[pronoun]] = first[pronoun], stop[pronoun]
+    at, first, stop, shape = at[~pronoun], first[~pronoun], stop[~pronoun], shape[~pronoun]
+    for _ in range(_SKIPPED_WORDS):
+        skip = np.flatnonzero((shape & _SKIP > 0) & (first >= lo[at]) & (first > ss[at]))
+        before, shape[skip] = _words_before(code, spaces, ss[at[skip]], first[skip] - 1)
+        stop[skip], first[skip] = first[skip] - 1, before
+        read = np.ones(len(at), dtype=bool)
+        read[skip] = (before >= lo[at[skip]]) & (before < stop[skip])
+        at, first, stop, shape = at[read], first[read], stop[read], shape[read]
+    whole = (first >= lo[at]) & (shape & _TOKEN_WORD > 0)
+    pronoun = whole & (shape & _PRONOUN > 0)
+    start[at[pronoun]], end[at[pronoun]] = first[pronoun], stop[pronoun]
+    name = whole & (shape & _NAME > 0)
+    start[at[name]] = _name_starts(code, spaces, ss[at[name]], lo[at[name]], first[name])
     noun = whole & (shape & _NOUN > 0)
-    start[near[noun]] = _noun_starts(code, spaces, ss[near[noun]], lo[near[noun]], first[noun],
-                                     shape[noun] & _VERB > 0)
-    return np.stack([start, np.where(start >= 0, cs - 1, -1)], axis=1)
+    start[at[noun]] = _noun_starts(code, spaces, ss[at[noun]], lo[at[noun]], first[noun],
+                                   shape[noun] & _VERB > 0)
+    end[at[name | noun]] = stop[name | noun]
+    return np.stack([start, np.where(start >= 0, end, -1)], axis=1)
 
 
 def _words_before(code: np.ndarray, spaces: np.ndarray, ss: np.ndarray, end: np.ndarray
@@ -442,6 +457,9 @@ def _word_shapes(word: str) -> int:
             shapes |= _UPPER
             if lower not in _NOT_NAME and word[0].isalnum() and not word.endswith("."):
                 shapes |= _NAME
+            shapes |= _SKIP if lower in _BETWEEN else 0
+        elif word in _DEGREE or lower in _BETWEEN or _ADVERB.fullmatch(word):
+            shapes |= _SKIP
         shapes |= _OF if word in ("of", "de") else 0
         shapes |= _DETERMINER if lower in _DETERMINERS else 0
         shapes |= _HEAD if word[0].isalnum() and lower not in _NOT_HEAD else 0
