@@ -344,6 +344,11 @@ def _common_sources_before(code: np.ndarray, cs: np.ndarray, ss: np.ndarray) -> 
       determiner): it and up to three words before it back to a determiner, before
       a mark or a word of :data:`_NOT_HEAD` ("the ministry said", "officials said").
 
+    Before the last two, up to :data:`_SKIPPED_WORDS` words that the walk skips
+    whatever precedes them (:data:`_SKIP`: auxiliaries, adverbs, words of degree) are
+    passed, and a pronoun after them is the source as well ("he has said", "officials
+    have also said").
+
     Every word read lies wholly within the 100 characters the walk tokenises and
     is one of its words (:data:`_TOKEN`), or ends with a mark that is one; a cue
     whose words are otherwise is left to the walk.
@@ -448,7 +453,9 @@ def _word_shapes(word: str) -> int:
     :data:`_TOKEN`), ``_MARKED`` (ending with a mark that is a word of its own),
     ``_UPPER`` (capitalised), ``_OF`` ("of" or "de"), ``_DETERMINER`` (one of
     :data:`_DETERMINERS`, lower-cased) and ``_HEAD`` (a word a noun phrase may hold:
-    it opens with a letter or digit and is not one of :data:`_NOT_HEAD`, lower-cased)."""
+    it opens with a letter or digit and is not one of :data:`_NOT_HEAD`, lower-cased)
+    and ``_SKIP`` (a word the walk skips whatever precedes it: one of :data:`_BETWEEN`,
+    lower-cased, or when not capitalised one of :data:`_DEGREE` or an adverb)."""
     lower = word.lower()
     shapes = _PRONOUN if lower in _PRONOUNS and lower not in _BETWEEN else 0
     if _TOKEN.fullmatch(word):
