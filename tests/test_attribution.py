@@ -17,7 +17,7 @@ from sourcebias.segment import cues as rules
 from sourcebias.segment.attribution import COLUMNS, corpus_layout, find_attributions, load_model
 from sourcebias.segment.cue_features import features, lemma_key
 from sourcebias.segment.sentences import segment_articles
-from sourcebias.tables import code_points
+from sourcebias.tables import code_points, distinct_spans
 
 
 def attributions_of(*texts: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -688,3 +688,17 @@ def test_the_common_shapes_decide_most_sources_of_real_text():
     assert len(decided) >= len(cs) // 2
     for i in decided.tolist():
         assert tuple(found[i]) == rules._source_before(corpus, int(ss[i]), int(cs[i]))
+
+
+def test_distinct_spans_reads_each_distinct_tagged_text_once():
+    text = "He said \x00x \ud800y, he said 😀"
+    code = code_points(text)
+    starts = [text.index("said"), text.rindex("said"), 8, 0, 3, 3, text.index("😀")]
+    ends = [starts[0] + 4, starts[1] + 4, 12, 0, 7, 7, len(text)]
+    tags = np.array([0, 0, 0, 0, 0, 1, 0], dtype=np.uint32)
+    index, values = distinct_spans(code, np.array(starts), np.array(ends), tags)
+    assert [values[i] for i in index.tolist()] == [
+        (0, "said"), (0, "said"), (0, "\x00x \ud800"), (0, ""), (0, "said"), (1, "said"), (0, "😀")]
+    assert len(values) == 5
+    empty = np.zeros(0, dtype=np.int64)
+    assert distinct_spans(code, empty, empty, empty.astype(np.uint32))[1] == []
