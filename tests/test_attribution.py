@@ -17,7 +17,7 @@ from sourcebias.segment import cues as rules
 from sourcebias.segment.attribution import COLUMNS, corpus_layout, find_attributions, load_model
 from sourcebias.segment.cue_features import features, lemma_key
 from sourcebias.segment.sentences import segment_articles
-from sourcebias.tables import code_points
+from sourcebias.tables import code_points, distinct_spans
 
 
 def attributions_of(*texts: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -651,3 +651,54 @@ def test_a_window_that_opens_on_the_comma_before_the_cue_has_no_name_before_it()
     assert rules._name_before_comma(", said", 0, 6, [","], 0) is None
     assert rules._name_before_comma("x, Mike Murphy, said", 0, 15,
                                     ["x", ",", "Mike", "Murphy", ","], 4) == (3, 14)
+
+
+COMMON_SHAPES = [
+    "Maduro said the coup had failed.", "Sen. John Smith said no.", "the Pentagon said so.",
+    "the ministry said it would.", "The official said no.", "Local officials said no.",
+    "In the end, the former state senator said no.", "Charles de Gaulle said no.",
+    "the accused said nothing.", "He has said so.", "After the vote, Smith said no.",
+    '"We won," Smith said.', "“We won,” the mayor said.", "of the Pentagon said",
+    "Later that day said", "Trump on Monday said", "The Ⓐ said", "U.S. officials said",
+    "the day said", "Lawmakers who were briefed said", "“The MS Coast took a", "the  ministry said",
+    "Trump has repeatedly said", "officials have also said", "the agency has not yet said",
+    "Smith on Monday said", "the senators were far less divided said", "this said",
+    "It is now said",
+]
+
+
+@pytest.mark.parametrize("text", COMMON_SHAPES)
+def test_the_common_shapes_of_a_source_before_a_cue_give_what_the_walk_gives(text):
+    # every cue the vectorised shapes decide gets the span _source_before returns
+    cs = np.array([m.start() for m in re.finditer(r"\b(?:said|took)\b", text)], dtype=np.int64)
+    ss = np.zeros(len(cs), dtype=np.int64)
+    found = rules._common_sources_before(code_points(text), cs, ss)
+    for c, (start, end) in zip(cs.tolist(), found.tolist(), strict=True):
+        if start >= 0:
+            assert (start, end) == rules._source_before(text, 0, c)
+
+
+def test_the_common_shapes_decide_most_sources_of_real_text():
+    articles = pd.DataFrame({"doc_id": ["a"], "title": [None], "text": [" ".join(COMMON_SHAPES)]})
+    corpus, _, layout = corpus_layout(articles, *segment_articles(articles))
+    cues, sentence = rules.candidates(corpus, layout, load_model().finder)
+    cs, ss = cues[:, 0].astype(np.int64), layout.sent_start[sentence]
+    found = rules._common_sources_before(code_points(corpus), cs, ss)
+    decided = np.flatnonzero(found[:, 0] >= 0)
+    assert len(decided) >= len(cs) // 2
+    for i in decided.tolist():
+        assert tuple(found[i]) == rules._source_before(corpus, int(ss[i]), int(cs[i]))
+
+
+def test_distinct_spans_reads_each_distinct_tagged_text_once():
+    text = "He said \x00x \ud800y, he said 😀"
+    code = code_points(text)
+    starts = [text.index("said"), text.rindex("said"), 8, 0, 3, 3, text.index("😀")]
+    ends = [starts[0] + 4, starts[1] + 4, 12, 0, 7, 7, len(text)]
+    tags = np.array([0, 0, 0, 0, 0, 1, 0], dtype=np.uint32)
+    index, values = distinct_spans(code, np.array(starts), np.array(ends), tags)
+    assert [values[i] for i in index.tolist()] == [
+        (0, "said"), (0, "said"), (0, "\x00x \ud800"), (0, ""), (0, "said"), (1, "said"), (0, "😀")]
+    assert len(values) == 5
+    empty = np.zeros(0, dtype=np.int64)
+    assert distinct_spans(code, empty, empty, empty.astype(np.uint32))[1] == []

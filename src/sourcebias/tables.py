@@ -221,6 +221,58 @@ def code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), "<u4")
 
 
+def distinct_spans(code: np.ndarray, start: np.ndarray, end: np.ndarray, tag: np.ndarray
+                   ) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """The distinct ``(tag, text)`` of spans of a text, and which one each span is.
+
+    Each span becomes its tag (a small integer) followed by the code points from
+    ``start`` to ``end``, gathered for all spans at once (one index per code
+    point, from ``np.repeat`` of the starts); Arrow's ``dictionary_encode`` of
+    these as binary strings gives the distinct ones, decoded together and sliced. So
+    work on the texts of many spans costs Python time per distinct text only.
+
+    Parameters
+    ----------
+    code : numpy.ndarray
+        The :func:`code_points` of the text.
+    start, end : numpy.ndarray
+        The spans, as character offsets.
+    tag : numpy.ndarray
+        A ``uint32`` tag of each span, below 256, kept apart in the distinct values.
+
+    Returns
+    -------
+    (numpy.ndarray, list of (int, str))
+        The index of each span's value, and the distinct values.
+    """
+    size = end - start + 1
+    bounds = np.zeros(len(size) + 1, dtype=np.int64)
+    np.cumsum(size, out=bounds[1:])
+    source = np.arange(bounds[-1]) + np.repeat(start - 1 - bounds[:-1], size)
+    points = code.take(source, mode="clip")
+    points[bounds[:-1]] = tag
+    spans = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), len(size), [None, pa.py_buffer(bounds * 4), pa.py_buffer(points)])
+    encoded = spans.dictionary_encode()
+    distinct = encoded.dictionary
+    if len(distinct) == 0:
+        return np.zeros(0, dtype=np.int64), []
+    _, offsets, data = distinct.buffers()
+    bounds = np.frombuffer(offsets, np.int64, len(distinct) + 1, distinct.offset * 8) // 4
+    text = data.to_pybytes()[: bounds[-1] * 4].decode("utf-32-le", "surrogatepass")
+    bounds = bounds.tolist()
+    values = [(ord(text[i]), text[i + 1 : j]) for i, j in itertools.pairwise(bounds)]
+    return encoded.indices.to_numpy(zero_copy_only=False), values
+
+
+def word_starts(spaces: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``max(text.rfind(" ", lo, hi) + 1, lo)`` for each pair, from ``spaces``, the sorted
+    offsets of the spaces of the text."""
+    k = np.searchsorted(spaces, hi) - 1
+    found = spaces[np.maximum(k, 0)] if len(spaces) else lo
+    return np.where((k >= 0) & (found >= lo), found + 1, lo)
+
+
 def byte_to_character_offsets(encoded: bytes, offsets: np.ndarray) -> np.ndarray:
     """Character offsets of byte ``offsets`` into ``encoded``, a text's UTF-8 bytes (each
     offset at the start of a character): the offset less the continuation bytes before it."""

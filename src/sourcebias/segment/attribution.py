@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 
 from sourcebias.segment import cues as rules
-from sourcebias.segment.cue_features import features, scores
+from sourcebias.segment.cue_features import encode, scores
 from sourcebias.tables import code_points
 
 #: Columns of the ``attributions`` table.
@@ -108,7 +108,7 @@ class CueModel:
         ``code``: the :func:`~sourcebias.tables.code_points` of ``corpus``, if at hand."""
         if not self.weights or len(cues) == 0:
             return np.ones(len(cues), dtype=bool)
-        values = features(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
+        values = encode(corpus, cues, layout.sent_start[sentence], layout.sent_end[sentence],
                           rules.quoted(cues[:, 0], layout),
                           rules.quote_in_sentence(sentence, layout), code)
         return scores(values, self.weights, self.bias) >= self.threshold

@@ -15,7 +15,13 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
-from sourcebias.tables import _character_classes, byte_to_character_offsets, code_points
+from sourcebias.tables import (
+    _character_classes,
+    byte_to_character_offsets,
+    code_points,
+    distinct_spans,
+    word_starts,
+)
 
 #: Words between a source and its cue that belong to neither ("he has also said").
 _BETWEEN = frozenset("""
@@ -66,6 +72,22 @@ _NOT_HEAD = frozenset("""
 """.split())
 #: A word as the rules read it: letters, digits and inner marks, or one other mark.
 _TOKEN = re.compile(r"[\w’'.\-]+|[^\w\s]")
+#: Lower-case words of ASCII letters, as :func:`_word_shapes` reads them.
+_LOWER_WORD = re.compile("[a-z]+")
+#: A mark at the end of a word that :data:`_TOKEN` reads as a word of its own.
+_MARK_END = re.compile(r"[^\w\s’'.\-]\Z")
+#: Words (lower-cased) that stop a capitalised word from being a name before a cue.
+_NOT_NAME = _BETWEEN | _PRONOUNS | _NOT_HEAD
+#: Lower-case words that :func:`_source_before` skips or reads otherwise than as a noun.
+_NOT_NOUN = _BETWEEN | _DEGREE | _NOT_HEAD | _PRONOUNS | _POSSESSIVES | _DETERMINERS | _TIMES
+#: The shapes of :func:`_word_shapes`, as bits.
+(_PRONOUN, _NAME, _NOUN, _VERB, _TOKEN_WORD, _MARKED, _UPPER, _OF, _DETERMINER, _HEAD,
+ _SKIP) = (1 << i for i in range(11))
+#: Words :data:`_SKIP`-ped back at most by :func:`_common_sources_before`.
+_SKIPPED_WORDS = 3
+#: Words read back at most for a name before a cue by :func:`_common_sources_before`.
+_COMMON_WORDS = 6
+_SPACE = ord(" ")
 #: Characters after a cue searched for the "that" or colon that opens the content.
 _OPENS_WITHIN = 25
 #: A letter or digit: content without one is dropped.
@@ -259,7 +281,7 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     cs, ce = cues[:, 0].astype(np.int64), cues[:, 1].astype(np.int64)
     ss, se = layout.sent_start[sentence], layout.sent_end[sentence]
     according = _starts_with(code, cs, "according") | _starts_with(code, cs, "According")
-    source, after = _sources(corpus, cs, ce, ss, se, according)
+    source, after = _sources(corpus, code, cs, ce, ss, se, according)
     pieces = _content_pieces(corpus, code, cs, ce, ss, se, source, after, according)
     pieces = _participles(corpus, code, cs, ce, ss, se, sentence, pieces)
     if len(pieces) == 0:
@@ -282,20 +304,178 @@ def _starts_with(code: np.ndarray, at: np.ndarray, text: str) -> np.ndarray:
     return (at + len(text) <= len(code)) & (window == [ord(c) for c in text]).all(axis=1)
 
 
-def _sources(corpus: str, cs: np.ndarray, ce: np.ndarray, ss: np.ndarray, se: np.ndarray,
-             according: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _sources(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray, ss: np.ndarray,
+             se: np.ndarray, according: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The ``(start, end)`` rows of each cue's source, ``-1`` when none, and whether it
     follows the cue: after "according to" the words up to the end of its clause
     (:func:`_source_according`), else the noun phrase before the cue
-    (:func:`_source_before`), else the one after it (:func:`_source_after`, rules 2 and 3).
+    (:func:`_common_sources_before` for all cues at once, then :func:`_source_before` for
+    the others), else the one after it (:func:`_source_after`, rules 2 and 3).
     """
+    source = _common_sources_before(code, cs, ss)
+    source[according] = -1
+    walk = np.flatnonzero(according | (source[:, 0] < 0))
     found = [_source_according(corpus, e, s_end) if by else (
         _source_before(corpus, s_start, c) or _source_after(
             corpus, e, s_end, loose=corpus[max(s_start, c - 3) : c].rstrip().endswith(_CLOSERS)))
-        for c, e, s_start, s_end, by in zip(cs.tolist(), ce.tolist(), ss.tolist(), se.tolist(),
-                                              according.tolist(), strict=True)]
-    source = np.array([span or (-1, -1) for span in found], dtype=np.int64).reshape(-1, 2)
+        for c, e, s_start, s_end, by in zip(cs[walk].tolist(), ce[walk].tolist(),
+                                              ss[walk].tolist(), se[walk].tolist(),
+                                              according[walk].tolist(), strict=True)]
+    source[walk] = np.array([span or (-1, -1) for span in found], dtype=np.int64).reshape(-1, 2)
     return source, source[:, 0] >= ce
+
+
+def _common_sources_before(code: np.ndarray, cs: np.ndarray, ss: np.ndarray) -> np.ndarray:
+    """The ``(start, end)`` rows of the source before each cue (rule 2) in the common shapes
+    whose words decide what :func:`_source_before` returns, read for all cues at once;
+    ``-1`` for the other cues, left to the walk.
+
+    The words are read back from the space before the cue, one word (from the space
+    before it) at a time for all cues still open (:func:`_words_before`), each
+    distinct word's shapes once (:func:`_word_shapes`). The shapes, and what the walk
+    of :func:`_source_before` makes of them:
+
+    * a pronoun right before the cue (its first test): that word ("he said");
+    * a capitalised word the walk stops at (:data:`_NAME`): the run of capitalised
+      words, "of" and "de" before it, from its first capitalised word, or from the
+      word before the run when that is a determiner ("Maduro said", "Sen. John Smith
+      said", "the Pentagon said"), at most :data:`_COMMON_WORDS` words back;
+    * a lower-case word the walk stops at (:data:`_NOUN`; a verb form only after a
+      determiner): it and up to three words before it back to a determiner, before
+      a mark or a word of :data:`_NOT_HEAD` ("the ministry said", "officials said").
+
+    Before the last two, up to :data:`_SKIPPED_WORDS` words that the walk skips
+    whatever precedes them (:data:`_SKIP`: auxiliaries, adverbs, words of degree) are
+    passed, and a pronoun after them is the source as well ("he has said", "officials
+    have also said").
+
+    Every word read lies wholly within the 100 characters the walk tokenises and
+    is one of its words (:data:`_TOKEN`), or ends with a mark that is one; a cue
+    whose words are otherwise is left to the walk.
+    """
+    spaces = np.flatnonzero(code == _SPACE)
+    lo = np.maximum(ss, cs - 100)
+    start, end = np.full(len(cs), -1, dtype=np.int64), np.full(len(cs), -1, dtype=np.int64)
+    at = np.flatnonzero((cs - ss >= 3) & (code[cs - 1] == _SPACE))
+    stop = cs[at] - 1
+    first, shape = _words_before(code, spaces, ss[at], stop)
+    pronoun = shape & _PRONOUN > 0
+    start[at[pronoun]], end[at[pronoun]] = first[pronoun], stop[pronoun]
+    at, first, stop, shape = at[~pronoun], first[~pronoun], stop[~pronoun], shape[~pronoun]
+    for _ in range(_SKIPPED_WORDS):
+        skip = np.flatnonzero((shape & _SKIP > 0) & (first >= lo[at]) & (first > ss[at]))
+        before, shape[skip] = _words_before(code, spaces, ss[at[skip]], first[skip] - 1)
+        stop[skip], first[skip] = first[skip] - 1, before
+        read = np.ones(len(at), dtype=bool)
+        read[skip] = (before >= lo[at[skip]]) & (before < stop[skip])
+        at, first, stop, shape = at[read], first[read], stop[read], shape[read]
+    whole = (first >= lo[at]) & (shape & _TOKEN_WORD > 0)
+    pronoun = whole & (shape & _PRONOUN > 0)
+    start[at[pronoun]], end[at[pronoun]] = first[pronoun], stop[pronoun]
+    name = whole & (shape & _NAME > 0)
+    start[at[name]] = _name_starts(code, spaces, ss[at[name]], lo[at[name]], first[name])
+    noun = whole & (shape & _NOUN > 0)
+    start[at[noun]] = _noun_starts(code, spaces, ss[at[noun]], lo[at[noun]], first[noun],
+                                   shape[noun] & _VERB > 0)
+    end[at[name | noun]] = stop[name | noun]
+    return np.stack([start, np.where(start >= 0, end, -1)], axis=1)
+
+
+def _words_before(code: np.ndarray, spaces: np.ndarray, ss: np.ndarray, end: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The start of the word before each offset ``end`` (from the space before it, at least
+    the sentence start ``ss``) and its :func:`_word_shapes`."""
+    start = word_starts(spaces, ss, end)
+    index, words = distinct_spans(code, start, end, np.zeros(len(end), dtype=np.uint32))
+    shapes = np.array([_word_shapes(word) for _, word in words], dtype=np.int64)
+    return start, shapes[index] if len(words) else np.zeros(0, dtype=np.int64)
+
+
+def _name_starts(code: np.ndarray, spaces: np.ndarray, ss: np.ndarray, lo: np.ndarray,
+                 first: np.ndarray) -> np.ndarray:
+    """Where the walk starts the name ending with the capitalised word at ``first``
+    (:func:`_common_sources_before`), ``-1`` where the words do not decide it."""
+    start = np.full(len(first), -1, dtype=np.int64)
+    pos, cap = first.copy(), first.copy()
+    open_ = np.arange(len(first))
+    for _ in range(_COMMON_WORDS):
+        at_start = pos[open_] == ss[open_]
+        start[open_[at_start]] = cap[open_[at_start]]  # the run opens the window
+        open_ = open_[~at_start]
+        before, shape = _words_before(code, spaces, ss[open_], pos[open_] - 1)
+        read = (before >= lo[open_]) & (before < pos[open_] - 1)
+        token = read & (shape & _TOKEN_WORD > 0)
+        run = token & (shape & (_UPPER | _OF) > 0)
+        stop = (token & ~run) | (read & (shape & _MARKED > 0))
+        determiner = stop & (shape & _DETERMINER > 0) & (pos[open_] == cap[open_])
+        start[open_[stop]] = np.where(determiner, before, cap[open_])[stop]
+        cap[open_[run & (shape & _UPPER > 0)]] = before[run & (shape & _UPPER > 0)]
+        pos[open_[run]] = before[run]
+        open_ = open_[run]
+    return start
+
+
+def _noun_starts(code: np.ndarray, spaces: np.ndarray, ss: np.ndarray, lo: np.ndarray,
+                 first: np.ndarray, verb: np.ndarray) -> np.ndarray:
+    """Where the walk starts the noun phrase ending with the lower-case word at ``first``
+    (:func:`_common_sources_before`), ``-1`` where the words do not decide it; ``verb``:
+    whether that word is a verb form, which the walk skips unless a determiner precedes."""
+    start = np.full(len(first), -1, dtype=np.int64)
+    pos = first.copy()
+    open_ = np.arange(len(first))
+    for step in range(3):
+        at_start = pos[open_] == ss[open_]
+        done = at_start & ~verb[open_] if step == 0 else at_start
+        start[open_[done]] = pos[open_[done]]  # no word before: the phrase opens the window
+        open_ = open_[~at_start]
+        before, shape = _words_before(code, spaces, ss[open_], pos[open_] - 1)
+        read = (before >= lo[open_]) & (before < pos[open_] - 1)
+        token = read & (shape & _TOKEN_WORD > 0)
+        determiner = token & (shape & _DETERMINER > 0)
+        more = token & ~determiner & (shape & _HEAD > 0)
+        stop = (token & ~determiner & ~more) | (read & (shape & _MARKED > 0))
+        if step == 0:
+            determiner_only = ~verb[open_]
+            more, stop = more & determiner_only, stop & determiner_only
+        start[open_[determiner]] = before[determiner]
+        start[open_[stop]] = pos[open_[stop]]
+        pos[open_[more]] = before[more]
+        open_ = open_[more]
+    start[open_] = pos[open_]  # three words read back: the walk stops there
+    return start
+
+
+def _word_shapes(word: str) -> int:
+    """The shapes of :func:`_common_sources_before` a word has, as bits: ``_PRONOUN``
+    (a pronoun not in :data:`_BETWEEN`), ``_NAME`` (a capitalised word the walk stops
+    at), ``_NOUN`` (a lower-case word of letters the walk stops at and reads back from),
+    ``_VERB`` (a verb form, :data:`_VERB_FORM`), ``_TOKEN_WORD`` (one word of the walk,
+    :data:`_TOKEN`), ``_MARKED`` (ending with a mark that is a word of its own),
+    ``_UPPER`` (capitalised), ``_OF`` ("of" or "de"), ``_DETERMINER`` (one of
+    :data:`_DETERMINERS`, lower-cased) and ``_HEAD`` (a word a noun phrase may hold:
+    it opens with a letter or digit and is not one of :data:`_NOT_HEAD`, lower-cased)
+    and ``_SKIP`` (a word the walk skips whatever precedes it: one of :data:`_BETWEEN`,
+    lower-cased, or when not capitalised one of :data:`_DEGREE` or an adverb)."""
+    lower = word.lower()
+    shapes = _PRONOUN if lower in _PRONOUNS and lower not in _BETWEEN else 0
+    if _TOKEN.fullmatch(word):
+        shapes |= _TOKEN_WORD
+        if word[0].isupper():
+            shapes |= _UPPER
+            if lower not in _NOT_NAME and word[0].isalnum() and not word.endswith("."):
+                shapes |= _NAME
+            shapes |= _SKIP if lower in _BETWEEN else 0
+        elif word in _DEGREE or lower in _BETWEEN or _ADVERB.fullmatch(word):
+            shapes |= _SKIP
+        shapes |= _OF if word in ("of", "de") else 0
+        shapes |= _DETERMINER if lower in _DETERMINERS else 0
+        shapes |= _HEAD if word[0].isalnum() and lower not in _NOT_HEAD else 0
+    elif _MARK_END.search(word):
+        shapes |= _MARKED
+    if _LOWER_WORD.fullmatch(word):
+        shapes |= _VERB if _VERB_FORM.fullmatch(word) else 0
+        shapes |= _NOUN if word not in _NOT_NOUN and not _ADVERB.fullmatch(word) else 0
+    return shapes
 
 
 def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray,
