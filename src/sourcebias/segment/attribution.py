@@ -195,19 +195,31 @@ def find_attributions(
     >>> articles["text"][0][found["content_start"][0]:found["content_end"][0]]
     'the coup had failed'
     """
-    *_, (_, table) = attribution_steps(articles, sentences, voice, model or load_model())
-    return table
+    steps = list(attribution_steps(articles, sentences, voice, model or load_model()))
+    return steps[-1][1]  # the table, yielded by the last step
 
 
 def attribution_steps(articles: pd.DataFrame, sentences: pd.DataFrame, voice: pd.DataFrame,
                       model: CueModel) -> Iterator[tuple[str, pd.DataFrame | None]]:
-    """The steps of :func:`find_attributions`, run one at a time: yields each step's name
-    after running it, and with the last (``"attributions table"``) the table.
+    """The steps of :func:`find_attributions`, run one at a time.
 
     The steps are the corpus string and its layout (:func:`corpus_layout`), the cue
     candidates (:func:`~sourcebias.segment.cues.candidates`), the cue filter
     (:meth:`CueModel.keep`), the span rules (:func:`~sourcebias.segment.cues.attributions`)
     and the table in article offsets; ``benchmarks/bench_attribution.py`` times each.
+
+    Parameters
+    ----------
+    articles, sentences, voice : pandas.DataFrame
+        As for :func:`find_attributions`.
+    model : CueModel
+        The cue lexicon and filter.
+
+    Yields
+    ------
+    tuple of (str, pandas.DataFrame or None)
+        Each step's name once it has run, with ``None``; the last step
+        (``"attributions table"``) with the table.
     """
     corpus, doc_start, layout = corpus_layout(articles, sentences, voice)
     code = code_points(corpus)

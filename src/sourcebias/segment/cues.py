@@ -90,6 +90,8 @@ _COMMON_WORDS = 6
 _SPACE = ord(" ")
 #: Characters after a cue searched for the "that" or colon that opens the content.
 _OPENS_WITHIN = 25
+#: Characters at the start of a content piece whose spaces :func:`_spaces` counts.
+_SPACES_WITHIN = 40
 #: A letter or digit: content without one is dropped.
 _WORDY = re.compile(r"[^\W_]")
 #: Characters that join a word to the one before ("self-proclaimed", "opposition-ruled").
@@ -276,6 +278,9 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
     Returns a frame with ``attribution`` (the cue's number), ``content_start``,
     ``content_end``, ``cue_start``, ``cue_end`` (-1 for quotations without a cue),
     ``source_start`` and ``source_end`` (-1 when none was found).
+
+    ``corpus`` opens with two line breaks, as :func:`sourcebias.segment.attribution.corpus_layout`
+    makes it, so that the rules may read the two characters before any cue or content.
     """
     code = code_points(corpus) if code is None else code
     cs, ce = cues[:, 0].astype(np.int64), cues[:, 1].astype(np.int64)
@@ -521,7 +526,7 @@ def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarra
     comma_before[look] = True
     before_a[look], before_b[look] = _trim(corpus, code, ss[look], quote + 2)
     has_before = before_b > before_a
-    spaces_after = _spaces(code, right_a, np.minimum(right_b, right_a + 40))
+    spaces_after = _spaces(code, right_a, np.minimum(right_b, right_a + _SPACES_WITHIN))
     look = np.flatnonzero(comma_before & has_before)
     tail = [_TAIL.match(corpus, a, b) is not None for a, b in
             zip(right_a[look].tolist(), right_b[look].tolist(), strict=True)]
@@ -556,11 +561,11 @@ def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarra
 
 
 def _spaces(code: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The spaces in each ``[a, b)`` of at most 40 characters (the words in the first 40
-    characters of a content piece, less one), counted over one array of code points."""
-    width = 40
-    window = code[np.minimum(a[:, None] + np.arange(width), len(code) - 1)]
-    return ((window == ord(" ")) & (np.arange(width) < (b - a)[:, None])).sum(axis=1)
+    """The spaces in each ``[a, b)`` of at most :data:`_SPACES_WITHIN` characters (the words
+    in the first characters of a content piece, less one), counted over one array of code
+    points."""
+    window = code[np.minimum(a[:, None] + np.arange(_SPACES_WITHIN), len(code) - 1)]
+    return ((window == ord(" ")) & (np.arange(_SPACES_WITHIN) < (b - a)[:, None])).sum(axis=1)
 
 
 def _ends_clause(code: np.ndarray, at: np.ndarray) -> np.ndarray:
