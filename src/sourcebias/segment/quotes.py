@@ -377,21 +377,33 @@ def _scare(
     scare = np.zeros(len(marks.start), dtype=bool)
     short = marks.closed & (inner_words >= 1) & (inner_words <= rules.scare_max_words)
     short |= marks.closed & (inner_words >= 2) & (inner_words <= _TITLE_MAX_WORDS)
-    sentence = np.searchsorted(layout.sent_start, marks.start, side="right") - 1
-    for k in np.flatnonzero(short).tolist():
-        a, b = int(marks.start[k]), int(marks.end[k])
+    candidates = np.flatnonzero(short)
+    sentence = np.searchsorted(layout.sent_start, marks.start[candidates], side="right") - 1
+    para = marks.para[candidates]
+    # the loop reads Python ints from lists: indexing numpy arrays one item at a time
+    # costs more than the tests themselves
+    for k, a, b, long, p_start, p_end, after_colon, s_start, s_end in zip(
+        candidates.tolist(),
+        marks.start[candidates].tolist(),
+        marks.end[candidates].tolist(),
+        (inner_words[candidates] > rules.scare_max_words).tolist(),
+        layout.para_start[para].tolist(),
+        layout.para_end[para].tolist(),
+        ((para > 0) & colon_ended[np.maximum(para - 1, 0)]).tolist(),
+        layout.sent_start[sentence].tolist(),
+        layout.sent_end[sentence].tolist(),
+        strict=True,
+    ):
         inner = _inner(text, a, b)
-        long = inner_words[k] > rules.scare_max_words
         if (long or _INNER_PUNCTUATION.search(inner.rstrip(" .,"))) and not _is_title(inner):
             continue  # a title or nickname may be longer and hold sentence punctuation
-        p, s = int(marks.para[k]), int(sentence[k])
         scare[k] = _is_label(
             text,
             a,
             b,
-            paragraph=(int(layout.para_start[p]), int(layout.para_end[p])),
-            sentence=(int(layout.sent_start[s]), int(layout.sent_end[s])),
-            after_colon=p > 0 and bool(colon_ended[p - 1]),
+            paragraph=(p_start, p_end),
+            sentence=(s_start, s_end),
+            after_colon=after_colon,
             rules=rules,
         )
     return scare
