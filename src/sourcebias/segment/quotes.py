@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sourcebias.tables import _character_classes, code_points
+from sourcebias.tables import _character_classes, code_points, code_points_at
 
 #: Marks that open a quotation (straight marks open only at the start of a word; ``''`` and
 #: ````` are the two-character double marks of typewritten and wire text, and a ``”`` opens a
@@ -239,7 +239,7 @@ def quote_spans(
         Global offsets; a span includes its quotation marks.
     scare : numpy.ndarray of bool
     """
-    colon_ended = np.array([text[i - 1] == ":" for i in layout.para_end.tolist()], dtype=bool)
+    colon_ended = code_points_at(text, layout.para_end - 1) == ord(":")
     scare = _scare(text, marks, inner_words, colon_ended, layout, rules)
     extra_start, extra_end = _continuations(text, marks, colon_ended, layout, rules)
     return _union(marks.start, marks.end, scare, extra_start, extra_end)
