@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pandas as pd
 from conftest import ALLSIDES_OPTIONS
 
 from sourcebias.read.batch import read_batch
-from sourcebias.tables import WORD_PATTERN, count_words
+from sourcebias.tables import WORD_PATTERN, code_points_at, count_words
 
 
 def test_count_words_equals_the_word_pattern_count(allsides_sample, seed_batch):
@@ -38,3 +39,11 @@ def test_character_and_byte_offsets_convert_both_ways():
     in_bytes = character_to_byte_offsets(encoded, characters)
     assert in_bytes.tolist() == [len(text[:i].encode("utf-8")) for i in characters]
     assert byte_to_character_offsets(encoded, in_bytes).tolist() == characters.tolist()
+
+
+def test_code_points_at_matches_ord_of_each_character():
+    text = "Café “quoted”: 😀\x00\r\n\tשלום\u200f end:"
+    positions = np.array([len(text) - 1, 0, 3, 5, 13, 15, 16, 3])
+    assert code_points_at(text, positions).tolist() == [ord(text[p]) for p in positions]
+    assert code_points_at(text, np.array([15])).tolist() == [ord("😀")]
+    assert code_points_at(text, np.array([], dtype=np.int64)).size == 0

@@ -347,6 +347,9 @@ def _sentence_end(
     parts = (
         # end punctuation, spaced ellipses (". . .") included
         r"[.!?…](?:[.!?…]|[^\S\n]\.)*+",
+        # not at a paragraph's end (the gap below never matches there; failing here first
+        # skips the lookbehinds at the end of every paragraph)
+        rf"(?![{_CLOSERS}]*+[^\S\n]*+\n[^\S\n]*+\n)",
         # not after Mr. Gen. ..., an initial, or a list number opening a line
         _not_after(never_final),
         r"(?<![\s(\[\"“'‘\-][A-Z]\.)(?<!\n\d\.)(?<!\n\d\d\.)",

@@ -89,8 +89,7 @@ def outlet_summary(
     groups = pd.Index(sorted(articles[by].unique()), name=by)
     per_voice = (words.pivot_table(index=by, columns="voice", values="n_words", aggfunc="sum")
                  .reindex(index=groups, columns=list(VOICES)).fillna(0).astype("int64"))
-    n_sentences = of_kept(sentences, "sentences", articles=articles, kept=kept)["doc_id"].map(
-        kept.set_index("doc_id")[by]).value_counts()
+    n_sentences = _sentences_per_group(sentences, articles=articles, kept=kept, by=by)
     n_words = per_voice["narrator"] + per_voice["quote"]
     with np.errstate(invalid="ignore", divide="ignore"):
         quote_share = np.where(n_words > 0, per_voice["quote"] / n_words, np.nan)
@@ -110,6 +109,19 @@ def outlet_summary(
         quote_share=quote_share,
         n_sentences=groups.map(n_sentences).fillna(0).astype("int64"),
     )
+
+
+def _sentences_per_group(sentences: pd.DataFrame, *, articles: pd.DataFrame,
+                         kept: pd.DataFrame, by: str) -> pd.Series:
+    """Sentences of the kept articles per group ``by``, counted per article first: the
+    sentences' ``doc_id`` is hashed once (by Arrow), and only the articles' ids are looked up."""
+    require_columns(sentences, "sentences", ("doc_id",))
+    per_article = sentences["doc_id"].value_counts(sort=False)
+    if not member(per_article.index.to_series(), articles["doc_id"]).all():
+        of_kept(sentences, "sentences", articles=articles, kept=kept)  # raises, naming the row
+    per_article = per_article[member(per_article.index.to_series(), kept["doc_id"])]
+    groups = per_article.index.map(kept[["doc_id", by]].set_index("doc_id")[by])
+    return per_article.groupby(groups.to_numpy()).sum()
 
 
 def language_counts(languages: pd.Series, groups: pd.Series) -> pd.Series:
