@@ -82,7 +82,7 @@ _NOT_NAME = _BETWEEN | _PRONOUNS | _NOT_HEAD
 _NOT_NOUN = _BETWEEN | _DEGREE | _NOT_HEAD | _PRONOUNS | _POSSESSIVES | _DETERMINERS | _TIMES
 #: The shapes of :func:`_word_shapes`, as bits.
 (_PRONOUN, _NAME, _NOUN, _VERB, _TOKEN_WORD, _MARKED, _UPPER, _OF, _DETERMINER, _HEAD,
- _SKIP) = (1 << i for i in range(11))
+ _SKIP, _NO_SOURCE) = (1 << i for i in range(12))
 #: Words :data:`_SKIP`-ped back at most by :func:`_common_sources_before`.
 _SKIPPED_WORDS = 3
 #: Words read back at most for a name before a cue by :func:`_common_sources_before`.
@@ -315,25 +315,28 @@ def _sources(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray, ss: 
     follows the cue: after "according to" the words up to the end of its clause
     (:func:`_source_according`), else the noun phrase before the cue
     (:func:`_common_sources_before` for all cues at once, then :func:`_source_before` for
-    the others), else the one after it (:func:`_source_after`, rules 2 and 3).
+    the others it leaves open), else the one after it (:func:`_source_after`, rules 2 and 3).
     """
-    source = _common_sources_before(code, cs, ss)
+    source, none_before = _common_sources_before(code, cs, ss)
     source[according] = -1
     walk = np.flatnonzero(according | (source[:, 0] < 0))
     found = [_source_according(corpus, e, s_end) if by else (
-        _source_before(corpus, s_start, c) or _source_after(
+        (None if none else _source_before(corpus, s_start, c)) or _source_after(
             corpus, e, s_end, loose=corpus[max(s_start, c - 3) : c].rstrip().endswith(_CLOSERS)))
-        for c, e, s_start, s_end, by in zip(cs[walk].tolist(), ce[walk].tolist(),
-                                              ss[walk].tolist(), se[walk].tolist(),
-                                              according[walk].tolist(), strict=True)]
+        for c, e, s_start, s_end, by, none in zip(
+            cs[walk].tolist(), ce[walk].tolist(), ss[walk].tolist(), se[walk].tolist(),
+            according[walk].tolist(), none_before[walk].tolist(), strict=True)]
     source[walk] = np.array([span or (-1, -1) for span in found], dtype=np.int64).reshape(-1, 2)
     return source, source[:, 0] >= ce
 
 
-def _common_sources_before(code: np.ndarray, cs: np.ndarray, ss: np.ndarray) -> np.ndarray:
+def _common_sources_before(code: np.ndarray, cs: np.ndarray, ss: np.ndarray
+                           ) -> tuple[np.ndarray, np.ndarray]:
     """The ``(start, end)`` rows of the source before each cue (rule 2) in the common shapes
-    whose words decide what :func:`_source_before` returns, read for all cues at once;
-    ``-1`` for the other cues, left to the walk.
+    whose words decide what :func:`_source_before` returns, read for all cues at once,
+    ``-1`` for the other cues; and whether the word before the cue decides that
+    :func:`_source_before` finds none (:data:`_NO_SOURCE`). The cues with neither are left
+    to the walk.
 
     The words are read back from the space before the cue, one word (from the space
     before it) at a time for all cues still open (:func:`_words_before`), each
@@ -341,6 +344,8 @@ def _common_sources_before(code: np.ndarray, cs: np.ndarray, ss: np.ndarray) -> 
     of :func:`_source_before` makes of them:
 
     * a pronoun right before the cue (its first test): that word ("he said");
+    * a word right before the cue at which the walk stops and finds no source
+      (:func:`_stops_without_source`: "in a statement", '," said'): none;
     * a capitalised word the walk stops at (:data:`_NAME`): the run of capitalised
       words, "of" and "de" before it, from its first capitalised word, or from the
       word before the run when that is a determiner ("Maduro said", "Sen. John Smith
@@ -366,7 +371,13 @@ def _common_sources_before(code: np.ndarray, cs: np.ndarray, ss: np.ndarray) -> 
     first, shape = _words_before(code, spaces, ss[at], stop)
     pronoun = shape & _PRONOUN > 0
     start[at[pronoun]], end[at[pronoun]] = first[pronoun], stop[pronoun]
-    at, first, stop, shape = at[~pronoun], first[~pronoun], stop[~pronoun], shape[~pronoun]
+    none = np.zeros(len(cs), dtype=bool)
+    # the walk's last word: the word itself, wholly in its window, or the mark ending it
+    decided = ~pronoun & (shape & _NO_SOURCE > 0) & (
+        (shape & _MARKED > 0) | (first >= lo[at]))
+    none[at[decided]] = True
+    left = ~pronoun & ~decided
+    at, first, stop, shape = at[left], first[left], stop[left], shape[left]
     for _ in range(_SKIPPED_WORDS):
         skip = np.flatnonzero((shape & _SKIP > 0) & (first >= lo[at]) & (first > ss[at]))
         before, shape[skip] = _words_before(code, spaces, ss[at[skip]], first[skip] - 1)
@@ -383,7 +394,7 @@ def _common_sources_before(code: np.ndarray, cs: np.ndarray, ss: np.ndarray) -> 
     start[at[noun]] = _noun_starts(code, spaces, ss[at[noun]], lo[at[noun]], first[noun],
                                    shape[noun] & _VERB > 0)
     end[at[name | noun]] = stop[name | noun]
-    return np.stack([start, np.where(start >= 0, end, -1)], axis=1)
+    return np.stack([start, np.where(start >= 0, end, -1)], axis=1), none
 
 
 def _words_before(code: np.ndarray, spaces: np.ndarray, ss: np.ndarray, end: np.ndarray
@@ -460,7 +471,9 @@ def _word_shapes(word: str) -> int:
     :data:`_DETERMINERS`, lower-cased) and ``_HEAD`` (a word a noun phrase may hold:
     it opens with a letter or digit and is not one of :data:`_NOT_HEAD`, lower-cased)
     and ``_SKIP`` (a word the walk skips whatever precedes it: one of :data:`_BETWEEN`,
-    lower-cased, or when not capitalised one of :data:`_DEGREE` or an adverb)."""
+    lower-cased, or when not capitalised one of :data:`_DEGREE` or an adverb); and
+    ``_NO_SOURCE`` (the walk, reading the word or the mark that ends it last before the
+    cue, finds no source: :func:`_stops_without_source`)."""
     lower = word.lower()
     shapes = _PRONOUN if lower in _PRONOUNS and lower not in _BETWEEN else 0
     if _TOKEN.fullmatch(word):
@@ -477,10 +490,28 @@ def _word_shapes(word: str) -> int:
         shapes |= _HEAD if word[0].isalnum() and lower not in _NOT_HEAD else 0
     elif _MARK_END.search(word):
         shapes |= _MARKED
+    last = word if shapes & _TOKEN_WORD else word[-1] if shapes & _MARKED else ""
+    shapes |= _NO_SOURCE if last and _stops_without_source(last) else 0
     if _LOWER_WORD.fullmatch(word):
         shapes |= _VERB if _VERB_FORM.fullmatch(word) else 0
         shapes |= _NOUN if word not in _NOT_NOUN and not _ADVERB.fullmatch(word) else 0
     return shapes
+
+
+def _stops_without_source(word: str) -> bool:
+    """Whether :func:`_source_before`, reading ``word`` (one :data:`_TOKEN`) as the last
+    word before the cue, stops at it at once and returns ``None``: a word it neither skips
+    nor reads further from (no "to", ")", dash, comma, "and" or "but", pronoun or
+    possessive) that cannot end a noun phrase (:data:`_NOT_HEAD`, or not opening with a
+    letter or digit): "in a statement", '," said'."""
+    lower = word.lower()
+    if lower in _BETWEEN or lower in _PRONOUNS or lower in _POSSESSIVES:
+        return False
+    if not word[:1].isupper() and (
+            word in (")", "to", "both", ",", "and", "but") or word in _DEGREE or word in _DASHES
+            or _ADVERB.fullmatch(word) or _VERB_FORM.fullmatch(word)):
+        return False
+    return lower in _NOT_HEAD or not word[0].isalnum()
 
 
 def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarray,
