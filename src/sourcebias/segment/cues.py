@@ -98,9 +98,12 @@ _WORDY = re.compile(r"[^\W_]")
 _JOINERS = "-'’"
 _JOINER_CODES = np.array([ord(c) for c in _JOINERS])
 #: Words after a cue that start a circumstance, not content ("said in an email.").
-_TAIL = re.compile(r"(?:in|on|at|during|last|this|late|early|earlier|later|after|before|"
-                   r"while|when|via|through|from|to|Monday|Tuesday|Wednesday|Thursday|Friday|"
-                   r"Saturday|Sunday)\b[^,;:\"“”]*$")
+_TAIL_WORDS = ("in on at during last this late early earlier later after before while when "
+               "via through from to Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+               ).split()
+_TAIL = re.compile(f"(?:{'|'.join(_TAIL_WORDS)})\\b[^,;:\"“”]*$")
+#: The first letters of :data:`_TAIL`'s words: a span that opens otherwise is no tail.
+_TAIL_FIRST = np.array(sorted({ord(word[0]) for word in _TAIL_WORDS}))
 #: A quotation closed with a comma, then at most six words up to the source ('", press
 #: secretary Sarah Sanders said').
 _QUOTE_THEN_NAME = re.compile(r"(?:[,!?][\"”’']|[\"”’'],)\s+(?:\S+\s+){0,6}$")
@@ -114,8 +117,11 @@ _PARTICIPLE_AFTER = re.compile(r"(?:, |\b(?:by|while|after|before|when|in) )$")
 #: Characters before a cue searched for a long appositive source ("X, director of ..., said").
 _APPOSITIVE_WITHIN = 300
 #: A preposition after a cue that PolNeAR counts with the cue ("called for", "spoke about").
-_PREPOSITION = re.compile(r"(?:for|on|about|of|in|at|with|out|against|from|over|upon|off|by)"
-                          r"(?: (?:of|on|about|to|with))? (?=\S)")
+_PREPOSITION_WORDS = "for on about of in at with out against from over upon off by".split()
+_PREPOSITION = re.compile(f"(?:{'|'.join(_PREPOSITION_WORDS)})(?: (?:of|on|about|to|with))? "
+                          "(?=\\S)")
+#: The first letters of :data:`_PREPOSITION`'s words.
+_PREPOSITION_FIRST = np.array(sorted({ord(word[0]) for word in _PREPOSITION_WORDS}))
 #: A dateline at the start of a line: a place in capitals, then perhaps its state, a date
 #: and an agency in brackets, then a dash (see :func:`after_datelines`).
 _DATELINE = re.compile(
@@ -295,12 +301,30 @@ def attributions(corpus: str, layout: Layout, cues: np.ndarray, sentence: np.nda
         cue = pieces["attribution"].to_numpy()
         frame = pieces.assign(cue_start=cs[cue], cue_end=ce[cue])[list(_PIECE_COLUMNS)]
     frame = _extend(frame, layout)
-    wordy = [_WORDY.search(corpus, a, b) is not None for a, b in
-             zip(frame["content_start"].tolist(), frame["content_end"].tolist(), strict=True)]
-    frame = frame.loc[np.array(wordy, dtype=bool)]
+    frame = frame.loc[_wordy(corpus, code, frame["content_start"].to_numpy(np.int64),
+                             frame["content_end"].to_numpy(np.int64))]
     frame = pd.concat([frame, _uncued_quotes(frame, layout)], ignore_index=True)
     return frame.sort_values(["attribution", "content_start"], kind="stable",
                              ignore_index=True)
+
+
+def _wordy(corpus: str, code: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each ``[a, b)`` holds a letter or digit (:data:`_WORDY`): at once for the spans
+    that open with one (Python's ``\\w`` but "_"), by a search for the others."""
+    is_word, _ = _character_classes()
+    first = code[np.clip(a, 0, len(code) - 1)]
+    wordy = (a >= 0) & (a < b) & is_word[first] & (first != ord("_"))
+    rest = np.flatnonzero(~wordy & (a < b))
+    wordy[rest] = [_WORDY.search(corpus, x, y) is not None for x, y in
+                   zip(a[rest].tolist(), b[rest].tolist(), strict=True)]
+    return wordy
+
+
+def _opens_with(code: np.ndarray, a: np.ndarray, b: np.ndarray, first: np.ndarray
+                ) -> np.ndarray:
+    """Whether each ``[a, b)`` (``a`` within the text) is not empty and opens with one of the
+    code points ``first``: the spans a pattern whose words open so may match."""
+    return (a < b) & np.isin(code[np.minimum(a, len(code) - 1)], first)
 
 
 def _starts_with(code: np.ndarray, at: np.ndarray, text: str) -> np.ndarray:
@@ -558,7 +582,8 @@ def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarra
     before_a[look], before_b[look] = _trim(corpus, code, ss[look], quote + 2)
     has_before = before_b > before_a
     spaces_after = _spaces(code, right_a, np.minimum(right_b, right_a + _SPACES_WITHIN))
-    look = np.flatnonzero(comma_before & has_before)
+    look = np.flatnonzero(comma_before & has_before & _opens_with(code, right_a, right_b,
+                                                                  _TAIL_FIRST))
     tail = [_TAIL.match(corpus, a, b) is not None for a, b in
             zip(right_a[look].tolist(), right_b[look].tolist(), strict=True)]
     spaces_after[look[np.array(tail, dtype=bool)]] = 0
@@ -583,7 +608,7 @@ def _content_pieces(corpus: str, code: np.ndarray, cs: np.ndarray, ce: np.ndarra
     at = np.concatenate([np.flatnonzero(first), np.flatnonzero(both)])
     order = np.argsort(at, kind="stable")
     a, b, forward, at = a[order], b[order], forward[order], at[order]
-    ahead = np.flatnonzero(forward)
+    ahead = np.flatnonzero(forward & _opens_with(code, a, b, _PREPOSITION_FIRST))
     a[ahead] = [_after_preposition(corpus, x, y) for x, y in
                 zip(a[ahead].tolist(), b[ahead].tolist(), strict=True)]
     return pd.DataFrame({"attribution": cue[at], "content_start": a, "content_end": b,
