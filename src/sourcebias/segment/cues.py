@@ -7,6 +7,7 @@ lines) and sorted numpy arrays of global offsets into it, like
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, replace
@@ -88,6 +89,8 @@ _SKIPPED_WORDS = 3
 #: Words read back at most for a name before a cue by :func:`_common_sources_before`.
 _COMMON_WORDS = 6
 _SPACE = ord(" ")
+#: Distinct words whose :func:`_word_shapes` are kept (the words before cues repeat).
+_SHAPES_CACHED = 1 << 16
 #: Characters after a cue searched for the "that" or colon that opens the content.
 _OPENS_WITHIN = 25
 #: Characters at the start of a content piece whose spaces :func:`_spaces` counts.
@@ -485,6 +488,7 @@ def _noun_starts(code: np.ndarray, spaces: np.ndarray, ss: np.ndarray, lo: np.nd
     return start
 
 
+@functools.lru_cache(maxsize=_SHAPES_CACHED)
 def _word_shapes(word: str) -> int:
     """The shapes of :func:`_common_sources_before` a word has, as bits: ``_PRONOUN``
     (a pronoun not in :data:`_BETWEEN`), ``_NAME`` (a capitalised word the walk stops
