@@ -664,18 +664,26 @@ COMMON_SHAPES = [
     "Trump has repeatedly said", "officials have also said", "the agency has not yet said",
     "Smith on Monday said", "the senators were far less divided said", "this said",
     "It is now said",
+    # the walk stops at the word before the cue and finds no source
+    "He spoke in a said", '"We won," said Smith.', "“We won” said the mayor.", "The said",
+    "officials by said", "In said", "a — said", "a ( said", "Gov. Pat McCrory (R) said",
+    "“Yes,” he and she said", "So said", "his said", "Ⓐ said",
 ]
 
 
 @pytest.mark.parametrize("text", COMMON_SHAPES)
 def test_the_common_shapes_of_a_source_before_a_cue_give_what_the_walk_gives(text):
-    # every cue the vectorised shapes decide gets the span _source_before returns
+    # every cue the vectorised shapes decide gets the span _source_before returns, or none
     cs = np.array([m.start() for m in re.finditer(r"\b(?:said|took)\b", text)], dtype=np.int64)
     ss = np.zeros(len(cs), dtype=np.int64)
-    found = rules._common_sources_before(code_points(text), cs, ss)
-    for c, (start, end) in zip(cs.tolist(), found.tolist(), strict=True):
+    found, none = rules._common_sources_before(code_points(text), cs, ss)
+    for c, (start, end), no_source in zip(cs.tolist(), found.tolist(), none.tolist(),
+                                          strict=True):
+        assert not (start >= 0 and no_source)
         if start >= 0:
             assert (start, end) == rules._source_before(text, 0, c)
+        if no_source:
+            assert rules._source_before(text, 0, c) is None
 
 
 def test_the_common_shapes_decide_most_sources_of_real_text():
@@ -683,11 +691,14 @@ def test_the_common_shapes_decide_most_sources_of_real_text():
     corpus, _, layout = corpus_layout(articles, *segment_articles(articles))
     cues, sentence = rules.candidates(corpus, layout, load_model().finder)
     cs, ss = cues[:, 0].astype(np.int64), layout.sent_start[sentence]
-    found = rules._common_sources_before(code_points(corpus), cs, ss)
+    found, none = rules._common_sources_before(code_points(corpus), cs, ss)
     decided = np.flatnonzero(found[:, 0] >= 0)
     assert len(decided) >= len(cs) // 2
     for i in decided.tolist():
         assert tuple(found[i]) == rules._source_before(corpus, int(ss[i]), int(cs[i]))
+    assert none.sum() >= 5
+    for i in np.flatnonzero(none).tolist():
+        assert rules._source_before(corpus, int(ss[i]), int(cs[i])) is None
 
 
 def test_distinct_spans_reads_each_distinct_tagged_text_once():
