@@ -198,9 +198,29 @@ class _ShingleStore:
             offsets = self._offsets[part]
             for article in articles[parts == part].tolist():
                 local = article - self._starts[part]
-                found[article] = np.unique(hashes[offsets[local]:offsets[local + 1]])
+                found[article] = _sorted_set(hashes[offsets[local]:offsets[local + 1]])
             del hashes
         return found
+
+
+def _sorted_set(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: :func:`numpy.unique` of one small array, without its
+    overhead (a sort and a comparison of neighbours, about a quarter of the time)."""
+    ordered = np.sort(values)
+    distinct = np.empty(len(ordered), dtype=bool)
+    distinct[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=distinct[1:])
+    return ordered[distinct]
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values share (the size of
+    :func:`numpy.intersect1d`, by a binary search of each of ``a`` in ``b``)."""
+    if not len(a) or not len(b):
+        return 0
+    at = np.searchsorted(b, a)
+    np.minimum(at, len(b) - 1, out=at)
+    return int(np.count_nonzero(b[at] == a))
 
 
 def _shingle_hashes(words: pa.ListArray) -> tuple[np.ndarray, np.ndarray]:
@@ -282,6 +302,6 @@ def _jaccard(shingles: _ShingleStore, pairs: np.ndarray) -> np.ndarray:
         chunk = pairs[start:start + _PAIR_CHUNK]
         sets = shingles.sets(np.unique(chunk))
         for row, (a, b) in enumerate(chunk.tolist(), start=start):
-            common = len(np.intersect1d(sets[a], sets[b], assume_unique=True))
+            common = _common(sets[a], sets[b])
             similarity[row] = common / (len(sets[a]) + len(sets[b]) - common)
     return similarity
