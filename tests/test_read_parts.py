@@ -88,3 +88,24 @@ def test_reading_problems_found_in_workers_are_logged_once_by_the_caller(set_con
     warned = [m for m in caplog.messages if "blank.txt" in m or "gone.txt" in m]
     assert len(warned) == 2 and "is empty" in warned[0] and "does not exist" in warned[1]
     assert analysis.rows("excluded") == 2 and analysis.rows("articles") == 5
+
+
+def test_the_workers_are_made_ready_to_read_only_for_a_batch_of_several_parts(tmp_path):
+    from sourcebias.read.inputs import PART_ROWS
+    from sourcebias.run.sources import _PART_BYTES, _prepare_read, _reads_in_parallel
+
+    small = tmp_path / "small.csv"
+    small.write_text("doc_id,outlet,text\n1,a,Hello.\n", encoding="utf-8")
+    large = tmp_path / "large.csv"
+    large.write_bytes(b"x" * (_PART_BYTES + 1))
+    many = tmp_path / "many"
+    many.mkdir()
+    for number in range(PART_ROWS + 1):
+        (many / f"{number}.txt").touch()
+    assert not _reads_in_parallel(small)
+    assert not _reads_in_parallel(read_batch(SEED_BATCH))
+    assert not _reads_in_parallel(SEED_BATCH)
+    assert not _reads_in_parallel(tmp_path / "absent.csv")
+    assert _reads_in_parallel(large)
+    assert _reads_in_parallel(many)
+    assert _prepare_read() is None

@@ -77,7 +77,7 @@ from sourcebias.run.cache import (
 from sourcebias.run.chunks import _Settings
 from sourcebias.run.dask import _dask_client, _run_dask
 from sourcebias.run.local import _parent, _run_local, _warm_up
-from sourcebias.run.sources import _cache_folder, _read_source
+from sourcebias.run.sources import _cache_folder, _prepare_read, _read_source, _reads_in_parallel
 from sourcebias.run.store import (
     Analysis,
 )
@@ -201,6 +201,10 @@ def analyze(
             raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
     if dask is not None and out is None:
         raise ValueError("dask= needs out=: the workers write their tables there")
+    if dask is None and jobs > 1 and _reads_in_parallel(batch):
+        # the workers start, import the reading code and load the language model
+        # while this process loads the lexicons and opens the batch
+        prepare_workers(_prepare_read, jobs=jobs)
     terms = terms if isinstance(terms, Lexicon) else read_terms(
         terms if terms is not None else pack_file(lexicons, "terms"))
     actors = actors if isinstance(actors, Lexicon) else read_actors(

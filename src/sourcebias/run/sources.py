@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import shutil
@@ -21,6 +22,7 @@ from sourcebias.checks import unique_ids
 from sourcebias.config import DEFAULT_FURNITURE
 from sourcebias.read.batch import Batch, BatchPart, BatchReader, PartRead, read_part
 from sourcebias.read.inputs import LOG as READ_LOG
+from sourcebias.read.inputs import PART_ROWS
 from sourcebias.read.language import detect_languages
 from sourcebias.run.cache import (
     Cache,
@@ -67,6 +69,30 @@ class _Source:
 
     def digests(self) -> bytes:
         return (self.folder / "digests.bin").read_bytes()
+
+
+#: Bytes of input above which a table file is taken to hold more than one part
+#: (:data:`~sourcebias.read.inputs.PART_ROWS` articles of 500 bytes).
+_PART_BYTES = PART_ROWS * 500
+
+
+def _reads_in_parallel(batch: str | Path | Batch) -> bool:
+    """Whether reading ``batch`` likely takes more than one part, so that the workers
+    read it (a guess from the input's size: a wrong guess costs only idle work)."""
+    if isinstance(batch, Batch):
+        return False
+    path = Path(batch)
+    if path.is_dir():
+        return sum(1 for _ in itertools.islice(path.rglob("*"), PART_ROWS + 1)) > PART_ROWS
+    return path.is_file() and path.stat().st_size > _PART_BYTES
+
+
+def _prepare_read() -> None:
+    """Make a worker ready to read parts (see :func:`sourcebias.run.stream.prepare_workers`):
+    unpickling this function imports the reading code, and detecting one text's
+    language loads the language model, which a worker's first part would otherwise
+    wait for."""
+    detect_languages(pd.Series(["ready"]))
 
 
 def _cache_folder(cache: str | Path | bool, *, out: str | Path | None,
